@@ -40,6 +40,15 @@ class Paragraph:
     page: int
     lines: list[Line] = field(default_factory=list)
     heading: bool = False
+    continued: list[tuple[int, int]] = field(default_factory=list)  # (text offset, page) where a later page begins
+
+    def page_at(self, offset: int) -> int:
+        """The page a character of ``text`` was printed on (paragraphs may run across pages)."""
+        page = self.page
+        for start, number in self.continued:
+            if offset >= start:
+                page = number
+        return page
 
 
 @dataclass
@@ -73,7 +82,9 @@ class Document:
     title: str = ""
     sha256: str = ""
     size: int = 0
-    kind: str = "pdf"  # pdf | text
+    kind: str = "pdf"  # pdf | text | spreadsheet
+    meta: dict[str, str] = field(default_factory=dict)  # e.g. indicator and unit of a spreadsheet
+    warnings: list[str] = field(default_factory=list)  # what the reader assumed or skipped
 
     @property
     def text(self) -> str:

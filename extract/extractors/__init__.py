@@ -1,0 +1,38 @@
+"""Extractors: a :class:`~extract.model.Document` in, facts out.
+
+Each extractor is a function ``(Document, DocContext) -> list[Fact]``; the
+document context (its period and province) is read once and shared.
+"""
+
+from __future__ import annotations
+
+from ..model import Document, Fact
+from .context import DocContext, document_context
+from .grid import extract_grid
+from .prose import extract_prose
+from .tables import extract_tables
+
+
+def extract_facts(doc: Document) -> list[Fact]:
+    """Every fact in a document, from its tables and its prose, without duplicates."""
+    ctx = document_context(doc)
+    if doc.kind == "spreadsheet":
+        return extract_grid(doc, ctx)
+    facts = extract_tables(doc, ctx) + extract_prose(doc, ctx)
+    return dedupe(facts)
+
+
+def dedupe(facts: list[Fact]) -> list[Fact]:
+    """Drop repeated statements of the same fact (same keys, measure and value), keeping the first."""
+    seen: set[tuple] = set()
+    out: list[Fact] = []
+    for f in facts:
+        key = (f.indicator, f.region, f.operator, f.subject, f.period, f.measure, round(f.value, 6))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+    return out
+
+
+__all__ = ["DocContext", "document_context", "extract_facts"]

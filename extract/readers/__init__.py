@@ -1,0 +1,29 @@
+"""Readers: one per file format, all returning a :class:`~extract.model.Document`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import Document, InputError
+from .pdf import Limits, read_pdf
+from .spreadsheet import read_spreadsheet
+from .text import read_text
+
+SUFFIXES = (".pdf", ".txt", ".csv", ".xls", ".xlsx")
+
+
+def read_document(path: str | Path, password: str | None = None, limits: Limits | None = None,
+                  **options: str) -> Document:
+    """Read any supported file; raise :class:`InputError` with a reason otherwise."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return read_pdf(path, password=password, limits=limits)
+    if suffix == ".txt":
+        return read_text(path)
+    if suffix in (".csv", ".xls", ".xlsx"):
+        return read_spreadsheet(path, indicator=options.get("indicator"), unit=options.get("unit"))
+    raise InputError(str(path), f"unsupported file type '{suffix or '(none)'}' (expected one of {', '.join(SUFFIXES)})")
+
+
+__all__ = ["SUFFIXES", "Document", "InputError", "Limits", "read_document"]

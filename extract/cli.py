@@ -1,0 +1,171 @@
+"""``python -m extract``: ingest reports, export facts, list documents, resolve phrases, evaluate."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from . import api
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m extract", description="Zhibiao 指标看板: reports → facts.")
+    p.add_argument("--db", help="database URL or SQLite path (default: $ZHIBIAO_DB_URL or data/zhibiao.sqlite)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    ing = sub.add_parser("ingest", help="read PDFs, text dumps and NBS spreadsheets into the store")
+    ing.add_argument("paths", nargs="+", help="files or folders (searched recursively)")
+    ing.add_argument("--workers", type=int, default=1, help="files processed in parallel (default 1)")
+    ing.add_argument("--password", help="password for encrypted PDFs")
+    ing.add_argument("--max-pages", type=int, default=2000, help="refuse PDFs with more pages (default 2000)")
+    ing.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per document (default 300)")
+    ing.add_argument("--indicator", help="indicator of a plain spreadsheet without a 指标 line")
+    ing.add_argument("--unit", help="unit of a plain spreadsheet without a unit")
+    ing.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
+
+    exp = sub.add_parser("export", help="write the fact table as CSV or Excel")
+    exp.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    exp.add_argument("-o", "--output", help="output file (default: standard output for csv)")
+    exp.add_argument("--indicator", action="append", help="only this indicator (repeatable)")
+    exp.add_argument("--region", action="append", help="only this region (repeatable)")
+    exp.add_argument("--operator", action="append", help="only this operator (repeatable)")
+    exp.add_argument("--from", dest="start", help="first period, e.g. 2020-01")
+    exp.add_argument("--to", dest="end", help="last period, e.g. 2020-08")
+    exp.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
+
+    docs = sub.add_parser("documents", help="list stored documents")
+    docs.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
+
+    dele = sub.add_parser("delete", help="delete a stored document and its facts")
+    dele.add_argument("document", help="document id or name")
+    dele.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
+
+    res = sub.add_parser("resolve", help="show how a phrase is read (region, operator, period, quantity, indicator)")
+    res.add_argument("kind", choices=("region", "operator", "period", "quantity", "indicator"))
+    res.add_argument("text")
+    res.add_argument("--period", help="the document's own period, e.g. 2020-08")
+    res.add_argument("--region", help="the document's province, e.g. 河南省")
+
+    ev = sub.add_parser("evaluate", help="score extraction against answer keys: evaluate KEY.csv... -- FILES...")
+    ev.add_argument("items", nargs="*", help="answer keys, then -- and the report files")
+    ev.add_argument("--db", dest="db_sub", help="score facts stored in this database instead of reading files")
+    ev.add_argument("--method", help="only score facts of this method (table, prose, import)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    files: list[str] = []
+    if "--" in argv:
+        cut = argv.index("--")
+        argv, files = argv[:cut], argv[cut + 1:]
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:
+        return 2 if exc.code not in (0, None) else 0
+    db = getattr(args, "db_sub", None) or args.db
+    if args.command == "ingest":
+        return _ingest(args, db)
+    if args.command == "export":
+        return _export(args, db)
+    if args.command == "documents":
+        return _documents(db)
+    if args.command == "delete":
+        return _delete(args, db)
+    if args.command == "resolve":
+        return _resolve(args)
+    if args.command == "evaluate":
+        from .evaluate import run_evaluate
+
+        return run_evaluate(args.items, files, db=db, method=args.method)
+    return 2
+
+
+def _ingest(args: argparse.Namespace, db: str | None) -> int:
+    from .ingest import Options, ingest
+    from .progress import Progress
+    from .store import Store
+
+    store = Store(db)
+    options = Options(password=args.password, max_pages=args.max_pages, timeout_s=args.timeout,
+                      indicator=args.indicator, unit=args.unit)
+    bar = Progress(sys.stderr)
+
+    def report(result) -> None:  # noqa: ANN001
+        bar.clear()
+        print(result.line(), flush=True)
+        bar.step()
+
+    from .ingest import collect_files
+
+    found, _ = collect_files(args.paths)
+    bar.start(len(found))
+    results = ingest(args.paths, store, options, workers=max(1, args.workers), progress=report)
+    bar.finish()
+    stored = sum(r.status == "stored" for r in results)
+    same = sum(r.status == "unchanged" for r in results)
+    failed = sum(r.status == "failed" for r in results)
+    facts = sum(r.facts for r in results)
+    print(f"共 {len(results)} 个文件: {stored} stored ({facts} facts), {same} unchanged, {failed} failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _export(args: argparse.Namespace, db: str | None) -> int:
+    from .export import write_export
+    from .store import Store
+
+    if args.format == "xlsx" and not args.output:
+        print("export --format xlsx needs -o FILE", file=sys.stderr)
+        return 2
+    store = Store(db)
+    df = store.facts(indicator=args.indicator, region=args.region, operator=args.operator,
+                     start=args.start, end=args.end)
+    data = write_export(df, store.documents(), args.format, args.output)
+    if not args.output:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        print(f"wrote {len(df)} facts to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _documents(db: str | None) -> int:
+    from .store import Store
+
+    df = Store(db).documents()
+    if df.empty:
+        print("no documents stored yet: add some with  python -m extract ingest PATH...")
+        return 0
+    for row in df.itertuples():
+        note = f"  {row.error}" if row.error else ""
+        print(f"{row.id:>4}  {row.status:<6}  {row.facts:>5} facts  {row.pages:>4} pages  {row.ingested_at}  {row.name}{note}")
+    return 0
+
+
+def _delete(args: argparse.Namespace, db: str | None) -> int:
+    from .store import Store
+
+    store = Store(db)
+    df = store.documents()
+    hits = df[(df["id"].astype(str) == args.document) | (df["name"] == args.document)]
+    if hits.empty:
+        print(f"no stored document '{args.document}'", file=sys.stderr)
+        return 1
+    for doc_id, name in zip(hits["id"], hits["name"], strict=True):
+        store.delete_document(int(doc_id))
+        print(f"deleted {name} (id {doc_id}) and its facts")
+    return 0
+
+
+def _resolve(args: argparse.Namespace) -> int:
+    result, reason = api.resolve(args.kind, args.text, period=args.period, region=args.region)
+    if result is None:
+        print(f"cannot resolve {args.kind} '{args.text}': {reason}", file=sys.stderr)
+        return 1
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,65 @@
+"""Fact tables out: CSV (UTF-8) and Excel, safe to open in a spreadsheet program.
+
+Text cells that a spreadsheet would run as a formula (starting with = + - @, tab
+or carriage return) are prefixed with an apostrophe; numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from .model import FACT_COLUMNS
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: object) -> object:
+    """Defuse a text cell that a spreadsheet would evaluate.
+
+    >>> neutralise("=HYPERLINK(\\"x\\")"), neutralise("-"), neutralise("河南省"), neutralise(-3.2)
+    ('\\'=HYPERLINK("x")', "'-", '河南省', -3.2)
+    """
+    if isinstance(text, str) and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text columns are neutralised and whose dates are ISO strings."""
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d").fillna("")
+        elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise)
+    return out
+
+
+def to_csv_bytes(df: pd.DataFrame, bom: bool = False) -> bytes:
+    """CSV bytes of the contract columns; ``bom`` for Excel's sake (the dashboard's download)."""
+    data = safe_frame(df[list(FACT_COLUMNS)] if set(FACT_COLUMNS) <= set(df.columns) else df)
+    text = data.to_csv(index=False, lineterminator="\n")
+    return (("\ufeff" if bom else "") + text).encode("utf-8")
+
+
+def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """An .xlsx workbook with one sheet per frame (the facts first)."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            safe_frame(frame).to_excel(writer, sheet_name=name[:31], index=False)
+    return buf.getvalue()
+
+
+def write_export(df: pd.DataFrame, documents: pd.DataFrame, fmt: str, target: str | Path | None) -> bytes:
+    """Write facts as csv or xlsx to ``target`` (a path) and return the bytes."""
+    if fmt == "xlsx":
+        data = to_xlsx_bytes({"facts": df[list(FACT_COLUMNS)], "documents": documents})
+    else:
+        data = to_csv_bytes(df)
+    if target is not None:
+        Path(target).write_bytes(data)
+    return data

@@ -1,0 +1,52 @@
+"""Region × period grids (spreadsheet imports) → facts with method ``import``."""
+
+from __future__ import annotations
+
+from ..model import Document, Fact
+from ..normalize.indicators import Indicator, resolve_indicator
+from ..normalize.numbers import to_halfwidth
+from ..normalize.periods import parse_period
+from ..normalize.quantities import Quantity, parse_quantity
+from ..normalize.regions import resolve_region
+from .context import DocContext, make_fact
+
+
+def grid_indicator(name: str, unit: str) -> tuple[Indicator, tuple[str, ...]]:
+    """The catalogue indicator for a sheet's 指标, or an uncatalogued one kept under its own name."""
+    found = resolve_indicator(name)
+    if found:
+        return found, ()
+    return Indicator(name=name, category="其他", unit=unit, kind="stock"), ("uncatalogued_indicator",)
+
+
+def extract_grid(doc: Document, ctx: DocContext) -> list[Fact]:
+    out: list[Fact] = []
+    raw_unit = doc.meta.get("unit", "")
+    indicator, flags = grid_indicator(doc.meta.get("indicator", doc.title), raw_unit)
+    if not raw_unit:
+        flags = (*flags, "unit_assumed")
+    for table in (t for page in doc.pages for t in page.tables):
+        header, body = table.rows[0], table.rows[1:]
+        periods = [parse_period(to_halfwidth(h)) if i else None for i, h in enumerate(header)]
+        for row in body:
+            if not row or not row[0].strip():
+                continue
+            match = resolve_region(row[0].strip())
+            if match.region is None:
+                continue
+            for i, cell in enumerate(row[1:], start=1):
+                period = periods[i] if i < len(periods) else None
+                text = to_halfwidth(cell).strip().replace(",", "")
+                if period is None or not text or text in ("-", "…", "...", "NA", "—"):
+                    continue
+                q = parse_quantity(text + raw_unit) if raw_unit else parse_quantity(text)
+                if q is None:
+                    continue
+                if not raw_unit:
+                    q = Quantity(q.value, indicator.unit, q.raw_value, "", ())
+                f = make_fact(ctx, page=table.page, method="import", indicator=indicator, region=match.region,
+                              period=period, measure="value", quantity=q, snippet=row[0].strip(),
+                              flags=(*flags, *match.flags))
+                if f:
+                    out.append(f)
+    return out

@@ -1,0 +1,171 @@
+"""Ingest: files → documents → facts → store, one file at a time or in parallel.
+
+Reading and extracting run in worker processes (``workers > 1``); only the main
+process writes to the store, one transaction per document, so a crash leaves
+every document either fully stored or absent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .extractors import extract_facts
+from .model import Fact, InputError
+from .paths import DATA_DIR
+from .readers import SUFFIXES, Limits, read_document
+from .store import Store, file_sha256
+
+CODE_VERSION = "0.2.0"
+
+
+def extractor_version() -> str:
+    """The code version plus a digest of the catalogues, so editing a catalogue re-extracts."""
+    h = hashlib.sha256(CODE_VERSION.encode())
+    for name in sorted(p.name for p in DATA_DIR.glob("*.csv")):
+        h.update(name.encode())
+        h.update((DATA_DIR / name).read_bytes())
+    return f"{CODE_VERSION}+{h.hexdigest()[:10]}"
+
+
+@dataclass
+class Options:
+    password: str | None = None
+    max_pages: int = 2000
+    timeout_s: float = 300.0
+    indicator: str | None = None
+    unit: str | None = None
+
+
+@dataclass
+class Result:
+    path: str
+    status: str  # stored | unchanged | failed
+    facts: int = 0
+    pages: int = 0
+    reason: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        """The one-line report printed for each file."""
+        if self.status == "stored":
+            note = f"  ({'; '.join(self.warnings)})" if self.warnings else ""
+            return f"已入库 stored     {self.path}: {self.facts} facts from {self.pages} pages{note}"
+        if self.status == "unchanged":
+            return f"未变化 unchanged  {self.path}: already stored with this extractor version, skipped"
+        return f"失败   failed     {self.path}: {self.reason}"
+
+
+@dataclass
+class Extracted:
+    """What a worker hands back to the writer."""
+
+    path: str
+    name: str
+    sha256: str
+    size: int
+    pages: int = 0
+    kind: str = ""
+    title: str = ""
+    facts: list[Fact] = field(default_factory=list)
+    error: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Result]]:
+    """Supported files under the given paths (folders recursively), and results for bad paths."""
+    files: list[Path] = []
+    problems: list[Result] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
+        elif p.is_file():
+            files.append(p)
+        else:
+            problems.append(Result(str(p), "failed", reason="no such file or folder"))
+    return files, problems
+
+
+def extract_file(path: str | Path, options: Options, sha256: str | None = None) -> Extracted:
+    """Read and extract one file (no store access; runs in a worker)."""
+    path = Path(path)
+    size = path.stat().st_size if path.exists() else 0
+    digest = sha256 or (file_sha256(path) if path.exists() else "")
+    out = Extracted(path=str(path), name=path.name, sha256=digest, size=size)
+    try:
+        doc = read_document(path, password=options.password,
+                            limits=Limits(options.max_pages, options.timeout_s),
+                            indicator=options.indicator, unit=options.unit)
+        out.facts = extract_facts(doc)
+        out.pages, out.kind, out.title, out.warnings = len(doc.pages), doc.kind, doc.title, doc.warnings
+    except InputError as exc:
+        out.error = exc.reason
+    except Exception as exc:  # a bug or an unforeseen file: report it, keep the batch going
+        out.error = f"unexpected error while reading ({type(exc).__name__}: {exc})"
+    return out
+
+
+def ingest(paths: Iterable[str | Path], store: Store, options: Options | None = None, workers: int = 1,
+           progress: Callable[[Result], None] | None = None) -> list[Result]:
+    """Ingest files into the store; returns one result per file, in completion order."""
+    options = options or Options()
+    files, results = collect_files(paths)
+    for r in results:
+        _report(progress, r)
+    version = extractor_version()
+    todo: list[tuple[Path, str]] = []
+    for f in files:
+        try:
+            digest = file_sha256(f)
+        except OSError as exc:
+            results.append(_report(progress, Result(str(f), "failed", reason=f"cannot read the file ({exc.strerror})")))
+            continue
+        known = store.find(digest)
+        if known and known.status == "ok" and known.extractor_version == version:
+            results.append(_report(progress, Result(str(f), "unchanged")))
+            continue
+        todo.append((f, digest))
+    for extracted in _run(todo, options, workers):
+        results.append(_report(progress, _save(store, extracted, version)))
+    return results
+
+
+def _run(todo: list[tuple[Path, str]], options: Options, workers: int) -> Iterator[Extracted]:
+    if workers <= 1 or len(todo) <= 1:
+        for f, digest in todo:
+            yield extract_file(f, options, digest)
+        return
+    with ProcessPoolExecutor(max_workers=min(workers, len(todo), os.cpu_count() or 1)) as pool:
+        pending: set[Future] = set()
+        queue = list(todo)
+        while queue or pending:
+            while queue and len(pending) < workers * 2:
+                f, digest = queue.pop(0)
+                pending.add(pool.submit(extract_file, f, options, digest))
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                yield fut.result()
+
+
+def _save(store: Store, ex: Extracted, version: str) -> Result:
+    if ex.error:
+        known = store.find(ex.sha256)
+        if known and known.status == "ok":  # never replace good facts with a failure
+            return Result(ex.path, "failed", reason=ex.error + " (the facts stored earlier are kept)")
+        store.save_document(name=ex.name, sha256=ex.sha256, pages=ex.pages, size=ex.size, kind=ex.kind or "",
+                            title="", version=version, fact_rows=[], status="failed", error=ex.error)
+        return Result(ex.path, "failed", reason=ex.error)
+    kept = store.keep_file(ex.path, ex.sha256)
+    store.save_document(name=ex.name, sha256=ex.sha256, pages=ex.pages, size=ex.size, kind=ex.kind,
+                        title=ex.title, version=version, fact_rows=ex.facts, file_path=str(kept))
+    return Result(ex.path, "stored", facts=len(ex.facts), pages=ex.pages, warnings=ex.warnings)
+
+
+def _report(progress: Callable[[Result], None] | None, result: Result) -> Result:
+    if progress:
+        progress(result)
+    return result

@@ -1,0 +1,279 @@
+"""The fact store: SQLAlchemy Core over SQLite (default) or any SQL database.
+
+One document is written in one transaction, so it is either fully present or
+absent. Original files are kept content-addressed under ``files/`` beside the
+SQLite database (or ``$ZHIBIAO_FILES_DIR``), so facts can be re-extracted and
+shown against their page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import (
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+from .model import FACT_COLUMNS, Fact
+from .paths import DATA_DIR, default_db_url
+
+metadata = MetaData()
+
+documents = Table(
+    "documents", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(512), nullable=False),
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("pages", Integer, nullable=False, default=0),
+    Column("size", Integer, nullable=False, default=0),
+    Column("kind", String(16), nullable=False, default="pdf"),
+    Column("title", Text, nullable=False, default=""),
+    Column("ingested_at", String(32), nullable=False),
+    Column("extractor_version", String(64), nullable=False),
+    Column("status", String(16), nullable=False),  # ok | failed
+    Column("error", Text, nullable=False, default=""),
+    Column("facts", Integer, nullable=False, default=0),
+    Column("file_path", Text, nullable=False, default=""),
+)
+
+_TEXT_COLS = [c for c in FACT_COLUMNS if c not in ("page", "value")]
+facts = Table(
+    "facts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("page", Integer, nullable=False),
+    Column("value", Float, nullable=False),
+    *[Column(c, Text, nullable=False, default="") for c in _TEXT_COLS],
+    Column("x0", Float), Column("top", Float), Column("x1", Float), Column("bottom", Float),
+    Index("ix_facts_indicator", "indicator"),
+    Index("ix_facts_region", "region"),
+    Index("ix_facts_document", "document_id"),
+    Index("ix_facts_period", "period_start"),
+)
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass
+class StoredDocument:
+    id: int
+    name: str
+    sha256: str
+    status: str
+    extractor_version: str
+
+
+class Store:
+    """A connection to one fact database."""
+
+    def __init__(self, url: str | None = None):
+        self.url = resolve_url(url)
+        self.engine: Engine = _engine(self.url)
+        metadata.create_all(self.engine)
+        self.files_dir = _files_dir(self.url)
+
+    # -- writing -----------------------------------------------------------------
+    def find(self, sha256: str) -> StoredDocument | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(documents).where(documents.c.sha256 == sha256)).mappings().first()
+        if row is None:
+            return None
+        return StoredDocument(row["id"], row["name"], row["sha256"], row["status"], row["extractor_version"])
+
+    def keep_file(self, source: str | Path, sha256: str) -> Path:
+        """Copy the original into the content-addressed file store (idempotent)."""
+        suffix = Path(source).suffix.lower()[:8]
+        target = self.files_dir / sha256[:2] / f"{sha256}{suffix}"
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(target.suffix + f".tmp{os.getpid()}")
+            shutil.copyfile(source, tmp)
+            os.replace(tmp, target)
+        return target
+
+    def save_document(self, *, name: str, sha256: str, pages: int, size: int, kind: str, title: str,
+                      version: str, fact_rows: Iterable[Fact], file_path: str = "",
+                      status: str = "ok", error: str = "") -> int:
+        """Replace whatever is stored for this sha256 with this document and its facts, atomically."""
+        rows = list(fact_rows)
+        with self._write() as conn:
+            old = conn.execute(select(documents.c.id).where(documents.c.sha256 == sha256)).scalar()
+            if old is not None:
+                conn.execute(delete(facts).where(facts.c.document_id == old))
+                conn.execute(delete(documents).where(documents.c.id == old))
+            doc_id = conn.execute(documents.insert().values(
+                name=name, sha256=sha256, pages=pages, size=size, kind=kind, title=title[:500],
+                ingested_at=datetime.now(UTC).isoformat(timespec="seconds"), extractor_version=version,
+                status=status, error=error, facts=len(rows), file_path=file_path,
+            )).inserted_primary_key[0]
+            if rows:
+                conn.execute(facts.insert(), [_fact_record(f, doc_id) for f in rows])
+        return int(doc_id)
+
+    def delete_document(self, doc_id: int) -> bool:
+        with self._write() as conn:
+            conn.execute(delete(facts).where(facts.c.document_id == doc_id))
+            n = conn.execute(delete(documents).where(documents.c.id == doc_id)).rowcount
+        return bool(n)
+
+    @contextmanager
+    def _write(self) -> Iterator:
+        """A write transaction, retried while another process holds the SQLite write lock."""
+        for attempt in range(20):
+            try:
+                with self.engine.begin() as conn:
+                    yield conn
+                return
+            except OperationalError as exc:  # pragma: no cover - needs a concurrent writer
+                if "locked" not in str(exc).lower() or attempt == 19:
+                    raise
+                time.sleep(0.1 * (attempt + 1))
+
+    # -- reading -----------------------------------------------------------------
+    def documents(self) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            df = pd.read_sql(select(documents).order_by(documents.c.id), conn)
+        return df
+
+    def count_facts(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(facts)).scalar() or 0)
+
+    def facts(self, indicator: str | list[str] | None = None, region: str | list[str] | None = None,
+              operator: str | list[str] | None = None, start: str | None = None, end: str | None = None,
+              document: str | None = None, with_location: bool = False) -> pd.DataFrame:
+        """Stored facts as a DataFrame with the contract columns (filters optional)."""
+        cols = [facts.c[c] for c in FACT_COLUMNS]
+        if with_location:
+            cols += [facts.c.id, facts.c.document_id, facts.c.x0, facts.c.top, facts.c.x1, facts.c.bottom]
+        q = select(*cols)
+        for col, want in (("indicator", indicator), ("region", region), ("operator", operator)):
+            if want is None:
+                continue
+            values = [want] if isinstance(want, str) else list(want)
+            q = q.where(facts.c[col].in_(values))
+        if document:
+            q = q.where(facts.c.document == document)
+        if start:
+            q = q.where(facts.c.period_start >= _period_bound(start, "start"))
+        if end:
+            q = q.where(facts.c.period_end <= _period_bound(end, "end"))
+        q = q.order_by(facts.c.id)
+        with self.engine.connect() as conn:
+            df = pd.read_sql(q, conn)
+        return typed_facts(df)
+
+
+def typed_facts(df: pd.DataFrame) -> pd.DataFrame:
+    """Contract dtypes: numbers as floats, page as int, period bounds as dates."""
+    df = df.copy()
+    for c in FACT_COLUMNS:
+        if c not in df.columns:
+            df[c] = ""
+    df["page"] = pd.to_numeric(df["page"], errors="coerce").fillna(0).astype("int64")
+    df["value"] = pd.to_numeric(df["value"], errors="coerce").astype("float64")
+    for c in ("period_start", "period_end"):
+        df[c] = pd.to_datetime(df[c], errors="coerce")
+    text = [c for c in FACT_COLUMNS if c not in ("page", "value", "period_start", "period_end")]
+    df[text] = df[text].fillna("").astype(str)
+    extra = [c for c in df.columns if c not in FACT_COLUMNS]
+    return df[list(FACT_COLUMNS) + extra]
+
+
+def _period_bound(text: str, side: str) -> str:
+    """An ISO date bound from a period text ('2020-08', '2020', '2021Q1', or a date).
+
+    >>> _period_bound("2020-08", "start"), _period_bound("2020-08", "end"), _period_bound("2021Q1", "end")
+    ('2020-08-01', '2020-08-31', '2021-03-31')
+    """
+    from .normalize.periods import parse_canonical
+
+    try:
+        p = parse_canonical(text)
+    except ValueError:
+        p = None
+    if p is None:
+        return text
+    return (p.start if side == "start" else p.end).isoformat()
+
+
+def _fact_record(f: Fact, doc_id: int) -> dict[str, object]:
+    rec = f.row()
+    rec["document_id"] = doc_id
+    if f.bbox:
+        rec["x0"], rec["top"], rec["x1"], rec["bottom"] = f.bbox
+    return rec
+
+
+def resolve_url(url: str | None) -> str:
+    """A database URL from ``--db``: a URL, or a plain path to a SQLite file.
+
+    >>> resolve_url("/tmp/x.sqlite")
+    'sqlite:////tmp/x.sqlite'
+    >>> resolve_url("postgresql://u@h/db")
+    'postgresql://u@h/db'
+    """
+    if not url:
+        return default_db_url()
+    if "://" in url:
+        return url
+    return f"sqlite:///{Path(url).resolve()}"
+
+
+def _files_dir(url: str) -> Path:
+    env = os.environ.get("ZHIBIAO_FILES_DIR")
+    if env:
+        return Path(env)
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        return Path(url[len("sqlite:///"):]).parent / "files"
+    return DATA_DIR / "files"
+
+
+def _engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url[len("sqlite:///"):]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):  # noqa: ANN001
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)

@@ -1,0 +1,28 @@
+"""Shared test fixtures: where ../shared lives, and temporary databases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+FIXTURES = SHARED / "fixtures"
+NBS = SHARED / "data" / "nbs"
+ANSWERS = Path(__file__).resolve().parent / "answers"
+
+
+def fixture(name: str) -> Path:
+    path = FIXTURES / name
+    if not path.exists():
+        pytest.skip(f"fixture {path} not available")
+    return path
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh SQLite database (and file store) for one test."""
+    url = f"sqlite:///{tmp_path / 'facts.sqlite'}"
+    monkeypatch.setenv("ZHIBIAO_DB_URL", url)
+    return url

@@ -1,0 +1,66 @@
+"""Extraction scored against answer keys written by hand from reading the PDFs (tests/answers/)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from extract.api import read_report
+from extract.evaluate import evaluate, read_key
+
+from .conftest import ANSWERS, NBS, fixture
+
+MONTHLY_KEY = ANSWERS / "henan-internet-monthly-2020-08.csv"
+
+
+def score(key_paths, facts_by_doc, method=None):
+    return evaluate(key_paths, facts_by_doc, method)
+
+
+@pytest.fixture(scope="module")
+def monthly_facts() -> pd.DataFrame:
+    return read_report(fixture("henan-internet-monthly-2020-08.pdf"))
+
+
+def test_monthly_report_prose_meets_the_quality_bar(monthly_facts: pd.DataFrame) -> None:
+    report = score([MONTHLY_KEY], {"henan-internet-monthly-2020-08.pdf": monthly_facts}, "prose")
+    assert report.overall.precision >= 0.98, report.false_positives[:5]
+    assert report.overall.recall >= 0.95, report.misses[:5]
+
+
+def test_monthly_report_tables_meet_the_quality_bar(monthly_facts: pd.DataFrame) -> None:
+    report = score([MONTHLY_KEY], {"henan-internet-monthly-2020-08.pdf": monthly_facts}, "table")
+    assert report.overall.precision >= 0.99, report.false_positives[:5]
+    assert report.overall.recall >= 0.98, report.misses[:5]
+
+
+@pytest.mark.parametrize("variant, recall", [("cidfont", 0.98), ("wordstyle", 0.95), ("threeline", 0.93)])
+def test_hard_copies_of_the_monthly_report(variant: str, recall: float, tmp_path) -> None:
+    """The same content as a CID-font, a fake-bold/fullwidth and a three-line-table PDF."""
+    name = f"henan-internet-monthly-2020-08-{variant}.pdf"
+    key = tmp_path / f"henan-internet-monthly-2020-08-{variant}.csv"
+    key.write_bytes(MONTHLY_KEY.read_bytes())
+    report = score([key], {name: read_report(fixture(name))})
+    assert report.overall.precision >= 0.98, report.false_positives[:5]
+    assert report.overall.recall >= recall, report.misses[:5]
+
+
+def test_nbs_spreadsheets_import_exactly() -> None:
+    files = sorted(p for p in NBS.glob("*.csv"))
+    if not files:
+        pytest.skip("NBS exports not available")
+    facts = {p.name: read_report(p) for p in files}
+    report = score(sorted((ANSWERS / "nbs").glob("*.csv")), facts, "import")
+    assert report.overall.precision >= 0.99 and report.overall.recall >= 0.98, report.misses[:5]
+    assert report.overall.tp == sum(len(read_key(k)) for k in (ANSWERS / "nbs").glob("*.csv"))
+
+
+def test_every_snippet_occurs_in_the_document_text(monthly_facts: pd.DataFrame) -> None:
+    from extract.layout import squeeze_cjk_spaces
+    from extract.readers import read_document
+
+    doc = read_document(fixture("henan-internet-monthly-2020-08.pdf"))
+    text = squeeze_cjk_spaces("".join(p.text for page in doc.pages for p in page.paragraphs))
+    rows = {" ".join(c for c in r if c) for page in doc.pages for t in page.tables for r in t.rows}
+    for snippet in monthly_facts["snippet"]:
+        assert snippet in text or snippet in rows, snippet
