@@ -111,7 +111,7 @@ class Store:
         return StoredDocument(row["id"], row["name"], row["sha256"], row["status"], row["extractor_version"])
 
     def keep_file(self, source: str | Path, sha256: str) -> Path:
-        """Copy the original into the content-addressed file store (idempotent)."""
+        """Copy the original into the content-addressed file store (idempotent); the path relative to it."""
         suffix = Path(source).suffix.lower()[:8]
         target = self.files_dir / sha256[:2] / f"{sha256}{suffix}"
         if not target.exists():
@@ -119,7 +119,7 @@ class Store:
             tmp = target.with_suffix(target.suffix + f".tmp{os.getpid()}")
             shutil.copyfile(source, tmp)
             os.replace(tmp, target)
-        return target
+        return target.relative_to(self.files_dir)
 
     def save_document(self, *, name: str, sha256: str, pages: int, size: int, kind: str, title: str,
                       version: str, fact_rows: Iterable[Fact], file_path: str = "",
@@ -163,7 +163,13 @@ class Store:
     def documents(self) -> pd.DataFrame:
         with self.engine.connect() as conn:
             df = pd.read_sql(select(documents).order_by(documents.c.id), conn)
+        df["file_path"] = [str(self.original(p)) if p else "" for p in df["file_path"]]
         return df
+
+    def original(self, file_path: str) -> Path:
+        """The kept original of a document (stored relative to the file store)."""
+        p = Path(file_path)
+        return p if p.is_absolute() else self.files_dir / p
 
     def count_facts(self) -> int:
         with self.engine.connect() as conn:

@@ -209,7 +209,7 @@ def parse_quantity(text: str, default_unit: str = "") -> Quantity | None:
     if not isinstance(text, str):
         return None
     s = to_halfwidth(text).strip()
-    if not s or len(s) > 80:
+    if not s or len(s) > 200:
         return None
     approx = False
     for word in _APPROX_BEFORE:
@@ -361,11 +361,12 @@ def find_quantities(text: str) -> list[tuple[int, int, Quantity]]:
 def _token(s: str, start: int, end: int, raw: str, chinese: bool) -> tuple[int, int, Quantity] | None:
     """Read the quantity whose number is ``s[start:end]``, or None."""
     prev = s[start - 1] if start > 0 else ""
+    dash = False
     if raw[0] in "+-":
         if prev and (prev in _ALNUM or prev in ".%)）"):
             raw, start = raw[1:], start + 1  # 1-8, 30%-40%: a dash, not a sign
-            prev = s[start - 1]
-    if not chinese and prev and (prev in _ALNUM or prev in ".-_/:@#"):
+            prev, dash = s[start - 1], prev == "%"
+    if not chinese and prev and not dash and (prev in _ALNUM or prev in ".-_/:@#"):
         return None  # IPv4, www.163.com, GPT-3, 2020/8
     if end < len(s) and s[end] == "." and end + 1 < len(s) and s[end + 1].isdigit():
         return None

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Rebuilds the embedded default database (data/zhibiao.sqlite + data/files/) and the demo
+# dataset (data/demo/facts.csv) from real reports in ../shared. Run after extractor changes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-.venv/bin/python}
+SHARED=${SHARED:-../shared}
+rm -rf data/zhibiao.sqlite data/zhibiao.sqlite-wal data/zhibiao.sqlite-shm data/files
+$PY -m extract --db data/zhibiao.sqlite ingest \
+  "$SHARED/fixtures/henan-internet-monthly-2020-08.pdf" \
+  "$SHARED/fixtures/tencent-cloud-ai-whitepaper-2021.pdf" \
+  "$SHARED/data/nbs"
+$PY - <<'PY'
+import sqlite3
+con = sqlite3.connect("data/zhibiao.sqlite")
+con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+con.execute("PRAGMA journal_mode=DELETE")
+con.commit()
+con.execute("VACUUM")
+con.close()
+PY
+mkdir -p data/demo
+$PY -m extract --db data/zhibiao.sqlite export --format csv -o data/demo/facts.csv
