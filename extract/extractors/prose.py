@@ -47,6 +47,7 @@ _RANK_FLAT = re.compile(r"[（(]?(与|较|和)上(月|期|年)(相比)?持平[�
 _CHANGE_WORDS = ("新增", "净增", "较上", "比上", "相比上", "与上月相比", "较去年", "较20", "较 20", "比20", "较年初",
                  "提升", "提高", "增加", "减少", "下降", "增长")
 _RATE_WORDS = ("使用率", "普及率", "渗透率", "占有率", "覆盖率", "利用率")
+_NATIONAL_SUBJECT = re.compile(r"我国|全国(?!平均)")
 _ENUM_SPLIT = re.compile(r"[、和及与]")
 
 
@@ -63,6 +64,7 @@ class State:
     indicator: Indicator | None = None
     period: Period | None = None
     heading_indicator: Indicator | None = None
+    region: Region | None = None  # 我国 in an article about the nation
 
 
 def extract_prose(doc: Document, ctx: DocContext) -> list[Fact]:
@@ -104,6 +106,8 @@ def _update_from_heading(text: str, section: State, ctx: DocContext) -> None:
         section.period = periods[-1][2]
     elif re.match(r"^\s*[一二三四五六七八九十]+、", text):
         section.period = ctx.period
+    if re.match(r"^\s*[一二三四五六七八九十]+、", text) or any(r.level == "province" for _a, _b, r in find_regions(text)):
+        section.region = None
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -126,13 +130,16 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 def paragraph_facts(para: Paragraph, ctx: DocContext, section: State) -> list[Fact]:
     raw = para.text
     text = to_halfwidth(raw)
-    state = State(indicator=None, period=section.period, heading_indicator=section.heading_indicator)
+    if _NATIONAL_SUBJECT.search(_NATIONAL_CMP.sub("", text)):
+        section.region = resolve_region("全国").region
+    state = State(indicator=None, period=section.period, heading_indicator=section.heading_indicator,
+                  region=section.region)
     out: list[Fact] = []
     for s, e in split_sentences(text):
         sentence = text[s:e]
         glosses = [(m.start(), m.end()) for m in _GLOSS.finditer(sentence)]
         periods = [p for a, b, p in find_periods(sentence, ctx.period)
-                   if not _RELATIVE.search(sentence[a:b]) and not _inside(a, glosses)]
+                   if _sets_context(sentence, Mention(a, b, "period", p), glosses)]
         if _TARGET.search(sentence):
             continue
         enum = _enumeration_facts(sentence, s, raw, para, ctx, state)
@@ -178,8 +185,11 @@ _RELATIVE = re.compile(r"上月|上个月|上年|去年|同期|上季|上期|年
 
 
 def _sets_context(sentence: str, m: Mention, glosses: list[tuple[int, int]]) -> bool:
-    """Relative periods (上月, 同期) and periods inside glosses (（指2019年度…）) set no context."""
-    return not _RELATIVE.search(sentence[m.start:m.end]) and not _inside(m.start, glosses)
+    """Relative periods (上月, 同期), comparison bases (较2020年3月) and periods inside glosses
+    (（指2019年度…）) set no context."""
+    before = sentence[max(0, m.start - 3):m.start]
+    return (not _RELATIVE.search(sentence[m.start:m.end]) and not _inside(m.start, glosses)
+            and not re.search(r"(较|比|相比|与|从)\s*$", before))
 
 
 def _blocked(sentence: str) -> list[tuple[int, int]]:
@@ -200,7 +210,7 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
     mentions = _mentions(sentence, ctx)
     blocked = _blocked(sentence)
     glosses = [(m.start(), m.end()) for m in _GLOSS.finditer(sentence)]
-    region: Region | None = None
+    region: Region | None = state.region
     operator = ""
     out: list[Fact] = []
     clause_start = 0
@@ -402,7 +412,7 @@ def _enumeration_facts(sentence: str, offset: int, raw: str, para: Paragraph, ct
             if kinds == "operator":
                 indicator, operator, region = item[0], item[1], item[2]
             else:
-                indicator, operator, region = item, "", None
+                indicator, operator, region = item, "", state.region
             if indicator is None:
                 continue
             if measure == "value" and q.unit == "%" and indicator.unit != "%":

@@ -19,6 +19,7 @@ The region hint is returned as printed (``河南``); resolving it to 河南省 i
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -29,6 +30,7 @@ from extract.paths import data_file
 OPERATORS: tuple[str, ...] = ("中国移动", "中国联通", "中国电信", "中国广电")
 _LIST_SEPARATORS = ("以及", "、", "和", "及", "与", "/")
 _INFIXES = ("通信集团", "网络通信集团", "集团", "通信", "")
+_BRANCH = re.compile(r"[\u4e00-\u9fff]{2,6}?分公司")
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ def _region_after(s: str, i: int, regions: tuple[str, ...]) -> tuple[int, str]:
             end = i + len(name)
             if end < len(s) and s[end] in "省市" and not name.endswith(("省", "市", "区")):
                 end += 1
-            return end, name
+            return end, s[i:end]
     return i, ""
 
 
@@ -137,7 +139,15 @@ def _suffix_at(s: str, i: int, regions: tuple[str, ...], plain: bool = False) ->
         end, region = _region_after(s, j, regions) if infix.endswith("集团") else (j, "")
         for suffix in _suffixes():
             if s.startswith(suffix, end):
-                return end + len(suffix), region
+                end += len(suffix)
+                if suffix.endswith("有限公司"):  # …有限公司河南省分公司: a provincial branch
+                    branch_end, branch = _region_after(s, end, regions)
+                    if branch and s.startswith("分公司", branch_end):
+                        return branch_end + 3, branch
+                    other = _BRANCH.match(s, end)
+                    if other:  # a city branch: kept in the span, the province hint stays
+                        return other.end(), region
+                return end, region
         if infix.endswith("集团"):
             return j, ""
     return i, ""

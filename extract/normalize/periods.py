@@ -7,7 +7,8 @@ type      canonical              meaning
 ========  =====================  ==========================================
 month     ``2020-08``            a month, or a stock at the month's end
 ytd       ``2020-01..2020-08``   January to a month of one year (1-8月)
-range     ``2020-02..2020-08``   any other run of whole months
+range     ``2020-02..2020-08``   any other run of whole months, or of
+          ``2020Q1..2021Q1``     whole quarters
 quarter   ``2021Q1``             a calendar quarter
 half      ``2020H1``             a half year
 year      ``2020``               a calendar year (or a stock at its end)
@@ -15,8 +16,10 @@ week      ``2021-W05``           an ISO 8601 week (Monday to Sunday)
 ========  =====================  ==========================================
 
 Text without a year (8月, 上半年, 一季度, 上月, 同期) needs ``ref``, the document's own period.
-A bare month, quarter or half later in the year than two months after ``ref`` belongs to the
-year before: a January report's 「12月」 is last December.
+It is put in the reference's year unless it would reach more than two months past the
+reference's end, in which case it is the year before: a January report's 「12月」 and
+「1-12月」 are last year's, an August report's 「10月」 and 「四季度」 this year's (months and
+month runs are judged by their last day, quarters, halves and weeks by their first).
 """
 
 from __future__ import annotations
@@ -81,10 +84,10 @@ class Period:
         """
         _check_year(y1)
         _check_year(y2)
-        if (y1, m1) >= (y2, m2):
-            raise ValueError("a range must run forwards")
         if y1 == y2 and m1 == 1:
             return cls.ytd(y2, m2)
+        if (y1, m1) >= (y2, m2):
+            raise ValueError("a range must run forwards")
         return cls(f"{y1:04d}-{m1:02d}..{y2:04d}-{m2:02d}", "range", datetime.date(y1, m1, 1), _month_end(y2, m2))
 
     @classmethod
@@ -98,6 +101,18 @@ class Period:
         if not 1 <= q <= 4:
             raise ValueError(f"no quarter {q}")
         return cls(f"{y:04d}Q{q}", "quarter", datetime.date(y, 3 * q - 2, 1), _month_end(y, 3 * q))
+
+    @classmethod
+    def quarters(cls, y1: int, q1: int, y2: int, q2: int) -> Period:
+        """A run of whole quarters (2020年一季度到2021年一季度).
+
+        >>> Period.quarters(2020, 1, 2021, 1).period, Period.quarters(2020, 1, 2021, 1).end
+        ('2020Q1..2021Q1', datetime.date(2021, 3, 31))
+        """
+        a, b = cls.quarter(y1, q1), cls.quarter(y2, q2)
+        if a.start >= b.start:
+            raise ValueError("a range must run forwards")
+        return cls(f"{a.period}..{b.period}", "range", a.start, b.end)
 
     @classmethod
     def half(cls, y: int, h: int) -> Period:
@@ -160,6 +175,8 @@ class Period:
         >>> Period.month(2021, 1).previous().period, Period.quarter(2021, 1).previous().period
         ('2020-12', '2020Q4')
         """
+        if self.period_type == "range" and "Q" in self.period:
+            return Period.quarter(self.end.year, (self.end.month + 2) // 3).previous()
         if self.period_type in ("month", "ytd", "range"):
             y, m = self.end.year, self.end.month
             return Period.month(y, m - 1) if m > 1 else Period.month(y - 1, 12)
@@ -189,6 +206,8 @@ def _shift_years(p: Period, n: int) -> Period:
     t = p.period_type
     if t == "month":
         return Period.month(y1, p.end.month)
+    if t == "range" and "Q" in p.period:
+        return Period.quarters(y0, (p.start.month + 2) // 3, y1, (p.end.month + 2) // 3)
     if t in ("ytd", "range"):
         return Period.months(y0, p.start.month, y1, p.end.month)
     if t == "quarter":
@@ -206,6 +225,8 @@ _CANONICAL = [
     (re.compile(r"(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})"),
      lambda m: Period.months(int(m[1]), int(m[2]), int(m[3]), int(m[4]))),
     (re.compile(r"(\d{4})Q([1-4])"), lambda m: Period.quarter(int(m[1]), int(m[2]))),
+    (re.compile(r"(\d{4})Q([1-4])\.\.(\d{4})Q([1-4])"),
+     lambda m: Period.quarters(int(m[1]), int(m[2]), int(m[3]), int(m[4]))),
     (re.compile(r"(\d{4})H([12])"), lambda m: Period.half(int(m[1]), int(m[2]))),
     (re.compile(r"(\d{4})"), lambda m: Period.year(int(m[1]))),
     (re.compile(r"(\d{4})-W(\d{2})"), lambda m: Period.week(int(m[1]), int(m[2]))),
@@ -254,6 +275,9 @@ def period_text(p: Period) -> str:
         return f"{p.start.year}年{p.start.month}月"
     if t == "ytd":
         return f"{p.end.year}年1-{p.end.month}月"
+    if t == "range" and "Q" in p.period:
+        a, b = p.period.split("..")
+        return f"{a[:4]}年第{_cn(int(a[5]))}季度至{b[:4]}年第{_cn(int(b[5]))}季度"
     if t == "range":
         if p.start.year == p.end.year:
             return f"{p.end.year}年{p.start.month}-{p.end.month}月"
@@ -271,6 +295,7 @@ def period_text(p: Period) -> str:
 # --- the grammar ------------------------------------------------------------------------
 
 _Y = r"(?:(?<![0-9])(?P<y>(?:19|20|21)[0-9]{2})年|(?P<rel>今年|本年|当年|去年|上年|前年|明年))"
+_YYYY = r"(?:19|20|21)[0-9]{2}"
 _M_CHARS = r"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]"
 _DASH = r"(?:-{1,2}|—{1,2}|–|~|～|至|到)"
 _MONTH_SUFFIX = r"(?:份|底|末|初|中旬|上旬|下旬)?"
@@ -305,21 +330,25 @@ def _year(m: re.Match[str], ref: Period | None) -> int | None:
     return None
 
 
-def _in_ref_year(build: Callable[[int], Period], ref: Period | None) -> Period:
+def _two_months_after(d: datetime.date) -> datetime.date:
+    y, m = (d.year, d.month + 2) if d.month <= 10 else (d.year + 1, d.month - 10)
+    return _month_end(y, m)
+
+
+def _in_ref_year(build: Callable[[int], Period], ref: Period | None, by_end: bool) -> Period:
     """A period given without a year: in the reference's year, or the year before when it
-    would start more than two months after the reference ends."""
+    would reach more than two months past the reference (see the module docstring)."""
     if ref is None:
         raise _Need
-    y = ref.end.year
-    p = build(y)
-    if p.start.month > ref.end.month + 2:
-        p = build(y - 1)
+    p = build(ref.end.year)
+    if (p.end if by_end else p.start) > _two_months_after(ref.end):
+        p = build(ref.end.year - 1)
     return p
 
 
-def _dated(m: re.Match[str], ref: Period | None, build: Callable[[int], Period]) -> Period:
+def _dated(m: re.Match[str], ref: Period | None, build: Callable[[int], Period], by_end: bool = True) -> Period:
     y = _year(m, ref)
-    return build(y) if y is not None else _in_ref_year(build, ref)
+    return build(y) if y is not None else _in_ref_year(build, ref, by_end)
 
 
 def _b_date(m: re.Match[str], ref: Period | None) -> Period | None:
@@ -332,7 +361,7 @@ def _b_cross_range(m: re.Match[str], ref: Period | None) -> Period | None:
 
 def _b_range(m: re.Match[str], ref: Period | None) -> Period | None:
     m1, m2 = _num(m["m1"]), _num(m["m2"])
-    if m1 is None or m2 is None or m1 >= m2:
+    if m1 is None or m2 is None or m1 > m2 or (m1 == m2 and m1 != 1):
         return None
     return _dated(m, ref, lambda y: Period.months(y, m1, y, m2))
 
@@ -360,6 +389,13 @@ def _b_month(m: re.Match[str], ref: Period | None) -> Period | None:
     return _dated(m, ref, lambda y: Period.month(y, month))
 
 
+def _b_quarter_range(m: re.Match[str], ref: Period | None) -> Period | None:
+    q1, q2 = _num(m["q1"] or m["q1b"]), _num(m["q2"] or m["q2b"])
+    if q1 is None or q2 is None:
+        return None
+    return Period.quarters(int(m["y1"]), q1, int(m["y2"]), q2)
+
+
 def _b_quarter(m: re.Match[str], ref: Period | None) -> Period | None:
     q = _num(m["q"])
     if q is None or not 1 <= q <= 4:
@@ -367,7 +403,7 @@ def _b_quarter(m: re.Match[str], ref: Period | None) -> Period | None:
     y = m.groupdict().get("y2")
     if y:
         return Period.quarter(int(y), q)
-    return _dated(m, ref, lambda y: Period.quarter(y, q))
+    return _dated(m, ref, lambda y: Period.quarter(y, q), by_end=False)
 
 
 def _b_half(m: re.Match[str], ref: Period | None) -> Period | None:
@@ -375,7 +411,7 @@ def _b_half(m: re.Match[str], ref: Period | None) -> Period | None:
     y = m.groupdict().get("y2")
     if y:
         return Period.half(int(y), h)
-    return _dated(m, ref, lambda y: Period.half(y, h))
+    return _dated(m, ref, lambda y: Period.half(y, h), by_end=False)
 
 
 def _b_year(m: re.Match[str], ref: Period | None) -> Period | None:
@@ -395,11 +431,14 @@ def _b_week(m: re.Match[str], ref: Period | None) -> Period | None:
     if y2:
         return Period.week(int(y2), w)
     y = _year(m, ref)
-    if y is None:
-        if ref is None:
-            raise _Need
-        y = ref.end.isocalendar()[0]
-    return Period.week(y, w)
+    if y is not None:
+        return Period.week(y, w)
+    if ref is None:
+        raise _Need
+    p = Period.week(ref.end.isocalendar()[0], w)
+    if p.start > _two_months_after(ref.end):
+        p = Period.week(ref.end.isocalendar()[0] - 1, w)
+    return p
 
 
 def _b_last_month(m: re.Match[str], ref: Period | None) -> Period | None:
@@ -438,6 +477,9 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str], Period | None], Per
     (re.compile(rf"(?:{_Y})?前(?P<n>[0-9]{{1,2}}|十[一二]?|[一二三四五六七八九两])个?月份?"), _b_first_months),
     (re.compile(rf"(?:{_Y})?前(?P<n>[1-4一二三四两])个?季度"), _b_first_quarters),
     (re.compile(rf"(?:截至|截止到|截止|截至到|到)?(?:{_Y})?{_m('m')}月(?P<fen>份)?(?:底|末|初|中旬|上旬|下旬)?"), _b_month),
+    (re.compile(rf"(?<![0-9])(?P<y1>{_YYYY})(?:年第?(?P<q1>[1-4一二三四])季度|年?[Qq](?P<q1b>[1-4]))"
+                rf"{_DASH}(?P<y2>{_YYYY})(?:年第?(?P<q2>[1-4一二三四])季度|年?[Qq](?P<q2b>[1-4]))(?![0-9])"),
+     _b_quarter_range),
     (re.compile(rf"(?:{_Y})?第?(?P<q>[1-4一二三四])季度(?:末|底)?"), _b_quarter),
     (re.compile(r"(?<![0-9])(?P<y2>(?:19|20|21)[0-9]{2})年?[Qq](?P<q>[1-4])(?![0-9])"), _b_quarter),
     (re.compile(rf"(?:{_Y})?(?<![A-Za-z0-9])[Qq](?P<q>[1-4])(?![0-9A-Za-z])"), _b_quarter),
@@ -539,6 +581,7 @@ def parse_period(text: str, ref: Period | None = None) -> Period | None:
                 return build(m)
             except ValueError:
                 return None
+    s = re.sub(r"^((?:今年|去年|本年|上年)?)(十[一二]?|[一二三四五六七八九])月$", lambda m: f"{m[1]}{_num(m[2])}月", s)
     cands = _candidates(s, ref)
     if len(cands) == 1 and cands[0][0] == 0 and cands[0][1] == len(s):
         return cands[0][2]

@@ -123,16 +123,40 @@ def _page_lines(page: pdfium.PdfPage, height: float) -> tuple[list[Line], int, i
         full = textpage.get_text_range()
         bad = sum(1 for ch in full if ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff")
         bad += full.count("(cid:") * 5
-        segments: list[tuple[float, float, float, float, str]] = []
-        for k in range(textpage.count_rects()):
-            left, bottom, right, top = textpage.get_rect(k)
-            text = textpage.get_text_bounded(left, bottom, right, top)
-            text = text.replace("\r", "").replace("\n", "")
-            if text.strip():
-                segments.append((left, height - top, right, height - bottom, text))
+        segments = _char_lines(textpage, full, height) if len(full) == n_chars else _rect_lines(textpage, height)
     finally:
         textpage.close()
     return _group_lines(segments), n_chars, bad
+
+
+def _char_lines(textpage: pdfium.PdfTextPage, full: str, height: float) -> list[tuple[float, float, float, float, str]]:
+    """Lines as pdfium orders its text (one char index per character), boxed from their characters."""
+    segments = []
+    start = 0
+    for i in range(len(full) + 1):
+        if i < len(full) and full[i] not in "\r\n":
+            continue
+        if i > start:
+            text = full[start:i]
+            boxes = [textpage.get_charbox(k) for k in range(start, i) if not full[k].isspace()]
+            if boxes and text.strip():
+                left = min(b[0] for b in boxes)
+                right = max(b[2] for b in boxes)
+                bottom = min(b[1] for b in boxes)
+                top = max(b[3] for b in boxes)
+                segments.append((left, height - top, right, height - bottom, text.strip()))
+        start = i + 1
+    return segments
+
+
+def _rect_lines(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[float, float, float, float, str]]:
+    segments = []
+    for k in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(k)
+        text = textpage.get_text_bounded(left, bottom, right, top).replace("\r", "").replace("\n", "")
+        if text.strip():
+            segments.append((left, height - top, right, height - bottom, text))
+    return segments
 
 
 def _group_lines(segments: list[tuple[float, float, float, float, str]]) -> list[Line]:
