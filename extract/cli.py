@@ -164,6 +164,9 @@ def _resolve(args: argparse.Namespace) -> int:
         print(f"cannot resolve {args.kind} '{args.text}': {reason}", file=sys.stderr)
         return 1
     print(json.dumps(result, ensure_ascii=False))
+    if "ambiguous_region" in result.get("flags", []):
+        print(f"warning: '{args.text}' names several places; give --region to choose (code left empty)",
+              file=sys.stderr)
     return 0
 
 

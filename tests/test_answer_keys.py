@@ -64,3 +64,34 @@ def test_every_snippet_occurs_in_the_document_text(monthly_facts: pd.DataFrame) 
     rows = {" ".join(c for c in r if c) for page in doc.pages for t in page.tables for r in t.rows}
     for snippet in monthly_facts["snippet"]:
         assert snippet in text or snippet in rows, snippet
+
+
+@pytest.fixture(scope="module")
+def issue_facts() -> pd.DataFrame:
+    return read_report(fixture("henan-internet-2020-09-issue.pdf"))
+
+
+def test_cnnic_summary_in_the_magazine_issue(issue_facts: pd.DataFrame) -> None:
+    """The national CNNIC summary (pages 12–16) of a Henan magazine: 我国 figures, not 河南省 ones."""
+    cnnic = issue_facts[issue_facts["page"].between(12, 16)]
+    report = score([ANSWERS / "henan-internet-2020-09-issue.cnnic.csv"], {"henan-internet-2020-09-issue.pdf": cnnic})
+    assert report.overall.precision >= 0.95, report.false_positives[:5]
+    assert report.overall.recall >= 0.93, report.misses[:5]
+
+
+def test_monthly_statistics_inside_the_magazine_issue(issue_facts: pd.DataFrame, tmp_path) -> None:
+    """The issue's last part is the same monthly report, laid out inside a 92-page magazine."""
+    monthly = issue_facts[issue_facts["page"] >= 80]
+    key = tmp_path / "henan-internet-2020-09-issue.csv"
+    key.write_bytes(MONTHLY_KEY.read_bytes())
+    report = score([key], {"henan-internet-2020-09-issue.pdf": monthly})
+    assert report.overall.precision >= 0.95, report.false_positives[:5]
+    assert report.overall.recall >= 0.95, report.misses[:5]
+
+
+def test_news_pages_yield_no_invented_statistics() -> None:
+    """Seeds 000–002 are news: targets, dates and narrative numbers are not facts."""
+    facts = pd.concat([read_report(fixture(f"{n}.pdf")) for n in
+                       ("cernet-industry-news-2026-04", "wuzhen-faces-2025", "wic-wuzhen-2025-newspaper")])
+    assert len(facts) <= 3, facts[["indicator", "snippet"]].to_string()
+    assert set(facts["indicator"]) <= {"跨境电商进出口规模"}

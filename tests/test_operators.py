@@ -184,7 +184,7 @@ _PIECES = st.sampled_from(["河南", "省", "移动", "联通", "电信", "广�
 @given(st.lists(_PIECES, max_size=10).map("".join))
 def test_operator_like_text(text: str) -> None:
     spans = find_operators(text)
-    for (s1, e1, _), (s2, _e2, _) in zip(spans, spans[1:], strict=False):
+    for (_s1, e1, _), (s2, _e2, _) in zip(spans, spans[1:], strict=False):
         assert e1 <= s2  # no overlaps
     for s, e, _m in spans:
         assert 0 <= s < e <= len(text)

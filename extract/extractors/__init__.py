@@ -23,12 +23,16 @@ def extract_facts(doc: Document) -> list[Fact]:
 
 
 def dedupe(facts: list[Fact]) -> list[Fact]:
-    """Drop repeated statements of the same fact (same keys, measure and value), keeping the first."""
+    """Drop a sentence that repeats a fact already stated (same keys, measure and value), keeping the first.
+
+    Table cells are never dropped: two tables may rank the same region among
+    different peers (上海市 among provinces and among cities).
+    """
     seen: set[tuple] = set()
     out: list[Fact] = []
     for f in facts:
         key = (f.indicator, f.region, f.operator, f.subject, f.period, f.measure, round(f.value, 6))
-        if key in seen:
+        if f.method == "prose" and key in seen:
             continue
         seen.add(key)
         out.append(f)

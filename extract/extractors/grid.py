@@ -46,7 +46,7 @@ def extract_grid(doc: Document, ctx: DocContext) -> list[Fact]:
                     q = Quantity(q.value, indicator.unit, q.raw_value, "", ())
                 f = make_fact(ctx, page=table.page, method="import", indicator=indicator, region=match.region,
                               period=period, measure="value", quantity=q, snippet=row[0].strip(),
-                              flags=(*flags, *match.flags))
+                              flags=(*flags, *(f for f in match.flags if f == "ambiguous_region")))
                 if f:
                     out.append(f)
     return out

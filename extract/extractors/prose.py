@@ -189,7 +189,19 @@ def _sets_context(sentence: str, m: Mention, glosses: list[tuple[int, int]]) -> 
     (（指2019年度…）) set no context."""
     before = sentence[max(0, m.start - 3):m.start]
     return (not _RELATIVE.search(sentence[m.start:m.end]) and not _inside(m.start, glosses)
-            and not re.search(r"(较|比|相比|与|从)\s*$", before))
+            and not re.search(r"(较|比|相比|与|从)\s*$", before) and is_time_adverbial(sentence, m.start))
+
+
+def is_time_adverbial(sentence: str, start: int) -> bool:
+    """A period sets the context only where it opens a clause (「截至2020年6月，」「1-8月，」),
+    not inside one (「成为上半年增长最快的应用」).
+
+    >>> is_time_adverbial("截至 2020 年 6 月，我国", 3), is_time_adverbial("成为上半年增长最快", 2)
+    (True, False)
+    """
+    cut = max((i for i in range(start) if sentence[i] in _CLAUSE_END + _SENTENCE_END), default=-1)
+    lead = sentence[cut + 1:start].strip()
+    return bool(re.fullmatch(r"(?:截至|截止|截止到|在|从|于|自|到|至|其中|同时|另外|此外|而)?\s*(?:[^\s，。；]{0,4}(?:在|于))?", lead))
 
 
 def _blocked(sentence: str) -> list[tuple[int, int]]:
@@ -243,7 +255,10 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
                 continue
             q: Quantity = m.obj  # type: ignore[assignment]
             measure = classify_measure(lead, token, q)
-            indicator = _indicator_for(mentions, k, state, lead, q, measure)
+            if measure is None or _is_bound_or_base(sentence, m.start, m.end):
+                last_end = m.end
+                continue
+            indicator = _indicator_for(mentions, k, state, sentence, clause_start, lead, q, measure)
             if indicator is None:
                 last_end = m.end
                 continue
@@ -261,7 +276,7 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
     return [f for f in out if f is not None]
 
 
-def classify_measure(lead: str, token: str, q: Quantity) -> str:
+def classify_measure(lead: str, token: str, q: Quantity) -> str | None:
     """The measure of a number from the words in front of it.
 
     >>> from extract.normalize.quantities import parse_quantity as p
@@ -273,6 +288,10 @@ def classify_measure(lead: str, token: str, q: Quantity) -> str:
     ('change', 'value')
     """
     words = lead + token
+    if q.unit == "%" and re.search(r"(较|比|相比)\s*(20\d\d\s*年)?\s*\d{1,2}\s*月", lead) and "同比" not in words:
+        return None  # growth against a stated month (较2020年3月增长4.8%): no standard base
+    if q.unit == "%" and re.search(r"(较|比|相比)上(个)?月", lead) and "同比" not in words:
+        return "mom_pct"
     if q.unit == "位":
         return "rank" if "第" in token or re.search(r"第\s*$", lead) else "rank_change"
     if "同比" in words:
@@ -292,18 +311,23 @@ def classify_measure(lead: str, token: str, q: Quantity) -> str:
     return "value"
 
 
-def _indicator_for(mentions: list[Mention], k: int, state: State, lead: str, q: Quantity,
-                   measure: str) -> Indicator | None:
+def _indicator_for(mentions: list[Mention], k: int, state: State, sentence: str, clause_start: int, lead: str,
+                   q: Quantity, measure: str) -> Indicator | None:
+    here = mentions[k]
+    named_in_lead = any(m.kind == "indicator" and clause_start <= m.start < here.start for m in mentions[:k])
     base = state.indicator
-    if base is None:
-        # 「我省有26826个IP地址所对应的主机被…控制」: the name comes after the number.
+    if not named_in_lead:
+        # 「我省有26826个IP地址所对应的主机被…控制」「超过500个…的工业互联网平台」: the name follows the number.
         for m in mentions[k + 1:]:
-            if m.kind == "quantity":
+            if m.kind == "quantity" or any(ch in _CLAUSE_END for ch in sentence[here.end:m.start]):
                 break
             if m.kind == "indicator":
                 base = m.obj  # type: ignore[assignment]
                 state.indicator = base
                 break
+        composed = compose_indicator(lead, sentence[:clause_start]) if _GENERIC_HEAD.search(lead) else None
+        if composed is not None:
+            base = state.indicator = composed
     base = base or state.heading_indicator
     if base is None:
         return None
@@ -318,16 +342,54 @@ def _indicator_for(mentions: list[Mention], k: int, state: State, lead: str, q: 
     return base
 
 
+_GENERIC_HEAD = re.compile(r"(?:总计|总|累计)?(用户规模|用户数|用户|访问人数|浏览量|注册用户)\s*(?:分别)?(?:达到|达|为|超过|超|突破|增至)?\s*$")
+_UPPER_BOUND_BEFORE = re.compile(r"(不足|不到|低于|少于)\s*$")
+_UPPER_BOUND_AFTER = re.compile(r"^\s*(以内|以下)")
+_FROM_BASE = re.compile(r"从\s*(?:[^，。；]{0,12}?的)?\s*$")
+
+
+def _is_bound_or_base(sentence: str, start: int, end: int) -> bool:
+    """Upper bounds (不足70%, 30%以内) and the starting point of 「从X提升至Y」 are not current values.
+
+    >>> s = "比例从 25% 提升至 98%，首次缩小到 30% 以内"
+    >>> [_is_bound_or_base(s, a, b) for a, b in ((4, 7), (12, 15), (22, 25))]
+    [True, False, True]
+    """
+    before = sentence[max(0, start - 16):start]
+    return bool(_UPPER_BOUND_BEFORE.search(before) or _UPPER_BOUND_AFTER.match(sentence[end:end + 4])
+                or _FROM_BASE.search(before))
+
+
+def compose_indicator(lead: str, subject_text: str) -> Indicator | None:
+    """A generic head (用户规模) completed by the activity named before it.
+
+    >>> compose_indicator("用户规模达", "即时通信成为疫情期间发展最快的应用之一").name
+    '即时通信用户规模'
+    """
+    head = _GENERIC_HEAD.search(lead)
+    if head is None:
+        return None
+    word = head.group(1)
+    text = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "|", subject_text)
+    for chunk in reversed(text.split("|")):
+        for size in range(min(10, len(chunk)), 1, -1):
+            for i in range(0, len(chunk) - size + 1):
+                found = resolve_indicator(chunk[i:i + size] + word)
+                if found is not None:
+                    return found
+    return None
+
+
 def _unit_fits(ind: Indicator, q: Quantity) -> bool:
     """
     >>> from extract.normalize.indicators import Indicator as I
     >>> from extract.normalize.quantities import parse_quantity as p
-    >>> _unit_fits(I("互联网用户", "用户", "户", "stock"), p("8643.5万户")), _unit_fits(I("收入", "收入", "元", "flow"), p("5个"))
+    >>> _unit_fits(I("互联网用户", "用户", "户", "stock"), p("8643.5万户")), _unit_fits(I("网民规模", "用户", "人", "stock"), p("15个"))
     (True, False)
     """
     if not q.unit or q.unit == ind.unit:
         return True
-    people = {"户", "人", "个"}
+    people = {"户", "人"}
     if ind.unit in people and q.unit in people:
         return True
     if q.unit == "pp" and ind.unit == "%":
@@ -338,7 +400,9 @@ def _unit_fits(ind: Indicator, q: Quantity) -> bool:
 def _fact(ctx: DocContext, para: Paragraph, raw: str, offset: int, sentence: str, clause_start: int, m: Mention,
           indicator: Indicator, region: Region | None, operator: str, measure: str, q: Quantity,
           period: Period | None) -> Fact | None:
-    period = adjust_period(period or ctx.period, indicator, measure)
+    lead = sentence[clause_start:m.start]
+    against = bool(re.search(r"(较|比|相比)\s*(20\d\d\s*年)?\s*\d{1,2}\s*月", lead))
+    period = adjust_period(period or ctx.period, indicator, measure, against)
     if not q.unit and indicator.unit:
         q = Quantity(q.value, indicator.unit, q.raw_value, q.raw_unit, q.flags)
     start = offset + clause_start
@@ -349,7 +413,8 @@ def _fact(ctx: DocContext, para: Paragraph, raw: str, offset: int, sentence: str
                      bbox=_bbox(para, start, end))
 
 
-def adjust_period(period: Period | None, indicator: Indicator, measure: str) -> Period | None:
+def adjust_period(period: Period | None, indicator: Indicator, measure: str,
+                  against_point: bool = False) -> Period | None:
     """A stock stated in a year-to-date context is the month-end stock.
 
     >>> from extract.normalize.indicators import Indicator as I
@@ -359,9 +424,14 @@ def adjust_period(period: Period | None, indicator: Indicator, measure: str) -> 
     >>> adjust_period(ytd(2020, 8), I("互联网用户", "用户", "户", "stock"), "change").period
     '2020-01..2020-08'
     """
-    if period is None or period.period_type != "ytd":
+    if period is None:
         return period
-    if indicator.kind in ("stock", "rate", "index") and measure != "change":
+    if period.period_type == "range" and measure in ("value", "yoy_pct", "share_pct", "rank"):
+        return Period.quarter(period.end.year, (period.end.month - 1) // 3 + 1) if period.end.month % 3 == 0 \
+            else Period.month(period.end.year, period.end.month)
+    if period.period_type not in ("ytd", "half", "quarter") or indicator.kind == "flow":
+        return period
+    if indicator.kind in ("stock", "rate") and (measure != "change" or against_point):
         return Period.month(period.end.year, period.end.month)
     return period
 
@@ -409,6 +479,8 @@ def _enumeration_facts(sentence: str, offset: int, raw: str, para: Paragraph, ct
         lead = sentence[max(idx, _clause_start(sentence, g_start)):group[0][0]]
         for (a, b, q), item in zip(group, resolved, strict=True):
             measure = classify_measure(lead, sentence[a:b], q)
+            if measure is None:
+                continue
             if kinds == "operator":
                 indicator, operator, region = item[0], item[1], item[2]
             else:
@@ -443,6 +515,8 @@ def _enum_items(before: str) -> list[str]:
     for part in reversed(clause):
         if "、" in part:
             items = [x.strip() for x in part.split("、")]
+            items[-1] = re.sub(r"等.*$", "", items[-1])
+            items[0] = re.sub(r"^.*?(?:我国|全国|全省|我省|其中)", "", items[0]) or items[0]
             last = items[-1]
             tail = re.split(r"和|及|与", last)
             if len(tail) == 2 and all(tail) and not resolve_indicator(last) and len(items) >= 1:
@@ -477,6 +551,12 @@ def _resolve_items(items: list[str], before: str, state: State):  # noqa: ANN202
     got = [resolve_indicator(x) for x in items]
     if all(got):
         return "indicator", got
+    # 「网上外卖、在线教育…等数字服务蓬勃发展，用户规模分别达…」: the shared head stands before 分别
+    head = _GENERIC_HEAD.search(re.split(r"[，,：:；;]", before)[-1])
+    if head:
+        got = [resolve_indicator(x + head.group(1)) for x in items]
+        if all(got):
+            return "indicator", got
     return "indicator", []
 
 

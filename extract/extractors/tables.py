@@ -55,13 +55,22 @@ class Group:
 
 
 def extract_tables(doc: Document, ctx: DocContext) -> list[Fact]:
-    """Facts from every table of a document."""
+    """Facts from every table of a document.
+
+    A table without a period in its header takes the period last stated in the text
+    above it (running across pages), else the document's period.
+    """
     out: list[Fact] = []
     previous: Table | None = None
     header: list[str] | None = None
     text_before = ""
+    running: Period | None = None
     for page in doc.pages:
-        for table in page.tables:
+        for item in _reading_order(page):
+            if not isinstance(item, Table):
+                running = _last_period(item.text, ctx.period) or running
+                continue
+            table = item
             text_before = _text_before(page, table) or text_before
             rows = table.rows
             if previous is not None and header is not None and is_continuation(table, header):
@@ -71,11 +80,40 @@ def extract_tables(doc: Document, ctx: DocContext) -> list[Fact]:
                     previous, header = table, None
                     continue
                 header, body = rows[0], rows[1:]
-                header_index = rows.index(header)
-                body = rows[header_index + 1:]
-            out.extend(_table_facts(header, body, table, ctx, text_before))
+            out.extend(_table_facts(header, body, table, ctx, text_before, running))
             previous = table
     return out
+
+
+def _reading_order(page) -> list:  # noqa: ANN001
+    """Paragraphs and tables of a page, top to bottom."""
+    def top(item) -> float:  # noqa: ANN001
+        if isinstance(item, Table):
+            return item.bbox[1] if item.bbox else 0.0
+        box = item.lines[0].bbox if item.lines and item.lines[0].bbox else None
+        return box[1] if box else 0.0
+
+    items = list(page.paragraphs) + list(page.tables)
+    if any(isinstance(i, Table) and i.bbox is None for i in items):
+        return list(page.paragraphs) + list(page.tables)
+    return sorted(items, key=top)
+
+
+_RELATIVE = re.compile(r"上月|上个月|上年|去年|同期|上季|上期|年初")
+
+
+def _last_period(text: str, ref: Period | None) -> Period | None:
+    """The last period a paragraph states (not 上月 / 较2020年3月 / a gloss)."""
+    plain = _GLOSS.sub("", to_halfwidth(text))
+    found = [(a, p) for a, b, p in find_periods(plain, ref)
+             if not _RELATIVE.search(plain[a:b]) and plain[a:b].strip() != "全年"
+             and not re.search(r"(较|比|相比|与|从)\s*$", plain[max(0, a - 3):a])]
+    # a year glued to a title word: 「2020AI 指数地图」
+    found += [(m.start(), Period.year(int(m.group(1))))
+              for m in re.finditer(r"(?<![\d.])((?:19|20)\d\d)(?=[A-Za-z\u4e00-\u9fff])(?![年月日])", plain)
+              if not any(a <= m.start() < a + 4 for a, _ in found)]
+    found.sort(key=lambda x: x[0])
+    return found[-1][1] if found else None
 
 
 def looks_like_header(row: list[str]) -> bool:
@@ -212,12 +250,9 @@ def _groups(cols: list[Column]) -> list[Group]:
 
 
 def _table_facts(header: list[str], body: list[list[str]], table: Table, ctx: DocContext,
-                 text_before: str) -> list[Fact]:
+                 text_before: str, text_period: Period | None) -> list[Fact]:
     context_indicator = _context_indicator(text_before)
     cols = classify_columns(header, ctx.period)
-    plain = _GLOSS.sub("", to_halfwidth(text_before))
-    text_periods = [p for _s, _e, p in find_periods(plain, ctx.period)] if plain else []
-    text_period = text_periods[-1] if text_periods else None
     out: list[Fact] = []
     groups = _groups(cols)
     for r, row in enumerate(body):
@@ -252,7 +287,7 @@ def _row_key(group: Group, row: list[str], ctx: DocContext) -> tuple[Region | No
             match = resolve_region(cell, province=ctx.province.name if ctx.province else None)
             if match.region is None:
                 return None
-            region, flags = match.region, tuple(match.flags)
+            region, flags = match.region, tuple(f for f in match.flags if f == "ambiguous_region")
         elif col.role in ("name", "address", "category") and cell:
             names.append(cell)
     subject = " ".join(names)
@@ -274,7 +309,7 @@ def _cell_facts(col: Column, row: list[str], group: Group, region: Region | None
         return []
     period = col.period or _group_period(group) or text_period or ctx.period
     extra = list(flags)
-    if col.period and text_period and col.period != text_period:
+    if col.period and text_period and col.period != text_period and col.period.period_type == text_period.period_type:
         extra.append("inconsistent")
     facts: list[Fact] = []
     rank_key = next((k for k in group.keys if k.role == "rank_key"), None)

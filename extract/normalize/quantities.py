@@ -29,7 +29,7 @@ from extract.paths import data_file
 UNIT_ASSUMED = "unit_assumed"
 APPROXIMATE = "approximate"
 
-NEGATIVE_WORDS: tuple[str, ...] = ("下降", "减少", "下滑", "降低", "净减", "↓")
+NEGATIVE_WORDS: tuple[str, ...] = ("下降", "减少", "下滑", "降低", "净减", "缩小", "收窄", "↓")
 POSITIVE_WORDS: tuple[str, ...] = ("增长", "增加", "提升", "上升", "新增", "净增", "↑")
 _SIGN_WORDS = sorted(NEGATIVE_WORDS + POSITIVE_WORDS, key=len, reverse=True)
 
