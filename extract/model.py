@@ -61,6 +61,7 @@ class Table:
     has_header: bool = True
     caption: str = ""
     row_boxes: list[BBox | None] = field(default_factory=list)
+    position: int = -1  # how many of the page's paragraphs come before it, when there are no boxes
 
 
 @dataclass

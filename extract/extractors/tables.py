@@ -95,7 +95,13 @@ def _reading_order(page) -> list:  # noqa: ANN001
 
     items = list(page.paragraphs) + list(page.tables)
     if any(isinstance(i, Table) and i.bbox is None for i in items):
-        return list(page.paragraphs) + list(page.tables)
+        ordered: list = []
+        tables = sorted(page.tables, key=lambda t: t.position if t.position >= 0 else 10**6)
+        for k, para in enumerate(page.paragraphs):
+            ordered.extend(t for t in tables if t.position == k)
+            ordered.append(para)
+        ordered.extend(t for t in tables if t.position < 0 or t.position >= len(page.paragraphs))
+        return ordered
     return sorted(items, key=top)
 
 
@@ -151,7 +157,8 @@ def _is_number_like(cell: str) -> bool:
 def _text_before(page, table: Table) -> str:  # noqa: ANN001
     """The paragraphs printed above a table on its page (its caption and lead-in)."""
     if table.bbox is None:
-        return ""
+        before = page.paragraphs[:table.position] if table.position >= 0 else page.paragraphs
+        return "\n".join(p.text for p in before[-3:])
     above = [p.text for p in page.paragraphs if p.lines and p.lines[-1].bbox and p.lines[-1].bbox[3] <= table.bbox[1] + 1]
     return "\n".join(above[-3:])
 
@@ -309,7 +316,9 @@ def _cell_facts(col: Column, row: list[str], group: Group, region: Region | None
         return []
     period = col.period or _group_period(group) or text_period or ctx.period
     extra = list(flags)
-    if col.period and text_period and col.period != text_period and col.period.period_type == text_period.period_type:
+    header_period = col.period or _group_period(group)
+    if header_period and text_period and header_period != text_period \
+            and header_period.period_type == text_period.period_type:
         extra.append("inconsistent")
     facts: list[Fact] = []
     rank_key = next((k for k in group.keys if k.role == "rank_key"), None)

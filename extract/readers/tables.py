@@ -90,6 +90,8 @@ def three_line_spans(rules: list[tuple[float, float]]) -> list[tuple[float, floa
     [(63, 81, False), (177, 483, True)]
     >>> three_line_spans([(10, 1), (20, 1), (90, 1)])
     [(10, 90, True)]
+    >>> three_line_spans([(63, 1.2), (207, 1.2)])
+    [(63, 207, False)]
     """
     if not rules:
         return []
@@ -103,8 +105,13 @@ def three_line_spans(rules: list[tuple[float, float]]) -> list[tuple[float, floa
             spans.append((a, b, inner))
         return spans
     ys = [y for y, _ in rules]
-    for k in range(0, len(ys) - 2, 3):
+    k = 0
+    while k + 1 < len(ys):
+        if len(ys) - k == 2:  # a top and a bottom rule: a table (or its continuation) without a header rule
+            spans.append((ys[k], ys[k + 1], False))
+            break
         spans.append((ys[k], ys[k + 2], True))
+        k += 3
     return spans
 
 

@@ -66,6 +66,13 @@ def read_text(path: str | Path) -> Document:
         body: list[Line] = []
         page = Page(number=n)
         block: list[list[str]] = []
+
+        def close_table() -> None:
+            page.paragraphs.extend(build_paragraphs(body, n))
+            body.clear()
+            page.tables.append(Table(rows=list(block), page=n, position=len(page.paragraphs)))
+            block.clear()
+
         for idx, text in enumerate(lines):
             edge = idx < 2 or idx >= len(lines) - 2
             if furniture_key(text) in furniture or (edge and is_page_number(text)):
@@ -75,12 +82,11 @@ def read_text(path: str | Path) -> Document:
                 block.append([c.strip() for c in text.split("\t")])
                 continue
             if block:
-                page.tables.append(Table(rows=block, page=n))
-                block = []
+                close_table()
             body.append(Line(text))
         if block:
-            page.tables.append(Table(rows=block, page=n))
-        page.paragraphs = build_paragraphs(body, n)
+            close_table()
+        page.paragraphs.extend(build_paragraphs(body, n))
         pages.append(page)
     title = next((p.paragraphs[0].text for p in pages if p.paragraphs), "")
     return Document(name=path.name, pages=pages, title=title, kind="text")
