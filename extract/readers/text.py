@@ -61,32 +61,40 @@ def read_text(path: str | Path) -> Document:
         raise InputError(str(path), "not a text file (binary content)")
     pages_lines = split_pages(decode(data, str(path)))
     furniture = find_furniture([[Line(t) for t in p] for p in pages_lines])
-    pages: list[Page] = []
-    for n, lines in enumerate(pages_lines, start=1):
-        body: list[Line] = []
-        page = Page(number=n)
-        block: list[list[str]] = []
-
-        def close_table() -> None:
-            page.paragraphs.extend(build_paragraphs(body, n))
-            body.clear()
-            page.tables.append(Table(rows=list(block), page=n, position=len(page.paragraphs)))
-            block.clear()
-
-        for idx, text in enumerate(lines):
-            edge = idx < 2 or idx >= len(lines) - 2
-            if furniture_key(text) in furniture or (edge and is_page_number(text)):
-                page.furniture.append(text)
-                continue
-            if "\t" in text:
-                block.append([c.strip() for c in text.split("\t")])
-                continue
-            if block:
-                close_table()
-            body.append(Line(text))
-        if block:
-            close_table()
-        page.paragraphs.extend(build_paragraphs(body, n))
-        pages.append(page)
+    pages = [page_from_lines(lines, n, furniture) for n, lines in enumerate(pages_lines, start=1)]
     title = next((p.paragraphs[0].text for p in pages if p.paragraphs), "")
     return Document(name=path.name, pages=pages, title=title, kind="text")
+
+
+def page_from_lines(lines: list[str], n: int, furniture: set[str]) -> Page:
+    """One page of printed lines: running lines set aside, tab-separated runs as tables, the rest paragraphs.
+
+    >>> p = page_from_lines(["甲乙", "省份\t排名", "河南省\t4", "丙丁"], 1, set())
+    >>> [x.text for x in p.paragraphs], p.tables[0].rows, p.tables[0].position
+    (['甲乙', '丙丁'], [['省份', '排名'], ['河南省', '4']], 1)
+    """
+    page = Page(number=n)
+    body: list[Line] = []
+    block: list[list[str]] = []
+    for idx, text in enumerate(lines):
+        edge = idx < 2 or idx >= len(lines) - 2
+        if furniture_key(text) in furniture or (edge and is_page_number(text)):
+            page.furniture.append(text)
+            continue
+        if "\t" in text:
+            block.append([c.strip() for c in text.split("\t")])
+            continue
+        if block:
+            _close_table(page, body, block)
+        body.append(Line(text))
+    if block:
+        _close_table(page, body, block)
+    page.paragraphs.extend(build_paragraphs(body, n))
+    return page
+
+
+def _close_table(page: Page, body: list[Line], block: list[list[str]]) -> None:
+    page.paragraphs.extend(build_paragraphs(body, page.number))
+    body.clear()
+    page.tables.append(Table(rows=list(block), page=page.number, position=len(page.paragraphs)))
+    block.clear()
