@@ -136,9 +136,9 @@ def no_exception(pg) -> None:
 
 
 def pick(pg, label: str, option: str) -> None:
-    """Choose an option in the sidebar multiselect or selectbox labelled ``label``."""
-    box = pg.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"], '
-                     '[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text=label).first
+    """Add an option to the sidebar multiselect labelled exactly ``label``."""
+    box = pg.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+        has=pg.locator('[data-testid="stWidgetLabel"]').get_by_text(label, exact=True)).first
     box.locator("input").click()
     box.locator("input").fill(option)
     pg.get_by_role("option", name=option, exact=True).first.click()
