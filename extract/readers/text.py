@@ -67,7 +67,7 @@ def read_text(path: str | Path) -> Document:
 
 
 def page_from_lines(lines: list[str], n: int, furniture: set[str]) -> Page:
-    """One page of printed lines: running lines set aside, tab-separated runs as tables, the rest paragraphs.
+    r"""One page of printed lines: running lines set aside, tab-separated runs as tables, the rest paragraphs.
 
     >>> p = page_from_lines(["甲乙", "省份\t排名", "河南省\t4", "丙丁"], 1, set())
     >>> [x.text for x in p.paragraphs], p.tables[0].rows, p.tables[0].position
