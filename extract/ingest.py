@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,6 +93,29 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Result]
     return files, problems
 
 
+@contextmanager
+def deadline(seconds: float, path: str) -> Iterator[None]:
+    """Stop reading a document after ``seconds`` (a SIGALRM timer, where this runs on a main thread).
+
+    Elsewhere (a dashboard thread) the PDF reader's own page-by-page check applies.
+    """
+    usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(_signum, _frame):  # noqa: ANN001, ANN202
+        raise InputError(path, f"reading took longer than the limit of {seconds:g} s (raise it with --timeout)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def extract_file(path: str | Path, options: Options, sha256: str | None = None) -> Extracted:
     """Read and extract one file (no store access; runs in a worker)."""
     path = Path(path)
@@ -97,10 +123,11 @@ def extract_file(path: str | Path, options: Options, sha256: str | None = None) 
     digest = sha256 or (file_sha256(path) if path.exists() else "")
     out = Extracted(path=str(path), name=path.name, sha256=digest, size=size)
     try:
-        doc = read_document(path, password=options.password,
-                            limits=Limits(options.max_pages, options.timeout_s),
-                            indicator=options.indicator, unit=options.unit)
-        out.facts = extract_facts(doc)
+        with deadline(options.timeout_s, str(path)):
+            doc = read_document(path, password=options.password,
+                                limits=Limits(options.max_pages, options.timeout_s),
+                                indicator=options.indicator, unit=options.unit)
+            out.facts = extract_facts(doc)
         out.pages, out.kind, out.title, out.warnings = len(doc.pages), doc.kind, doc.title, doc.warnings
     except InputError as exc:
         out.error = exc.reason

@@ -147,7 +147,7 @@ def test_empty_database_explains_and_loads_demo(tmp_path, monkeypatch):
     db = tmp_path / "empty.sqlite"
     at = app(db, monkeypatch)
     shown = texts(at)
-    assert "还没有报告" in shown
+    assert "还没有报告" in shown and "欢迎使用指标看板" in [t.value for t in at.title]
     assert any("python -m extract ingest" in c.value for c in at.code)
     assert [p.label for p in at.get("page_link")] == ["前往导入页"]
     button = at.button(key="load_demo")
@@ -208,9 +208,10 @@ def test_overview_key_figures(filled_db, monkeypatch):
     at = app(filled_db, monkeypatch, o_region="河南省")
     assert at.selectbox(key="o_region").value == "河南省"
     m = metrics(at)
-    assert m["移动互联网用户（2020年8月）"][0] == "8643.5万户"
-    assert m["物联网终端用户（2020年8月）"] == ("6131万户", "同比 +10.7%")
+    assert m["移动互联网用户"][0] == "8643.5万户"
+    assert m["物联网终端用户"] == ("6131万户", "同比 +10.7%")
     assert m["报告"][0] == "2 份"
+    assert f"2020年8月 · {HENAN.name} 第" in texts(at)  # each figure names its period and source
     assert "数据覆盖期间" in texts(at)
     assert len(at.get("page_link")) == 5
 
@@ -219,9 +220,9 @@ def test_overview_region_switch(filled_db, monkeypatch):
     at = app(filled_db, monkeypatch)
     at.selectbox(key="o_region").set_value("广东省").run()
     m = metrics(at)
-    assert m["互联网上网人数（2016年）"][0] == "8024万人"
+    assert m["互联网上网人数"][0] == "8024万人"
     # 同比 derived from 2015 and marked as such
-    assert m["互联网上网人数（2016年）"][1].endswith("（推算）")
+    assert m["互联网上网人数"][1].endswith("（推算）")
     assert at.query_params["o_region"] == "广东省"
 
 

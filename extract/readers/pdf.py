@@ -110,7 +110,19 @@ def _open(path: Path, password: str | None) -> pdfium.PdfDocument:
             raise InputError(str(path), "the PDF is password-protected; give the password with --password") from exc
         if code == pdfium_c.FPDF_ERR_SECURITY:
             raise InputError(str(path), "the PDF uses an unsupported security handler") from exc
+        if _has_no_pages(path, password):  # pdfium refuses page-less documents without saying why
+            raise InputError(str(path), "the PDF has no pages") from exc
         raise InputError(str(path), "the PDF is damaged or truncated and cannot be opened") from exc
+
+
+def _has_no_pages(path: Path, password: str | None) -> bool:
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(str(path), password=password or "") as pdf:
+            return len(pdf.pages) == 0
+    except Exception:  # noqa: BLE001 - any failure here means "damaged", reported by the caller
+        return False
 
 
 def _page_lines(page: pdfium.PdfPage, height: float) -> tuple[list[Line], int, int]:

@@ -33,7 +33,10 @@ def read_rows(path: Path) -> list[list[str]]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         text = decode(path.read_bytes(), str(path))
-        return [[c.strip().strip("\t").strip() for c in row] for row in csv.reader(io.StringIO(text))]
+        try:
+            return [[c.strip().strip("\t").strip() for c in row] for row in csv.reader(io.StringIO(text, newline=""))]
+        except csv.Error as exc:
+            raise InputError(str(path), f"not a readable CSV file ({exc})") from exc
     if suffix == ".xlsx":
         import openpyxl
 
