@@ -101,8 +101,11 @@ def squeeze_cjk_spaces(text: str) -> str:
 def build_paragraphs(lines: list[Line], page: int, right_margin: float | None = None) -> list[Paragraph]:
     """Group a page's body lines into paragraphs.
 
-    A paragraph ends after a line that ends with 。/；… and falls short of the right
-    margin, after any line that is clearly short, and before a heading.
+    Chinese paragraphs end with sentence punctuation: a paragraph ends after a line
+    that ends with 。！？；： (or a closing bracket) and falls short of the right
+    margin, after any clearly short line, and before a heading.  The margin is the
+    typical right edge of the page's lines, so a few overlong lines (fullwidth
+    digits) do not make every other line look short.
 
     >>> ps = build_paragraphs([Line("一、总体情况"), Line("8月份，全省互联网用户新增75.5万户，其中：互联网宽带接入用户新增24.3万户，移"),
     ...                        Line("动互联网用户新增51.2万户。"), Line("1-8月，全省互联网用户新增621.6万户。")], page=1)
@@ -110,9 +113,10 @@ def build_paragraphs(lines: list[Line], page: int, right_margin: float | None = 
     ['一、总体情况', '8月份，全省互联网用户新增75.5万户，其中：互联网宽带接入用户新增24.3万户，移动互联网用户新增51.2万户。', '1-8月，全省互联网用户新增621.6万户。']
     """
     if right_margin is None:
-        ends = [ln.bbox[2] for ln in lines if ln.bbox]
-        right_margin = max(ends) if ends else None
-    longest = max((len(ln.text) for ln in lines), default=0)
+        ends = sorted(ln.bbox[2] for ln in lines if ln.bbox)
+        right_margin = ends[len(ends) * 3 // 4] if ends else None
+    lengths = sorted(len(ln.text.strip()) for ln in lines)
+    typical = lengths[len(lengths) * 3 // 4] if lengths else 0
     paragraphs: list[Paragraph] = []
     current: list[Line] = []
 
@@ -134,15 +138,19 @@ def build_paragraphs(lines: list[Line], page: int, right_margin: float | None = 
             if len(text) < 40:
                 flush()
             continue
+        overflow = (len(current) >= 1 and len(text) <= 10 and not _line_is_short(current[-1], right_margin, typical, 0.92))
         current.append(ln)
-        if _line_is_short(ln, right_margin, longest) or (text[-1] in "。" and _line_is_short(ln, right_margin, longest, 0.9)):
+        ends_sentence = text[-1] in "。！？；：!?;:）)」”"
+        if ends_sentence and _line_is_short(ln, right_margin, typical, 0.92):
+            flush()
+        elif _line_is_short(ln, right_margin, typical, 0.5) and not (overflow and not ends_sentence):
             flush()
     flush()
     return paragraphs
 
 
-def _line_is_short(ln: Line, right_margin: float | None, longest: int, ratio: float = 0.8) -> bool:
+def _line_is_short(ln: Line, right_margin: float | None, typical: int, ratio: float) -> bool:
     if right_margin is not None and ln.bbox is not None:
         width = right_margin - ln.bbox[0]
-        return (ln.bbox[2] - ln.bbox[0]) < width * ratio
-    return len(ln.text.strip()) < longest * ratio
+        return width > 0 and (ln.bbox[2] - ln.bbox[0]) < width * ratio
+    return len(ln.text.strip()) < typical * ratio

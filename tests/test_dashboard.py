@@ -99,7 +99,8 @@ def texts(at: AppTest) -> str:
 
 
 def metrics(at: AppTest) -> dict[str, tuple[str, str]]:
-    return {m.label: (m.value, m.proto.delta) for m in at.metric}
+    """label → (value, delta with its description), e.g. ('6131万户', '+10.7% 同比')."""
+    return {m.label: (m.value, f"{m.proto.delta} {m.proto.delta_description}".strip()) for m in at.metric}
 
 
 def table(at: AppTest, column: str) -> pd.DataFrame:
@@ -209,11 +210,18 @@ def test_overview_key_figures(filled_db, monkeypatch):
     assert at.selectbox(key="o_region").value == "河南省"
     m = metrics(at)
     assert m["移动互联网用户"][0] == "8643.5万户"
-    assert m["物联网终端用户"] == ("6131万户", "同比 +10.7%")
+    assert m["物联网终端用户"] == ("6131万户", "+10.7% 同比")
     assert m["报告"][0] == "2 份"
     assert f"2020年8月 · {HENAN.name} 第" in texts(at)  # each figure names its period and source
     assert "数据覆盖期间" in texts(at)
     assert len(at.get("page_link")) == 5
+
+
+def test_overview_chosen_indicators(filled_db, monkeypatch):
+    at = app(filled_db, monkeypatch, o_region="河南省", ind=["智慧公共事业终端用户", "物联网终端用户"])
+    m = metrics(at)
+    assert list(m)[:2] == ["智慧公共事业终端用户", "物联网终端用户"]
+    assert m["智慧公共事业终端用户"] == ("2263.8万户", "-10.5% 同比")  # a fall: the arrow points down
 
 
 def test_overview_region_switch(filled_db, monkeypatch):

@@ -7,6 +7,7 @@ ruling lines. Lines inside a table are not part of any paragraph.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -142,21 +143,36 @@ def _page_lines(page: pdfium.PdfPage, height: float) -> tuple[list[Line], int, i
 
 
 def _char_lines(textpage: pdfium.PdfTextPage, full: str, height: float) -> list[tuple[float, float, float, float, str]]:
-    """Lines as pdfium orders its text (one char index per character), boxed from their characters."""
+    """Lines as pdfium orders its text (one char index per character), boxed from their characters.
+
+    A character drawn again on top of itself (fake bold: the same glyph 0.3 pt away) is kept once.
+    """
     segments = []
     start = 0
     for i in range(len(full) + 1):
         if i < len(full) and full[i] not in "\r\n":
             continue
-        if i > start:
-            text = full[start:i]
-            boxes = [textpage.get_charbox(k) for k in range(start, i) if not full[k].isspace()]
-            if boxes and text.strip():
-                left = min(b[0] for b in boxes)
-                right = max(b[2] for b in boxes)
-                bottom = min(b[1] for b in boxes)
-                top = max(b[3] for b in boxes)
-                segments.append((left, height - top, right, height - bottom, text.strip()))
+        chars: list[str] = []
+        boxes: list[tuple[float, float, float, float]] = []
+        recent: list[tuple[str, float, float]] = []
+        for k in range(start, i):
+            ch = full[k]
+            if ch.isspace():
+                chars.append(ch)
+                continue
+            box = textpage.get_charbox(k)
+            if any(c == ch and abs(x - box[0]) < 1.5 and abs(y - box[1]) < 1.5 for c, x, y in recent):
+                continue
+            recent = [*recent[-60:], (ch, box[0], box[1])]
+            chars.append(ch)
+            boxes.append(box)
+        text = "".join(chars).strip()
+        if boxes and text:
+            left = min(b[0] for b in boxes)
+            right = max(b[2] for b in boxes)
+            bottom = min(b[1] for b in boxes)
+            top = max(b[3] for b in boxes)
+            segments.append((left, height - top, right, height - bottom, re.sub(r"\s{2,}", " ", text)))
         start = i + 1
     return segments
 
