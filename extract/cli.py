@@ -6,8 +6,6 @@ import argparse
 import json
 import sys
 
-from . import api
-
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m extract", description="Zhibiao 指标看板: reports → facts.")
@@ -159,6 +157,8 @@ def _delete(args: argparse.Namespace, db: str | None) -> int:
 
 
 def _resolve(args: argparse.Namespace) -> int:
+    from . import api
+
     result, reason = api.resolve(args.kind, args.text, period=args.period, region=args.region)
     if result is None:
         print(f"cannot resolve {args.kind} '{args.text}': {reason}", file=sys.stderr)

@@ -17,10 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .extractors import extract_facts
-from .model import Fact, InputError
+from .model import SUFFIXES, Fact, InputError
 from .paths import DATA_DIR
-from .readers import SUFFIXES, Limits, read_document
 from .store import Store, file_sha256
 
 CODE_VERSION = "0.2.0"
@@ -118,6 +116,9 @@ def deadline(seconds: float, path: str) -> Iterator[None]:
 
 def extract_file(path: str | Path, options: Options, sha256: str | None = None) -> Extracted:
     """Read and extract one file (no store access; runs in a worker)."""
+    from .extractors import extract_facts
+    from .readers import Limits, read_document
+
     path = Path(path)
     size = path.stat().st_size if path.exists() else 0
     digest = sha256 or (file_sha256(path) if path.exists() else "")
@@ -156,6 +157,7 @@ def ingest(paths: Iterable[str | Path], store: Store, options: Options | None = 
             results.append(_report(progress, Result(str(f), "unchanged")))
             continue
         todo.append((f, digest))
+    todo.sort(key=lambda item: item[0].stat().st_size, reverse=True)  # largest first balances the workers
     for extracted in _run(todo, options, workers):
         results.append(_report(progress, _save(store, extracted, version)))
     return results

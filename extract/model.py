@@ -17,6 +17,8 @@ FACT_COLUMNS: tuple[str, ...] = (
 
 MEASURES: tuple[str, ...] = ("value", "yoy_pct", "mom_pct", "change", "share_pct", "rank", "rank_change")
 METHODS: tuple[str, ...] = ("table", "prose", "import")
+#: File types the readers accept.
+SUFFIXES: tuple[str, ...] = (".pdf", ".txt", ".csv", ".xls", ".xlsx")
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points from the page's top-left
 

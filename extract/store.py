@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import (
     Column,
     Float,
@@ -40,6 +40,9 @@ from sqlalchemy.exc import OperationalError
 
 from .model import FACT_COLUMNS, Fact
 from .paths import DATA_DIR, default_db_url
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 metadata = MetaData()
 
@@ -161,6 +164,8 @@ class Store:
 
     # -- reading -----------------------------------------------------------------
     def documents(self) -> pd.DataFrame:
+        import pandas as pd
+
         with self.engine.connect() as conn:
             df = pd.read_sql(select(documents).order_by(documents.c.id), conn)
         df["file_path"] = [str(self.original(p)) if p else "" for p in df["file_path"]]
@@ -179,6 +184,8 @@ class Store:
               operator: str | list[str] | None = None, start: str | None = None, end: str | None = None,
               document: str | None = None, with_location: bool = False) -> pd.DataFrame:
         """Stored facts as a DataFrame with the contract columns (filters optional)."""
+        import pandas as pd
+
         cols = [facts.c[c] for c in FACT_COLUMNS]
         if with_location:
             cols += [facts.c.id, facts.c.document_id, facts.c.x0, facts.c.top, facts.c.x1, facts.c.bottom]
@@ -202,6 +209,8 @@ class Store:
 
 def typed_facts(df: pd.DataFrame) -> pd.DataFrame:
     """Contract dtypes: numbers as floats, page as int, period bounds as dates."""
+    import pandas as pd
+
     df = df.copy()
     for c in FACT_COLUMNS:
         if c not in df.columns:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..model import Document, InputError
+from ..model import SUFFIXES, Document, InputError
 from .pdf import Limits, read_pdf
 from .spreadsheet import read_spreadsheet
 from .text import read_text
-
-SUFFIXES = (".pdf", ".txt", ".csv", ".xls", ".xlsx")
 
 
 def read_document(path: str | Path, password: str | None = None, limits: Limits | None = None,

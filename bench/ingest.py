@@ -1,0 +1,120 @@
+"""Ingest throughput against pdfplumber alone, on the same pages.
+
+    python bench/ingest.py [--copies 4] [--shared ../shared]
+
+Builds a corpus of N distinct copies of the fixture PDFs (a comment after %%EOF makes
+each copy's sha256 different), then prints, for the same pages:
+
+* pdfplumber alone: open every page, extract_text() and extract_tables();
+* Zhibiao `python -m extract ingest` with --workers 1 and --workers 2 (fresh databases);
+* re-ingest of the unchanged corpus;
+
+with pages/s, facts/s, peak RSS and the ratios the targets are stated in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = ("henan-internet-monthly-2020-08.pdf", "henan-internet-2020-09-issue.pdf",
+            "tencent-cloud-ai-whitepaper-2021.pdf", "cernet-industry-news-2026-04.pdf", "wuzhen-faces-2025.pdf",
+            "wic-wuzhen-2025-newspaper.pdf")
+
+PDFPLUMBER_ALONE = """
+import sys, pdfplumber
+pages = 0
+for path in sys.argv[1:]:
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+            page.extract_tables()
+            page.close()
+            pages += 1
+print(pages)
+"""
+
+
+def build_corpus(shared: Path, target: Path, copies: int) -> tuple[list[Path], int]:
+    import pypdfium2 as pdfium
+
+    target.mkdir(parents=True, exist_ok=True)
+    files, pages = [], 0
+    for k in range(copies):
+        for name in FIXTURES:
+            src = shared / "fixtures" / name
+            dst = target / f"{src.stem}-copy{k}.pdf"
+            shutil.copyfile(src, dst)
+            with open(dst, "ab") as fh:
+                fh.write(f"\n% zhibiao bench copy {k}\n".encode())
+            files.append(dst)
+            pages += len(pdfium.PdfDocument(str(dst)))
+    return files, pages
+
+
+def run(cmd: list[str]) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MiB) of the child, and stdout."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode not in (0, 1):
+        sys.exit(f"{' '.join(cmd[:4])}… failed: {proc.stderr[-2000:]}")
+    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    return wall, peak, proc.stdout
+
+
+def facts_in(db: Path) -> int:
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("select count(*) from facts").fetchone()[0]
+    finally:
+        con.close()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--copies", type=int, default=4, help="copies of the fixture set (4 ≈ 600 pages)")
+    ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    args = ap.parse_args()
+    py = sys.executable
+    with tempfile.TemporaryDirectory(prefix="zhibiao-bench-") as tmp:
+        tmp_path = Path(tmp)
+        files, pages = build_corpus(args.shared, tmp_path / "corpus", args.copies)
+        print(f"corpus: {len(files)} PDFs, {pages} pages ({args.copies} copies of {len(FIXTURES)} fixtures)")
+        print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+
+        alone, alone_rss, out = run([py, "-c", PDFPLUMBER_ALONE, *map(str, files)])
+        print(f"pdfplumber alone      {alone:7.1f} s  {pages / alone:7.1f} pages/s  peak RSS {alone_rss:6.0f} MiB")
+
+        results = {}
+        for workers in (1, 2):
+            db = tmp_path / f"w{workers}.sqlite"
+            env_files = tmp_path / f"files{workers}"
+            os.environ["ZHIBIAO_FILES_DIR"] = str(env_files)
+            wall, rss, _ = run([py, "-m", "extract", "--db", str(db), "ingest", str(tmp_path / "corpus"),
+                                "--workers", str(workers)])
+            n = facts_in(db)
+            results[workers] = (wall, db)
+            print(f"zhibiao --workers {workers}   {wall:7.1f} s  {pages / wall:7.1f} pages/s  {n / wall:8.0f} facts/s"
+                  f"  peak RSS {rss:6.0f} MiB  ({n} facts)")
+        again, _, out = run([py, "-m", "extract", "--db", str(results[1][1]), "ingest", str(tmp_path / "corpus")])
+        print(f"re-ingest unchanged   {again:7.2f} s")
+        print()
+        print(f"ratio zhibiao(1 worker) / pdfplumber alone: {results[1][0] / alone:5.2f}   (target ≤ 1.0)")
+        print(f"speed-up 1 → 2 workers:                     {results[1][0] / results[2][0]:5.2f}×  (target ≥ 1.8×)")
+        print(f"re-ingest vs first ingest:                  {results[1][0] / again:5.0f}×  (target ≥ 100×)")
+
+
+if __name__ == "__main__":
+    main()
