@@ -83,9 +83,7 @@ def main(argv: list[str] | None = None) -> int:
 def _ingest(args: argparse.Namespace, db: str | None) -> int:
     from .ingest import Options, ingest
     from .progress import Progress
-    from .store import Store
 
-    store = Store(db)
     options = Options(password=args.password, max_pages=args.max_pages, timeout_s=args.timeout,
                       indicator=args.indicator, unit=args.unit)
     bar = Progress(sys.stderr)
@@ -99,7 +97,7 @@ def _ingest(args: argparse.Namespace, db: str | None) -> int:
 
     found, _ = collect_files(args.paths)
     bar.start(len(found))
-    results = ingest(args.paths, store, options, workers=max(1, args.workers), progress=report)
+    results = ingest(args.paths, db, options, workers=max(1, args.workers), progress=report)
     bar.finish()
     stored = sum(r.status == "stored" for r in results)
     same = sum(r.status == "unchanged" for r in results)

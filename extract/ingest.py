@@ -12,14 +12,17 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .files import file_sha256
 from .model import SUFFIXES, Fact, InputError
-from .paths import DATA_DIR
-from .store import Store, file_sha256
+from .paths import DATA_DIR, resolve_url, sqlite_path
+
+if TYPE_CHECKING:
+    from .store import Store
 
 CODE_VERSION = "0.2.0"
 
@@ -137,30 +140,79 @@ def extract_file(path: str | Path, options: Options, sha256: str | None = None) 
     return out
 
 
-def ingest(paths: Iterable[str | Path], store: Store, options: Options | None = None, workers: int = 1,
-           progress: Callable[[Result], None] | None = None) -> list[Result]:
-    """Ingest files into the store; returns one result per file, in completion order."""
+def ingest(paths: Iterable[str | Path], store: Store | str | None, options: Options | None = None,
+           workers: int = 1, progress: Callable[[Result], None] | None = None) -> list[Result]:
+    """Ingest files into the store (a :class:`Store`, or a database URL/path opened only when
+    there is something to write); returns one result per file, in completion order."""
     options = options or Options()
     files, results = collect_files(paths)
     for r in results:
         _report(progress, r)
     version = extractor_version()
-    todo: list[tuple[Path, str]] = []
+    hashed: list[tuple[Path, str]] = []
     for f in files:
         try:
-            digest = file_sha256(f)
+            hashed.append((f, file_sha256(f)))
         except OSError as exc:
             results.append(_report(progress, Result(str(f), "failed", reason=f"cannot read the file ({exc.strerror})")))
-            continue
-        known = store.find(digest)
-        if known and known.status == "ok" and known.extractor_version == version:
+    known = _known_versions(store, [d for _, d in hashed])
+    todo: list[tuple[Path, str]] = []
+    for f, digest in hashed:
+        if known.get(digest) == ("ok", version):
             results.append(_report(progress, Result(str(f), "unchanged")))
-            continue
-        todo.append((f, digest))
+        else:
+            todo.append((f, digest))
+    if not todo:
+        return results
+    if _is_url(store):
+        from .store import Store
+
+        store = Store(store)
     todo.sort(key=lambda item: item[0].stat().st_size, reverse=True)  # largest first balances the workers
     for extracted in _run(todo, options, workers):
         results.append(_report(progress, _save(store, extracted, version)))
     return results
+
+
+def _is_url(store: object) -> bool:
+    return store is None or isinstance(store, str)
+
+
+def _known_versions(store: Store | str | None, digests: list[str]) -> dict[str, tuple[str, str]]:
+    """(status, extractor version) of already stored documents, by sha256.
+
+    For a SQLite file this is one read with the standard library, so re-ingesting an
+    unchanged archive costs little more than hashing it.
+    """
+    if not digests:
+        return {}
+    url = resolve_url(store) if _is_url(store) else store.url
+    path = sqlite_path(url)
+    if path is not None and _is_url(store):
+        if not path.exists():
+            return {}
+        import sqlite3
+
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        try:
+            marks = ",".join("?" * len(digests))
+            rows = con.execute(f"SELECT sha256, status, extractor_version FROM documents WHERE sha256 IN ({marks})",
+                               digests).fetchall()
+        except sqlite3.OperationalError:  # no schema yet
+            return {}
+        finally:
+            con.close()
+        return {sha: (status, ver) for sha, status, ver in rows}
+    if _is_url(store):
+        from .store import Store
+
+        store = Store(url)
+    found = {}
+    for digest in digests:
+        doc = store.find(digest)
+        if doc:
+            found[digest] = (doc.status, doc.extractor_version)
+    return found
 
 
 def _run(todo: list[tuple[Path, str]], options: Options, workers: int) -> Iterator[Extracted]:
@@ -168,8 +220,10 @@ def _run(todo: list[tuple[Path, str]], options: Options, workers: int) -> Iterat
         for f, digest in todo:
             yield extract_file(f, options, digest)
         return
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
     with ProcessPoolExecutor(max_workers=min(workers, len(todo), os.cpu_count() or 1)) as pool:
-        pending: set[Future] = set()
+        pending: set[Future[Extracted]] = set()
         queue = list(todo)
         while queue or pending:
             while queue and len(pending) < workers * 2:

@@ -22,3 +22,29 @@ def data_file(name: str) -> Path:
     'indicators.csv'
     """
     return DATA_DIR / name
+
+
+def resolve_url(url: str | None) -> str:
+    """A database URL from ``--db``: a URL, or a plain path to a SQLite file.
+
+    >>> resolve_url("/tmp/x.sqlite")
+    'sqlite:////tmp/x.sqlite'
+    >>> resolve_url("postgresql://u@h/db")
+    'postgresql://u@h/db'
+    """
+    if not url:
+        return default_db_url()
+    if "://" in url:
+        return url
+    return f"sqlite:///{Path(url).resolve()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL, or None for other databases and in-memory SQLite.
+
+    >>> sqlite_path("sqlite:////tmp/x.sqlite"), sqlite_path("postgresql://h/db")
+    (PosixPath('/tmp/x.sqlite'), None)
+    """
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        return Path(url[len("sqlite:///"):])
+    return None

@@ -8,7 +8,6 @@ shown against their page.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import time
@@ -38,8 +37,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
+from .files import file_sha256  # noqa: F401 - re-exported for callers of the store
 from .model import FACT_COLUMNS, Fact
-from .paths import DATA_DIR, default_db_url
+from .paths import DATA_DIR, resolve_url
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,14 +77,6 @@ facts = Table(
     Index("ix_facts_document", "document_id"),
     Index("ix_facts_period", "period_start"),
 )
-
-
-def file_sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 @dataclass
@@ -248,21 +240,6 @@ def _fact_record(f: Fact, doc_id: int) -> dict[str, object]:
     if f.bbox:
         rec["x0"], rec["top"], rec["x1"], rec["bottom"] = f.bbox
     return rec
-
-
-def resolve_url(url: str | None) -> str:
-    """A database URL from ``--db``: a URL, or a plain path to a SQLite file.
-
-    >>> resolve_url("/tmp/x.sqlite")
-    'sqlite:////tmp/x.sqlite'
-    >>> resolve_url("postgresql://u@h/db")
-    'postgresql://u@h/db'
-    """
-    if not url:
-        return default_db_url()
-    if "://" in url:
-        return url
-    return f"sqlite:///{Path(url).resolve()}"
 
 
 def _files_dir(url: str) -> Path:
