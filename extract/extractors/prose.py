@@ -38,8 +38,9 @@ from .context import DocContext, make_fact
 _SENTENCE_END = "。！？；;!?"
 _CLAUSE_END = "，,：:"
 _CAPTION = re.compile(r"^\s*[图表]\s*\d+([.．]\d+)*")
-_TARGET = re.compile(r"到\s*20\d\d\s*年|预计|预测|力争|目标|计划|规划|将达|将会|将超|有望|以上的优势")
-_AVERAGE = re.compile(r"(比|较|高于|低于)[^，。；]{0,8}平均")
+_TARGET = re.compile(r"预计|预测|力争|目标|计划|规划|将达|将会|将超|有望|以上的优势")
+_BY_YEAR = re.compile(r"(?:到|至)\s*(20\d\d)\s*年")
+_AVERAGE = re.compile(r"(?<![环同])(比|较|高于|低于)[^，。；]{0,8}平均")
 _GLOSS = re.compile(r"[（(](?:指|含|注|即|详见|见)[^）)]*[）)]")
 _SHARE = re.compile(r"(?:约)?占(?:比|[^，。；%]{0,30}?的(?:比例|比重)?(?:分别)?(?:为|达)?)\s*$")
 _NATIONAL_CMP = re.compile(r"(居|位居|位列|排名|排|占|约占)\s*全国|全国(平均|总量|感染总量)")
@@ -110,6 +111,19 @@ def _update_from_heading(text: str, section: State, ctx: DocContext) -> None:
         section.region = None
 
 
+def is_target(sentence: str, period: Period | None) -> bool:
+    """Targets and forecasts: 预计, 力争, 目标…, or 「到2025年」 beyond the report's own period.
+
+    >>> from extract.normalize.periods import Period
+    >>> is_target("到2022年，建设50个", Period.month(2020, 8)), is_target("2020年一季度到2021年一季度，增长57%", Period.year(2021))
+    (True, False)
+    """
+    if _TARGET.search(sentence):
+        return True
+    limit = period.end.year if period else None
+    return any(limit is None or int(m.group(1)) > limit for m in _BY_YEAR.finditer(sentence))
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Spans of sentences.
 
@@ -140,12 +154,11 @@ def paragraph_facts(para: Paragraph, ctx: DocContext, section: State) -> list[Fa
         glosses = [(m.start(), m.end()) for m in _GLOSS.finditer(sentence)]
         periods = [p for a, b, p in find_periods(sentence, ctx.period)
                    if _sets_context(sentence, Mention(a, b, "period", p), glosses)]
-        if _TARGET.search(sentence):
-            continue
         enum = _enumeration_facts(sentence, s, raw, para, ctx, state)
         consumed = {span for span, _ in enum}
-        out.extend(f for _, f in enum)
-        out.extend(_sentence_facts(sentence, s, raw, para, ctx, state, consumed))
+        found = [f for _, f in enum] + _sentence_facts(sentence, s, raw, para, ctx, state, consumed)
+        if not is_target(sentence, ctx.period):  # a target still sets the context, but states no fact
+            out.extend(found)
         if periods:
             state.period = periods[-1]
     section.period = state.period
@@ -325,8 +338,12 @@ def _indicator_for(mentions: list[Mention], k: int, state: State, sentence: str,
                 base = m.obj  # type: ignore[assignment]
                 state.indicator = base
                 break
-        composed = compose_indicator(lead, sentence[:clause_start]) if _GENERIC_HEAD.search(lead) else None
-        if composed is not None:
+        if _GENERIC_HEAD.search(lead) and base is state.indicator:
+            # 「全国有线电视用户数为2.07亿」: a head word names something; complete it or skip it,
+            # never hand the number to whatever indicator came before.
+            composed = compose_indicator(lead, sentence[:clause_start])
+            if composed is None:
+                return None
             base = state.indicator = composed
     base = base or state.heading_indicator
     if base is None:

@@ -258,7 +258,11 @@ def _groups(cols: list[Column]) -> list[Group]:
 
 def _table_facts(header: list[str], body: list[list[str]], table: Table, ctx: DocContext,
                  text_before: str, text_period: Period | None) -> list[Fact]:
-    context_indicator = _context_indicator(text_before)
+    context_indicator, near = _context_indicator(text_before)
+    if context_indicator is not None and not near:
+        flags_all: tuple[str, ...] = ("low_confidence",)
+    else:
+        flags_all = ()
     cols = classify_columns(header, ctx.period)
     out: list[Fact] = []
     groups = _groups(cols)
@@ -271,15 +275,25 @@ def _table_facts(header: list[str], body: list[list[str]], table: Table, ctx: Do
             if key is None:
                 continue
             region, subject, flags = key
+            flags = (*flags, *flags_all)
             for col in group.values:
                 out.extend(_cell_facts(col, row, group, region, subject, flags, ctx, context_indicator,
                                        text_period, table.page, snippet, bbox))
     return out
 
 
-def _context_indicator(text: str) -> Indicator | None:
+def _context_indicator(text: str) -> tuple[Indicator | None, bool]:
+    """The indicator the text above a table last names, and whether the lead-in right above names it.
+
+    >>> ind, near = _context_indicator("完成互联网业务收入50.7亿元。具体收入构成如下：")
+    >>> ind.name, near
+    ('互联网业务收入', True)
+    """
     found = find_indicators(text) if text else []
-    return found[-1][2] if found else None
+    if not found:
+        return None, False
+    last_paragraph_start = text.rfind("\n") + 1
+    return found[-1][2], found[-1][0] >= last_paragraph_start
 
 
 def _row_key(group: Group, row: list[str], ctx: DocContext) -> tuple[Region | None, str, tuple[str, ...]] | None:
@@ -311,7 +325,11 @@ def _cell_facts(col: Column, row: list[str], group: Group, region: Region | None
     cell = to_halfwidth(row[col.index]).strip() if col.index < len(row) else ""
     if not cell:
         return []
-    indicator = col.indicator or _group_indicator(group, col) or context_indicator
+    indicator = col.indicator or _group_indicator(group, col)
+    if indicator is None:
+        indicator = context_indicator
+    else:
+        flags = tuple(f for f in flags if f != "low_confidence")  # the header names it: no guess
     if indicator is None:
         return []
     period = col.period or _group_period(group) or text_period or ctx.period

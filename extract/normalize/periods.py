@@ -415,11 +415,14 @@ def _b_half(m: re.Match[str], ref: Period | None) -> Period | None:
 
 
 def _b_year(m: re.Match[str], ref: Period | None) -> Period | None:
+    """A year; 「2020年底」「截至2020年末」 is a point in time: the stock at December."""
     y = _year(m, ref)
     if y is None:
         if ref is None:
             raise _Need
         y = ref.end.year
+    if m.group(0).endswith(("年底", "年末")):
+        return Period.month(y, 12)
     return Period.year(y)
 
 

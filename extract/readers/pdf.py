@@ -154,16 +154,17 @@ def _char_lines(textpage: pdfium.PdfTextPage, full: str, height: float) -> list[
             continue
         chars: list[str] = []
         boxes: list[tuple[float, float, float, float]] = []
-        recent: list[tuple[str, float, float]] = []
+        drawn: set[tuple[str, int, int]] = set()
         for k in range(start, i):
             ch = full[k]
             if ch.isspace():
                 chars.append(ch)
                 continue
             box = textpage.get_charbox(k)
-            if any(c == ch and abs(x - box[0]) < 1.5 and abs(y - box[1]) < 1.5 for c, x, y in recent):
+            gx, gy = int(box[0] * 2), int(box[1] * 2)  # half-point cells: a copy 0.3 pt away lands next door
+            if any((ch, gx + dx, gy + dy) in drawn for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
                 continue
-            recent = [*recent[-60:], (ch, box[0], box[1])]
+            drawn.add((ch, gx, gy))
             chars.append(ch)
             boxes.append(box)
         text = "".join(chars).strip()
