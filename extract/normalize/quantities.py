@@ -358,6 +358,23 @@ def find_quantities(text: str) -> list[tuple[int, int, Quantity]]:
     return found
 
 
+_RANK_VERB = re.compile(r"(排名|位列|位居|居|排在|排|列)\s*$")
+
+
+def _bare_rank(s: str, start: int, end: int, raw: str, chinese: bool) -> tuple[int, int, Quantity] | None:
+    """「济南排名第七」「位列第四」: a rank printed without 位.
+
+    >>> [(t[a:b], q.value, q.unit, q.raw_unit) for t in ["济南排名第七，重庆"] for a, b, q in find_quantities(t)]
+    [('第七', 7.0, '位', '')]
+    """
+    if start < 1 or s[start - 1] != "第" or not _RANK_VERB.search(s[max(0, start - 7):start - 1]):
+        return None
+    n = chinese_to_int(raw) if chinese else (int(raw) if raw.isdigit() else None)
+    if n is None or not 0 < n < 10000:
+        return None
+    return start - 1, end, Quantity(float(n), "位", raw, "", ())
+
+
 def _token(s: str, start: int, end: int, raw: str, chinese: bool) -> tuple[int, int, Quantity] | None:
     """Read the quantity whose number is ``s[start:end]``, or None."""
     prev = s[start - 1] if start > 0 else ""
@@ -379,7 +396,7 @@ def _token(s: str, start: int, end: int, raw: str, chinese: bool) -> tuple[int, 
         extra = (APPROXIMATE,)
     unit = _unit_at(s, pos, running=True)
     if unit is None:
-        return None
+        return _bare_rank(s, start, end, raw, chinese)
     unit_end = pos + len(unit.raw)
     if unit.unit == "" and s[unit_end : unit_end + 1] in ("余", "多"):
         # 5万余人, 300多万户: an approximate count with its unit noun after 余/多

@@ -73,6 +73,13 @@ _SHORT_NAME_FOLLOWERS: tuple[str, ...] = (
     "与",
     "及",
     "等",
+    "排名",
+    "位列",
+    "位居",
+    "居全国",
+    "名列",
+    "排在",
+    "跻身",
 )
 #: County-level names that are also ordinary words; never matched inside running text.
 _GENERIC_COUNTY_NAMES = frozenset(
