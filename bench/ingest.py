@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -60,16 +58,25 @@ def build_corpus(shared: Path, target: Path, copies: int) -> tuple[list[Path], i
     return files, pages
 
 
+MEASURE = """
+import resource, subprocess, sys, time
+t0 = time.perf_counter()
+proc = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+wall = time.perf_counter() - t0
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+sys.stdout.write(proc.stdout)
+sys.stderr.write(f"@@ {wall} {peak} {proc.returncode}\\n" + proc.stderr[-2000:])
+"""
+
+
 def run(cmd: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MiB) of the child, and stdout."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
-    wall = time.perf_counter() - t0
-    if proc.returncode not in (0, 1):
+    """Wall seconds, peak RSS (MiB) of that command's processes (a fresh wrapper measures each run)."""
+    proc = subprocess.run([sys.executable, "-c", MEASURE, *cmd], cwd=REPO, capture_output=True, text=True)
+    line = next(ln for ln in proc.stderr.splitlines() if ln.startswith("@@ "))
+    wall, peak, code = line.split()[1:]
+    if int(code) not in (0, 1):
         sys.exit(f"{' '.join(cmd[:4])}… failed: {proc.stderr[-2000:]}")
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    return wall, peak, proc.stdout
+    return float(wall), float(peak), proc.stdout
 
 
 def facts_in(db: Path) -> int:
