@@ -195,7 +195,8 @@ def test_pages_filters_map_download_and_source(server, page):
 
     if geo.available("province"):
         pg.wait_for_selector(".js-plotly-plot .choroplethlocation", timeout=20000)
-        assert pg.locator(".js-plotly-plot .choroplethlocation").count() >= 60  # outline + 31 with data
+        # every province-level region is drawn: 31 with data, the rest (台湾, 香港, 澳门) as outline
+        assert pg.locator(".js-plotly-plot .choroplethlocation").count() == len(geo.codes("province"))
         if geo.available("nine_dash"):
             assert pg.locator(".js-plotly-plot .geo .scatterlayer path.js-line").count() >= 1
     assert pg.locator(".js-plotly-plot .barlayer .point").count() == 31
@@ -233,11 +234,18 @@ def test_pages_filters_map_download_and_source(server, page):
     assert pg.locator('[data-testid="stImage"] img, [data-testid="stFullScreenFrame"] img').count() >= 1
     shoot(pg, "data")
 
-    # 导入
+    # 导入: upload a report that is already stored: a per-file progress bar and result
     pg.goto(base + "/import")
     settle(pg)
     no_exception(pg)
     assert pg.get_by_text("已导入的报告").count() == 1
+    pg.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(REPORTS[0]))
+    pg.locator('[data-testid="stFileChipName"]').first.wait_for(timeout=20000)
+    pg.get_by_role("button", name="开始导入").click()
+    pg.wait_for_selector("text=导入结果", timeout=60000)
+    settle(pg)
+    assert pg.get_by_text("1 个未变化").count() == 1
+    assert pg.locator('[data-testid="stProgress"]').count() == 1
     shoot(pg, "import")
 
     offline = [u for u in pg.external_requests if "plot.ly" in u or "topojson" in u]

@@ -120,8 +120,8 @@ def sidebar_select(at: AppTest, key: str, values) -> AppTest:
 
 
 # -- pure helpers ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("module", ["dashboard.fmt", "dashboard.charts", "dashboard.pages_.imports",
-                                    "dashboard.pages_.table"])
+@pytest.mark.parametrize("module", ["dashboard.fmt", "dashboard.charts", "dashboard.derive", "dashboard.data",
+                                    "dashboard.pages_.imports", "dashboard.pages_.table"])
 def test_doctests(module):
     import importlib
 
@@ -264,6 +264,23 @@ def test_trend_single_period_and_measure_switch(filled_db, monkeypatch):
     at.run()
     assert metrics(at)["河南省（2020年8月）"][0] == "+10.7%"
     assert at.query_params["measure"] == "yoy_pct"
+
+
+def test_trend_derived_growth_is_marked(filled_db, monkeypatch):
+    facts = Store(str(filled_db)).facts(indicator="互联网上网人数", region="河南省")
+    by_year = facts.set_index("period")["value"]
+    at = app(filled_db, monkeypatch, "trend", ind="互联网上网人数", region="河南省", measure="yoy_pct")
+    assert at.get("button_group")[0].value == "yoy_pct"  # offered although no report states a 同比
+    (spec,) = charts(at)
+    (trace,) = spec["data"]
+    assert trace["name"] == "河南省（推算）" and trace["line"]["dash"] == "dot"
+    ys = dict(zip(arr(trace["x"]), arr(trace["y"]), strict=True))
+    assert ys["2016-01-01"] == pytest.approx((by_year["2016"] / by_year["2015"] - 1) * 100, abs=0.01)
+    assert "同比：由 2016年 与 2015年 的数值计算" in json.dumps(trace["customdata"], ensure_ascii=False)
+    at.toggle(key="t_derive").set_value(False).run()
+    assert at.query_params["derive"] == "0"
+    assert not at.get("button_group")  # only stated values remain: no measure to switch to
+    assert not any(t["name"].endswith("（推算）") for s in charts(at) for t in s["data"])
 
 
 def test_trend_period_range(filled_db, monkeypatch):
@@ -437,6 +454,7 @@ def test_import_upload_and_delete(tmp_path, monkeypatch):
     at.button[0].click()  # the form's submit button
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    assert [p.value for p in at.progress] == [100, 100]  # one bar per file, both finished
     results = table(at, "结果")
     by_name = results.set_index("文件")
     assert by_name.loc["河南 月报.pdf", "结果"] == "已入库"

@@ -1,0 +1,67 @@
+"""指标看板 — the Streamlit entry point: ``streamlit run dashboard/app.py``.
+
+Opens on the database in ``$ZHIBIAO_DB_URL`` (default data/zhibiao.sqlite). The
+pages live in dashboard/pages_/; the sidebar filters (drawn here, so they
+survive page switches) are mirrored in the URL.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import charts, data, filters  # noqa: E402
+from dashboard.fmt import fmt_count  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+st.set_page_config(page_title="指标看板 Zhibiao", page_icon=str(HERE / "static" / "favicon.png"), layout="wide",
+                   initial_sidebar_state="expanded")
+charts.inject_css()
+st.logo(str(HERE / "static" / "logo.png"), size="large")
+
+PAGES = {
+    "overview": st.Page(HERE / "pages_" / "overview.py", title="概览", icon=":material/dashboard:",
+                        default=True),
+    "trend": st.Page(HERE / "pages_" / "trend.py", title="趋势", icon=":material/show_chart:", url_path="trend"),
+    "regions": st.Page(HERE / "pages_" / "regions.py", title="地区", icon=":material/map:", url_path="regions"),
+    "operators": st.Page(HERE / "pages_" / "operators.py", title="运营商", icon=":material/cell_tower:",
+                         url_path="operators"),
+    "table": st.Page(HERE / "pages_" / "table.py", title="数据", icon=":material/table:", url_path="data"),
+    "imports": st.Page(HERE / "pages_" / "imports.py", title="导入", icon=":material/upload_file:",
+                       url_path="import"),
+}
+st.session_state["_pages"] = PAGES
+
+# keep the filter widgets' state while a page that does not draw them is shown
+for _k in ("f_ind", "f_region", "f_op", "f_from", "f_to", "f_cat"):
+    if _k in st.session_state:
+        st.session_state[_k] = st.session_state[_k]
+
+nav = st.navigation({"分析": [PAGES[k] for k in ("overview", "trend", "regions", "operators", "table")],
+                     "管理": [PAGES["imports"]]})
+
+with st.sidebar:
+    st.markdown("### 指标看板")
+    n_docs = data.data_version()[0]
+    if n_docs:
+        n_facts = len(data.facts())
+        st.caption(f"{n_docs} 份报告 · {fmt_count(n_facts)} 条数据")
+    else:
+        st.caption("数据库为空")
+
+if n_docs and nav.url_path != "import":
+    filters.sidebar()
+else:
+    st.session_state["_filters"] = data.Filters()
+
+msg = st.session_state.pop("_demo_msg", None)  # set by the demo button's callback
+if msg:
+    (st.success if msg[0] == "success" else st.error)(msg[1], icon=":material/info:")
+
+nav.run()

@@ -1,0 +1,147 @@
+"""Chinese statistical conventions computed from stored facts — always marked as derived.
+
+* 当月 from 1–N月 cumulative figures: N月 = (1–N月) − (1–(N−1)月), and 1月 = 1–1月.
+* 同比 / 环比 from stored values where the report did not state them.
+
+Derived rows have ``method = "derived"`` and the flag ``derived``; their snippet says how they
+were computed, and they keep the document and page of the figure they were computed from. A
+stated figure always wins: nothing is derived where the report printed the number. Gaps stay
+gaps (no interpolation): a value is derived only when both inputs exist.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .fmt import period_label
+
+SERIES = ["indicator", "region", "operator", "subject", "unit"]
+DERIVED = "derived"
+
+
+def _text(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    out = df.copy()
+    for c in cols:
+        if isinstance(out[c].dtype, pd.CategoricalDtype):
+            out[c] = out[c].astype(str)
+    return out
+
+
+def _mark(rows: pd.DataFrame) -> pd.DataFrame:
+    rows = rows.assign(method=DERIVED, raw_value="", raw_unit="")
+    rows["flags"] = DERIVED
+    return rows
+
+
+def monthly_from_ytd(df: pd.DataFrame) -> pd.DataFrame:
+    """当月 values from January-based year-to-date values of the same series.
+
+    >>> ytd = _example([("2020-01..2020-07", "2020-01-01", "2020-07-31", 700.0),
+    ...                 ("2020-01..2020-08", "2020-01-01", "2020-08-31", 810.0)])
+    >>> m = monthly_from_ytd(ytd)
+    >>> m[["period", "period_type", "value", "method"]].values.tolist()
+    [['2020-08', 'month', 110.0, 'derived']]
+    >>> m["snippet"].iloc[0]
+    '由 2020年1-8月 累计值减去 2020年1-7月 累计值推算'
+    """
+    y = _trusted(df[(df["period_type"] == "ytd") & (df["measure"] == "value")])
+    y = y[(y["period_start"].dt.month == 1) & (y["period_start"].dt.day == 1)]
+    if y.empty:
+        return df.iloc[0:0]
+    y = _text(y, SERIES + ["period"])
+    y = y.sort_values("id").drop_duplicates(SERIES + ["period"], keep="last")
+    y = y.assign(_year=y["period_end"].dt.year, _n=y["period_end"].dt.month)
+    prev = y[SERIES + ["_year", "_n", "value", "period"]].rename(
+        columns={"value": "_prev", "period": "_prev_period"}).assign(_n=lambda d: d["_n"] + 1)
+    m = y.merge(prev, on=SERIES + ["_year", "_n"], how="left")
+    first = m["_n"] == 1
+    m = m[first | m["_prev"].notna()].copy()
+    if m.empty:
+        return df.iloc[0:0]
+    m["value"] = m["value"] - m["_prev"].fillna(0.0).where(~first, 0.0)
+    # a year-to-date total that shrinks means the two figures are not comparable: derive nothing
+    m = m[m["value"] >= 0]
+    if m.empty:
+        return df.iloc[0:0]
+    m["snippet"] = [
+        f"由 {period_label(p)} 累计值减去 {period_label(q)} 累计值推算" if isinstance(q, str) else
+        f"即 {period_label(p)} 累计值"
+        for p, q in zip(m["period"], m["_prev_period"], strict=True)]
+    m["period"] = [f"{y:04d}-{n:02d}" for y, n in zip(m["_year"], m["_n"], strict=True)]
+    m["period_type"] = "month"
+    m["period_start"] = m["period_end"].dt.to_period("M").dt.start_time
+    out = _mark(m.drop(columns=["_year", "_n", "_prev", "_prev_period"]))
+    stated = _text(df[(df["period_type"] == "month") & (df["measure"] == "value")], SERIES + ["period"])
+    return _without(out, stated)
+
+
+def growth(df: pd.DataFrame, measure: str = "yoy_pct") -> pd.DataFrame:
+    """同比 (``yoy_pct``) or 环比 (``mom_pct``, months only) in % from the stored values.
+
+    Rates and indices (units %, 点, pp) are skipped: their change is not a growth rate.
+
+    >>> v = _example([("2019-08", "2019-08-01", "2019-08-31", 100.0), ("2020-07", "2020-07-01", "2020-07-31", 118.0),
+    ...               ("2020-08", "2020-08-01", "2020-08-31", 120.0)], period_type="month")
+    >>> growth(v, "yoy_pct")[["period", "value"]].values.tolist()
+    [['2020-08', 20.0]]
+    >>> [round(x, 2) for x in growth(v, "mom_pct")["value"]]
+    [1.69]
+    """
+    v = _trusted(df[(df["measure"] == "value") & ~df["unit"].isin(["%", "点", "pp"])])
+    if measure == "mom_pct":
+        v = v[v["period_type"] == "month"]
+    if v.empty:
+        return df.iloc[0:0]
+    v = _text(v, SERIES + ["period", "period_type"])
+    v = v.sort_values("id").drop_duplicates(SERIES + ["period"], keep="last")
+    if measure == "yoy_pct":
+        shift = {"period_start": v["period_start"] + pd.DateOffset(years=1),
+                 "period_end": v["period_end"] + pd.DateOffset(years=1)}
+    else:
+        shift = {"period_start": v["period_start"] + pd.DateOffset(months=1),
+                 "period_end": (v["period_end"] + pd.DateOffset(days=1)).dt.to_period("M").dt.end_time.dt.normalize()}
+    prev = v[SERIES + ["period_type", "value", "period"]].assign(**shift).rename(
+        columns={"value": "_prev", "period": "_prev_period"})
+    prev["_s"] = prev["period_start"].dt.strftime("%Y-%m-%d")
+    prev["_e"] = prev["period_end"].dt.strftime("%Y-%m-%d")
+    prev = prev.drop(columns=["period_start", "period_end"])
+    cur = v.assign(_s=v["period_start"].dt.strftime("%Y-%m-%d"), _e=v["period_end"].dt.strftime("%Y-%m-%d"))
+    m = cur.merge(prev, on=SERIES + ["period_type", "_s", "_e"], how="inner")
+    m = m[m["_prev"].notna() & (m["_prev"] != 0)].copy()
+    if m.empty:
+        return df.iloc[0:0]
+    m["value"] = ((m["value"] / m["_prev"] - 1.0) * 100.0).round(2)
+    word = "同比" if measure == "yoy_pct" else "环比"
+    m["snippet"] = [f"{word}：由 {period_label(p)} 与 {period_label(q)} 的数值计算"
+                    for p, q in zip(m["period"], m["_prev_period"], strict=True)]
+    m["measure"] = measure
+    m["unit"] = "%"
+    out = _mark(m.drop(columns=["_prev", "_prev_period", "_s", "_e"]))
+    stated = _text(df[df["measure"] == measure], SERIES + ["period"])
+    return _without(out, stated, keys=["indicator", "region", "operator", "subject", "period"])
+
+
+def _trusted(df: pd.DataFrame) -> pd.DataFrame:
+    """Facts fit to compute with: not flagged as inconsistent or low-confidence."""
+    flags = df["flags"].astype(str)
+    return df[~(flags.str.contains("inconsistent", regex=False) | flags.str.contains("low_confidence", regex=False))]
+
+
+def _without(derived: pd.DataFrame, stated: pd.DataFrame, keys: list[str] | None = None) -> pd.DataFrame:
+    """Drop derived rows for which the report states a figure (a stated figure always wins)."""
+    keys = keys or SERIES + ["period"]
+    if derived.empty or stated.empty:
+        return derived
+    have = stated[keys].astype(str).drop_duplicates().assign(_stated=True)
+    m = derived[keys].astype(str).merge(have, on=keys, how="left")
+    return derived[m["_stated"].isna().to_numpy()]
+
+
+def _example(rows, period_type: str = "ytd") -> pd.DataFrame:
+    """A tiny fact frame for the doctests."""
+    return pd.DataFrame([{
+        "id": i, "document": "r.pdf", "page": 1, "method": "table", "indicator": "电信业务收入", "category": "收入",
+        "region": "河南省", "region_code": "410000", "region_level": "province", "operator": "", "subject": "",
+        "period": p, "period_type": period_type, "period_start": pd.Timestamp(s), "period_end": pd.Timestamp(e),
+        "measure": "value", "value": v, "unit": "元", "raw_value": "", "raw_unit": "", "snippet": "", "flags": "",
+    } for i, (p, s, e, v) in enumerate(rows)])

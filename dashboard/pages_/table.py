@@ -1,0 +1,163 @@
+"""数据 — the filtered facts with provenance, the source page of a selected fact, downloads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import common, data, filters, source
+from dashboard.fmt import MEASURE_LABELS, fmt_count, fmt_value, operator_label, period_label
+from extract.export import to_csv_bytes, to_xlsx_bytes
+
+MAX_ROWS = 20_000
+SERIES_KEYS = ["indicator", "region", "operator", "subject", "measure", "period_type"]
+
+
+def sparklines(df: pd.DataFrame) -> pd.Series:
+    """Per row: the values of its series (same indicator, region, operator, subject, measure) over time."""
+    ordered = df.sort_values("period_end")
+    hist = ordered.groupby(SERIES_KEYS, sort=False)["value"].agg(list)
+    keys = pd.MultiIndex.from_frame(df[SERIES_KEYS])
+    out = hist.reindex(keys)
+    return pd.Series([v if isinstance(v, list) and len(v) > 1 else None for v in out], index=df.index)
+
+
+def _text(s: pd.Series) -> pd.Series:
+    """Plain strings (categoricals of the cached frame would drag all their categories along)."""
+    return s.astype(str) if isinstance(s.dtype, pd.CategoricalDtype) else s
+
+
+def view(df: pd.DataFrame) -> pd.DataFrame:
+    """The table as shown: Chinese headers, formatted values, provenance last."""
+    return pd.DataFrame({
+        "指标": _text(df["indicator"]),
+        "地区": _text(df["region"]),
+        "运营商": df["operator"].map(operator_label),
+        "对象": _text(df["subject"]),
+        "期间": df["period"].map(period_label),
+        "口径": df["measure"].map(lambda m: MEASURE_LABELS.get(m, m)),
+        "数值": [fmt_value(v, u, m) for v, u, m in zip(df["value"], df["unit"], df["measure"], strict=True)],
+        "原值": df["value"],
+        "单位": _text(df["unit"]),
+        "走势": sparklines(df),
+        "原文": _text(df["snippet"]),
+        "报告": _text(df["document"]),
+        "页": df["page"],
+        "标记": _text(df["flags"]),
+    }).reset_index(drop=True)
+
+
+COLUMNS = {
+    "数值": st.column_config.TextColumn("数值", help="按万/亿换算后的数值", width="small"),
+    "原值": st.column_config.NumberColumn("原值", help="标准单位下的数值（未换算）", format="localized"),
+    "单位": st.column_config.TextColumn("单位", help="标准单位", width="small"),
+    "走势": st.column_config.LineChartColumn("走势", help="同一序列各期数值", width="small"),
+    "原文": st.column_config.TextColumn("原文", help="报告中该数字所在的句子或表格行", width="large"),
+    "报告": st.column_config.TextColumn("报告", help="来源文件"),
+    "页": st.column_config.NumberColumn("页", help="来源页码", format="%d", width="small"),
+    "标记": st.column_config.TextColumn("标记", help="low_confidence、unit_assumed 等提示", width="small"),
+}
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """The CSV download: contract columns, UTF-8 with BOM so Excel reads the Chinese correctly."""
+    return to_csv_bytes(data.contract(df), bom=True)
+
+
+def xlsx_bytes(df: pd.DataFrame, docs: pd.DataFrame, f: data.Filters, extra: list[tuple[str, str]]) -> bytes:
+    """The Excel download: the facts, the documents they come from, and the filters applied."""
+    used = docs[docs["name"].isin(set(df["document"]))]
+    doc_sheet = used[["name", "title", "pages", "kind", "ingested_at", "extractor_version", "facts", "sha256"]]
+    rows = f.describe() + extra + [("数据条数", str(len(df))), ("导出时间", datetime.now().isoformat(timespec="seconds"))]
+    return to_xlsx_bytes({"facts": data.contract(df), "documents": doc_sheet,
+                          "filters": pd.DataFrame(rows, columns=["筛选", "取值"])})
+
+
+def source_panel(row: pd.Series, docs: pd.DataFrame) -> None:
+    """The selected fact where the report printed it."""
+    st.subheader("原文出处")
+    left, right = st.columns([3, 2], gap="large")
+    with right:
+        st.metric(f"{row['indicator']} · {row['region']}", fmt_value(row["value"], row["unit"], row["measure"]))
+        st.caption("报告原文：")
+        st.code(row["snippet"] or "（无）", language=None, wrap_lines=True)
+        st.caption("来源")
+        st.text(f"{row['document']}　第 {int(row['page'])} 页\n"
+                f"{period_label(row['period'])} · {MEASURE_LABELS.get(row['measure'], row['measure'])}"
+                f" · 原文数值 {row['raw_value']}{row['raw_unit']}")
+        if row["flags"]:
+            st.warning("提示标记：" + row["flags"])
+    with left:
+        doc = docs[docs["id"] == row["document_id"]]
+        path = data.stored_file(str(doc.iloc[0]["file_path"])) if len(doc) else None
+        if path is None:
+            st.info("该报告的原始文件未保存在本机，无法显示原文页面。")
+            return
+        box = tuple(row[k] for k in ("x0", "top", "x1", "bottom"))
+        box = None if any(pd.isna(v) for v in box) else box
+        img = source.page_image(str(path), int(row["page"]), box)
+        if img is None:
+            st.info("原始文件不是可渲染的 PDF（文本或表格文件），请参阅左侧原文。")
+            return
+        if box:
+            st.image(source.crop_around(img, box), caption="原文位置（黄色框）")
+            with st.expander("查看整页"):
+                st.image(img)
+        else:
+            st.image(img, caption=f"第 {int(row['page'])} 页（未记录该数字在页面上的位置）")
+
+
+def render() -> None:
+    if not common.has_data():
+        return
+    f = filters.current()
+    st.title("数据")
+    df = data.apply(data.facts(), f)
+    have = set(df["measure"].unique())
+    measures = [m for m in MEASURE_LABELS if m in have]
+    top = st.columns([3, 2], vertical_alignment="bottom")
+    chosen = top[0].pills("口径", measures, selection_mode="multi", format_func=MEASURE_LABELS.get,
+                          key="d_measure", help="不选则显示全部口径")
+    query = top[1].text_input("在原文中查找", key="d_query", placeholder="例如：郑州 或 5G")
+    if chosen:
+        df = df[df["measure"].isin(chosen)]
+    if query:
+        q = query.strip()
+        df = df[df["snippet"].str.contains(q, regex=False) | df["indicator"].str.contains(q, regex=False)
+                | df["region"].str.contains(q, regex=False) | df["subject"].str.contains(q, regex=False)]
+    # stored order: report by report, as printed (sorting a million rows costs more than it helps;
+    # the grid sorts on a click)
+    n = len(df)
+    if n == 0:
+        st.warning("当前筛选条件下没有数据。")
+        return
+    shown = df.head(MAX_ROWS)
+    st.caption(f"共 {fmt_count(n)} 条数据，来自 {df['document'].nunique()} 份报告。点击行首选择一条，查看它在报告中的原文位置。"
+               + (f" 表格仅显示前 {fmt_count(MAX_ROWS)} 条，下载包含全部 {fmt_count(n)} 条。" if n > MAX_ROWS else ""))
+    event = st.dataframe(view(shown), column_config=COLUMNS, hide_index=True, on_select="rerun",
+                         selection_mode="single-row", key="facts_table",
+                         height="auto" if len(shown) <= 12 else 460)
+
+    docs = data.documents_frame()
+    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    extra = [("口径", "、".join(MEASURE_LABELS[m] for m in chosen) if chosen else "全部"), ("原文查找", query or "")]
+    d1, d2, _ = st.columns([1, 1, 3])
+    # deferred: the files are built only when a button is clicked, from exactly the rows above
+    d1.download_button("下载 CSV", lambda: csv_bytes(df), file_name=f"zhibiao-{stamp}.csv",
+                       mime="text/csv", icon=":material/download:", key="dl_csv", on_click="ignore")
+    d2.download_button("下载 Excel", lambda: xlsx_bytes(df, docs, f, extra), file_name=f"zhibiao-{stamp}.xlsx",
+                       icon=":material/download:", key="dl_xlsx", on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+    rows = list(event.selection.rows) if event and event.selection else []
+    if rows and rows[0] < len(shown):
+        st.divider()
+        source_panel(shown.iloc[rows[0]], docs)
+    else:
+        st.caption("提示：在表格中选择一行，即可在此查看原文页面并高亮该数字。")
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,147 @@
+"""趋势 — an indicator over time, per region / operator, one chart per unit."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from dashboard import charts, common, data, derive, filters
+from dashboard.fmt import MEASURE_LABELS, axis_scale, fmt_value, period_label
+
+MEASURE_ORDER = ("value", "yoy_pct", "mom_pct", "share_pct", "change")
+MAX_SERIES = 10
+LEVEL_ORDER = {"national": 0, "macro_region": 1, "province": 2, "city": 3, "county": 4}
+
+
+def default_scope(df: pd.DataFrame, f: data.Filters) -> tuple[pd.DataFrame, list[str]]:
+    """Narrow an unfiltered selection to something readable; returns the notes to show."""
+    notes = []
+    if not f.operators and (df["operator"] == "").any() and df["operator"].nunique() > 1:
+        df = df[df["operator"] == ""]
+        notes.append("显示各运营商合计；在侧栏选择运营商可分运营商查看。")
+    if not f.regions and df["region"].nunique() > 1:
+        levels = df["region_level"].astype(str).map(LEVEL_ORDER).fillna(9)
+        top = levels.min()
+        df = df[levels == top]
+    return df, notes
+
+
+def cap_series(df: pd.DataFrame, limit: int = MAX_SERIES) -> tuple[pd.DataFrame, int]:
+    """Keep the ``limit`` series with the largest latest value; returns (frame, series dropped)."""
+    n = df["label"].nunique()
+    if n <= limit:
+        return df, 0
+    latest = df.sort_values("period_end").groupby("label")["value"].last().abs().sort_values(ascending=False)
+    keep = set(latest.index[:limit])
+    return df[df["label"].isin(keep)], n - limit
+
+
+def chart(g: pd.DataFrame, unit: str, measure: str, key: str, title: str) -> None:
+    div, y_title = axis_scale(g["value"], unit)
+    g = g.sort_values(["label", "period_end"]).assign(
+        y=g["value"] / div,
+        shown=[fmt_value(v, unit, measure) for v in g["value"]],
+        when=g["period"].map(period_label),
+        doc=g["document"].map(charts.plain),
+        series=g["label"].map(charts.plain),
+        note=[f"<br><i>{charts.plain(t)}</i>" if m == derive.DERIVED else ""
+              for t, m in zip(g["snippet"].astype(str), g["method"].astype(str), strict=True)],
+        x=charts.x_dates(g),
+    )
+    fig = px.line(g, x="x", y="y", color="series", markers=True,
+                  color_discrete_map=charts.color_map(g["series"].unique()),
+                  custom_data=["shown", "doc", "page", "when", "note"], title=charts.plain(title))
+    fig.update_traces(
+        hovertemplate="<b>%{fullData.name}</b><br>%{customdata[3]}：%{customdata[0]}"
+                      "%{customdata[4]}<br>来源：%{customdata[1]} 第%{customdata[2]}页<extra></extra>",
+        line=dict(width=2.4), marker=dict(size=6))
+    fig.for_each_trace(lambda t: t.update(line_dash="dot", marker_symbol="circle-open") if t.name.endswith("（推算）")
+                       else None)
+    charts.style(fig, y_title=y_title, legend_title="")
+    fig.update_xaxes(type="date", tickformat="%Y年%-m月" if g["period_type"].eq("month").any() else "%Y年")
+    fig.update_layout(title=dict(font=dict(size=15), x=0, y=0.98), margin=dict(t=70))
+    charts.show(fig, key=key, filename=title)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def derived(version: tuple, f: data.Filters, inds: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """Derived rows for the selection, per measure: 当月 from cumulative values, 同比 and 环比."""
+    sel = data.apply(data.facts(), f)
+    sel = sel[sel["indicator"].isin(inds)]
+    out = {"value": derive.monthly_from_ytd(sel), "yoy_pct": derive.growth(sel, "yoy_pct"),
+           "mom_pct": derive.growth(sel, "mom_pct")}
+    for k, d in out.items():
+        if len(d):
+            out[k] = d.assign(month=d["period_end"].dt.strftime("%Y-%m"))
+    return out
+
+
+def render() -> None:
+    if not common.has_data():
+        return
+    f = filters.current()
+    st.title("趋势")
+    sel = data.apply(data.facts(), f)
+    if sel.empty:
+        st.warning("当前筛选条件下没有数据，请放宽侧栏中的筛选。")
+        return
+    inds = list(f.indicators) or [common.pick_indicator(f, sel)]
+    if not f.indicators:
+        st.caption(f"未选择指标，显示数据期数最多的指标「{inds[0]}」。在侧栏可选择多个指标对比。")
+    sel = sel[sel["indicator"].isin(inds)]
+    if "t_derive" not in st.session_state:
+        st.session_state["t_derive"] = st.query_params.get("derive", "1") != "0"
+    top = st.columns([4, 1.4], vertical_alignment="bottom")
+    with_derived = top[1].toggle("含推算值", key="t_derive",
+                                 help="当月由 1–N 月累计值相减（N月 = 1–N月 − 1–(N−1)月），同比/环比由前期数值计算。"
+                                      "只在报告未给出该数字时推算；推算值以虚线显示，图例标注「推算」。")
+    filters.set_param("derive", "" if with_derived else "0")
+    extra = derived(data.data_version(), f, tuple(inds)) if with_derived else {}
+    have = set(sel["measure"].unique()) | {m for m, d in extra.items() if len(d)}
+    present = [m for m in MEASURE_ORDER if m in have]
+    if not present:
+        st.info("所选指标只有排名类数据，请在「地区」或「数据」页查看。")
+        return
+    filters.page_state("t_measure", present, "value", qp="measure")
+    with top[0]:
+        if len(present) > 1:
+            measure = st.segmented_control("口径", present, key="t_measure", format_func=MEASURE_LABELS.get,
+                                           selection_mode="single") or "value"
+        else:
+            measure = present[0]
+            st.session_state["t_measure"] = measure
+    filters.remember("t_measure", qp="measure")
+    sel = common.dedupe(sel[sel["measure"] == measure])
+    if len(extra.get(measure, ())):
+        sel = pd.concat([sel, extra[measure]], ignore_index=True)
+    sel, notes = default_scope(sel, f)
+    for n in notes:
+        st.caption(n)
+
+    for i, (unit, g) in enumerate(sel.groupby("unit", sort=False)):
+        base = common.series_label(g, period_type=True)
+        label = g["indicator"].astype(str) + " · " + base if g["indicator"].nunique() > 1 else base
+        label = label.where(g["method"].astype(str) != derive.DERIVED, label + "（推算）")
+        g = g.assign(label=label)
+        g, dropped = cap_series(g)
+        names = "、".join(dict.fromkeys(g["indicator"]))
+        title = f"{names}（{MEASURE_LABELS[measure]}）"
+        with st.container(border=True, key=f"trend_{i}"):
+            if g["month"].nunique() < 2:
+                st.subheader(title)
+                st.caption("只有一期数据：趋势需要更多期的报告。当前数值：")
+                cols = st.columns(min(4, max(1, g["label"].nunique())))
+                for j, (lab, s) in enumerate(g.sort_values("period_end").groupby("label", sort=False)):
+                    last = s.iloc[-1]
+                    cols[j % len(cols)].metric(f"{lab}（{period_label(last['period'])}）",
+                                               fmt_value(last["value"], unit, measure))
+            else:
+                chart(g, unit, measure, key=f"trend_chart_{i}", title=title)
+            if dropped:
+                st.caption(f"另有 {dropped} 条序列未显示（按最新值保留前 {MAX_SERIES} 条）；可在侧栏选择地区。")
+            charts.source_line(g, key=f"trend_{i}")
+
+
+if __name__ == "__main__":
+    render()
