@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from ..model import Document, Fact, Paragraph
 from ..normalize.indicators import Indicator, find_indicators, resolve_indicator
+from ..normalize.industries import find_industries
 from ..normalize.numbers import to_halfwidth
 from ..normalize.operators import find_operators, resolve_operator
 from ..normalize.periods import Period, find_periods
@@ -173,10 +174,11 @@ def _mentions(sentence: str, ctx: DocContext) -> list[Mention]:
     ms += [Mention(a, b, "region", r) for a, b, r in find_regions(sentence, province)]
     ms += [Mention(a, b, "operator", o) for a, b, o in find_operators(sentence)]
     ms += [Mention(a, b, "period", p) for a, b, p in find_periods(sentence, ctx.period)]
+    ms += [Mention(a, b, "subject", name) for a, b, name in find_industries(sentence)]
     return _drop_overlaps(ms)
 
 
-_PRIORITY = {"quantity": 0, "period": 1, "operator": 2, "indicator": 3, "region": 4}
+_PRIORITY = {"quantity": 0, "period": 1, "operator": 2, "indicator": 3, "region": 4, "subject": 5}
 
 
 def _drop_overlaps(ms: list[Mention]) -> list[Mention]:
@@ -223,6 +225,8 @@ def _blocked(sentence: str) -> list[tuple[int, int]]:
     spans += [(m.start(), m.end()) for m in _NATIONAL_CMP.finditer(sentence)]
     spans += [(m.start(), m.end()) for m in _GLOSS.finditer(sentence)]
     spans += [(m.start(), m.end()) for m in re.finditer(r"全(省|国|市)(总流量|总量)", sentence)]
+    # the object of a comparison is not the subject: 「深圳排名超过上海，位列第二」
+    spans += [(m.start(), m.end()) for m in re.finditer(r"(超过|超越|赶超|高于|低于|领先于?|落后于?|不及)\s*\S{2,8}?(?=[，。；、,]|$)", sentence)]
     return spans
 
 
@@ -237,6 +241,7 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
     glosses = [(m.start(), m.end()) for m in _GLOSS.finditer(sentence)]
     region: Region | None = state.region
     operator = ""
+    subject = ""
     out: list[Fact] = []
     clause_start = 0
     last_end = 0
@@ -251,6 +256,8 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
             state.indicator = m.obj  # type: ignore[assignment]
         elif m.kind == "region" and not _inside(m.start, blocked):
             region = m.obj  # type: ignore[assignment]
+        elif m.kind == "subject" and not _inside(m.start, blocked):
+            subject = m.obj  # type: ignore[assignment]
         elif m.kind == "operator" and not _inside(m.start, blocked):
             op = m.obj
             operator = op.operator  # type: ignore[attr-defined]
@@ -276,7 +283,7 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
                 last_end = m.end
                 continue
             fact = _fact(ctx, para, raw, offset, sentence, clause_start, m, indicator, region, operator,
-                         measure, q, state.period)
+                         measure, q, state.period, subject)
             if fact:
                 out.append(fact)
                 if measure == "rank":
@@ -416,7 +423,7 @@ def _unit_fits(ind: Indicator, q: Quantity) -> bool:
 
 def _fact(ctx: DocContext, para: Paragraph, raw: str, offset: int, sentence: str, clause_start: int, m: Mention,
           indicator: Indicator, region: Region | None, operator: str, measure: str, q: Quantity,
-          period: Period | None) -> Fact | None:
+          period: Period | None, subject: str = "") -> Fact | None:
     lead = sentence[clause_start:m.start]
     against = bool(re.search(r"(较|比|相比)\s*(20\d\d\s*年)?\s*\d{1,2}\s*月", lead))
     period = adjust_period(period or ctx.period, indicator, measure, against)
@@ -426,7 +433,7 @@ def _fact(ctx: DocContext, para: Paragraph, raw: str, offset: int, sentence: str
     end = offset + m.end
     snippet = raw[start:end].strip(" ，,：:；;")
     return make_fact(ctx, page=para.page_at(offset + m.start), method="prose", indicator=indicator, region=region,
-                     period=period, measure=measure, quantity=q, snippet=snippet, operator=operator,
+                     period=period, measure=measure, quantity=q, snippet=snippet, operator=operator, subject=subject,
                      bbox=_bbox(para, start, end))
 
 

@@ -80,6 +80,7 @@ _SHORT_NAME_FOLLOWERS: tuple[str, ...] = (
     "名列",
     "排在",
     "跻身",
+    "在",
 )
 #: County-level names that are also ordinary words; never matched inside running text.
 _GENERIC_COUNTY_NAMES = frozenset(
