@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from extract.paths import DATA_DIR
@@ -33,6 +34,16 @@ def load(kind: str) -> dict | None:
         code = props.get("adcode", props.get("code", ""))
         props["adcode"] = str(code).split(".")[0]
     return gj
+
+
+@lru_cache(maxsize=1)
+def points() -> pd.DataFrame | None:
+    """Representative points (inside each polygon, unlike centroids) for bubbles: code, lon, lat."""
+    path = GEO_DIR / "representative_points.csv"
+    if not path.is_file():
+        return None
+    pts = pd.read_csv(path, dtype={"code": str})
+    return pts[["code", "lon", "lat"]]
 
 
 def available(level: str = "province") -> bool:

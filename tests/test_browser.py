@@ -177,9 +177,10 @@ def test_pages_filters_map_download_and_source(server, page):
     pick(pg, "地区", "广东省")
     no_exception(pg)
     assert "ind=" + quote("互联网上网人数") in pg.url
+    expect = pytest.importorskip("playwright.sync_api").expect
+    expect(pg.locator(".js-plotly-plot .scatterlayer .trace")).to_have_count(2, timeout=20000)
     legend = pg.locator(".js-plotly-plot .legendtext").all_text_contents()
     assert sorted(legend) == ["广东省", "河南省"]
-    assert pg.locator(".js-plotly-plot .scatterlayer .trace").count() == 2
     shoot(pg, "trend")
 
     # the filters survive a page switch (sidebar navigation)
@@ -194,12 +195,12 @@ def test_pages_filters_map_download_and_source(server, page):
     from dashboard import geo
 
     if geo.available("province"):
-        pg.wait_for_selector(".js-plotly-plot .choroplethlocation", timeout=20000)
         # every province-level region is drawn: 31 with data, the rest (台湾, 香港, 澳门) as outline
-        assert pg.locator(".js-plotly-plot .choroplethlocation").count() == len(geo.codes("province"))
+        expect(pg.locator(".js-plotly-plot .choroplethlocation")).to_have_count(len(geo.codes("province")),
+                                                                              timeout=20000)
         if geo.available("nine_dash"):
             assert pg.locator(".js-plotly-plot .geo .scatterlayer path.js-line").count() >= 1
-    assert pg.locator(".js-plotly-plot .barlayer .point").count() == 31
+    expect(pg.locator(".js-plotly-plot .barlayer .point")).to_have_count(31, timeout=20000)
     shoot(pg, "regions")
 
     # 运营商

@@ -173,6 +173,16 @@ def test_every_page_handles_an_empty_database(tmp_path, monkeypatch):
     assert "还没有导入任何报告" in texts(at)
 
 
+def test_pages_with_only_a_failed_document(tmp_path, monkeypatch):
+    db = tmp_path / "failed.sqlite"
+    Store(str(db)).save_document(name="broken.pdf", sha256="f" * 64, pages=0, size=10, kind="pdf", title="",
+                                 version="t", fact_rows=[], status="failed", error="the PDF is damaged")
+    for page in ("overview", "trend", "regions", "operators", "table", "imports"):
+        at = app(db, monkeypatch, page)  # asserts no exception
+        assert at.title, page
+    assert "the PDF is damaged" in table(at, "状态")["说明"].tolist()
+
+
 def test_demo_file_absent(tmp_path, monkeypatch):
     from dashboard import demo
 
@@ -331,6 +341,23 @@ def test_regions_ranking_and_map(filled_db, monkeypatch):
         assert geo_spec["layout"]["geo"]["visible"] is False
     else:
         assert "地图暂不可用" in texts(at)
+
+
+def test_regions_cities_as_bubbles(filled_db, monkeypatch):
+    at = app(filled_db, monkeypatch, "regions", r_ind="互联网访问流量", r_level="city")
+    assert at.selectbox(key="r_level").value == "city"
+    specs = charts(at)
+    bar = next(s for s in specs if s["data"][0]["type"] == "bar")
+    cities = list(reversed(arr(bar["data"][0]["y"])))
+    assert cities[0] == "郑州市"  # the largest traffic first
+    from dashboard import geo
+
+    if geo.available("city") and geo.points() is not None:
+        m = next(s for s in specs if any(t["type"] == "scattergeo" and t.get("name") == "data" for t in s["data"]))
+        bubbles = next(t for t in m["data"] if t.get("name") == "data")
+        assert "郑州市" in arr(bubbles["text"])
+        sizes = dict(zip(arr(bubbles["text"]), arr(bubbles["marker"]["size"]), strict=True))
+        assert sizes["郑州市"] == max(sizes.values())
 
 
 def test_regions_stated_rank(filled_db, monkeypatch):

@@ -106,7 +106,7 @@ def render() -> None:
         if len(share):
             fig = go.Figure()
             for r in share.itertuples():
-                label = f"{r.运营商} {r.share:.1f}%" if r.share >= 18 else f"{r.share:.1f}%"
+                label = f"{r.运营商} {r.share:.1f}%" if r.share >= 18 else f"{r.share:.1f}%" if r.share >= 6 else ""
                 fig.add_bar(x=[r.share], y=[""], orientation="h", name=r.运营商, marker_color=colors.get(r.运营商),
                             text=label, textposition="inside", insidetextanchor="middle", textangle=0,
                             hovertemplate=f"{r.运营商}：{r.share:.1f}%（{r.share_source}）<extra></extra>")

@@ -10,6 +10,9 @@ from dashboard import charts, common, data, filters, geo
 from dashboard.fmt import LEVEL_LABELS, MEASURE_LABELS, axis_scale, fmt_value, operator_label, period_label
 
 MEASURES = ("value", "yoy_pct", "share_pct", "rank", "mom_pct", "change")
+#: Sequential blues that stay visible on white at the low end.
+BLUES = [[0.0, "#D2E3F3"], [0.5, "#6AAED6"], [1.0, "#08306B"]]
+BLUES_R = [[0.0, "#08306B"], [0.5, "#6AAED6"], [1.0, "#D2E3F3"]]
 LEVELS = ("province", "city")
 
 
@@ -36,8 +39,10 @@ def bar_chart(g: pd.DataFrame, unit: str, measure: str, highlight: tuple[str, ..
     colors = [charts.ACCENT if (r in highlight or not highlight) else "#B8C4D0" for r in g["region"]]
     if highlight:
         colors = ["#E07B39" if r in highlight else "#9FB3C8" for r in g["region"]]
+    # ranks: the best gets the longest bar (length = worst rank + 1 − rank); the label says 第N位
+    length = (g["value"].max() + 1 - g["value"]) if measure == "rank" else g["value"] / div
     fig = go.Figure(go.Bar(
-        x=g["value"] / div, y=g["region"], orientation="h", marker_color=colors,
+        x=length, y=g["region"], orientation="h", marker_color=colors,
         text=[fmt_value(v, unit, measure) for v in g["value"]], textposition="outside", cliponaxis=False,
         customdata=list(zip(g["document"].map(charts.plain), g["page"], strict=True)),
         hovertemplate="<b>%{y}</b>：%{text}<br>来源：%{customdata[0]} 第%{customdata[1]}页<extra></extra>",
@@ -46,20 +51,23 @@ def bar_chart(g: pd.DataFrame, unit: str, measure: str, highlight: tuple[str, ..
     fig.update_layout(margin=dict(t=48 if title else 10, r=70), bargap=0.25)
     if title:
         fig.update_layout(title=dict(text=charts.plain(title), font=dict(size=15), x=0))
-    fig.update_xaxes(showticklabels=False, ticks="", title_text="", showline=False,
-                     autorange="reversed" if measure == "rank" else True)
+    fig.update_xaxes(showticklabels=False, ticks="", title_text="", showline=False)
     fig.update_yaxes(tickfont=dict(size=12), showgrid=False)
     return fig
 
 
 def map_chart(g: pd.DataFrame, unit: str, measure: str, level: str, title: str) -> go.Figure | None:
+    """Provinces: a choropleth. Cities: bubbles at each city's representative point over the provinces."""
     gj = geo.load(level)
     if gj is None:
         return None
-    outline = geo.outline_trace(level, exclude=set(g["region_code"].astype(str)))
     div, scale_title = axis_scale(g["value"], unit) if measure != "rank" else (1.0, "名次")
-    colorscale = "Blues_r" if measure == "rank" else ("RdBu" if measure in ("yoy_pct", "mom_pct", "change")
-                                                       else "Blues")
+    colorscale = BLUES_R if measure == "rank" else ("RdBu" if measure in ("yoy_pct", "mom_pct", "change") else BLUES)
+    if level == "city":
+        fig = city_bubbles(g, unit, measure, div, scale_title, colorscale)
+        if fig is not None:
+            return _geo_layout(fig, title)
+    outline = geo.outline_trace(level, exclude=set(g["region_code"].astype(str)))
     data_trace = go.Choropleth(
         geojson=gj, locations=g["region_code"], z=g["value"] / div, featureidkey="properties.adcode",
         colorscale=colorscale, marker_line_color="white", marker_line_width=0.6,
@@ -71,6 +79,35 @@ def map_chart(g: pd.DataFrame, unit: str, measure: str, level: str, title: str) 
     if measure in ("yoy_pct", "mom_pct", "change"):
         data_trace.update(zmid=0)
     fig = go.Figure([t for t in (outline, data_trace) if t is not None] + geo.nine_dash_traces())
+    return _geo_layout(fig, title)
+
+
+def city_bubbles(g: pd.DataFrame, unit: str, measure: str, div: float, scale_title: str,
+                 colorscale: str) -> go.Figure | None:
+    pts = geo.points()
+    base = geo.outline_trace("province")
+    if pts is None or base is None:
+        return None
+    g = g.assign(code=g["region_code"].astype(str)).merge(pts, on="code", how="inner")
+    if g.empty:
+        return None
+    v = g["value"].astype(float)
+    # bubble area follows the value (for ranks: the best rank gets the largest bubble)
+    size_basis = (v.max() + 1 - v) if measure == "rank" else v.abs()
+    size = 8 + 30 * (size_basis / size_basis.max()) ** 0.5 if size_basis.max() > 0 else 12
+    base.update(hoverinfo="skip", hovertemplate=None, marker_line_color="#B8C4D0", colorscale=[[0, "#F1F4F7"],
+                                                                                               [1, "#F1F4F7"]])
+    bubbles = go.Scattergeo(
+        lon=g["lon"], lat=g["lat"], text=g["region"], mode="markers", name="data", showlegend=False,
+        marker=dict(size=size, color=v / div, colorscale=colorscale, line=dict(color="white", width=1),
+                    colorbar=dict(title=dict(text=scale_title, side="top"), thickness=12, len=0.6, x=0.98),
+                    opacity=0.9),
+        customdata=[fmt_value(x, unit, measure) for x in v],
+        hovertemplate="<b>%{text}</b>：%{customdata}<extra></extra>")
+    return go.Figure([base, bubbles, *geo.nine_dash_traces()])
+
+
+def _geo_layout(fig: go.Figure, title: str) -> go.Figure:
     fig.update_geos(visible=False, projection_type="mercator", lonaxis_range=[71.5, 136],
                     lataxis_range=[3.5, 54], bgcolor="white", projection_scale=0.92, center=dict(lon=104.5, lat=30))
     charts.style(fig, height=580)

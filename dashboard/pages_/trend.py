@@ -7,7 +7,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import charts, common, data, derive, filters
-from dashboard.fmt import MEASURE_LABELS, axis_scale, fmt_value, period_label
+from dashboard.fmt import MEASURE_LABELS, axis_scale, fmt_value, md_escape, period_label
 
 MEASURE_ORDER = ("value", "yoy_pct", "mom_pct", "share_pct", "change")
 MAX_SERIES = 10
@@ -134,7 +134,7 @@ def render() -> None:
                 cols = st.columns(min(4, max(1, g["label"].nunique())))
                 for j, (lab, s) in enumerate(g.sort_values("period_end").groupby("label", sort=False)):
                     last = s.iloc[-1]
-                    cols[j % len(cols)].metric(f"{lab}（{period_label(last['period'])}）",
+                    cols[j % len(cols)].metric(md_escape(f"{lab}（{period_label(last['period'])}）"),
                                                fmt_value(last["value"], unit, measure))
             else:
                 chart(g, unit, measure, key=f"trend_chart_{i}", title=title)
