@@ -65,6 +65,7 @@ def extract_tables(doc: Document, ctx: DocContext) -> list[Fact]:
     header: list[str] | None = None
     text_before = ""
     running: Period | None = None
+    rankings: dict[str, set[tuple[str, float]]] = {}  # indicator → (region, rank) pairs printed so far
     for page in doc.pages:
         for item in _reading_order(page):
             if not isinstance(item, Table):
@@ -80,9 +81,52 @@ def extract_tables(doc: Document, ctx: DocContext) -> list[Fact]:
                     previous, header = table, None
                     continue
                 header, body = rows[0], rows[1:]
-            out.extend(_table_facts(header, body, table, ctx, text_before, running))
+            hint = same_ranking(_rank_pairs(header, body, ctx), rankings)
+            facts = _table_facts(header, body, table, ctx, text_before, running, hint)
+            for f in facts:
+                if f.measure == "rank" and not f.subject:
+                    rankings.setdefault(f.indicator, set()).add((f.region, f.value))
+            out.extend(facts)
             previous = table
     return out
+
+
+def same_ranking(pairs: list[tuple[str, float]], rankings: dict[str, set[tuple[str, float]]]) -> str | None:
+    """The indicator whose ranking, printed earlier, lists the same places in the same order.
+
+    A table keyed by 排名 and 城市 but naming no indicator (each city's top industries) ranks its
+    rows by something; an identical ranking elsewhere in the report says what.
+
+    >>> same_ranking([("北京市", 1), ("上海市", 2), ("深圳市", 3)],
+    ...              {"用云量": {("上海市", 1), ("北京市", 2)}, "AI指数": {("北京市", 1), ("上海市", 2), ("深圳市", 3)}})
+    'AI指数'
+    """
+    if len(pairs) < 3:
+        return None
+    best, best_hits = None, 0
+    for indicator, known in rankings.items():
+        hits = sum(1 for p in pairs if p in known)
+        if hits > best_hits:
+            best, best_hits = indicator, hits
+    return best if best_hits >= 0.8 * len(pairs) else None
+
+
+def _rank_pairs(header: list[str], body: list[list[str]], ctx: DocContext) -> list[tuple[str, float]]:
+    """(region, rank) of a table with a leading 排名 column and a region column, else []."""
+    cols = classify_columns(header, ctx.period)
+    rank = next((c for c in cols if c.role == "rank_key"), None)
+    place = next((c for c in cols if c.role == "region"), None)
+    if rank is None or place is None or any(c.indicator for c in cols):
+        return []
+    pairs = []
+    for row in body:
+        if max(rank.index, place.index) >= len(row):
+            continue
+        q = parse_quantity(to_halfwidth(row[rank.index]).strip() + "位")
+        match = resolve_region(row[place.index].strip())
+        if q is not None and match.region is not None:
+            pairs.append((match.region.name, q.value))
+    return pairs
 
 
 def _reading_order(page) -> list:  # noqa: ANN001
@@ -257,8 +301,10 @@ def _groups(cols: list[Column]) -> list[Group]:
 
 
 def _table_facts(header: list[str], body: list[list[str]], table: Table, ctx: DocContext,
-                 text_before: str, text_period: Period | None) -> list[Fact]:
+                 text_before: str, text_period: Period | None, ranking_hint: str | None = None) -> list[Fact]:
     context_indicator, near = _context_indicator(text_before)
+    if ranking_hint is not None:
+        context_indicator, near = resolve_indicator(ranking_hint), True
     if context_indicator is not None and not near:
         flags_all: tuple[str, ...] = ("low_confidence",)
     else:
