@@ -407,7 +407,11 @@ def _b_quarter(m: re.Match[str], ref: Period | None) -> Period | None:
 
 
 def _b_half(m: re.Match[str], ref: Period | None) -> Period | None:
-    h = 1 if m["h"] in ("上", "1") else 2
+    groups = m.groupdict()
+    if groups.get("hq"):
+        h = 1 if groups["hq"][0] in "一1" else 2
+    else:
+        h = 1 if m["h"] in ("上", "1") else 2
     y = m.groupdict().get("y2")
     if y:
         return Period.half(int(y), h)
@@ -487,6 +491,8 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str], Period | None], Per
     (re.compile(r"(?<![0-9])(?P<y2>(?:19|20|21)[0-9]{2})年?[Qq](?P<q>[1-4])(?![0-9])"), _b_quarter),
     (re.compile(rf"(?:{_Y})?(?<![A-Za-z0-9])[Qq](?P<q>[1-4])(?![0-9A-Za-z])"), _b_quarter),
     (re.compile(rf"(?:{_Y})?(?P<h>上|下)半年(?:末|底)?"), _b_half),
+    # 「第三季度和第四季度」 together are the second half
+    (re.compile(rf"(?:{_Y})?第?(?P<hq>[一1]季度(?:和|与|及|、)第?[二2]|[三3]季度(?:和|与|及|、)第?[四4])季度"), _b_half),
     (re.compile(r"(?<![0-9])(?P<y2>(?:19|20|21)[0-9]{2})年?[Hh](?P<h>[12])(?![0-9])"), _b_half),
     (re.compile(rf"(?:{_Y})?第{_W}周"), _b_week),
     (re.compile(r"(?<![0-9])(?P<y2>(?:19|20|21)[0-9]{2})-?W(?P<w>[0-9]{2})(?![0-9])"), _b_week),
