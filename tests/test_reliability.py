@@ -238,3 +238,21 @@ def test_odd_file_names_are_reported_by_name(db_url: str, tmp_path: Path) -> Non
     proc = cli("--db", db_url, "ingest", str(odd))
     assert proc.returncode == 0 and odd.name in proc.stdout
     assert Store(db_url).documents()["name"].tolist() == [odd.name]
+
+
+def test_upload_limits_are_explained_and_enforced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    db = tmp_path / "uploads.sqlite"
+    monkeypatch.setenv("ZHIBIAO_DB_URL", str(db))
+    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages_/imports.py").run()
+    captions = " ".join(c.value for c in at.caption)
+    assert "每次最多 20 个文件" in captions and "MB" in captions
+    at.file_uploader(key="uploads").set_value(
+        [(f"r{i}.txt", REPORT_TEXT.encode("utf-8"), "text/plain") for i in range(21)])
+    at.button[0].click()
+    at.run()
+    assert any("一次最多导入 20 个文件" in e.value for e in at.error)
+    assert not db.exists() or Store(str(db)).count_facts() == 0

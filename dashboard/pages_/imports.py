@@ -17,6 +17,23 @@ from dashboard.fmt import fmt_count, md_escape
 TYPES = ["pdf", "txt", "csv", "xls", "xlsx"]
 STATUS = {"stored": "已入库", "unchanged": "未变化", "failed": "失败"}
 MAX_NAME = 120
+MAX_FILES = 20  # files per batch; the size of each is capped by server.maxUploadSize
+
+
+def max_upload_mb() -> int:
+    """The per-file size limit Streamlit enforces (server.maxUploadSize, in MB)."""
+    return int(st.get_option("server.maxUploadSize"))
+
+
+def batch_problem(count: int, limit: int = MAX_FILES) -> str | None:
+    """Why a batch of uploads is refused, or None.
+
+    >>> batch_problem(3), batch_problem(25)
+    (None, '一次最多导入 20 个文件，本次选择了 25 个：请分批导入。')
+    """
+    if count > limit:
+        return f"一次最多导入 {limit} 个文件，本次选择了 {count} 个：请分批导入。"
+    return None
 
 
 def display_name(name: str) -> str:
@@ -100,10 +117,15 @@ def render() -> None:
     st.title("导入")
     st.caption("上传统计报告（PDF、文本转存 TXT、国家统计局 CSV/XLS/XLSX 表格），可一次选择多个文件。"
                "每个文件单独入库：一个文件失败不影响其他文件。")
+    st.caption(f"限制：每次最多 {MAX_FILES} 个文件，单个文件不超过 {max_upload_mb()} MB；"
+               "PDF 最多 2000 页、每份最长处理 300 秒。文件以随机生成的名称保存，原文件名仅用于显示。")
     with st.form("upload", clear_on_submit=True, border=True):
         files = st.file_uploader("选择文件", type=TYPES, accept_multiple_files=True, key="uploads")
         go = st.form_submit_button("开始导入", type="primary", icon=":material/upload:")
-    if go and files:
+    problem = batch_problem(len(files or []))
+    if go and files and problem:
+        st.error(problem)
+    elif go and files:
         bars = []
         with st.container(border=True, key="progress_box"):
             st.markdown("**导入进度**")
