@@ -432,9 +432,24 @@ def _fact(ctx: DocContext, para: Paragraph, raw: str, offset: int, sentence: str
     start = offset + clause_start
     end = offset + m.end
     snippet = raw[start:end].strip(" ，,：:；;")
+    flags = ("approximate",) if is_approximate(sentence, m.start, m.end) else ()
     return make_fact(ctx, page=para.page_at(offset + m.start), method="prose", indicator=indicator, region=region,
                      period=period, measure=measure, quantity=q, snippet=snippet, operator=operator, subject=subject,
-                     bbox=_bbox(para, start, end))
+                     flags=flags, bbox=_bbox(para, start, end))
+
+
+_APPROX_BEFORE = re.compile(r"(超过|超|约|近|逾|将近|接近|不少于|多于|达到约|约占[^，。；]{0,20}的)\s*$")
+_APPROX_AFTER = re.compile(r"^\s*(以上|左右|上下|余|多)")
+
+
+def is_approximate(sentence: str, start: int, end: int) -> bool:
+    """A bound or a rounded figure (超过6600万, 约2.1%, 500个以上): kept as printed, flagged.
+
+    >>> s = "5G终端连接数已超过6600万，约占全国总量的2.1%，共有4508个"
+    >>> is_approximate(s, 10, 16), is_approximate(s, 23, 27), is_approximate(s, 30, 35)
+    (True, True, False)
+    """
+    return bool(_APPROX_BEFORE.search(sentence[max(0, start - 25):start]) or _APPROX_AFTER.match(sentence[end:end + 3]))
 
 
 def adjust_period(period: Period | None, indicator: Indicator, measure: str,
