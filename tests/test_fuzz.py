@@ -45,7 +45,7 @@ def check_facts(doc: Document) -> None:
     rows = {" ".join(c for c in r if c) for page in doc.pages for t in page.tables for r in t.rows}
     for fact in extract_facts(doc):
         assert math.isfinite(fact.value), fact
-        assert fact.snippet and (fact.snippet in source or fact.snippet in rows), fact.snippet
+        assert fact.snippet and (fact.snippet in source or any(fact.snippet in r for r in rows)), fact.snippet
         assert fact.measure in ("value", "yoy_pct", "mom_pct", "change", "share_pct", "rank", "rank_change")
 
 

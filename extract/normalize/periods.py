@@ -560,6 +560,10 @@ _NUMERIC = [
 ]
 
 
+#: Years a statistic can be about: a bare "1000" or "3000" in a header is a number, not a year.
+_PLAUSIBLE_YEARS = (1900, 2199)
+
+
 def parse_period(text: str, ref: Period | None = None) -> Period | None:
     """A whole phrase as one period, resolved against ``ref`` (the document's period).
 
@@ -570,8 +574,8 @@ def parse_period(text: str, ref: Period | None = None) -> Period | None:
     ['2021Q1', '2021Q1', '2020', '2021-W05', '2020-08']
     >>> parse_period("12月", Period.month(2021, 1)).period
     '2020-12'
-    >>> parse_period("8月") is None, parse_period("8月29日", ref) is None
-    (True, True)
+    >>> parse_period("8月") is None, parse_period("8月29日", ref) is None, parse_period("1000") is None
+    (True, True, True)
     """
     if not isinstance(text, str):
         return None
@@ -580,7 +584,7 @@ def parse_period(text: str, ref: Period | None = None) -> Period | None:
         return None
     p = parse_canonical(raw)
     if p is not None:
-        return p
+        return p if _PLAUSIBLE_YEARS[0] <= p.start.year <= _PLAUSIBLE_YEARS[1] else None
     s = "".join(to_halfwidth(raw).split())
     s = re.sub(r"(?:以来|期间|的|时|里|内|中)$", "", s)
     for pattern, build in _NUMERIC:
