@@ -50,7 +50,7 @@ with st.sidebar:
     st.markdown("### 指标看板")
     n_docs = data.data_version()[0]
     if n_docs:
-        n_facts = len(data.facts())
+        n_facts = data.fact_count()
         st.caption(f"{n_docs} 份报告 · {fmt_count(n_facts)} 条数据")
     else:
         st.caption("数据库为空")

@@ -11,6 +11,7 @@ gaps (no interpolation): a value is derived only when both inputs exist.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .fmt import period_label
@@ -48,7 +49,7 @@ def monthly_from_ytd(df: pd.DataFrame) -> pd.DataFrame:
     y = y[(y["period_start"].dt.month == 1) & (y["period_start"].dt.day == 1)]
     if y.empty:
         return df.iloc[0:0]
-    y = _text(y, SERIES + ["period"])
+    # computed on the frame's own (categorical) columns: only the rows derived are turned into text
     y = y.sort_values("id").drop_duplicates(SERIES + ["period"], keep="last")
     y = y.assign(_year=y["period_end"].dt.year, _n=y["period_end"].dt.month)
     prev = y[SERIES + ["_year", "_n", "value", "period"]].rename(
@@ -63,16 +64,17 @@ def monthly_from_ytd(df: pd.DataFrame) -> pd.DataFrame:
     m = m[m["value"] >= 0]
     if m.empty:
         return df.iloc[0:0]
+    names: dict[tuple[int, int], str] = {}
+    m = m.assign(_ytd=m["period"], period=[names.get(k) or names.setdefault(k, f"{k[0]:04d}-{k[1]:02d}")
+                                           for k in zip(m["_year"], m["_n"], strict=True)])
+    m = _without(m, df[(df["period_type"] == "month") & (df["measure"] == "value")])
+    label = _labels()
     m["snippet"] = [
-        f"由 {period_label(p)} 累计值减去 {period_label(q)} 累计值推算" if isinstance(q, str) else
-        f"即 {period_label(p)} 累计值"
-        for p, q in zip(m["period"], m["_prev_period"], strict=True)]
-    m["period"] = [f"{y:04d}-{n:02d}" for y, n in zip(m["_year"], m["_n"], strict=True)]
+        f"由 {label(p)} 累计值减去 {label(q)} 累计值推算" if isinstance(q, str) else f"即 {label(p)} 累计值"
+        for p, q in zip(m["_ytd"], m["_prev_period"], strict=True)]
     m["period_type"] = "month"
     m["period_start"] = m["period_end"].dt.to_period("M").dt.start_time
-    out = _mark(m.drop(columns=["_year", "_n", "_prev", "_prev_period"]))
-    stated = _text(df[(df["period_type"] == "month") & (df["measure"] == "value")], SERIES + ["period"])
-    return _without(out, stated)
+    return _mark(_text(m, SERIES).drop(columns=["_year", "_n", "_prev", "_prev_period", "_ytd"]))
 
 
 def growth(df: pd.DataFrame, measure: str = "yoy_pct") -> pd.DataFrame:
@@ -92,7 +94,7 @@ def growth(df: pd.DataFrame, measure: str = "yoy_pct") -> pd.DataFrame:
         v = v[v["period_type"] == "month"]
     if v.empty:
         return df.iloc[0:0]
-    v = _text(v, SERIES + ["period", "period_type"])
+    # computed on the frame's own (categorical) columns: only the rows derived are turned into text
     v = v.sort_values("id").drop_duplicates(SERIES + ["period"], keep="last")
     if measure == "yoy_pct":
         shift = {"period_start": v["period_start"] + pd.DateOffset(years=1),
@@ -100,25 +102,36 @@ def growth(df: pd.DataFrame, measure: str = "yoy_pct") -> pd.DataFrame:
     else:
         shift = {"period_start": v["period_start"] + pd.DateOffset(months=1),
                  "period_end": (v["period_end"] + pd.DateOffset(days=1)).dt.to_period("M").dt.end_time.dt.normalize()}
-    prev = v[SERIES + ["period_type", "value", "period"]].assign(**shift).rename(
+    # periods are matched by their calendar days (the time of day, if any, does not count)
+    prev = v[SERIES + ["period_type", "value", "period"]].assign(
+        _s=shift["period_start"].dt.normalize(), _e=shift["period_end"].dt.normalize()).rename(
         columns={"value": "_prev", "period": "_prev_period"})
-    prev["_s"] = prev["period_start"].dt.strftime("%Y-%m-%d")
-    prev["_e"] = prev["period_end"].dt.strftime("%Y-%m-%d")
-    prev = prev.drop(columns=["period_start", "period_end"])
-    cur = v.assign(_s=v["period_start"].dt.strftime("%Y-%m-%d"), _e=v["period_end"].dt.strftime("%Y-%m-%d"))
+    cur = v.assign(_s=v["period_start"].dt.normalize(), _e=v["period_end"].dt.normalize())
     m = cur.merge(prev, on=SERIES + ["period_type", "_s", "_e"], how="inner")
     m = m[m["_prev"].notna() & (m["_prev"] != 0)].copy()
     if m.empty:
         return df.iloc[0:0]
     m["value"] = ((m["value"] / m["_prev"] - 1.0) * 100.0).round(2)
+    m = _without(m, df[df["measure"] == measure], keys=["indicator", "region", "operator", "subject", "period"])
     word = "同比" if measure == "yoy_pct" else "环比"
-    m["snippet"] = [f"{word}：由 {period_label(p)} 与 {period_label(q)} 的数值计算"
+    label = _labels()
+    m["snippet"] = [f"{word}：由 {label(p)} 与 {label(q)} 的数值计算"
                     for p, q in zip(m["period"], m["_prev_period"], strict=True)]
     m["measure"] = measure
     m["unit"] = "%"
-    out = _mark(m.drop(columns=["_prev", "_prev_period", "_s", "_e"]))
-    stated = _text(df[df["measure"] == measure], SERIES + ["period"])
-    return _without(out, stated, keys=["indicator", "region", "operator", "subject", "period"])
+    return _mark(_text(m, SERIES + ["period", "period_type"]).drop(columns=["_prev", "_prev_period", "_s", "_e"]))
+
+
+def _labels():
+    """period_label, formatting each distinct period once."""
+    seen: dict[str, str] = {}
+
+    def label(p: str) -> str:
+        if p not in seen:
+            seen[p] = period_label(p)
+        return seen[p]
+
+    return label
 
 
 def _trusted(df: pd.DataFrame) -> pd.DataFrame:
@@ -128,13 +141,38 @@ def _trusted(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _without(derived: pd.DataFrame, stated: pd.DataFrame, keys: list[str] | None = None) -> pd.DataFrame:
-    """Drop derived rows for which the report states a figure (a stated figure always wins)."""
+    """Drop derived rows for which the report states a figure (a stated figure always wins).
+
+    Keys are compared as text (a categorical and a plain column with the same words match).
+    """
     keys = keys or SERIES + ["period"]
     if derived.empty or stated.empty:
         return derived
-    have = stated[keys].astype(str).drop_duplicates().assign(_stated=True)
-    m = derived[keys].astype(str).merge(have, on=keys, how="left")
+    a, b = zip(*(_codes(derived[k], stated[k]) for k in keys), strict=True)
+    left = pd.DataFrame(dict(enumerate(a)))
+    have = pd.DataFrame(dict(enumerate(b))).drop_duplicates().assign(_stated=True)
+    m = left.merge(have, on=list(range(len(keys))), how="left")
     return derived[m["_stated"].isna().to_numpy()]
+
+
+def _codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes for two columns' values as text: equal codes exactly where ``astype(str)`` is equal.
+
+    >>> [x.tolist() for x in _codes(pd.Series(["a", "b"], dtype="category"), pd.Series(["b", "c", "b"]))]
+    [[0, 1], [1, 2, 1]]
+    """
+    def factor(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            return s.cat.codes.to_numpy(), pd.Index(s.cat.categories.astype(str), dtype=object)
+        codes, uniques = pd.factorize(s.astype(str))
+        return codes, pd.Index(uniques, dtype=object)
+
+    ca, ua = factor(a)
+    cb, ub = factor(b)
+    words = pd.Index(ua.append(ub).unique(), dtype=object)
+    missing = len(words)  # a missing value (-1 from either side) matches only missing values
+    return (np.where(ca >= 0, words.get_indexer(ua)[ca], missing),
+            np.where(cb >= 0, words.get_indexer(ub)[cb], missing))
 
 
 def _example(rows, period_type: str = "ytd") -> pd.DataFrame:

@@ -12,7 +12,7 @@ URL keys: ``ind`` (indicator, repeatable), ``region`` (repeatable), ``op``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
@@ -49,12 +49,18 @@ def set_param(key: str, value: str | Sequence[str] | None) -> None:
     _set_qp(key, value)
 
 
-def page_state(key: str, options: Sequence[str], default: str | None = None, qp: str | None = None) -> None:
-    """Seed the page widget ``key`` from the URL key ``qp`` (once), keeping it within ``options``."""
+def page_state(key: str, options: Sequence[str], default: str | Callable[[], str] | None = None,
+               qp: str | None = None) -> None:
+    """Seed the page widget ``key`` from the URL key ``qp`` (once), keeping it within ``options``.
+
+    ``default`` may be a function: it is called only when the default is needed.
+    """
     qp = qp or key
     current = st.session_state.get(key)
     if current not in options:
         want = _qp_str(qp)
+        if want not in options and callable(default):
+            default = default()
         st.session_state[key] = want if want in options else (default if default in options else
                                                               (options[0] if options else None))
 

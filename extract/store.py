@@ -76,6 +76,13 @@ facts = Table(
     Index("ix_facts_region", "region"),
     Index("ix_facts_document", "document_id"),
     Index("ix_facts_period", "period_start"),
+    # Covering indexes for the dashboard: every descriptive column of a fact is read with two index-only
+    # scans (one group per series, one per period and document) instead of a scan of the wide table, and
+    # filtered look-ups by indicator, region, operator and measure use the first one's prefix.
+    Index("ix_facts_series", "indicator", "region", "operator", "measure", "subject", "unit", "category",
+          "region_code", "region_level", "method", "flags"),
+    Index("ix_facts_period_doc", "period_end", "period_start", "period", "period_type", "document_id", "document",
+          "page"),
 )
 
 
@@ -95,6 +102,7 @@ class Store:
         self.url = resolve_url(url)
         self.engine: Engine = _engine(self.url)
         metadata.create_all(self.engine)
+        _ensure_indexes(self.engine)
         self.files_dir = _files_dir(self.url)
 
     # -- writing -----------------------------------------------------------------
@@ -197,6 +205,49 @@ class Store:
         with self.engine.connect() as conn:
             df = pd.read_sql(q, conn)
         return typed_facts(df)
+
+    def facts_by_id(self, ids: Iterable[int], columns: Iterable[str] | None = None) -> pd.DataFrame:
+        """The stored columns ``columns`` (default: all of them) of the facts with these ids, indexed by id.
+
+        Rows come in the order of ``ids``; ids that are not stored are left out. Values are as stored
+        (no typing), so provenance text and boxes can be joined onto a frame read elsewhere.
+        """
+        import numpy as np
+        import pandas as pd
+
+        names = [c for c in (columns or facts.c.keys()) if c != "id"]
+        want = pd.unique(np.asarray(list(ids), dtype="int64"))
+        cols = [facts.c.id, *(facts.c[c] for c in names)]
+        if len(want) and (len(want) > 50_000 or int(want.max()) - int(want.min()) < 2 * len(want)):
+            # most of a range of ids (the first rows of a table, a large export): one range scan
+            queries = [select(*cols).where(facts.c.id.between(int(want.min()), int(want.max())))]
+        else:
+            queries = [select(*cols).where(facts.c.id.in_([int(i) for i in want[start:start + 5_000]]))
+                       for start in range(0, len(want), 5_000)]
+        rows: list = []
+        with self.engine.connect() as conn:
+            for q in queries:  # plain DB-API rows: these columns need no conversion, and this is 3× faster
+                rows += conn.execute(q).cursor.fetchall()
+        values = list(zip(*rows, strict=True)) if rows else [()] * (len(names) + 1)
+        df = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in zip(["id", *names], values, strict=True)})
+        df = df.set_index(df["id"].astype("int64")).drop(columns="id")
+        return df.reindex(want[np.isin(want, df.index.to_numpy())])
+
+    def find_text(self, text: str, column: str = "snippet") -> list[int]:
+        """Ids of the facts whose ``column`` contains ``text`` (case-sensitive, like Python's ``in``)."""
+        q = select(facts.c.id, facts.c[column]).where(facts.c[column].contains(text, autoescape=True))
+        with self.engine.connect() as conn:
+            return [int(i) for i, value in conn.execute(q) if text in (value or "")]
+
+
+def _ensure_indexes(engine: Engine) -> None:
+    """Create the indexes a newer version added to an existing database (once; a no-op afterwards)."""
+    for index in facts.indexes:
+        try:
+            index.create(engine, checkfirst=True)
+        except OperationalError as exc:  # pragma: no cover - another process created it meanwhile
+            if "already exists" not in str(exc).lower():
+                raise
 
 
 def typed_facts(df: pd.DataFrame) -> pd.DataFrame:

@@ -39,20 +39,24 @@ def render() -> None:
         return
     f = filters.current()
     st.title("运营商")
-    df = data.apply(data.facts(), f, operators=False, regions=False)
-    ops = df[(df["operator"] != "") & (df["subject"] == "")]
-    if ops.empty:
+    df = data.facts()
+    scope = data.mask(df, f, operators=False, regions=False)  # indicators and period
+    by_operator = data.both(scope, (df["operator"] != "") & (df["subject"] == ""))
+    if not by_operator.any():
         st.info("当前筛选条件下没有分运营商的数据。分运营商的数字通常出现在月报的「基础电信企业」部分。")
         return
-    have = set(ops["indicator"].unique())
+    have = set(df["indicator"][by_operator].unique())
     inds = [i for i in data.options()["indicators"] if i in have]
-    default = next((i for i in f.indicators if i in inds), None) or common.pick_indicator(
-        data.Filters(), ops[ops["measure"].isin(["value", "share_pct"])])
+    def default() -> str:  # only needed when neither the session nor the URL names an indicator
+        return next((i for i in f.indicators if i in inds), None) or common.pick_indicator(
+            data.Filters(), df.loc[by_operator & df["measure"].isin(["value", "share_pct"]).to_numpy(),
+                                   ["indicator", "month"]])
+
     filters.page_state("op_ind", inds, default, qp="op_ind")
     c = st.columns([3, 2, 2])
     ind = c[0].selectbox("指标", inds, key="op_ind")
     filters.remember("op_ind", qp="op_ind")
-    d_ind = ops[ops["indicator"] == ind]
+    d_ind = df[by_operator & (df["indicator"] == ind).to_numpy()]
     regions = list(d_ind.groupby("region").size().sort_values(ascending=False).index)
     default_region = next((r for r in f.regions if r in regions), regions[0])
     filters.page_state("op_region", regions, default_region, qp="op_region")
@@ -60,8 +64,8 @@ def render() -> None:
     filters.remember("op_region", qp="op_region")
     d = d_ind[d_ind["region"] == region]
     # the all-operator total of the same region, for context
-    total = common.dedupe(df[(df["indicator"] == ind) & (df["region"] == region) & (df["operator"] == "")
-                             & (df["subject"] == "") & (df["measure"] == "value")])
+    total = common.dedupe(df[data.both(scope, (df["indicator"] == ind) & (df["region"] == region)
+                                       & (df["operator"] == "") & (df["subject"] == "") & (df["measure"] == "value"))])
     filters.page_state("op_mode", ["share", "value"], "share", qp="op_mode")
     mode = c[2].segmented_control("显示", ["share", "value"], key="op_mode",
                                   format_func={"share": "份额 %", "value": "数值"}.get) or "share"

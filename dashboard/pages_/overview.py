@@ -70,15 +70,21 @@ def render() -> None:
     all_facts = data.facts()
     st.title("概览")
     regions = data.options()["regions"]
-    scoped = data.apply(all_facts, f, regions=False, indicators=False)
-    default = f.regions[0] if f.regions else default_region(scoped if not scoped.empty else all_facts)
+    in_scope = data.mask(all_facts, f, regions=False, indicators=False)  # operators and period
+
+    def default() -> str:  # only needed when neither the session nor the URL names a region
+        if f.regions:
+            return f.regions[0]
+        scoped = data.rows(all_facts, in_scope, ["region", "measure", "operator"])
+        return default_region(scoped if not scoped.empty else all_facts)
+
     filters.page_state("o_region", regions, default, qp="o_region")
     st.caption("所选地区各项指标的最新数值、同比和走势。点击「数据」页可查看每个数字在报告中的原文位置。")
     c1, c2 = st.columns([2, 3], vertical_alignment="bottom")
     region = c1.selectbox("地区", regions, key="o_region")
     filters.remember("o_region", qp="o_region")
 
-    figs = key_figures(scoped, region, f.indicators)
+    figs = key_figures(all_facts[data.both(in_scope, all_facts["region"] == region)], region, f.indicators)
     if figs.empty:
         st.info(f"{region} 在当前筛选条件下没有可汇总的指标数值。可在侧栏调整期间或指标，或在「数据」页查看全部记录。")
     else:

@@ -122,19 +122,23 @@ def render() -> None:
     f = filters.current()
     st.title("地区")
     df = data.facts()
-    df = data.apply(df[df["region_level"].isin(LEVELS)], f, regions=False, period=False)
-    if df.empty:
+    # provinces and cities passing the indicator and operator filters (rows are copied only once narrowed)
+    scope = data.both(df["region_level"].isin(LEVELS), data.mask(df, f, regions=False, period=False))
+    if not scope.any():
         st.warning("当前筛选条件下没有省级或地市级数据。")
         return
-    multi = df.groupby("indicator")["region"].nunique()
+    multi = df.loc[scope, ["indicator", "region"]].groupby("indicator")["region"].nunique()
     inds = [i for i in data.options()["indicators"] if multi.get(i, 0) >= 2] or list(multi.index)
-    default = next((i for i in f.indicators if i in inds), None) or (
-        common.pick_indicator(f, df[df["indicator"].isin(inds)]) if inds else "")
+    def default() -> str:  # only needed when neither the session nor the URL names an indicator
+        return next((i for i in f.indicators if i in inds), None) or (
+            common.pick_indicator(f, df.loc[scope & df["indicator"].isin(inds).to_numpy(), ["indicator", "month"]])
+            if inds else "")
+
     filters.page_state("r_ind", inds, default, qp="r_ind")
     c = st.columns([3, 2, 1.3, 2])
     ind = c[0].selectbox("指标", inds, key="r_ind")
     filters.remember("r_ind", qp="r_ind")
-    d = df[df["indicator"] == ind]
+    d = d_ind = df[scope & (df["indicator"] == ind).to_numpy()]
     have = set(d["measure"].unique())
     measures = [m for m in MEASURES if m in have]
     filters.page_state("r_measure", measures, "value", qp="r_measure")
@@ -167,8 +171,9 @@ def render() -> None:
 
     # what the reports themselves say about the chosen regions' national rank
     if f.regions:
-        stated = common.dedupe(df[(df["indicator"] == ind) & (df["measure"] == "rank") & (df["region"].isin(f.regions))
-                                  & (df["period"] == period) & (df["operator"] == operator) & (df["subject"] == "")])
+        stated = common.dedupe(d_ind[(d_ind["measure"] == "rank") & (d_ind["region"].isin(f.regions))
+                                     & (d_ind["period"] == period) & (d_ind["operator"] == operator)
+                                     & (d_ind["subject"] == "")])
         for r in stated.itertuples():
             st.success(f"{r.region}：{ind} 居第 {int(r.value)} 位（{period_label(r.period)}，报告原文，{r.document} 第{r.page}页）")
 
@@ -184,7 +189,8 @@ def render() -> None:
         st.caption("地图暂不可用：缺少离线地图文件 data/geo/provinces.geojson（省级）或 cities.geojson（地市），"
                    "已仅显示排名柱状图。")
     if len(g) and measure != "rank":
-        missing = sorted(set(df.loc[df["region_level"] == level, "region"].unique()) - set(g["region"].unique()))
+        missing = sorted(set(df["region"][scope & (df["region_level"] == level).to_numpy()].unique())
+                         - set(g["region"].unique()))
         if missing and len(missing) <= 10:
             st.caption("本期无数据的地区：" + "、".join(missing))
     charts.source_line(g, key="regions")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -16,12 +17,25 @@ SERIES_KEYS = ["indicator", "region", "operator", "subject", "measure", "period_
 
 
 def sparklines(df: pd.DataFrame) -> pd.Series:
-    """Per row: the values of its series (same indicator, region, operator, subject, measure) over time."""
+    """Per row: the values of its series (same indicator, region, operator, subject, measure) over time.
+
+    >>> d = pd.DataFrame({"indicator": ["a", "a", "b"], "region": "r", "operator": "", "subject": "",
+    ...                   "measure": "value", "period_type": "month", "value": [2.0, 1.0, 5.0],
+    ...                   "period_end": pd.to_datetime(["2020-02-29", "2020-01-31", "2020-01-31"])})
+    >>> sparklines(d).tolist()
+    [[1.0, 2.0], [1.0, 2.0], None]
+    """
     ordered = df.sort_values("period_end")
-    hist = ordered.groupby(SERIES_KEYS, sort=False)["value"].agg(list)
-    keys = pd.MultiIndex.from_frame(df[SERIES_KEYS])
-    out = hist.reindex(keys)
-    return pd.Series([v if isinstance(v, list) and len(v) > 1 else None for v in out], index=df.index)
+    group = ordered.groupby(SERIES_KEYS, sort=False).ngroup().to_numpy()
+    # the rows of each group together, in time order (a stable sort keeps that order within a group)
+    order = np.argsort(group, kind="stable")
+    values = ordered["value"].to_numpy()[order]
+    bounds = np.flatnonzero(np.diff(group[order])) + 1
+    lists = [v.tolist() if len(v) > 1 else None for v in np.split(values, bounds)] if len(values) else []
+    first = group[order][np.r_[0, bounds]] if len(values) else group
+    by_group = dict(zip(first.tolist(), lists, strict=True))
+    per_row = pd.Series(group, index=ordered.index).reindex(df.index)
+    return pd.Series([by_group.get(g) for g in per_row.tolist()], index=df.index, dtype=object)
 
 
 def _text(s: pd.Series) -> pd.Series:
@@ -114,27 +128,31 @@ def render() -> None:
         return
     f = filters.current()
     st.title("数据")
-    df = data.apply(data.facts(), f)
-    have = set(df["measure"].unique())
+    facts = data.facts()
+    keep = data.mask(facts, f)  # the rows shown, as a mask: only the first MAX_ROWS are copied
+    have = set(facts["measure"][keep].unique() if keep is not None else facts["measure"].unique())
     measures = [m for m in MEASURE_LABELS if m in have]
     top = st.columns([3, 2], vertical_alignment="bottom")
     chosen = top[0].pills("口径", measures, selection_mode="multi", format_func=MEASURE_LABELS.get,
                           key="d_measure", help="不选则显示全部口径")
     query = top[1].text_input("在原文中查找", key="d_query", placeholder="例如：郑州 或 5G")
     if chosen:
-        df = df[df["measure"].isin(chosen)]
+        keep = data.both(keep, facts["measure"].isin(chosen))
     if query:
         q = query.strip()
-        df = df[df["snippet"].str.contains(q, regex=False) | df["indicator"].str.contains(q, regex=False)
-                | df["region"].str.contains(q, regex=False) | df["subject"].str.contains(q, regex=False)]
+        keep = data.both(keep, facts["id"].isin(data.snippet_ids(q)) | facts["indicator"].str.contains(q, regex=False)
+                         | facts["region"].str.contains(q, regex=False)
+                         | facts["subject"].str.contains(q, regex=False))
     # stored order: report by report, as printed (sorting a million rows costs more than it helps;
     # the grid sorts on a click)
-    n = len(df)
+    n = len(facts) if keep is None else int(keep.sum())
     if n == 0:
         st.warning("当前筛选条件下没有数据。")
         return
-    shown = df.head(MAX_ROWS)
-    st.caption(f"共 {fmt_count(n)} 条数据，来自 {df['document'].nunique()} 份报告。点击行首选择一条，查看它在报告中的原文位置。"
+    first = np.arange(min(n, MAX_ROWS)) if keep is None else np.flatnonzero(keep)[:MAX_ROWS]
+    shown = data.provenance(facts.iloc[first], ("snippet",))  # the sentence each row shown was read from
+    n_docs = (facts["document"] if keep is None else facts["document"][keep]).nunique()
+    st.caption(f"共 {fmt_count(n)} 条数据，来自 {n_docs} 份报告。点击行首选择一条，查看它在报告中的原文位置。"
                + (f" 表格仅显示前 {fmt_count(MAX_ROWS)} 条，下载包含全部 {fmt_count(n)} 条。" if n > MAX_ROWS else ""))
     event = st.dataframe(view(shown), column_config=COLUMNS, hide_index=True, on_select="rerun",
                          selection_mode="single-row", key="facts_table",
@@ -145,16 +163,17 @@ def render() -> None:
     extra = [("口径", "、".join(MEASURE_LABELS[m] for m in chosen) if chosen else "全部"), ("原文查找", query or "")]
     d1, d2, _ = st.columns([1, 1, 3])
     # deferred: the files are built only when a button is clicked, from exactly the rows above
-    d1.download_button("下载 CSV", lambda: csv_bytes(df), file_name=f"zhibiao-{stamp}.csv",
+    d1.download_button("下载 CSV", lambda: csv_bytes(data.rows(facts, keep)), file_name=f"zhibiao-{stamp}.csv",
                        mime="text/csv", icon=":material/download:", key="dl_csv", on_click="ignore")
-    d2.download_button("下载 Excel", lambda: xlsx_bytes(df, docs, f, extra), file_name=f"zhibiao-{stamp}.xlsx",
+    d2.download_button("下载 Excel", lambda: xlsx_bytes(data.rows(facts, keep), docs, f, extra),
+                       file_name=f"zhibiao-{stamp}.xlsx",
                        icon=":material/download:", key="dl_xlsx", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
     rows = list(event.selection.rows) if event and event.selection else []
     if rows and rows[0] < len(shown):
         st.divider()
-        source_panel(shown.iloc[rows[0]], docs)
+        source_panel(data.provenance(shown.iloc[[rows[0]]]).iloc[0], docs)  # + printed value, box on the page
     else:
         st.caption("提示：在表格中选择一行，即可在此查看原文页面并高亮该数字。")
 

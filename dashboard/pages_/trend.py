@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.express as px
 import streamlit as st
@@ -21,10 +22,23 @@ def default_scope(df: pd.DataFrame, f: data.Filters) -> tuple[pd.DataFrame, list
         df = df[df["operator"] == ""]
         notes.append("显示各运营商合计；在侧栏选择运营商可分运营商查看。")
     if not f.regions and df["region"].nunique() > 1:
-        levels = df["region_level"].astype(str).map(LEVEL_ORDER).fillna(9)
+        levels = _levels(df)
         top = levels.min()
         df = df[levels == top]
     return df, notes
+
+
+def _levels(df: pd.DataFrame) -> pd.Series:
+    """Each row's place in LEVEL_ORDER (9 when unknown); a categorical is mapped once per category.
+
+    >>> _levels(pd.DataFrame({"region_level": pd.Categorical(["city", "national", "x"])})).tolist()
+    [3.0, 0.0, 9.0]
+    """
+    col = df["region_level"]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        per_category = np.array([LEVEL_ORDER.get(str(c), 9) for c in col.cat.categories] + [9], dtype="float64")
+        return pd.Series(per_category[col.cat.codes.to_numpy()], index=df.index)  # code -1 (missing) → 9
+    return col.astype(str).map(LEVEL_ORDER).fillna(9)
 
 
 def cap_series(df: pd.DataFrame, limit: int = MAX_SERIES) -> tuple[pd.DataFrame, int]:
@@ -45,8 +59,10 @@ def chart(g: pd.DataFrame, unit: str, measure: str, key: str, title: str) -> Non
         when=g["period"].map(period_label),
         doc=g["document"].map(charts.plain),
         series=g["label"].map(charts.plain),
+        # derived rows say how they were computed (stored rows' provenance is not needed here)
         note=[f"<br><i>{charts.plain(t)}</i>" if m == derive.DERIVED else ""
-              for t, m in zip(g["snippet"].astype(str), g["method"].astype(str), strict=True)],
+              for t, m in zip(g["snippet"].astype(str) if "snippet" in g else [""] * len(g),
+                              g["method"].astype(str), strict=True)],
         x=charts.x_dates(g),
     )
     fig = px.line(g, x="x", y="y", color="series", markers=True,
@@ -65,16 +81,71 @@ def chart(g: pd.DataFrame, unit: str, measure: str, key: str, title: str) -> Non
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def derived(version: tuple, f: data.Filters, inds: tuple[str, ...]) -> dict[str, pd.DataFrame]:
-    """Derived rows for the selection, per measure: 当月 from cumulative values, 同比 and 环比."""
-    sel = data.apply(data.facts(), f)
-    sel = sel[sel["indicator"].isin(inds)]
-    out = {"value": derive.monthly_from_ytd(sel), "yoy_pct": derive.growth(sel, "yoy_pct"),
-           "mom_pct": derive.growth(sel, "mom_pct")}
-    for k, d in out.items():
-        if len(d):
-            out[k] = d.assign(month=d["period_end"].dt.strftime("%Y-%m"))
-    return out
+def best_indicator(version: tuple, f: data.Filters) -> str:
+    """The indicator shown when none is chosen: the best-covered one among the filtered facts."""
+    facts = data.facts()
+    return common.pick_indicator(f, data.rows(facts, data.mask(facts, f), ["indicator", "month"]))
+
+
+#: How each measure is derived from stored values (当月 from cumulative values, 同比, 环比).
+DERIVERS = {"value": derive.monthly_from_ytd, "yoy_pct": lambda d: derive.growth(d, "yoy_pct"),
+            "mom_pct": lambda d: derive.growth(d, "mom_pct")}
+#: (regions, operators) a derivation is restricted to; None: that dimension is not restricted.
+Scope = tuple[tuple[str, ...] | None, tuple[str, ...] | None]
+EVERYTHING: Scope = (None, None)
+
+
+@st.cache_data(show_spinner=False, max_entries=24)
+def derived(version: tuple, f: data.Filters, inds: tuple[str, ...], measure: str,
+            scope: Scope = EVERYTHING) -> pd.DataFrame:
+    """Derived rows of ``measure`` for the selection, for the series of ``scope`` only.
+
+    Derivation works series by series (and a stated figure only suppresses a derived one of its own
+    series), so the rows derived for a subset of regions and operators are exactly the rows the whole
+    selection gives for them.
+    """
+    facts = data.facts()
+    regions, operators = scope
+    sel = facts[data.both(data.mask(facts, f), facts["indicator"].isin(inds),
+                          None if regions is None else facts["region"].isin(regions),
+                          None if operators is None else facts["operator"].isin(operators))]
+    d = DERIVERS[measure](sel)
+    return d.assign(month=d["period_end"].dt.strftime("%Y-%m")) if len(d) else d
+
+
+def derivable(version: tuple, f: data.Filters, inds: tuple[str, ...], measure: str, hint: Scope | None) -> bool:
+    """Whether any row of ``measure`` can be derived for the selection: tried on the series of ``hint``
+    first (a row derived there is one of the whole selection), on all of them only if that gives none."""
+    if hint is not None and hint != EVERYTHING and len(derived(version, f, inds, measure, hint)):
+        return True
+    return bool(len(derived(version, f, inds, measure)))
+
+
+def view_scope(stated: pd.DataFrame, sources: pd.DataFrame, f: data.Filters) -> Scope | None:
+    """The series :func:`default_scope` keeps, when the stated rows alone decide it.
+
+    ``stated`` are the rows of the measure shown, ``sources`` the rows derived ones are computed from
+    (a derived row takes its region, level and operator from one of them). Returns the (regions,
+    operators) that :func:`default_scope` keeps whatever rows are derived — so only those need
+    deriving — or None when derived rows could change its choice.
+    """
+    regions = operators = None
+    s, v = stated, sources
+    if not f.operators:
+        s_ops, v_ops = set(s["operator"].unique()), set(v["operator"].unique())
+        if "" in s_ops and len(s_ops) > 1:  # all operators together are shown, whatever is derived
+            operators = ("",)
+            s, v = s[s["operator"] == ""], v[v["operator"] == ""]
+        elif "" in s_ops | v_ops and len(s_ops | v_ops) > 1:
+            return None
+    if not f.regions:
+        s_levels, v_levels = _levels(s), _levels(v)
+        if s["region"].nunique() > 1 and (v.empty or s_levels.min() <= v_levels.min()):
+            # the top level shown is the stated rows' own: derive only for regions at that level
+            regions = tuple(sorted(set(v.loc[v_levels == s_levels.min(), "region"].astype(str))))
+        elif len(set(s["region"].unique()) | set(v["region"].unique())) > 1:
+            return None
+    return regions, operators
 
 
 def render() -> None:
@@ -82,14 +153,15 @@ def render() -> None:
         return
     f = filters.current()
     st.title("趋势")
-    sel = data.apply(data.facts(), f)
-    if sel.empty:
+    facts = data.facts()
+    keep = data.mask(facts, f)
+    if not (len(facts) if keep is None else keep.any()):
         st.warning("当前筛选条件下没有数据，请放宽侧栏中的筛选。")
         return
-    inds = list(f.indicators) or [common.pick_indicator(f, sel)]
+    inds = list(f.indicators) or [best_indicator(data.data_version(), f)]
     if not f.indicators:
         st.caption(f"未选择指标，显示数据期数最多的指标「{inds[0]}」。在侧栏可选择多个指标对比。")
-    sel = sel[sel["indicator"].isin(inds)]
+    sel = facts[data.both(keep, facts["indicator"].isin(inds))]
     if "t_derive" not in st.session_state:
         st.session_state["t_derive"] = st.query_params.get("derive", "1") != "0"
     top = st.columns([4, 1.4], vertical_alignment="bottom")
@@ -97,8 +169,12 @@ def render() -> None:
                                  help="当月由 1–N 月累计值相减（N月 = 1–N月 − 1–(N−1)月），同比/环比由前期数值计算。"
                                       "只在报告未给出该数字时推算；推算值以虚线显示，图例标注「推算」。")
     filters.set_param("derive", "" if with_derived else "0")
-    extra = derived(data.data_version(), f, tuple(inds)) if with_derived else {}
-    have = set(sel["measure"].unique()) | {m for m, d in extra.items() if len(d)}
+    version, key = data.data_version(), tuple(inds)
+    sources = sel[sel["measure"] == "value"]  # every derived figure is computed from stored values
+    have = set(sel["measure"].unique())
+    if with_derived:
+        hint = view_scope(common.dedupe(sources), sources, f)  # the series the default view shows
+        have |= {m for m in DERIVERS if m not in have and derivable(version, f, key, m, hint)}
     present = [m for m in MEASURE_ORDER if m in have]
     if not present:
         st.info("所选指标只有排名类数据，请在「地区」或「数据」页查看。")
@@ -113,8 +189,10 @@ def render() -> None:
             st.session_state["t_measure"] = measure
     filters.remember("t_measure", qp="measure")
     sel = common.dedupe(sel[sel["measure"] == measure])
-    if len(extra.get(measure, ())):
-        sel = pd.concat([sel, extra[measure]], ignore_index=True)
+    if with_derived and measure in DERIVERS:
+        extra = derived(version, f, key, measure, view_scope(sel, sources, f) or EVERYTHING)
+        if len(extra):
+            sel = pd.concat([sel, extra], ignore_index=True)
     sel, notes = default_scope(sel, f)
     for n in notes:
         st.caption(n)
