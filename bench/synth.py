@@ -40,6 +40,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from extract.model import Fact  # noqa: E402
+from extract.normalize.indicators import Indicator  # noqa: E402
 from extract.store import Store  # noqa: E402
 
 #: Stored as the documents' extractor version: tells a store of this shape from older ones.
@@ -62,14 +63,6 @@ class Region:
     level: str
     weight: float  # share of national size
     province: str  # the province a city belongs to (itself for a province, 全国 for the nation)
-
-
-@dataclass(frozen=True)
-class Indicator:
-    name: str
-    category: str
-    unit: str
-    kind: str
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
