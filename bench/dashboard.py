@@ -180,7 +180,11 @@ def page_changes(at, page: str) -> list[tuple[str, Callable]]:
         if key in boxes and len(boxes[key].options) > max(i, 1):
             out.append((key, lambda key=key, i=i: at.selectbox(key=key).select_index(i % len(boxes[key].options))))
     if page == "trend" and at.get("button_group"):
-        out += [("t_measure", lambda m=m: at.get("button_group")[0].set_value(m)) for m in ("yoy_pct", "value")]
+        from dashboard.fmt import MEASURE_LABELS
+
+        shown = [o.content for o in at.get("button_group")[0].proto.options]
+        out += [("t_measure", lambda m=m: at.get("button_group")[0].set_value(m))
+                for m in ("mom_pct", "yoy_pct", "value") if MEASURE_LABELS[m] in shown]
     return out
 
 

@@ -142,10 +142,47 @@ def view_scope(stated: pd.DataFrame, sources: pd.DataFrame, f: data.Filters) -> 
         s_levels, v_levels = _levels(s), _levels(v)
         if s["region"].nunique() > 1 and (v.empty or s_levels.min() <= v_levels.min()):
             # the top level shown is the stated rows' own: derive only for regions at that level
-            regions = tuple(sorted(set(v.loc[v_levels == s_levels.min(), "region"].astype(str))))
+            regions = tuple(sorted({str(r) for r in v.loc[v_levels == s_levels.min(), "region"].unique()}))
         elif len(set(s["region"].unique()) | set(v["region"].unique())) > 1:
             return None
     return regions, operators
+
+
+def settle_scope(version: tuple, f: data.Filters, inds: tuple[str, ...], measure: str, stated: pd.DataFrame,
+                 sources: pd.DataFrame) -> tuple[Scope, pd.DataFrame | None]:
+    """:func:`view_scope`, helped by derived rows where the stated ones do not decide (a measure no report
+    states, 环比 say): rows known to be in the chart count like stated ones. They are derived for a few
+    series first — the top-level regions and three others, all operators together; the other operators
+    in the top-level regions — and for everything only if that still leaves the choice open.
+
+    Returns the scope and the known rows outside it: added to the chart's rows, they make
+    :func:`default_scope` decide (and say) what it would with every derived row, and it drops them.
+    """
+    scope = view_scope(stated, sources, f)
+    if scope is not None or sources.empty:
+        return scope or EVERYTHING, None
+    levels = _levels(sources)
+    top = tuple(sorted(str(r) for r in sources.loc[levels == levels.min(), "region"].unique()))
+    sample = tuple(sorted({*top, *(str(r) for r in sources.loc[levels > levels.min(), "region"].unique()[:3])}))
+    if f.operators:
+        known = [derived(version, f, inds, measure, (sample, None))]
+    else:
+        others = tuple(sorted({str(o) for o in sources["operator"].unique()} - {""}))
+        known = [derived(version, f, inds, measure, (sample, ("",)))]
+        if others:
+            known.append(derived(version, f, inds, measure, (top, others)))
+    cols = ["region", "region_level", "operator"]
+    scope = view_scope(pd.concat([stated[cols], *(k[cols] for k in known)], ignore_index=True), sources, f)
+    if scope is None:
+        return EVERYTHING, None
+    regions, operators = scope
+    known_rows = pd.concat(known, ignore_index=True)
+    inside = pd.Series(True, index=known_rows.index)
+    if regions is not None:
+        inside &= known_rows["region"].astype(str).isin(regions)
+    if operators is not None:
+        inside &= known_rows["operator"].astype(str).isin(operators)
+    return scope, known_rows[~inside]
 
 
 def render() -> None:
@@ -190,9 +227,10 @@ def render() -> None:
     filters.remember("t_measure", qp="measure")
     sel = common.dedupe(sel[sel["measure"] == measure])
     if with_derived and measure in DERIVERS:
-        extra = derived(version, f, key, measure, view_scope(sel, sources, f) or EVERYTHING)
-        if len(extra):
-            sel = pd.concat([sel, extra], ignore_index=True)
+        scope, evidence = settle_scope(version, f, key, measure, sel, sources)
+        extra = [d for d in (derived(version, f, key, measure, scope), evidence) if d is not None and len(d)]
+        if extra:
+            sel = pd.concat([sel, *extra], ignore_index=True)
     sel, notes = default_scope(sel, f)
     for n in notes:
         st.caption(n)
