@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .normalize.indicators import resolve_indicator
+from .normalize.indicators import indicator_key
 from .normalize.quantities import parse_quantity
 
 KEY_COLUMNS = ("indicator", "region", "operator", "subject", "period", "measure", "value", "unit", "snippet")
@@ -60,8 +60,12 @@ class Report:
 
 
 def canonical_indicator(name: str) -> str:
-    found = resolve_indicator(name)
-    return found.name if found else name
+    """Indicators are compared by catalogue name, or by normalised printed name when uncatalogued.
+
+    >>> canonical_indicator("固定宽带用户"), canonical_indicator("全省移动电话基站总数")
+    ('互联网宽带接入用户', '移动电话基站')
+    """
+    return indicator_key(name)
 
 
 def key_value(row: dict) -> float | None:

@@ -8,6 +8,7 @@ into contract rows so every extractor fills the columns the same way.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from ..model import Document, Fact
@@ -17,6 +18,22 @@ from ..normalize.quantities import Quantity
 from ..normalize.regions import Region, find_regions, resolve_region
 
 NATIONAL = "全国"
+
+#: Explanatory parentheses: 「（指2019年度…）」「（详见图4.1）」 — their numbers and periods are not the text's own.
+GLOSS = re.compile(r"[（(](?:指|含|注|即|详见|见)[^）)]*[）)]")
+_RELATIVE_PERIOD = re.compile(r"上月|上个月|上年|去年|同期|上季|上期|年初")
+_COMPARISON_BASE = re.compile(r"(较|比|相比|与|从)\s*$")
+
+
+def is_stated_period(text: str, start: int, end: int) -> bool:
+    """Whether the period at ``text[start:end]`` is one the text states, rather than 上月/同期
+    or the base of a comparison (较2020年3月).
+
+    >>> t = "截至2020年6月，较2020年3月增长，与上月持平"
+    >>> is_stated_period(t, 2, 9), is_stated_period(t, 11, 18), is_stated_period(t, 22, 24)
+    (True, False, False)
+    """
+    return not _RELATIVE_PERIOD.search(text[start:end]) and not _COMPARISON_BASE.search(text[max(0, start - 3):start])
 
 
 @dataclass
@@ -72,6 +89,8 @@ def make_fact(ctx: DocContext, *, page: int, method: str, indicator: Indicator, 
         period_end=period.end.isoformat(), measure=measure, value=float(value), unit=unit,
         raw_value=quantity.raw_value, raw_unit=quantity.raw_unit, snippet=snippet, bbox=bbox,
     )
+    if not indicator.catalogued:
+        flags = (*flags, "uncatalogued_indicator")
     for flag in (*quantity.flags, *flags):
         fact.add_flag(flag)
     return fact

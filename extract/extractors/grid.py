@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Document, Fact
-from ..normalize.indicators import Indicator, resolve_indicator
+from ..normalize.indicators import Indicator, open_indicator, resolve_indicator
 from ..normalize.numbers import to_halfwidth
 from ..normalize.periods import parse_period
 from ..normalize.quantities import Quantity, parse_quantity
@@ -16,7 +16,8 @@ def grid_indicator(name: str, unit: str) -> tuple[Indicator, tuple[str, ...]]:
     found = resolve_indicator(name)
     if found:
         return found, ()
-    return Indicator(name=name, category="其他", unit=unit, kind="stock"), ("uncatalogued_indicator",)
+    guessed = open_indicator(name, unit)
+    return Indicator(name=name, category=guessed.category, unit=unit, kind=guessed.kind, catalogued=False), ()
 
 
 def extract_grid(doc: Document, ctx: DocContext) -> list[Fact]:

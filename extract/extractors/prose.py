@@ -34,7 +34,7 @@ from ..normalize.operators import find_operators, resolve_operator
 from ..normalize.periods import Period, find_periods
 from ..normalize.quantities import Quantity, find_quantities
 from ..normalize.regions import Region, find_regions, resolve_region
-from .context import DocContext, make_fact
+from .context import GLOSS, DocContext, is_stated_period, make_fact
 
 _SENTENCE_END = "。！？；;!?"
 _CLAUSE_END = "，,：:"
@@ -42,7 +42,6 @@ _CAPTION = re.compile(r"^\s*[图表]\s*\d+([.．]\d+)*")
 _TARGET = re.compile(r"预计|预测|力争|目标|计划|规划|将达|将会|将超|有望|以上的优势")
 _BY_YEAR = re.compile(r"(?:到|至)\s*(20\d\d)\s*年")
 _AVERAGE = re.compile(r"(?<![环同])(比|较|高于|低于)[^，。；]{0,8}平均")
-_GLOSS = re.compile(r"[（(](?:指|含|注|即|详见|见)[^）)]*[）)]")
 _SHARE = re.compile(r"(?:约)?占(?:比|[^，。；%]{0,30}?的(?:比例|比重)?(?:分别)?(?:为|达)?)\s*$")
 _NATIONAL_CMP = re.compile(r"(居|位居|位列|排名|排|占|约占)\s*全国|全国(平均|总量|感染总量)")
 _RANK_FLAT = re.compile(r"[（(]?(与|较|和)上(月|期|年)(相比)?持平[）)]?")
@@ -152,7 +151,7 @@ def paragraph_facts(para: Paragraph, ctx: DocContext, section: State) -> list[Fa
     out: list[Fact] = []
     for s, e in split_sentences(text):
         sentence = text[s:e]
-        glosses = [(m.start(), m.end()) for m in _GLOSS.finditer(sentence)]
+        glosses = [(m.start(), m.end()) for m in GLOSS.finditer(sentence)]
         periods = [p for a, b, p in find_periods(sentence, ctx.period)
                    if _sets_context(sentence, Mention(a, b, "period", p), glosses)]
         enum = _enumeration_facts(sentence, s, raw, para, ctx, state)
@@ -196,15 +195,11 @@ def _drop_overlaps(ms: list[Mention]) -> list[Mention]:
     return sorted(keep, key=lambda m: (m.start, _PRIORITY[m.kind]))
 
 
-_RELATIVE = re.compile(r"上月|上个月|上年|去年|同期|上季|上期|年初")
-
-
 def _sets_context(sentence: str, m: Mention, glosses: list[tuple[int, int]]) -> bool:
     """Relative periods (上月, 同期), comparison bases (较2020年3月) and periods inside glosses
     (（指2019年度…）) set no context."""
-    before = sentence[max(0, m.start - 3):m.start]
-    return (not _RELATIVE.search(sentence[m.start:m.end]) and not _inside(m.start, glosses)
-            and not re.search(r"(较|比|相比|与|从)\s*$", before) and is_time_adverbial(sentence, m.start))
+    return (is_stated_period(sentence, m.start, m.end) and not _inside(m.start, glosses)
+            and is_time_adverbial(sentence, m.start))
 
 
 def is_time_adverbial(sentence: str, start: int) -> bool:
@@ -223,7 +218,7 @@ def _blocked(sentence: str) -> list[tuple[int, int]]:
     """Spans whose names must not become context: 占…的 denominators, national comparisons, glosses."""
     spans = [(m.start(), m.end()) for m in re.finditer(r"占[^，。；]{0,30}?的", sentence)]
     spans += [(m.start(), m.end()) for m in _NATIONAL_CMP.finditer(sentence)]
-    spans += [(m.start(), m.end()) for m in _GLOSS.finditer(sentence)]
+    spans += [(m.start(), m.end()) for m in GLOSS.finditer(sentence)]
     spans += [(m.start(), m.end()) for m in re.finditer(r"全(省|国|市)(总流量|总量)", sentence)]
     # the object of a comparison is not the subject: 「深圳排名超过上海，位列第二」
     spans += [(m.start(), m.end()) for m in re.finditer(r"(超过|超越|赶超|高于|低于|领先于?|落后于?|不及)\s*\S{2,8}?(?=[，。；、,]|$)", sentence)]
@@ -238,7 +233,7 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
                     consumed: set[tuple[int, int]]) -> list[Fact]:
     mentions = _mentions(sentence, ctx)
     blocked = _blocked(sentence)
-    glosses = [(m.start(), m.end()) for m in _GLOSS.finditer(sentence)]
+    glosses = [(m.start(), m.end()) for m in GLOSS.finditer(sentence)]
     region: Region | None = state.region
     operator = ""
     subject = ""

@@ -23,7 +23,7 @@ from ..normalize.numbers import to_halfwidth
 from ..normalize.periods import Period, find_periods
 from ..normalize.quantities import Quantity, parse_quantity
 from ..normalize.regions import Region, resolve_region
-from .context import DocContext, make_fact
+from .context import GLOSS, DocContext, is_stated_period, make_fact
 
 _REGION_HEADERS = ("省份", "省市", "地区", "城市", "地市", "省辖市", "区域", "省", "市")
 _NAME_HEADERS = ("网站名称", "名称", "网站", "企业名称", "单位")
@@ -32,7 +32,6 @@ _CATEGORY_HEADERS = ("类别", "分类", "行业", "业务", "项目", "指标")
 _TOTAL_WORDS = ("合计", "总计", "总体", "全部")
 _UNIT_IN_HEADER = re.compile(r"[（(]([^）)]{1,8})[）)]")
 _NO_N = re.compile(r"^(?:No|NO|no|Top|TOP)\.?\s*(\d+)$|^第([一二三四五六七八九十\d]+)(?:名|位)?$")
-_GLOSS = re.compile(r"[（(](?:指|含|注|即)[^）)]*[）)]")
 _RANK_CHANGE = re.compile(r"^\s*([↑↓+\-−－]?)\s*(\d+)\s*$")
 
 
@@ -149,15 +148,11 @@ def _reading_order(page) -> list:  # noqa: ANN001
     return sorted(items, key=top)
 
 
-_RELATIVE = re.compile(r"上月|上个月|上年|去年|同期|上季|上期|年初")
-
-
 def _last_period(text: str, ref: Period | None) -> Period | None:
     """The last period a paragraph states (not 上月 / 较2020年3月 / a gloss)."""
-    plain = _GLOSS.sub("", to_halfwidth(text))
+    plain = GLOSS.sub("", to_halfwidth(text))
     found = [(a, p) for a, b, p in find_periods(plain, ref)
-             if not _RELATIVE.search(plain[a:b]) and plain[a:b].strip() != "全年"
-             and not re.search(r"(较|比|相比|与|从)\s*$", plain[max(0, a - 3):a])]
+             if is_stated_period(plain, a, b) and plain[a:b].strip() != "全年"]
     # a year glued to a title word: 「2020AI 指数地图」
     found += [(m.start(), Period.year(int(m.group(1))))
               for m in re.finditer(r"(?<![\d.])((?:19|20)\d\d)(?=[A-Za-z\u4e00-\u9fff])(?![年月日])", plain)

@@ -13,6 +13,7 @@ a leading ``指标：`` (the NBS export header).
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -35,6 +36,8 @@ class Indicator:
     unit: str
     kind: str
     synonyms: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    #: False for an indicator read from the report's own words (open vocabulary), not the catalogue.
+    catalogued: bool = field(default=True, compare=False)
 
     def as_dict(self) -> dict[str, str]:
         """JSON-ready, as ``python -m extract resolve indicator`` prints it.
@@ -75,6 +78,104 @@ def catalogue() -> tuple[Indicator, ...]:
             synonyms = tuple(s.strip() for s in (row.get("synonyms") or "").split("|") if s.strip())
             out.append(Indicator(name, row["category"].strip(), row["unit"].strip(), row["kind"].strip(), synonyms))
     return tuple(out)
+
+
+#: Scope words that open a printed indicator phrase without changing what is counted
+#: (全省移动电话基站 counts 移动电话基站). Qualifiers (5G, 千兆, 农村, 固定) are kept.
+SCOPE_PREFIXES: tuple[str, ...] = (
+    "全国", "全省", "全市", "全区", "全州", "全盟", "全县", "我国", "我省", "我市", "我区", "我州", "本省", "本市",
+    "全年", "累计", "共计", "合计", "总计", "当月", "共",
+)
+#: Endings dropped from a printed name (…总数 = …); 总量/数量 are kept, they are part of many names.
+OPEN_TRAILING: tuple[str, ...] = ("总数",)
+
+
+@dataclass(frozen=True)
+class HeadRule:
+    """A row of ``data/indicator_heads.csv``: a printed name matching ``pattern`` belongs to ``category``."""
+
+    pattern: re.Pattern[str]
+    category: str
+    kind: str
+    example: str
+
+
+@cache
+def head_rules() -> tuple[HeadRule, ...]:
+    """The head-noun rules, in file order (the first that matches wins).
+
+    >>> all(r.pattern.search(r.example) for r in head_rules())
+    True
+    """
+    with open(data_file("indicator_heads.csv"), encoding="utf-8", newline="") as f:
+        return tuple(HeadRule(re.compile(r["pattern"]), r["category"], r["kind"], r["example"])
+                     for r in csv.DictReader(f))
+
+
+def guess_category(name: str) -> tuple[str, str]:
+    """The category and kind of an uncatalogued indicator, from its head noun; else 其他.
+
+    >>> guess_category("移动电话基站"), guess_category("5G手机出货量"), guess_category("什么东西")
+    (('基础设施', 'stock'), ('终端', 'flow'), ('其他', 'stock'))
+    """
+    for rule in head_rules():
+        if rule.pattern.search(name):
+            return rule.category, rule.kind
+    return "其他", "stock"
+
+
+def printed_name(phrase: str) -> str:
+    """A printed indicator phrase as a name: scope words and 总数 dropped, spaces removed,
+    halfwidth letters and digits, Chinese brackets kept.
+
+    >>> printed_name("全省移动电话基站总数"), printed_name("累计 5G 套餐用户"), printed_name("ＣＮ域名")
+    ('移动电话基站', '5G套餐用户', 'CN域名')
+    """
+    s = squeeze(to_halfwidth(phrase))[0].strip("：:，,、 ")
+    changed = True
+    while changed:
+        changed = False
+        for word in SCOPE_PREFIXES:
+            if s.startswith(word) and len(s) > len(word) + 1:
+                s, changed = s[len(word):], True
+        for word in OPEN_TRAILING:
+            if s.endswith(word) and len(s) > len(word) + 1:
+                s, changed = s[: -len(word)], True
+    return s
+
+
+def open_indicator(phrase: str, unit: str = "") -> Indicator:
+    """The catalogue indicator a printed phrase names, else an uncatalogued one under its printed
+    name (``catalogued`` False; facts made from it carry the flag ``uncatalogued_indicator``).
+
+    >>> open_indicator("全省固定宽带接入用户").name
+    '互联网宽带接入用户'
+    >>> ind = open_indicator("全省移动电话基站", "万个"); ind.name, ind.category, ind.catalogued
+    ('移动电话基站', '基础设施', False)
+    """
+    found = resolve_indicator(phrase)
+    name = printed_name(phrase)
+    if found is None:
+        found = resolve_indicator(name)
+    if found is not None:
+        return found
+    category, kind = guess_category(name)
+    return Indicator(name=name, category=category, unit=unit, kind=kind, catalogued=False)
+
+
+def indicator_key(name: str) -> str:
+    """The key two indicator names are compared by (answer-key scoring): the catalogue name when
+    the name resolves, else the printed name without scope words and trailing 数/数量/总数/规模.
+
+    >>> indicator_key("移动电话基站数量") == indicator_key("全省移动电话基站")
+    True
+    >>> indicator_key("固定宽带用户")
+    '互联网宽带接入用户'
+    """
+    ind = open_indicator(name)
+    if ind.catalogued:
+        return ind.name
+    return _strip_trailing(normalize_name(ind.name))
 
 
 def _strip_trailing(key: str) -> str:
