@@ -432,3 +432,97 @@ def test_canonical_name_round_trips(row: dict[str, str]) -> None:
     region = resolve_region(row["name"]).region
     assert region is not None and resolve_region(region.name).region == region
     assert resolve_region(region.code).region == region
+
+
+# ---------------------------------------------------------------- home region and scope words
+
+
+def _names(text: str, home: str | None) -> list[str]:
+    return [r.name for _, _, r in find_regions(text, home)]
+
+
+@pytest.mark.parametrize(
+    ("word", "home", "name"),
+    [
+        ("全市", "沈阳市", "沈阳市"),  # a city report's 全市 is the city
+        ("我市", "沈阳", "沈阳市"),
+        ("本市", "210100", "沈阳市"),  # the home given as a code
+        ("全省", "沈阳市", "辽宁省"),  # a city report's 全省 is its province
+        ("全州", "延边州", "延边朝鲜族自治州"),
+        ("我州", "恩施土家族苗族自治州", "恩施土家族苗族自治州"),
+        ("全盟", "锡林郭勒盟", "锡林郭勒盟"),
+        ("全区", "宁夏", "宁夏回族自治区"),
+        ("我区", "宁夏回族自治区", "宁夏回族自治区"),
+        ("自治区", "银川市", "宁夏回族自治区"),  # a city in an autonomous region: up to the region
+        ("全自治区", "广西", "广西壮族自治区"),
+        ("全区", "海淀区", "海淀区"),  # a district report
+        ("全县", "兰考县", "兰考县"),
+        ("全市", "北京市", "北京市"),  # a municipality
+    ],
+)
+def test_scope_word_stands_for_the_home_region(word: str, home: str, name: str) -> None:
+    m = resolve_region(word, province=home)
+    assert m.region is not None and m.region.name == name, m.reason
+
+
+@pytest.mark.parametrize(
+    ("word", "home"),
+    [("全市", "宁夏"), ("全州", "沈阳市"), ("全县", "河南省"), ("自治区", "辽宁省"), ("全州", None), ("全区", None)],
+)
+def test_scope_word_that_does_not_fit_the_home_is_unresolved(word: str, home: str | None) -> None:
+    m = resolve_region(word, province=home)
+    assert m.region is None and "needs_province" in m.flags, m.reason
+
+
+def test_quanzhou_is_a_scope_word_and_quanzhou_county_a_county() -> None:
+    assert resolve_region("全州", province="延边州").region.code == "222400"
+    assert resolve_region("全州").region is None  # never the county 全州县 by its short name
+    assert resolve_region("全州县").region.code == "450324"
+    assert _names("全州县新建5G基站", "延边州") == ["全州县"]
+    assert _names("全州移动电话用户达到190万户", "延边州") == ["延边朝鲜族自治州"]
+
+
+@pytest.mark.parametrize(
+    ("text", "home", "names"),
+    [
+        ("前三季度，全市电信业务总量完成81.8亿元", "沈阳市", ["沈阳市"]),
+        ("截至去年年末，全区固定和移动电话用户合计745.4万户", "宁夏", ["宁夏回族自治区"]),
+        ("记者从自治区通信管理局获悉，去年我区基础电信业", "宁夏", ["宁夏回族自治区", "宁夏回族自治区"]),
+        ("截至5月底，全省移动电话基站达到30.16万个", "辽宁省", ["辽宁省"]),
+        ("全省移动电话基站达到30.16万个", "沈阳市", ["辽宁省"]),
+        ("全市场份额", "沈阳市", []),  # 全市场 is the whole market
+        ("日本市场", "沈阳市", ["日本"]),  # 本市 inside 日本市场
+        ("网络安全区域", "宁夏", []),  # 全区 inside 安全区域
+        ("各省（自治区、直辖市）", "宁夏", []),  # 自治区 in the list of kinds of province
+        ("全市电信业务总量", None, []),  # no home: nothing to stand for
+        ("全市电信业务总量", "宁夏", []),  # a home that is no city
+    ],
+)
+def test_scope_words_in_running_text(text: str, home: str | None, names: list[str]) -> None:
+    assert _names(text, home) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "level"),
+    [
+        ("使用OTT服务的韩国付费用户占比达到38.4%", "韩国", "foreign"),
+        ("2021年欧洲付费视频收入达到142亿美元", "欧洲", "foreign"),
+        ("全球5G用户超过10亿", "全球", "world"),
+        ("美国付费视频收入", "美国", "foreign"),
+        ("印度尼西亚网民规模", "印度尼西亚", "foreign"),  # the longer name, not 印度
+    ],
+)
+def test_places_outside_china_keep_their_printed_name(text: str, name: str, level: str) -> None:
+    found = find_regions(text, "河南省")
+    assert [(r.name, r.code, r.level) for _, _, r in found] == [(name, "", level)]
+
+
+def test_world_is_not_matched_inside_names() -> None:
+    assert find_regions("江苏省2023年世界电信和信息社会日纪念大会", None)[0][2].name == "江苏省"
+    assert [r.name for _, _, r in find_regions("数据来源于世界银行", None)] == []
+    assert resolve_region("世界").region.level == "world"
+
+
+def test_a_city_home_decides_between_places_by_its_province() -> None:
+    assert resolve_region("朝阳", province="沈阳市").region.code == "211300"  # 辽宁's 朝阳市
+    assert resolve_region("朝阳区", province="长春市").region.code == "220104"

