@@ -44,6 +44,8 @@ from .paths import DATA_DIR, resolve_url
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .accounting import NumberOutcome
+
 metadata = MetaData()
 
 documents = Table(
@@ -83,6 +85,33 @@ facts = Table(
           "region_code", "region_level", "method", "flags"),
     Index("ix_facts_period_doc", "period_end", "period_start", "period", "period_type", "document_id", "document",
           "page"),
+)
+
+#: Numbers of a document that are not facts: set aside with a reason (date, target …), or ``unexplained``
+#: (see extract/accounting.py). Written with the document's facts, in the same transaction.
+UNEXPLAINED = "unexplained"
+set_aside_numbers = Table(
+    "set_aside_numbers", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("document", Text, nullable=False, default=""),
+    Column("page", Integer, nullable=False),
+    Column("number", Text, nullable=False),  # as printed
+    Column("reason", String(64), nullable=False),  # a reason of data/number_reasons.csv, a structural one, or unexplained
+    Column("text", Text, nullable=False, default=""),  # the text around the number
+    Column("source", String(16), nullable=False, default="text"),  # text | table | furniture
+    Column("x0", Float), Column("top", Float), Column("x1", Float), Column("bottom", Float),
+    Index("ix_set_aside_document", "document_id"),
+    Index("ix_set_aside_reason", "reason"),
+)
+#: How many numbers each document prints, and how many are facts, set aside or unexplained.
+number_tallies = Table(
+    "number_tallies", metadata,
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("numbers", Integer, nullable=False, default=0),
+    Column("facts", Integer, nullable=False, default=0),
+    Column("set_aside", Integer, nullable=False, default=0),
+    Column("unexplained", Integer, nullable=False, default=0),
 )
 
 
@@ -126,13 +155,16 @@ class Store:
 
     def save_document(self, *, name: str, sha256: str, pages: int, size: int, kind: str, title: str,
                       version: str, fact_rows: Iterable[Fact], file_path: str = "",
-                      status: str = "ok", error: str = "") -> int:
-        """Replace whatever is stored for this sha256 with this document and its facts, atomically."""
+                      status: str = "ok", error: str = "", numbers: Iterable[NumberOutcome] | None = None) -> int:
+        """Replace whatever is stored for this sha256 with this document, its facts and the outcomes of its
+        ``numbers`` (those that are not facts, and the tally), atomically."""
         rows = list(fact_rows)
+        outcomes = None if numbers is None else list(numbers)
         with self._write() as conn:
             old = conn.execute(select(documents.c.id).where(documents.c.sha256 == sha256)).scalar()
             if old is not None:
                 conn.execute(delete(facts).where(facts.c.document_id == old))
+                _delete_numbers(conn, old)
                 conn.execute(delete(documents).where(documents.c.id == old))
             doc_id = conn.execute(documents.insert().values(
                 name=name, sha256=sha256, pages=pages, size=size, kind=kind, title=title[:500],
@@ -141,11 +173,14 @@ class Store:
             )).inserted_primary_key[0]
             if rows:
                 conn.execute(facts.insert(), [_fact_record(f, doc_id) for f in rows])
+            if outcomes is not None:
+                _write_numbers(conn, doc_id, name, outcomes)
         return int(doc_id)
 
     def delete_document(self, doc_id: int) -> bool:
         with self._write() as conn:
             conn.execute(delete(facts).where(facts.c.document_id == doc_id))
+            _delete_numbers(conn, doc_id)
             n = conn.execute(delete(documents).where(documents.c.id == doc_id)).rowcount
         return bool(n)
 
@@ -233,11 +268,62 @@ class Store:
         df = df.set_index(df["id"].astype("int64")).drop(columns="id")
         return df.reindex(want[np.isin(want, df.index.to_numpy())])
 
+    def set_aside_numbers(self, document: str | None = None, reason: str | None = None) -> pd.DataFrame:
+        """Stored numbers that are not facts: document, page, number, reason (``unexplained`` when none),
+        text, source (text, table or furniture) and the box (x0, top, x1, bottom; empty when unknown), in document order."""
+        import pandas as pd
+
+        t = set_aside_numbers
+        q = select(t.c.document_id, t.c.document, t.c.page, t.c.number, t.c.reason, t.c.text, t.c.source,
+                   t.c.x0, t.c.top, t.c.x1, t.c.bottom)
+        if document:
+            q = q.where(t.c.document == document)
+        if reason:
+            q = q.where(t.c.reason == reason)
+        with self.engine.connect() as conn:
+            return pd.read_sql(q.order_by(t.c.id), conn)
+
+    def number_tallies(self) -> pd.DataFrame:
+        """Per stored document: how many numbers it prints, and how many are facts, set aside, unexplained."""
+        import pandas as pd
+
+        q = select(documents.c.id.label("document_id"), documents.c.name.label("document"), number_tallies.c.numbers,
+                   number_tallies.c.facts, number_tallies.c.set_aside, number_tallies.c.unexplained)
+        q = q.join_from(documents, number_tallies, documents.c.id == number_tallies.c.document_id)
+        with self.engine.connect() as conn:
+            return pd.read_sql(q.order_by(documents.c.id), conn)
+
     def find_text(self, text: str, column: str = "snippet") -> list[int]:
         """Ids of the facts whose ``column`` contains ``text`` (case-sensitive, like Python's ``in``)."""
         q = select(facts.c.id, facts.c[column]).where(facts.c[column].contains(text, autoescape=True))
         with self.engine.connect() as conn:
             return [int(i) for i, value in conn.execute(q) if text in (value or "")]
+
+
+def _delete_numbers(conn, doc_id: int) -> None:  # noqa: ANN001
+    conn.execute(delete(set_aside_numbers).where(set_aside_numbers.c.document_id == doc_id))
+    conn.execute(delete(number_tallies).where(number_tallies.c.document_id == doc_id))
+
+
+def _write_numbers(conn, doc_id: int, name: str, outcomes: list[NumberOutcome]) -> None:  # noqa: ANN001
+    """The numbers that are not facts, and the document's tally (inside the caller's transaction)."""
+    records: list[dict[str, object]] = []
+    n_facts = 0
+    for o in outcomes:
+        if o.fact is not None:
+            n_facts += 1
+            continue
+        rec: dict[str, object] = {"document_id": doc_id, "document": name, "page": o.page, "number": o.number,
+                                  "reason": o.reason or UNEXPLAINED, "text": o.context, "source": o.source,
+                                  "x0": None, "top": None, "x1": None, "bottom": None}
+        if o.bbox:
+            rec["x0"], rec["top"], rec["x1"], rec["bottom"] = o.bbox
+        records.append(rec)
+    if records:
+        conn.execute(set_aside_numbers.insert(), records)
+    unexplained = sum(r["reason"] == UNEXPLAINED for r in records)
+    conn.execute(number_tallies.insert().values(document_id=doc_id, numbers=len(outcomes), facts=n_facts,
+                                                set_aside=len(records) - unexplained, unexplained=unexplained))
 
 
 def _ensure_indexes(engine: Engine) -> None:

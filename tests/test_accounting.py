@@ -1,0 +1,229 @@
+"""Number accounting: every number of a document is a fact or is set aside with a named reason.
+
+The reasons are rules as data (data/number_reasons.csv); each row's example must classify to it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from extract.accounting import (
+    RESTATED,
+    ROW_NUMBER,
+    STRUCTURAL_REASONS,
+    Settings,
+    account,
+    find_numbers,
+    rules,
+    tally,
+)
+from extract.model import Document, Fact, Line, Page, Paragraph, Table
+from extract.normalize.numbers import to_halfwidth
+from extract.paths import data_file
+
+MARK = re.compile(r"\[\[(.+?)\]\]")
+
+
+def _rows() -> list[dict[str, str]]:
+    with open(data_file("number_reasons.csv"), encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _doc(*texts: str, page: int = 1) -> Document:
+    return Document("t.pdf", pages=[Page(page, paragraphs=[Paragraph(t, page) for t in texts])])
+
+
+def _fact(raw_value: str, snippet: str, page: int = 1, method: str = "prose", raw_unit: str = "万户",
+          measure: str = "value") -> Fact:
+    return Fact("t.pdf", page, method, "互联网宽带接入用户", "用户", "河南省", "410000", "province", "", "",
+                "2020-08", "month", "2020-08-01", "2020-08-31", measure, float(raw_value), "户", raw_value,
+                raw_unit, snippet)
+
+
+# -- the rules file ----------------------------------------------------------------------------------
+
+def test_every_rule_has_a_reason_a_scope_a_pattern_and_a_marked_example() -> None:
+    rows = _rows()
+    assert len(rows) == len(rules()) >= 30
+    for row in rows:
+        assert row["reason"] and re.fullmatch(r"[a-z_]+", row["reason"]), row
+        assert row["where"] in ("any", "text", "table"), row
+        re.compile(row["pattern"])
+        assert len(MARK.findall(row["example"])) == 1, row
+        assert row["note"], row
+    assert not (set(STRUCTURAL_REASONS) - {"page_number"}) & {r["reason"] for r in rows}
+
+
+@pytest.mark.parametrize("row", _rows(), ids=lambda r: f"{r['reason']}:{r['example']}")
+def test_each_rule_example_classifies_to_its_reason(row: dict[str, str]) -> None:
+    """The marked number of the example, alone in a paragraph (or a table cell), gets the row's reason."""
+    example = row["example"]
+    m = MARK.search(example)
+    assert m is not None
+    text = example[:m.start()] + m.group(1) + example[m.end():]
+    lo, hi = m.start(), m.start() + len(m.group(1))
+    if row["where"] == "table":
+        doc = Document("t.pdf", pages=[Page(1, tables=[Table(rows=[["地区", "用户"], [text, ""]], page=1)])])
+    else:
+        doc = _doc(text)
+    marked = [o for o in account(doc, []) if o.start >= lo and o.end <= hi]
+    assert marked, f"no number found inside the mark of {example!r}"
+    assert {o.reason for o in marked} == {row["reason"]}, [(o.number, o.reason) for o in marked]
+
+
+def test_a_rule_applies_only_where_it_says() -> None:
+    """A bare year is a date in a table header, but in running text a lone number is not one."""
+    cell = Document("t.pdf", pages=[Page(1, tables=[Table(rows=[["地区", "2020"], ["郑州市", "12"]], page=1)])])
+    reasons = {o.number: o.reason for o in account(cell, [])}
+    assert reasons["2020"] == "date" and reasons["12"] is None
+
+
+# -- finding numbers ---------------------------------------------------------------------------------
+
+def test_numbers_as_the_genre_prints_them() -> None:
+    text = "１－８月，全省完成１，２３４．５万元，居全国第十三位；二〇二〇年十月，（三）5G基站、IPv6地址"
+    assert [n for _, _, n in find_numbers(text)] == ["１", "８", "１，２３４．５", "十三", "二〇二〇", "十", "三", "5", "6"]
+    for start, end, printed in find_numbers(text):
+        assert text[start:end] == printed
+    assert find_numbers("进一步统一规划，一是加强，一个平台") == []
+
+
+# -- a document where every number is accounted for --------------------------------------------------
+
+SENTENCE = "2020年8月，全省互联网宽带接入用户达到2993万户，同比增长9.5%，比全国平均水平高0.8个百分点。"
+
+
+def test_every_number_of_a_small_document_is_a_fact_or_has_a_reason() -> None:
+    paragraphs = [
+        "一、总体情况",
+        SENTENCE,
+        "截至2020年8月底，全省5G基站达到2.6万个；预计到2022年底将超过4万个。",
+        "注：1.数据来源于工业和信息化部2020年第8期简报，联系电话：0371-65800000。",
+    ]
+    table = Table(rows=[["序号", "地市", "用户（万户）"], ["1", "郑州市", "612.5"], ["2", "洛阳市", "203.1"]], page=1)
+    doc = Document("t.pdf", pages=[Page(1, paragraphs=[Paragraph(t, 1) for t in paragraphs], tables=[table],
+                                        furniture=["河南省通信管理局 2020年8月", "- 1 -"])])
+    facts = [_fact("2993", "全省互联网宽带接入用户达到2993万户"),
+             _fact("9.5", "同比增长9.5", raw_unit="%", measure="yoy_pct"),
+             _fact("2.6", "全省5G基站达到2.6万个", raw_unit="万个"),
+             _fact("612.5", "1 郑州市 612.5", method="table", raw_unit=""),
+             _fact("203.1", "2 洛阳市 203.1", method="table", raw_unit="")]
+    outcomes = account(doc, facts)
+    assert [o for o in outcomes if o.unexplained] == []
+    t = tally(outcomes)
+    assert (t.numbers, t.facts, t.unexplained) == (len(outcomes), 5, 0)
+    assert sorted(o.fact for o in outcomes if o.fact is not None) == [0, 1, 2, 3, 4]
+    reasons = {(o.number, o.source): o.reason for o in outcomes if o.reason}
+    assert reasons[("0.8", "text")] == "average_comparison"
+    assert reasons[("4", "text")] == "target"
+    assert reasons[("0371", "text")] == "phone_or_code"
+    assert reasons[("1", "table")] == ROW_NUMBER
+    assert reasons[("1", "furniture")] == "page_number"
+    assert reasons[("2020", "furniture")] == "running_header"
+    first = next(o for o in outcomes if o.number == "2993")
+    assert "2993万户" in first.context and first.page == 1
+
+
+def test_a_number_nothing_explains_is_reported_with_its_page_and_context() -> None:
+    doc = _doc("一、总体情况", "8月份，全省新增光缆线路长度1.7万公里，互联网宽带接入用户达到2993万户。", page=4)
+    facts = [_fact("2993", "互联网宽带接入用户达到2993万户", page=4)]
+    left = [o for o in account(doc, facts) if o.unexplained]
+    assert [(o.number, o.page) for o in left] == [("1.7", 4)]
+    assert "光缆线路长度1.7万公里" in left[0].context
+    assert tally(account(doc, facts)).line() == "1 of 4 numbers unexplained"
+
+
+def test_several_facts_of_one_enumeration_each_claim_their_own_number() -> None:
+    text = "三家企业的用户分别为2500万户、1500万户和1500万户。"
+    snippet = "用户分别为2500万户、1500万户和1500万户"
+    facts = [_fact("2500", snippet), _fact("1500", snippet), _fact("1500", snippet)]
+    outcomes = account(_doc(text), facts)
+    assert [o.fact for o in outcomes if o.number != "三"] == [0, 2, 1]
+    assert not any(o.unexplained for o in outcomes)
+
+
+def test_a_fact_claims_its_number_and_not_the_date_before_it() -> None:
+    text = "8月，全省物联网终端用户达到8万户。"
+    outcomes = account(_doc(text), [_fact("8", "全省物联网终端用户达到8万户")])
+    assert [(o.number, o.fact, o.reason) for o in outcomes] == [("8", None, "date"), ("8", 0, None)]
+
+
+def test_a_restated_value_is_set_aside_only_when_specific_and_in_the_same_unit() -> None:
+    doc = _doc("全省互联网宽带接入用户2993万户。", "其中，光纤用户达到2993万户，提高0.7个百分点，增加0.7万户。")
+    facts = [_fact("2993", "全省互联网宽带接入用户2993万户"), _fact("0.7", "x0.7", raw_unit="万户")]
+    reasons = [(o.number, o.reason) for o in account(doc, facts) if o.fact is None]
+    assert reasons == [("2993", RESTATED), ("0.7", None), ("0.7", None)]
+
+
+def test_settings_change_the_outcome() -> None:
+    doc = _doc("全省光纤用户达到2993万户。")
+    facts = [_fact("2993", "2993万户x")]  # a snippet found nowhere: 2993 is claimed by no fact
+    strict = account(doc, facts, Settings(restated_min_digits=5))
+    assert [o.reason for o in strict] == [None]
+    assert [o.reason for o in account(doc, facts)] == [RESTATED]
+
+
+def test_bbox_of_a_number_is_its_printed_line() -> None:
+    para = Paragraph("全省互联网宽带接入用户达到2993万户，同比增长9.5%。", 2,
+                     lines=[Line("全省互联网宽带接入用户达到", (72, 100, 300, 112)),
+                            Line("2993万户，同比增长9.5%。", (72, 114, 260, 126))])
+    doc = Document("t.pdf", pages=[Page(2, paragraphs=[para])])
+    boxes = {o.number: o.bbox for o in account(doc, [])}
+    assert boxes["2993"] == (72, 114, 260, 126)
+
+
+def test_halfwidth_offsets_are_offsets_of_the_printed_text() -> None:
+    text = "全省用户８６４３．５万户"
+    (o,) = account(_doc(text), [])
+    assert text[o.start:o.end] == o.number == "８６４３．５" and to_halfwidth(o.number) == "8643.5"
+
+
+# -- a real PDF, read and extracted like any report ---------------------------------------------------
+
+def _render(path: Path, pages: list[list[str]]) -> Path:
+    pytest.importorskip("reportlab")
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    font = "STSong-Light"
+    pdfmetrics.registerFont(UnicodeCIDFont(font))
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    for number, lines in enumerate(pages, start=1):
+        c.setFont(font, 9)
+        c.drawString(72, 806, "河南省互联网发展状况月报 2020年8月")
+        c.drawCentredString(297, 30, f"- {number} -")
+        c.setFont(font, 10.5)
+        y = 760.0
+        for line in lines:
+            c.drawString(72, y, line)
+            y -= 24
+        c.showPage()
+    c.save()
+    return path
+
+
+PDF_PAGES = [
+    ["一、总体情况",
+     "2020年8月，河南省互联网宽带接入用户达到2993万户，同比增长9.5%。",
+     "联系电话：0371-65800000。"],
+    ["二、业务发展",
+     "预计到2025年，全省5G基站将达到15万个。",
+     "8月份，全省移动电话用户达到10156万户。"],
+]
+
+
+def test_a_real_pdf_where_every_number_is_accounted_for(tmp_path: Path) -> None:
+    from extract.explain import read_and_account
+
+    pdf = _render(tmp_path / "henan-2020-08.pdf", PDF_PAGES)
+    facts, outcomes = read_and_account(pdf)
+    left = [(o.page, o.number, o.context) for o in outcomes if o.unexplained]
+    assert left == []
+    claimed = {o.number for o in outcomes if o.fact is not None}
+    assert {"2993", "9.5", "10156"} <= claimed
+    assert {o.reason for o in outcomes if o.source == "furniture"} <= {"page_number", "running_header"}
