@@ -227,3 +227,50 @@ def test_a_real_pdf_where_every_number_is_accounted_for(tmp_path: Path) -> None:
     claimed = {o.number for o in outcomes if o.fact is not None}
     assert {"2993", "9.5", "10156"} <= claimed
     assert {o.reason for o in outcomes if o.source == "furniture"} <= {"page_number", "running_header"}
+
+
+# -- the store keeps the numbers that are not facts ---------------------------------------------------
+
+def test_set_aside_numbers_are_stored_with_the_document_and_replaced_with_it(db_url: str) -> None:
+    from extract.store import Store
+
+    store = Store(db_url)
+    doc = _doc("一、总体情况", "8月份，全省新增光缆线路长度1.7万公里，互联网宽带接入用户达到2993万户。", page=3)
+    facts = [_fact("2993", "互联网宽带接入用户达到2993万户", page=3)]
+    outcomes = account(doc, facts)
+    kw = dict(name="t.pdf", sha256="s" * 64, pages=3, size=1, kind="pdf", title="", version="v1")
+    store.save_document(**kw, fact_rows=facts, numbers=outcomes)
+    rows = store.set_aside_numbers()
+    assert sorted(zip(rows["number"], rows["reason"], strict=True)) == [
+        ("1.7", "unexplained"), ("8", "date"), ("一", "section_number")]
+    assert set(rows["page"]) == {3} and set(rows["document"]) == {"t.pdf"}
+    assert "光缆线路长度1.7万公里" in rows.loc[rows["number"] == "1.7", "text"].iloc[0]
+    tallies = store.number_tallies()
+    assert tallies[["numbers", "facts", "set_aside", "unexplained"]].values.tolist() == [[4, 1, 2, 1]]
+
+    # a re-ingest replaces them with the document: nothing of the old version is left
+    doc2 = _doc("8月份，互联网宽带接入用户达到2993万户。", page=3)
+    store.save_document(**kw, fact_rows=facts, numbers=account(doc2, facts))
+    rows = store.set_aside_numbers()
+    assert list(zip(rows["number"], rows["reason"], strict=True)) == [("8", "date")]
+    assert len(store.documents()) == 1 and store.number_tallies()["numbers"].tolist() == [2]
+    assert store.set_aside_numbers(reason="unexplained").empty
+
+    store.delete_document(int(store.documents()["id"].iloc[0]))
+    assert store.set_aside_numbers().empty and store.number_tallies().empty
+
+
+def test_a_failed_write_leaves_neither_facts_nor_numbers(db_url: str) -> None:
+    """Facts and numbers are written in one transaction: a bad number row rolls back the document."""
+    from dataclasses import replace
+
+    from extract.store import Store
+
+    store = Store(db_url)
+    facts = [_fact("2993", "用户达到2993万户")]
+    outcomes = account(_doc("8月，用户达到2993万户，另有1.7万公里。"), facts)
+    broken = [*outcomes[:-1], replace(outcomes[-1], number=None)]  # NOT NULL violated
+    with pytest.raises(Exception):  # noqa: B017 - whatever the database raises
+        store.save_document(name="t.pdf", sha256="b" * 64, pages=1, size=1, kind="pdf", title="", version="v",
+                            fact_rows=facts, numbers=broken)
+    assert store.documents().empty and store.count_facts() == 0 and store.set_aside_numbers().empty
