@@ -74,8 +74,8 @@ def cases(shared: Path, corpus: bool = True, answers: bool = True) -> list[Case]
 def unit_after(o: NumberOutcome, context_chars: int) -> str:
     """The unit printed right after an outcome's number, or a mark for none ('-' in a table cell).
 
-    >>> unit_after(NumberOutcome(1, "1.7", "全省新增光缆线路长度1.7万公里。", "text", 10, 13), 18)
-    '万'
+    >>> unit_after(NumberOutcome(1, "2993", "宽带接入用户达到2993万户。", "text", 8, 12), 18)
+    '万户'
     >>> unit_after(NumberOutcome(1, "35.3", "比增长35.3%，增速", "text", 40, 44), 3)
     '%'
     """
