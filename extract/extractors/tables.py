@@ -82,9 +82,9 @@ class Rule:
 HEADER_ROLES: tuple[Rule, ...] = (
     Rule(r"^(?:省份|省市|地区|城市|地市|省辖市|区域|省|市|区县|县区|市州|地区名称)$", "region", "地区"),
     Rule(r"^(?:企业|运营商|电信企业|基础电信企业|公司)$", "operator", "企业"),
+    Rule(r"^(?:指标|指标名称|主要指标|统计指标|项目|指标项)$", "indicator_key", "指标名称"),
     Rule(r"^(?:网站名称|名称|网站|企业名称|单位名称)$|名称$", "name", "网站名称"),
     Rule(r"^(?:网址|域名|地址)$", "address", "网址"),
-    Rule(r"^(?:指标|指标名称|主要指标|统计指标|项目|指标项)$", "indicator_key", "指标名称"),
     Rule(
         r"^(?:业务类别|业务种类|业务|应用|应用类型|应用类别|产品|产品类别|类别|分类)$",
         "qualifier_key",
@@ -135,7 +135,7 @@ HEADER_NOISE: tuple[str, ...] = (
 MISSING_MARKS: tuple[str, ...] = ("—", "——", "-", "–", "…", "……", "...", "/", "－", "×", "x", "X", "*", "")
 
 #: Row labels that mean "all of them": the region the table is about, or the row's own indicator.
-TOTAL_WORDS: tuple[str, ...] = ("合计", "总计", "总体", "全部", "整体", "总量", "小计")
+TOTAL_WORDS: tuple[str, ...] = ("合计", "总计", "总体", "全部", "整体", "小计")
 TOTAL_REGIONS: tuple[str, ...] = (
     "合计",
     "总计",
@@ -156,6 +156,14 @@ SUB_ROW = re.compile(r"^(?:其中[:：]?|内[:：]|含[:：]|\s*[-—－]\s*)")
 UNIT_LINE = re.compile(r"^[（(]?\s*(?:计量)?单位\s*[:：]\s*(?P<units>[^）)]+?)\s*[）)]?\s*$")
 NOTE_LINE = re.compile(r"^(?:注|说明|备注|资料来源|数据来源|来源)\s*\d*\s*[:：.．、]")
 TITLE_LINE = re.compile(r"^(?:附)?表\s*[\dA-Za-z一二三四五六七八九十]+(?:[-.．－]\d+)?\s*(?P<rest>.*)$")
+SECTION_HEADING = re.compile(
+    r"^(?:第[一二三四五六七八九十\d]+[章节部分]|[一二三四五六七八九十]+[、.]|"
+    r"[(（][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)*[.、]\s*[\u4e00-\u9fff])"
+)
+EDITION = re.compile(
+    r"(?:报告|白皮书|蓝皮书|年鉴|公报|指数)\s*[(（]\s*((?:19|20)\d\d)\s*年?(?:度|版)?\s*[)）]"
+)
+FIGURE_LINE = re.compile(r"^(?:附)?图\s*[\dA-Za-z一二三四五六七八九十]+(?:[-.．－]\d+)?\s")
 CONTINUED = re.compile(r"[（(]\s*续\s*[)）]|续表")
 #: Words that frame a title's indicator: 「2021年1-10月份分地区移动互联网接入流量」 → 移动互联网接入流量.
 TITLE_NOISE: tuple[str, ...] = (
@@ -441,8 +449,16 @@ def _squash_row(row: list[str]) -> list[str]:
 
 
 def _is_number_like(cell: str) -> bool:
+    """A number, with at most a unit of its own (2323.8万部, 43款, 20%), or a missing mark.
+
+    >>> [_is_number_like(c) for c in ("2323.8万部", "-34.1", "20%", "—", "2015年末", "2024年1-10月", "4G用户")]
+    [True, True, True, True, False, False, False]
+    """
     c = to_halfwidth(cell).strip().replace(",", "")
-    return bool(re.fullmatch(r"[↑↓+\-−]?\d+(?:\.\d+)?\s*(?:%|[万亿千百]?[^\d\s.%]{0,2})|[-—–…/]+|\.{3}", c))
+    if re.fullmatch(r"[-—–…/]+|\.{3}", c):
+        return True
+    m = re.fullmatch(r"[↑↓+\-−]?\d+(?:\.\d+)?\s*(\S{0,4})", c)
+    return bool(m) and (not m.group(1) or _is_unit(m.group(1)))
 
 
 def _is_missing(cell: str) -> bool:
@@ -593,8 +609,8 @@ def _phrase_indicator(phrase: str) -> Indicator | None:
     """The indicator a printed phrase names: the catalogue's, else the phrase itself when it ends in a
     head noun (用户, 收入, 基站, 指数 …), else one the catalogue finds inside it.
 
-    >>> [_phrase_indicator(p).name for p in ("移动用户", "存在安全风险的互联网电视", "5G基站")]
-    ['移动用户', '存在安全风险的互联网电视', '5G基站数']
+    >>> [_phrase_indicator(p).name for p in ("存在安全风险的互联网电视", "5G基站")]
+    ['存在安全风险的互联网电视', '5G基站数']
     >>> _phrase_indicator("到达") is None
     True
     """
@@ -834,12 +850,15 @@ def extract_tables(doc: Document, ctx: DocContext) -> list[Fact]:
     caption = Caption()
     text_before = ""
     running: Period | None = None
+    edition = edition_year([doc.title, *(line for page in doc.pages for line in page.furniture)])
     rankings: dict[str, set[tuple[str, float]]] = {}  # indicator → (region, rank) pairs printed so far
     for page in doc.pages:
         items = _reading_order(page)
         for pos, item in enumerate(items):
             if not isinstance(item, Table):
-                if not NOTE_LINE.match(item.text.strip()) and not _is_caption_line(item.text):
+                if is_section_heading(item.text) or getattr(item, "heading", False):
+                    running = _last_period(item.text, ctx.period)  # a new section states its own period
+                elif not NOTE_LINE.match(item.text.strip()) and not _is_caption_line(item.text):
                     running = _last_period(item.text, ctx.period) or running
                 continue
             table = item
@@ -863,7 +882,8 @@ def extract_tables(doc: Document, ctx: DocContext) -> list[Fact]:
                 _, body = realign(header, body) if len(body[0]) > len(header) else (header, body)
             context, near = _context_indicator(text_before)
             hint = same_ranking(_rank_pairs(header, body, ctx), rankings)
-            data = TableInput(header, body, table, caption, context, near, caption.period or running, hint)
+            dated = caption.period or running or edition
+            data = TableInput(header, body, table, caption, context, near, dated, hint)
             facts = table_facts(data, ctx)
             for f in facts:
                 if f.measure == "rank" and not f.subject:
@@ -872,10 +892,41 @@ def extract_tables(doc: Document, ctx: DocContext) -> list[Fact]:
     return out
 
 
+def edition_year(lines: list[str]) -> Period | None:
+    """The year of a report's edition, printed after its name in the title or the running header:
+    「OTT终端数据安全和个人信息保护研究报告（2022 年）」. It dates a table that states no period.
+
+    >>> edition_year(["前言", "OTT 终端数据安全和个人信息保护研究报告（2022 年）", "4"]).period
+    '2022'
+    >>> edition_year(["河南省互联网发展状况（2020年8月）"]) is None
+    True
+    """
+    for line in lines:
+        m = EDITION.search(to_halfwidth(line))
+        if m:
+            return Period.year(int(m.group(1)))
+    return None
+
+
+def is_section_heading(text: str) -> bool:
+    """A numbered section heading (一、 （二） 2. 第三章): the text under it states its own period.
+
+    >>> [is_section_heading(t) for t in ("2.互联网电视行业发展趋势", "（一）移动电话用户稳中有增", "1-10月份，收入增长。")]
+    [True, True, False]
+    """
+    t = to_halfwidth(text).strip()
+    return (
+        len(t) <= SETTINGS.max_caption_chars
+        and bool(SECTION_HEADING.match(t))
+        and not re.search(r"[。；]$", t)
+    )
+
+
 def _is_caption_line(text: str) -> bool:
     t = to_halfwidth(text).strip()
     return bool(
         UNIT_LINE.match(t.replace("：", ":"))
+        or FIGURE_LINE.match(t)
         or (TITLE_LINE.match(t) and len(t) <= SETTINGS.max_caption_chars)
     )
 

@@ -26,6 +26,9 @@ from ..model import BBox, Table
 from ..normalize.numbers import to_halfwidth
 
 _TEXT_SETTINGS = {"vertical_strategy": "text", "horizontal_strategy": "text"}
+#: A gap between two characters of a cell wider than this (points) is a space: 「敏感 API 调用」 sets its
+#: Latin word 3 pt away from the Chinese, as the text layer's own spacing does (pdfplumber's default is 3).
+_X_TOLERANCE = 1.5
 
 
 def find_tables(path: Path, password: str | None, page_indexes: list[int]) -> dict[int, list[Table]]:
@@ -46,12 +49,12 @@ def find_tables(path: Path, password: str | None, page_indexes: list[int]) -> di
 def clean_cell(cell: str | None) -> str:
     """A cell's text with its wrapped lines joined.
 
-    >>> clean_cell("互联网接入及相\\n关服务业务"), clean_cell(None)
-    ('互联网接入及相关服务业务', '')
+    >>> clean_cell("互联网接入及相\\n关服务业务"), clean_cell(None), clean_cell("敏感 API  调用 ")
+    ('互联网接入及相关服务业务', '', '敏感 API 调用')
     """
     if not cell:
         return ""
-    return join_lines(cell.split("\n"))
+    return join_lines([re.sub(r"\s{2,}", " ", line).strip() for line in cell.split("\n")])
 
 
 def clean_rows(rows: list[list[str | None]]) -> list[list[str]]:
@@ -67,7 +70,7 @@ def clean_rows(rows: list[list[str | None]]) -> list[list[str]]:
 def _ruled_tables(page: pdfplumber.page.Page, number: int) -> list[Table]:
     tables = []
     for t in page.find_tables():
-        rows = clean_rows(t.extract())
+        rows = clean_rows(t.extract(x_tolerance=_X_TOLERANCE))
         if len(rows) < 1 or max(len(r) for r in rows) < 2:
             continue
         boxes = [r.bbox for r in t.rows]
@@ -89,7 +92,9 @@ def _horizontal_rules(page: pdfplumber.page.Page) -> list[dict]:
 
 
 def _has_vertical_rules(page: pdfplumber.page.Page) -> bool:
-    return any(abs(ln["x1"] - ln["x0"]) <= 2 and abs(ln["bottom"] - ln["top"]) > 8 for ln in page.lines + page.rects)
+    return any(
+        abs(ln["x1"] - ln["x0"]) <= 2 and abs(ln["bottom"] - ln["top"]) > 8 for ln in page.lines + page.rects
+    )
 
 
 def three_line_spans(rules: list[tuple[float, float]]) -> list[tuple[float, float, bool]]:
@@ -146,7 +151,9 @@ def _three_line_tables(page: pdfplumber.page.Page, number: int) -> list[Table]:
     for top, bottom, has_header in spans:
         bbox = (x0, top, x1, bottom)
         crop = page.crop(bbox)
-        rows = _text_rows(crop, _TEXT_SETTINGS) or _text_rows(crop, {**_TEXT_SETTINGS, "min_words_vertical": 1})
+        rows = _text_rows(crop, _TEXT_SETTINGS) or _text_rows(
+            crop, {**_TEXT_SETTINGS, "min_words_vertical": 1}
+        )
         if not rows or max(len(r) for r in rows) < 2:
             continue
         tables.append(Table(rows=rows, page=number, bbox=bbox, has_header=has_header))
@@ -166,9 +173,13 @@ _NUMERIC_CELL = re.compile(
     r"[↑↓+\-−]?\s*\d[\d,]*(?:\.\d+)?\s*(?:%|‰|pp|个百分点|倍|[万亿千]?[户人个元次部台家条项位名]?)"
     r"|[-—–]{1,2}|新进|新上榜|持平|/"
 )
-_CAPTION = re.compile(r"^(?:附?[图表]|Fig(?:ure)?\.?|Table)\s*[\dA-Za-z一二三四五六七八九十]+(?:[.．\-－—]\d+)*")
-_NUMBERED = re.compile(r"^(?:第[一二三四五六七八九十百\d]+[章节部分篇]|[一二三四五六七八九十]+、|"
-                       r"[（(][一二三四五六七八九十\d]+[）)]|\d+(?:[.．]\d+)+\s*\D|\d+[、.．]\s*[^\d\s])")
+_CAPTION = re.compile(
+    r"^(?:附?[图表]|Fig(?:ure)?\.?|Table)\s*[\dA-Za-z一二三四五六七八九十]+(?:[.．\-－—]\d+)*"
+)
+_NUMBERED = re.compile(
+    r"^(?:第[一二三四五六七八九十百\d]+[章节部分篇]|[一二三四五六七八九十]+、|"
+    r"[（(][一二三四五六七八九十\d]+[）)]|\d+(?:[.．]\d+)+\s*\D|\d+[、.．]\s*[^\d\s])"
+)
 _LEADER = re.compile(r"[.·…⋯_．。]{4,}|…{2,}|⋯{2,}")
 _EDGE = 0.06  # running headers and footers live in the top and bottom 6 % of the page
 _MAX_PITCH = 3.0  # rows of a table are at most this many line heights apart (top to top)
@@ -198,8 +209,9 @@ def may_hold_unruled_table(lines: list[list[Word]], carried: bool = False) -> bo
     return False
 
 
-def find_unruled_tables(lines: list[list[Word]], number: int, height: float,
-                        carry: Columns | None = None) -> tuple[list[Table], Columns | None]:
+def find_unruled_tables(
+    lines: list[list[Word]], number: int, height: float, carry: Columns | None = None
+) -> tuple[list[Table], Columns | None]:
     """Tables laid out with whitespace on one page, from the words of its printed lines.
 
     ``lines`` are the page's lines top to bottom, each its words left to right. A table is a
@@ -210,8 +222,13 @@ def find_unruled_tables(lines: list[list[Word]], number: int, height: float,
     open this page in the same columns continue it (one row is enough). Returns the tables and
     the columns to carry to the next page when the last table ends this page's body.
     """
-    body = [words for words in lines
-            if words and height * _EDGE < min(w[1] for w in words) and max(w[3] for w in words) < height * (1 - _EDGE)]
+    body = [
+        words
+        for words in lines
+        if words
+        and height * _EDGE < min(w[1] for w in words)
+        and max(w[3] for w in words) < height * (1 - _EDGE)
+    ]
     tables: list[Table] = []
     carry_out: Columns | None = None
     run: list[list[Word]] = []
@@ -317,14 +334,15 @@ def _looks_numeric(rows: list[list[str]]) -> bool:
     return sum(numeric) >= 0.45 * sum(len(col) for col in later)
 
 
-def _table_from_run(run: list[list[Word]], number: int, carry: Columns | None,
-                    body: list[list[Word]], start: int) -> tuple[Table, Columns, list[Word]] | None:
+def _table_from_run(
+    run: list[list[Word]], number: int, carry: Columns | None, body: list[list[Word]], start: int
+) -> tuple[Table, Columns, list[Word]] | None:
     """The table in a run of aligned lines (its rows, columns and last line), or None."""
     data_at = [k for k, line in enumerate(run) if _is_data(line)]
     if not data_at:
         return None
     first, last = data_at[0], data_at[-1]
-    data = run[first:last + 1]
+    data = run[first : last + 1]
     columns = _union(data)
     header_lines = _header_lines(body, start + first - 1, data[0], columns)
     opens_page = start + first - len(header_lines) == 0
@@ -350,8 +368,13 @@ def _table_from_run(run: list[list[Word]], number: int, carry: Columns | None,
     top = min(w[1] for w in printed[0])
     if header_lines:
         boxes.insert(0, (x0, top, x1, max(w[3] for w in header_lines[-1])))
-    table = Table(rows=([header] if header else []) + rows, page=number,
-                  bbox=(x0, top, x1, max(w[3] for w in data[-1])), has_header=bool(header), row_boxes=boxes)
+    table = Table(
+        rows=([header] if header else []) + rows,
+        page=number,
+        bbox=(x0, top, x1, max(w[3] for w in data[-1])),
+        has_header=bool(header),
+        row_boxes=boxes,
+    )
     return table, columns, data[-1]
 
 
@@ -375,7 +398,11 @@ def _header_lines(body: list[list[Word]], k: int, below: list[Word], columns: Co
 
 def _header_fits(line: list[Word], columns: Columns) -> bool:
     """A header line: short word-like cells, each over its own column, in order."""
-    if _is_data(line) or _is_caption(line) or re.match(r"\s*(?:单位|注|资料来源|数据来源)\s*[:：]", line[0][4]):
+    if (
+        _is_data(line)
+        or _is_caption(line)
+        or re.match(r"\s*(?:单位|注|资料来源|数据来源)\s*[:：]", line[0][4])
+    ):
         return False
     if any(len(w[4].strip()) > _MAX_HEADER_CELL for w in line):
         return False
