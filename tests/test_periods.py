@@ -338,3 +338,79 @@ def test_parsers_on_period_like_text(text: str, ref: Period | None) -> None:
     assert p is None or p.start <= p.end
     for s, e, q in find_periods(text, ref):
         assert 0 <= s < e <= len(text) and q.start <= q.end
+
+
+# --- relative periods against the data period and the date line ----------------------------
+
+from extract.normalize.periods import RELATIVE_WORDS, day_range_period  # noqa: E402
+
+H1_2019 = Period.half(2019, 1).at(datetime.date(2019, 8, 8))  # a half-year story dated 2019-08-08
+YEAR_2015 = Period.year(2015).at(datetime.date(2016, 4, 2))  # a 2015 story dated 2016-04-02
+BULLETIN_2020 = Period.year(2020).at(datetime.date(2021, 1, 22))  # an annual bulletin issued in January
+WEEK = Period.week(2018, 6)
+
+
+def _first(text: str, ref: Period | None) -> str | None:
+    found = find_periods(text, ref)
+    return found[0][2].period if found else None
+
+
+@pytest.mark.parametrize("row", RELATIVE_WORDS, ids=lambda r: r.pattern)
+def test_every_relative_word_reads_its_example(row) -> None:  # noqa: ANN001
+    ref = Period.ytd(2021, 5).at(datetime.date(2021, 6, 29))
+    found = [(s, e) for s, e, _p in find_periods(row.example, ref if "周" not in row.pattern else WEEK)]
+    assert found, row.example
+
+
+@pytest.mark.parametrize(
+    ("text", "ref", "expected"),
+    [
+        ("目前，全省3家运营商已建成近350个5G试验基站", H1_2019, "2019-08"),  # the month of the date line
+        ("日前，记者从云南省通信管理局了解到", H1_2019, "2019-08"),
+        ("本周，境内感染网络病毒的主机数量约为18.4万个", WEEK, "2018-W06"),  # the report's own week
+        ("本周新增漏洞", Period.month(2018, 2).at(datetime.date(2018, 2, 7)), "2018-W06"),  # the date line's week
+        ("上周", WEEK, "2018-W05"),
+        ("今年累计，中国电信移动用户数净增1566万户", Period.month(2024, 10), "2024-01..2024-10"),
+        ("今年以来，通信业运行态势总体良好", Period.month(2021, 10), "2021-01..2021-10"),
+        ("今年以来", BULLETIN_2020, "2020"),  # an annual report: the whole year
+        ("年末固定电话用户26699万户", Period.year(2013), "2013-12"),  # bare 年末: December of the data year
+        ("年底", Period.year(2013), "2013-12"),
+        ("比上年末净增4694万户", Period.month(2021, 10), "2020-12"),  # 上年末: December of the year before
+        ("截至去年年末，全区固定和移动电话用户合计745.4万户", YEAR_2015, "2015-12"),
+        ("去年我区基础电信业共完成电信业务总量123.4亿元", YEAR_2015, "2015"),  # 去年 counts from the date line
+        ("去年", Period.year(2015), "2014"),  # without a date line, from the data period
+        ("今年我国通信业稳中有进", BULLETIN_2020, "2020"),  # 今年 is the data year, not the year of issue
+        ("比上年增长3.6%", BULLETIN_2020, "2019"),  # 上年 counts from the data period
+        ("11月", Period.month(2022, 11).at(datetime.date(2023, 1, 4)), "2022-11"),  # issued the next year
+        ("1-11月", Period.month(2022, 11).at(datetime.date(2023, 1, 4)), "2022-01..2022-11"),
+        ("上半年，全省移动互联网流量达到22亿Gb", H1_2019, "2019H1"),
+        ("前三季度，全市电信业务总量完成81.8亿元", Period.month(2021, 9), "2021-01..2021-09"),
+        ("一季度，电信业务收入累计实现3601亿元", Period.quarter(2021, 1), "2021Q1"),
+        ("截至5月底，全省移动电话基站达到30.16万个", Period.month(2021, 5), "2021-05"),
+        ("上月", Period.month(2021, 5), "2021-04"),
+        ("1-10月，全省移动电话去话通话时长累计640.97亿分钟", Period.month(2024, 10), "2024-01..2024-10"),
+    ],
+)
+def test_relative_periods(text: str, ref: Period, expected: str) -> None:
+    assert _first(text, ref) == expected
+
+
+def test_writer_words_need_a_date_line() -> None:
+    assert _first("目前，全省已建成5G基站", Period.half(2019, 1)) is None
+    assert _first("本周新增漏洞", Period.month(2018, 2)) is None
+
+
+def test_asof_is_not_part_of_a_periods_identity() -> None:
+    p = Period.year(2015).at(datetime.date(2016, 4, 2))
+    assert p == Period.year(2015) and hash(p) == hash(Period.year(2015)) and p.asof == datetime.date(2016, 4, 2)
+    assert repr(p) == repr(Period.year(2015))
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [((2018, 2, 5, 2, 11), "2018-W06"), ((2020, 12, 28, 1, 3), None), ((2020, 8, 1, 8, 31), "2020-08"),
+     ((2018, 2, 6, 2, 12), None), ((2021, 2, 1, 2, 28), "2021-02")],
+)
+def test_day_range_period(days: tuple[int, ...], expected: str | None) -> None:
+    p = day_range_period(*days)
+    assert (p.period if p else None) == expected

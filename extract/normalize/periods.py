@@ -20,6 +20,16 @@ It is put in the reference's year unless it would reach more than two months pas
 reference's end, in which case it is the year before: a January report's 「12月」 and
 「1-12月」 are last year's, an August report's 「10月」 and 「四季度」 this year's (months and
 month runs are judged by their last day, quarters, halves and weeks by their first).
+
+The reference may carry ``asof``, the document's reference date (its date line, distinct from
+the period its data are about; ``Period.at``). Relative words resolve as a writer means them
+(the rows of :data:`RELATIVE_WORDS`):
+
+* 今年/本年/当年, 上年 (the year before the data: 上年末, 比上年) and bare 年末/年底/全年 count
+  from the data period — an annual report issued in January 2021 about 2020 still means 2020;
+* 去年/前年/明年 count from the date line when there is one (a 2016 news story's 去年 is 2015);
+* 目前/日前/近日/当前 are the month of the date line; 本周/上周 the week of the data or the
+  date line; 今年以来/今年累计/年初以来 the year to date of the data period.
 """
 
 from __future__ import annotations
@@ -28,7 +38,7 @@ import calendar
 import datetime
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from extract.normalize.numbers import chinese_to_int, squeeze, to_halfwidth
 
@@ -53,6 +63,17 @@ class Period:
     period_type: str
     start: datetime.date
     end: datetime.date
+    #: The document's reference date when this period is a document's own (not part of equality).
+    asof: datetime.date | None = field(default=None, compare=False, repr=False)
+
+    def at(self, asof: datetime.date | None) -> Period:
+        """This period as the data period of a document dated ``asof`` (its date line).
+
+        >>> p = Period.year(2015).at(datetime.date(2016, 4, 2))
+        >>> p.asof, p == Period.year(2015)
+        (datetime.date(2016, 4, 2), True)
+        """
+        return replace(self, asof=asof)
 
     # --- constructors -------------------------------------------------------------------
     @classmethod
@@ -191,6 +212,26 @@ class Period:
         return Period.year(self.start.year - 1)
 
 
+def day_range_period(y: int, m1: int, d1: int, m2: int, d2: int) -> Period | None:
+    """A printed run of days as a period: one Monday–Sunday week, or one whole month; else None.
+
+    >>> day_range_period(2018, 2, 5, 2, 11).period, day_range_period(2020, 8, 1, 8, 31).period
+    ('2018-W06', '2020-08')
+    >>> day_range_period(2018, 2, 6, 2, 12) is None, day_range_period(2018, 2, 30, 3, 1) is None
+    (True, True)
+    """
+    try:
+        a, b = datetime.date(y, m1, d1), datetime.date(y, m2, d2)
+    except ValueError:
+        return None
+    if a.weekday() == 0 and (b - a).days == 6:
+        iy, iw, _ = a.isocalendar()
+        return Period.week(iy, iw)
+    if a.day == 1 and m1 == m2 and b == _month_end(y, m2):
+        return Period.month(y, m1)
+    return None
+
+
 #: Module-level shorthands for the constructors (``from extract.normalize.periods import month``).
 month = Period.month
 ytd = Period.ytd
@@ -306,6 +347,8 @@ def _m(name: str) -> str:
 
 
 _REL_YEAR = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
+#: Relative years counted from the writer's "now" (the date line) rather than from the data period.
+_WRITER_RELATIVE = frozenset({"去年", "前年", "明年"})
 
 
 def _num(text: str) -> int | None:
@@ -326,7 +369,8 @@ def _year(m: re.Match[str], ref: Period | None) -> int | None:
     if rel:
         if ref is None:
             raise _Need
-        return ref.end.year + _REL_YEAR[rel]
+        base = ref.asof.year if rel in _WRITER_RELATIVE and ref.asof is not None else ref.end.year
+        return base + _REL_YEAR[rel]
     return None
 
 
@@ -419,15 +463,81 @@ def _b_half(m: re.Match[str], ref: Period | None) -> Period | None:
 
 
 def _b_year(m: re.Match[str], ref: Period | None) -> Period | None:
-    """A year; 「2020年底」「截至2020年末」 is a point in time: the stock at December."""
+    """A year; 「2020年底」「截至2020年末」「上年末」「年末」 is a point in time: the stock at December."""
     y = _year(m, ref)
     if y is None:
         if ref is None:
             raise _Need
         y = ref.end.year
-    if m.group(0).endswith(("年底", "年末")):
+    if m.group(0).endswith(("年底", "年末", "年度末")) or (m.groupdict().get("rel") and m.group(0).endswith(("末", "底"))):
         return Period.month(y, 12)
     return Period.year(y)
+
+
+def _need_ref(ref: Period | None) -> Period:
+    if ref is None:
+        raise _Need
+    return ref
+
+
+def _asof_month(m: re.Match[str], ref: Period | None) -> Period | None:
+    """目前/日前/近日: the month of the document's date line."""
+    asof = _need_ref(ref).asof
+    if asof is None:
+        raise _Need
+    return Period.month(asof.year, asof.month)
+
+
+def _this_week(m: re.Match[str], ref: Period | None) -> Period | None:
+    """本周: the report's own week, or the week of its date line."""
+    ref = _need_ref(ref)
+    if ref.period_type == "week":
+        return ref
+    if ref.asof is None:
+        raise _Need
+    y, w, _ = ref.asof.isocalendar()
+    return Period.week(y, w)
+
+
+def _last_week(m: re.Match[str], ref: Period | None) -> Period | None:
+    return _this_week(m, ref).previous()  # type: ignore[union-attr]
+
+
+def _year_to_date(m: re.Match[str], ref: Period | None) -> Period | None:
+    """今年以来/今年累计/年初以来: January to the end of the data period (the whole year in an annual report)."""
+    ref = _need_ref(ref)
+    y, mo = ref.end.year, ref.end.month
+    return Period.year(y) if mo == 12 else Period.ytd(y, mo)
+
+
+def _year_end(m: re.Match[str], ref: Period | None) -> Period | None:
+    """A bare 年末/年底 (「年末固定电话用户26699万户」): December of the data year."""
+    return Period.month(_need_ref(ref).end.year, 12)
+
+
+@dataclass(frozen=True)
+class RelativeWord:
+    """A relative period word: a pattern, what it resolves to, and a sentence of the genre."""
+
+    pattern: str
+    meaning: str
+    example: str
+    build: Callable[[re.Match[str], Period | None], Period | None]
+
+
+#: Relative period words beyond the numbered grammar (tried with the other rules, leftmost-longest).
+RELATIVE_WORDS: tuple[RelativeWord, ...] = (
+    RelativeWord(r"(?:截至|截止到|截止)?(?:目前|当前|日前|近日|现阶段|至今)", "the month of the date line",
+                 "目前，全省3家运营商已建成近350个5G试验基站", _asof_month),
+    RelativeWord(r"(?:本周|当周)", "the report's week, or the week of the date line",
+                 "本周，境内感染网络病毒的主机数量约为18.4万个", _this_week),
+    RelativeWord(r"上周", "the week before", "较上周下降5%", _last_week),
+    RelativeWord(r"(?:今年|本年|年初)(?:以来|至今)|(?:今年|本年)累计", "January to the end of the data period",
+                 "今年累计，中国电信移动用户数净增1566万户", _year_to_date),
+    RelativeWord(r"(?<![0-9年今去上本当前明])(?:年末|年底)", "December of the data year",
+                 "年末固定电话用户26699万户", _year_end),
+)
+
 
 
 def _b_week(m: re.Match[str], ref: Period | None) -> Period | None:
@@ -501,7 +611,8 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str], Period | None], Per
     (re.compile(r"(?:本月|当月)"), _b_this_month),
     (re.compile(r"(?P<which>上一|上个|上|本|当)季度"), _b_quarter_rel),
     (re.compile(r"(?:截至|截止到|截止)?(?:(?<![0-9])(?P<y>(?:19|20|21)[0-9]{2})(?:年度|年全年|全年|年底|年末|年)"
-                r"|(?P<rel>今年|本年|当年|去年|上年|前年|明年)(?:全年|年底|年末)?|全年)"), _b_year),
+                r"|(?P<rel>今年|本年|当年|去年|上年|前年|明年)(?:全年|年底|年末|末|底)?|全年)"), _b_year),
+    *((re.compile(w.pattern), w.build) for w in RELATIVE_WORDS),
 ]
 
 

@@ -602,6 +602,25 @@ def _scope_word_ok(text: str, start: int, end: int) -> bool:
     return not (before and before in _SCOPE_NOT_AFTER.get(text[start], "")) and not text.startswith(_SCOPE_NOT_BEFORE, end)
 
 
+def find_scope_words(text: str) -> list[tuple[int, int, ScopeWord]]:
+    """Scope words in running text, whatever the home region (全市, 我区, 自治区 …).
+
+    >>> [(s, e, w.unit) for s, e, w in find_scope_words("去年我区基础电信业，全区用户；网络安全区域")]
+    [(2, 4, '区'), (10, 12, '区')]
+    """
+    found: list[tuple[int, int, ScopeWord]] = []
+    i = 0
+    while i < len(text):
+        hit = next((sw for w, sw in scope_words().items() if sw.in_text and text.startswith(w, i)
+                    and _scope_word_ok(text, i, i + len(w))), None)
+        if hit is None:
+            i += 1
+        else:
+            found.append((i, i + len(hit.word), hit))
+            i += len(hit.word)
+    return found
+
+
 def _self_at(text: str, i: int, home: Region | None) -> tuple[int, int, Region] | None:
     if home is None:
         return None
