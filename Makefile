@@ -6,14 +6,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: setup system dashboard test lint bench
+.PHONY: setup system dashboard test lint bench screenshots browser-soak
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.txt | $(BIN)/python
+# requirements, then Zhibiao itself (editable) so that .venv/bin/zhibiao works from any directory
+$(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 setup: $(VENV)/.installed
@@ -22,14 +24,23 @@ setup: $(VENV)/.installed
 system:
 	@bash scripts/system-packages.sh
 
+# runs in the foreground (Ctrl-C stops it); loopback only
 dashboard: setup
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
+	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address 127.0.0.1
 
 test: setup system
 	$(BIN)/python -m pytest -q
 
 lint: setup
 	$(BIN)/ruff check .
+
+# the README's screenshots: the browser test, saving its pictures into docs/screenshots/
+screenshots: setup system
+	ZHIBIAO_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_browser.py
+
+# the browser tests N times in a row beside a CPU burner (issue #11's stability check)
+browser-soak: setup system
+	$(BIN)/python scripts/browser_soak.py $(or $(N),10)
 
 bench: setup
 	$(BIN)/python bench/ingest.py

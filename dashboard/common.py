@@ -26,7 +26,7 @@ def ingest_command() -> str:
     from extract.paths import DEFAULT_DB_PATH
     from extract.store import resolve_url
 
-    cmd = ".venv/bin/python -m extract ingest 报告目录/"
+    cmd = ".venv/bin/zhibiao ingest 报告目录/"
     url = data.db_url()
     return cmd if url == resolve_url(str(DEFAULT_DB_PATH)) else f"{cmd} --db {url}"
 

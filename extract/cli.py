@@ -1,19 +1,26 @@
-"""``python -m extract``: ingest reports, export facts, list documents, resolve phrases, evaluate."""
+"""``zhibiao`` (also ``python -m extract``): ingest reports, export facts, list documents, resolve
+phrases, evaluate against answer keys."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m extract", description="Zhibiao 指标看板: reports → facts.")
+    p = argparse.ArgumentParser(prog="zhibiao", description="Zhibiao 指标看板: reports → facts.")
     p.add_argument("--db", help="database URL or SQLite path (default: $ZHIBIAO_DB_URL or data/zhibiao.sqlite)")
     sub = p.add_subparsers(dest="command", required=True)
 
     ing = sub.add_parser("ingest", help="read PDFs, text dumps and NBS spreadsheets into the store")
-    ing.add_argument("paths", nargs="+", help="files or folders (searched recursively)")
+    ing.add_argument("paths", nargs="+", help="files or folders (folders searched recursively: hidden folders "
+                     "skipped, a .txt beside a PDF of the same name skipped; see --include/--exclude)")
+    ing.add_argument("--include", action="append", default=[], metavar="GLOB",
+                     help="in folders, take only files matching this pattern (name or relative path; repeatable)")
+    ing.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                     help="in folders, skip files matching this pattern (name or relative path; repeatable)")
     ing.add_argument("--workers", type=int, default=1, help="files processed in parallel (default 1)")
     ing.add_argument("--password", help="password for encrypted PDFs")
     ing.add_argument("--max-pages", type=int, default=2000, help="refuse PDFs with more pages (default 2000)")
@@ -52,6 +59,20 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def entry() -> None:
+    """The ``zhibiao`` console command: :func:`main`, ending quietly when the reader of standard
+    output goes away (``zhibiao documents | head``)."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader closed the pipe: nothing more to say, and nothing to say it to
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = 0
+    raise SystemExit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     files: list[str] = []
@@ -81,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _ingest(args: argparse.Namespace, db: str | None) -> int:
-    from .ingest import Options, ingest
+    from .ingest import Options, Selection, collect_files, ingest, same_facts_notes
     from .progress import Progress
 
     options = Options(password=args.password, max_pages=args.max_pages, timeout_s=args.timeout,
@@ -93,17 +114,20 @@ def _ingest(args: argparse.Namespace, db: str | None) -> int:
         print(result.line(), flush=True)
         bar.step()
 
-    from .ingest import collect_files
-
-    found, _ = collect_files(args.paths)
+    selection = Selection(tuple(args.include), tuple(args.exclude))
+    found, _ = collect_files(args.paths, selection)
     bar.start(len(found))
-    results = ingest(args.paths, db, options, workers=max(1, args.workers), progress=report)
+    results = ingest(args.paths, db, options, workers=max(1, args.workers), progress=report, selection=selection)
     bar.finish()
     stored = sum(r.status == "stored" for r in results)
     same = sum(r.status == "unchanged" for r in results)
     failed = sum(r.status == "failed" for r in results)
+    skipped = sum(r.status == "skipped" for r in results)
     facts = sum(r.facts for r in results)
-    print(f"共 {len(results)} 个文件: {stored} stored ({facts} facts), {same} unchanged, {failed} failed", file=sys.stderr)
+    for note in same_facts_notes(results):
+        print(f"注意 note: {note}", file=sys.stderr)
+    print(f"共 {len(results)} 个文件: {stored} stored ({facts} facts), {same} unchanged, {failed} failed"
+          + (f", {skipped} skipped" if skipped else ""), file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -169,4 +193,4 @@ def _resolve(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+    entry()

@@ -162,9 +162,7 @@ def _raw_equal(fact: dict, key: dict) -> bool:
 def evaluate(key_paths: list[str | Path], facts_by_document: dict[str, pd.DataFrame],
              method: str | None = None) -> Report:
     report = Report()
-    keys_by_doc: dict[str, list[dict]] = defaultdict(list)
-    for kp in key_paths:
-        keys_by_doc[document_of_key(kp)].extend(read_key(kp))
+    keys_by_doc = keys_by_document(key_paths)
     for name, facts in facts_by_document.items():
         stem = Path(name).stem
         if stem not in keys_by_doc:
@@ -173,8 +171,27 @@ def evaluate(key_paths: list[str | Path], facts_by_document: dict[str, pd.DataFr
     return report
 
 
+def keys_by_document(key_paths: list[str | Path]) -> dict[str, list[dict]]:
+    """Key rows by the document stem they score."""
+    out: dict[str, list[dict]] = defaultdict(list)
+    for kp in key_paths:
+        out[document_of_key(kp)].extend(read_key(kp))
+    return out
+
+
+def unmatched_keys(key_paths: list[str | Path], documents: list[str]) -> list[str]:
+    """Keys that score none of the documents (a missing or misnamed file would read as a perfect score).
+
+    >>> unmatched_keys(["k/a.csv", "k/b.extra.csv"], ["a.pdf"])
+    ['k/b.extra.csv']
+    """
+    stems = {Path(d).stem for d in documents}
+    return [str(k) for k in key_paths if document_of_key(k) not in stems]
+
+
 def print_report(report: Report, out=sys.stdout, limit: int = 200) -> None:  # noqa: ANN001
-    print(f"overall      {report.overall.line()}", file=out)
+    o = report.overall
+    print(f"overall      {o.line() if o.tp + o.fp + o.fn else 'nothing scored: no key row and no fact'}", file=out)
     for name, s in sorted(report.by_document.items()):
         print(f"document     {name}: {s.line()}", file=out)
     for name, s in sorted(report.by_method.items()):
@@ -194,26 +211,47 @@ def print_report(report: Report, out=sys.stdout, limit: int = 200) -> None:  # n
 
 
 def run_evaluate(keys: list[str], files: list[str], db: str | None = None, method: str | None = None) -> int:
-    """The ``evaluate`` command: facts from FILES (read now) or from the database."""
+    """The ``evaluate`` command: facts from FILES (read now) or from the database.
+
+    Exit status 1, with the reason, when a key has no document to score or a document could not be
+    read — a score over nothing must never read as a perfect one.
+    """
     from .api import read_report
     from .model import InputError
 
     if not keys:
-        print("usage: python -m extract evaluate KEY.csv... -- FILES...   (or --db URL instead of FILES)",
-              file=sys.stderr)
+        print("usage: zhibiao evaluate KEY.csv... -- FILES...   (or --db URL instead of FILES)", file=sys.stderr)
         return 2
+    missing_keys = [k for k in keys if not Path(k).is_file()]
+    if missing_keys:
+        for k in missing_keys:
+            print(f"error: answer key {k}: no such file", file=sys.stderr)
+        return 1
+    problems = 0
     facts: dict[str, pd.DataFrame] = {}
     if files:
         for f in files:
+            if not Path(f).is_file():
+                print(f"error: {f}: no such file, not scored", file=sys.stderr)
+                problems += 1
+                continue
             try:
                 facts[Path(f).name] = read_report(f)
             except InputError as exc:
-                print(f"skipped {exc}", file=sys.stderr)
+                print(f"error: {f}: could not be read ({exc.reason}), not scored", file=sys.stderr)
+                problems += 1
     else:
         from .store import Store
 
         df = Store(db).facts()
         facts = {name: group for name, group in df.groupby("document")}
+    for k in unmatched_keys(list(keys), list(facts)):
+        print(f"error: answer key {k} matches no {'file given' if files else 'stored document'} "
+              f"(a key named NAME.csv scores NAME.pdf / NAME.txt …)", file=sys.stderr)
+        problems += 1
     report = evaluate(keys, facts, method)
     print_report(report)
+    if problems:
+        print(f"{problems} problem(s) above: the score covers only the documents that were read", file=sys.stderr)
+        return 1
     return 0

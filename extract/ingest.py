@@ -7,6 +7,7 @@ every document either fully stored or absent.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import os
 import signal
@@ -14,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from .files import file_sha256
@@ -53,6 +54,9 @@ class Result:
     pages: int = 0
     reason: str = ""
     warnings: list[str] = field(default_factory=list)
+    #: what the stored facts say (indicator, region, operator, subject, period, measure, value), to
+    #: notice two documents of one batch that state the same facts
+    signatures: frozenset[tuple] = field(default=frozenset(), repr=False, compare=False)
 
     def line(self) -> str:
         """The one-line report printed for each file."""
@@ -61,6 +65,8 @@ class Result:
             return f"已入库 stored     {self.path}: {self.facts} facts from {self.pages} pages{note}"
         if self.status == "unchanged":
             return f"未变化 unchanged  {self.path}: already stored with this extractor version, skipped"
+        if self.status == "skipped":
+            return f"跳过   skipped    {self.path}: {self.reason}"
         return f"失败   failed     {self.path}: {self.reason}"
 
 
@@ -80,18 +86,91 @@ class Extracted:
     warnings: list[str] = field(default_factory=list)
 
 
-def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Result]]:
-    """Supported files under the given paths (folders recursively), and results for bad paths."""
+@dataclass(frozen=True)
+class Selection:
+    """Which files of a folder are taken (``ingest --include/--exclude``).
+
+    Rules, in order, for files found by walking a folder (a file named on the command line is
+    always taken):
+
+    1. hidden files and folders (name starting with ``.``) and ``__pycache__`` are skipped;
+    2. only supported types are taken: .pdf, .txt, .csv, .xls, .xlsx;
+    3. with ``include`` patterns, only files matching one of them are taken; files matching an
+       ``exclude`` pattern are skipped. A pattern is a shell glob matched against the file name and
+       against its path relative to the folder (``src/*``, ``*.txt``, ``2020*``);
+    4. a ``.txt`` file is skipped when a PDF of the same name is in the same folder tree: it is that
+       report's text or markup, and reading both would store every fact twice (an ``include``
+       pattern that names it takes it anyway).
+    """
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def matches(self, patterns: tuple[str, ...], rel: PurePosixPath) -> bool:
+        return any(fnmatch.fnmatchcase(rel.name, p) or rel.match(p) or fnmatch.fnmatchcase(str(rel), p)
+                   for p in patterns)
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        for name in sorted(names):
+            if not name.startswith("."):
+                yield Path(root) / name
+
+
+def collect_files(paths: Iterable[str | Path], selection: Selection | None = None) -> tuple[list[Path], list[Result]]:
+    """Files to ingest under the given paths (folders by the rules of :class:`Selection`), and a
+    result for each bad path and each file skipped by rule 4."""
+    selection = selection or Selection()
     files: list[Path] = []
     problems: list[Result] = []
     for p in map(Path, paths):
-        if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
-        elif p.is_file():
+        if p.is_file():
             files.append(p)
-        else:
+            continue
+        if not p.is_dir():
             problems.append(Result(str(p), "failed", reason="no such file or folder"))
+            continue
+        found = []
+        for f in _walk(p):
+            rel = PurePosixPath(f.relative_to(p).as_posix())
+            if f.suffix.lower() not in SUFFIXES:
+                continue
+            included = selection.matches(selection.include, rel)
+            if (selection.include and not included) or selection.matches(selection.exclude, rel):
+                continue
+            found.append((f, included))
+        pdf_stems = {f.stem for f, _ in found if f.suffix.lower() == ".pdf"}
+        for f, included in found:
+            if f.suffix.lower() == ".txt" and f.stem in pdf_stems and not included:
+                problems.append(Result(str(f), "skipped", reason=f"a PDF named {f.stem}.pdf is in the same folder "
+                                       "tree: this is its text, not another report (--include to take it)"))
+            else:
+                files.append(f)
     return files, problems
+
+
+def same_facts_notes(results: list[Result], threshold: float = 0.8) -> list[str]:
+    """Notes for documents of one batch that state the same facts (a report stored twice, e.g. as
+    PDF and as text dump): pairs sharing at least ``threshold`` of the smaller one's facts.
+
+    >>> a = Result("a.pdf", "stored", facts=3, signatures=frozenset({1, 2, 3}))
+    >>> b = Result("b.txt", "stored", facts=3, signatures=frozenset({1, 2, 3}))
+    >>> same_facts_notes([a, b, Result("c.pdf", "stored", facts=1, signatures=frozenset({9}))])
+    ['a.pdf and b.txt state the same 3 facts (100% of b.txt): the same report twice? Delete one, or use --exclude']
+    """
+    stored = [r for r in results if r.status == "stored" and r.signatures]
+    notes = []
+    for i, a in enumerate(stored):
+        for b in stored[i + 1:]:
+            common = len(a.signatures & b.signatures)
+            smaller = a if len(a.signatures) < len(b.signatures) else b
+            if common and common >= threshold * len(smaller.signatures):
+                notes.append(f"{a.path} and {b.path} state the same {common} facts "
+                             f"({common / len(smaller.signatures):.0%} of {smaller.path}): the same report twice? "
+                             "Delete one, or use --exclude")
+    return notes
 
 
 @contextmanager
@@ -141,11 +220,12 @@ def extract_file(path: str | Path, options: Options, sha256: str | None = None) 
 
 
 def ingest(paths: Iterable[str | Path], store: Store | str | None, options: Options | None = None,
-           workers: int = 1, progress: Callable[[Result], None] | None = None) -> list[Result]:
+           workers: int = 1, progress: Callable[[Result], None] | None = None,
+           selection: Selection | None = None) -> list[Result]:
     """Ingest files into the store (a :class:`Store`, or a database URL/path opened only when
     there is something to write); returns one result per file, in completion order."""
     options = options or Options()
-    files, results = collect_files(paths)
+    files, results = collect_files(paths, selection)
     for r in results:
         _report(progress, r)
     version = extractor_version()
@@ -245,7 +325,10 @@ def _save(store: Store, ex: Extracted, version: str) -> Result:
     kept = store.keep_file(ex.path, ex.sha256)
     store.save_document(name=ex.name, sha256=ex.sha256, pages=ex.pages, size=ex.size, kind=ex.kind,
                         title=ex.title, version=version, fact_rows=ex.facts, file_path=str(kept))
-    return Result(ex.path, "stored", facts=len(ex.facts), pages=ex.pages, warnings=ex.warnings)
+    signatures = frozenset((f.indicator, f.region, f.operator, f.subject, f.period, f.measure, round(f.value, 9))
+                           for f in ex.facts)
+    return Result(ex.path, "stored", facts=len(ex.facts), pages=ex.pages, warnings=ex.warnings,
+                  signatures=signatures)
 
 
 def _report(progress: Callable[[Result], None] | None, result: Result) -> Result:

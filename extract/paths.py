@@ -11,8 +11,8 @@ DEFAULT_DB_PATH = DATA_DIR / "zhibiao.sqlite"
 
 
 def default_db_url() -> str:
-    """The database URL: ``$ZHIBIAO_DB_URL`` if set, else the embedded SQLite file."""
-    return os.environ.get("ZHIBIAO_DB_URL") or f"sqlite:///{DEFAULT_DB_PATH}"
+    """The database URL when none is given: ``$ZHIBIAO_DB_URL`` if set, else the embedded SQLite file."""
+    return database_url(None)
 
 
 def data_file(name: str) -> Path:
@@ -24,19 +24,34 @@ def data_file(name: str) -> Path:
     return DATA_DIR / name
 
 
-def resolve_url(url: str | None) -> str:
-    """A database URL from ``--db``: a URL, or a plain path to a SQLite file.
+def database_url(given: str | None = None) -> str:
+    """The one resolver of a database address, for the CLI (``--db``), the Python API and the dashboard.
 
-    >>> resolve_url("/tmp/x.sqlite")
+    Order: ``given``, else ``$ZHIBIAO_DB_URL``, else the embedded ``data/zhibiao.sqlite``. An address
+    with ``://`` is a SQLAlchemy URL and is used as it is; anything else is a path to a SQLite file,
+    ``~`` expanded and relative paths taken against the working directory.
+
+    >>> database_url("/tmp/x.sqlite")
     'sqlite:////tmp/x.sqlite'
-    >>> resolve_url("postgresql://u@h/db")
+    >>> database_url("postgresql://u@h/db")
     'postgresql://u@h/db'
+    >>> database_url("sqlite:///rel.sqlite") == "sqlite:///" + str(Path("rel.sqlite").resolve())
+    True
     """
-    if not url:
-        return default_db_url()
-    if "://" in url:
-        return url
-    return f"sqlite:///{Path(url).resolve()}"
+    address = (given or os.environ.get("ZHIBIAO_DB_URL") or "").strip()
+    if not address:
+        return f"sqlite:///{DEFAULT_DB_PATH}"
+    if address.startswith("sqlite:///") and address != "sqlite:///:memory:":
+        path = address[len("sqlite:///"):]
+        return f"sqlite:///{Path(path).expanduser().resolve()}" if not path.startswith("/") else address
+    if "://" in address:
+        return address
+    return f"sqlite:///{Path(address).expanduser().resolve()}"
+
+
+def resolve_url(url: str | None) -> str:
+    """Kept for callers of the first release: the same as :func:`database_url`."""
+    return database_url(url)
 
 
 def sqlite_path(url: str) -> Path | None:

@@ -149,7 +149,7 @@ def test_empty_database_explains_and_loads_demo(tmp_path, monkeypatch):
     at = app(db, monkeypatch)
     shown = texts(at)
     assert "还没有报告" in shown and "欢迎使用指标看板" in [t.value for t in at.title]
-    assert any("python -m extract ingest" in c.value for c in at.code)
+    assert any("zhibiao ingest" in c.value for c in at.code)
     assert [p.label for p in at.get("page_link")] == ["前往导入页"]
     button = at.button(key="load_demo")
     if not demo.available():

@@ -58,7 +58,7 @@ def test_each_bad_file_is_named_with_its_reason_and_the_batch_goes_on(db_url: st
     blank_pdf(bad / "zero-pages.pdf", 0)
     blank_pdf(bad / "thousands.pdf", 2500)
     (bad / "shape.csv").write_text("名称,说明\n甲,乙\n", encoding="utf-8")
-    (bad / "empty.txt").write_text("   \n", encoding="utf-8")
+    (bad / "blank.txt").write_text("   \n", encoding="utf-8")
     proc = cli("--db", db_url, "ingest", str(bad), str(fixture(GOOD)), "--max-pages", "1000")
     assert proc.returncode == 1
     out = proc.stdout
@@ -68,7 +68,7 @@ def test_each_bad_file_is_named_with_its_reason_and_the_batch_goes_on(db_url: st
         "zero-pages.pdf": "the PDF has no pages",
         "thousands.pdf": "the PDF has 2500 pages, more than the limit of 1000",
         "shape.csv": "expected a 国家数据 export",
-        "empty.txt": "the file is empty",
+        "blank.txt": "the file is empty",
     }
     for name, reason in expected.items():
         line = next(ln for ln in out.splitlines() if name in ln)
