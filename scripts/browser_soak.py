@@ -3,7 +3,9 @@
 The stability check of the browser tests: they wait for conditions, never for time, so they must
 pass on a loaded machine. One busy process per core runs beside them for the whole soak.
 
-    .venv/bin/python scripts/browser_soak.py 10      (or: make browser-soak N=10)
+    .venv/bin/python scripts/browser_soak.py 10 [BURNERS]     (or: make browser-soak N=10)
+
+BURNERS defaults to one per core.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ def burn() -> None:
 
 def main(argv: list[str]) -> int:
     runs = int(argv[0]) if argv else 10
-    burners = [mp.Process(target=burn, daemon=True) for _ in range(os.cpu_count() or 1)]
+    count = int(argv[1]) if len(argv) > 1 else os.cpu_count() or 1
+    burners = [mp.Process(target=burn, daemon=True) for _ in range(count)]
     for b in burners:
         b.start()
     passed = 0
