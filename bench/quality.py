@@ -29,6 +29,7 @@ sys.path.insert(0, str(REPO))
 
 from extract.accounting import NumberOutcome, Tally, tally  # noqa: E402
 from extract.evaluate import Report, Score, read_key, score  # noqa: E402
+from extract.model import Fact  # noqa: E402
 
 ANSWERS = REPO / "tests" / "answers"
 MONTHLY = "henan-internet-monthly-2020-08"
@@ -72,7 +73,7 @@ def cases(shared: Path, corpus: bool = True, answers: bool = True) -> list[Case]
 
 
 def unit_after(o: NumberOutcome, context_chars: int) -> str:
-    """The unit printed right after an outcome's number, or a mark for none ('-' in a table cell).
+    """The unit printed right after an outcome's number, or a mark for none.
 
     >>> unit_after(NumberOutcome(1, "2993", "宽带接入用户达到2993万户。", "text", 8, 12), 18)
     '万户'
@@ -113,25 +114,31 @@ def main(argv: list[str] | None = None) -> int:
 
     import pandas as pd
 
-    from extract.accounting import DEFAULT_SETTINGS
-    from extract.explain import read_and_account
-    from extract.model import FACT_COLUMNS, InputError
+    from extract.accounting import DEFAULT_SETTINGS, account
+    from extract.extractors import extract_facts
+    from extract.model import FACT_COLUMNS, Document, InputError
+    from extract.readers import read_document
     from extract.store import typed_facts
 
     report = Report()
-    read: dict[Path, tuple[pd.DataFrame, list[NumberOutcome]]] = {}
+    read: dict[Path, tuple[pd.DataFrame, list[NumberOutcome], Document]] = {}
     tallies: dict[str, Tally] = {}
     units: Counter[str] = Counter()
     rows: list[tuple[str, int, int, Score]] = []
+    hidden: Counter[str] = Counter()
+    hidden_examples: list[str] = []
+    keyed = keyed_missed = 0
     for case in todo:
         if case.path not in read:
             try:
-                facts, outcomes = read_and_account(case.path)
+                doc = read_document(case.path)
+                facts = extract_facts(doc)
+                outcomes = account(doc, facts)
             except InputError as exc:
                 print(f"skipped {case.label}: {exc.reason}", file=sys.stderr)
                 continue
             df = typed_facts(pd.DataFrame([f.row() for f in facts], columns=list(FACT_COLUMNS)))
-            read[case.path] = (df, outcomes)
+            read[case.path] = (df, outcomes, doc)
             t = tallies[case.path.name] = tally(outcomes)
             left = [o for o in outcomes if o.unexplained]
             units.update(unit_after(o, DEFAULT_SETTINGS.context_chars) for o in left)
@@ -139,10 +146,21 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{case.path.name}: {t.line()}")
                 for o in left[:args.examples]:
                     print(f"    p{o.page} {o.source:<5} {o.number:>10}  «{o.context}»")
-        df, _ = read[case.path]
+        df, outcomes, doc = read[case.path]
         df = df[df["page"].between(case.first_page, case.last_page)]
         keys = [row for k in case.keys for row in read_key(k)]
         score(keys, df, case.label, report)
+        # the key's numbers, located like facts: a rule must never set one of them aside
+        by_key = account(doc, [key_fact(k) for k in keys])
+        for mine, theirs in zip(outcomes, by_key, strict=True):
+            if theirs.fact is None or not case.first_page <= mine.page <= case.last_page:
+                continue
+            keyed += 1
+            if mine.fact is None and mine.reason is not None:
+                hidden[mine.reason] += 1
+                hidden_examples.append(f"    {case.label} p{mine.page} {mine.number} {mine.reason}  «{mine.context}»")
+            elif mine.unexplained:
+                keyed_missed += 1
         doc = report.by_document[case.label]
         rows.append((case.label, len(df), len(keys), doc))
 
@@ -167,7 +185,18 @@ def main(argv: list[str] | None = None) -> int:
     if units:
         print("unexplained by the unit printed after them: "
               + ", ".join(f"{u} {n}" for u, n in units.most_common(15)))
+    print(f"numbers of the keys: {keyed}; unexplained (missed by the extractors) {keyed_missed}; "
+          f"set aside by a reason {sum(hidden.values())}" + (f" ({dict(hidden)})" if hidden else ""))
+    for line in hidden_examples[:max(args.examples, 10)]:
+        print(line)
     return 0
+
+
+def key_fact(row: dict) -> Fact:
+    """A key row as a fact, so the accounting can find its number (page unknown: searched everywhere)."""
+    method = row.get("method") or "prose"
+    return Fact("", 0, method, row["indicator"], "", row["region"], "", "", row["operator"], row["subject"],
+                row["period"], "", "", "", row["measure"], 0.0, "", row["value"], row["unit"], row["snippet"])
 
 
 if __name__ == "__main__":
