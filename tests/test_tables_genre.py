@@ -464,3 +464,54 @@ def test_a_ruled_pdf_table_with_unit_line_note_and_a_continuation(tmp_path: Path
         ("移动电话用户", "云南省", "2019-06", "yoy_pct", 2.7),
         ("互联网宽带接入用户", "云南省", "2019-06", "value", 10_662_000.0),
     }
+
+
+# -- more header and row conventions ------------------------------------------------------------------
+
+
+def test_the_base_of_a_comparison_is_not_the_columns_period() -> None:
+    table = [["指标", "本月", "上年同期", "比上年同期增长（%）"], ["移动电话用户", "4659.4", "4515.1", "3.2"]]
+    df = facts(["表1 2024年10月主要指标", "单位：万户", table], title="2024年10月贵州通信业运行情况")
+    assert rows(df, "period", "measure", "value") == {
+        ("2024-10", "value", 46_594_000.0),
+        ("2023-10", "value", 45_151_000.0),
+        ("2024-10", "yoy_pct", 3.2),
+    }
+
+
+def test_an_unlabelled_first_column_of_indicator_names() -> None:
+    table = [["", "2015年末"], ["电话用户合计", "745.4"], ["其中：4G用户", "247.6"]]
+    df = facts(["表1 2015年末全区电话用户构成", "单位：万户", table], title="宁夏2015年通信业发展情况")
+    assert rows(df, "indicator", "subject", "measure", "value") == {
+        ("电话用户", "", "value", 7_454_000.0),
+        ("4G用户", "", "value", 2_476_000.0),
+    }
+
+
+def test_a_row_number_column_is_not_a_rank() -> None:
+    table = [["序号", "地区", "移动电话用户（万户）"], ["1", "郑州市", "1520.3"], ["2", "洛阳市", "702.6"]]
+    df = facts([LEAD, table], title="河南省通信业运行情况")
+    assert set(df["measure"]) == {"value"} and len(df) == 2
+
+
+def test_the_operators_total_row_has_no_operator() -> None:
+    table = [["企业", "移动电话用户"], ["中国移动", "100427.7"], ["合计", "181533.1"]]
+    df = facts(
+        ["表1 三家基础电信企业2024年10月主要用户指标", "单位：万户", table], title="2024年10月运营商数据"
+    )
+    assert rows(df, "operator", "value") == {("中国移动", 1_004_277_000.0), ("", 1_815_331_000.0)}
+
+
+def test_a_unit_printed_at_the_end_of_the_title_line() -> None:
+    df = facts([LEAD, "表1 2020年8月各地市移动电话用户 单位：万户", USERS], title="河南省通信业运行情况")
+    assert set(df.loc[df["measure"] == "value", "raw_unit"]) == {"万户"} and set(df["indicator"]) == {
+        "移动电话用户"
+    }
+
+
+def test_numbered_row_labels() -> None:
+    table = [["指标名称", "1-10月累计"], ["一、电信业务收入", "325.8"], ["二、固定资产投资", "55.4"]]
+    df = facts(
+        ["表1 2024年1-10月主要指标", "单位：亿元", table], title="2024年1-10月贵州信息通信业发展情况通报"
+    )
+    assert set(df["indicator"]) == {"电信业务收入", "固定资产投资"}

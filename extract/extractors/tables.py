@@ -101,6 +101,7 @@ MEASURE_CUES: tuple[Rule, ...] = (
     Rule(r"环比", "mom_pct", "环比增长"),
     Rule(r"占比|比重|份额|占全|所占比例|使用率", "share_pct", "占电信业务收入比重（%）"),
     Rule(r"净增|净减|增减|新增|增加|减少", "change", "全年净增"),
+    Rule(r"(?:比|较)上年(?!末|底)|增长率|增速|增幅|^增长", "yoy_pct", "比上年同期增长（%）"),
 )
 
 #: Words of a measure header that are not part of an indicator name (removed with the cue).
@@ -131,6 +132,8 @@ HEADER_NOISE: tuple[str, ...] = (
     "(%)",
 )
 
+#: Headers of a column that only numbers the rows.
+ROW_NUMBER_HEADERS: tuple[str, ...] = ("序号", "编号", "行次")
 #: Cells that stand for a missing figure.
 MISSING_MARKS: tuple[str, ...] = ("—", "——", "-", "–", "…", "……", "...", "/", "－", "×", "x", "X", "*", "")
 
@@ -152,6 +155,10 @@ TOTAL_REGIONS: tuple[str, ...] = (
 #: A row label that is part of the row above: 「其中：4G用户」.
 SUB_ROW = re.compile(r"^(?:其中[:：]?|内[:：]|含[:：]|\s*[-—－]\s*)")
 
+#: The number of an item printed before a row label: 「一、」「2.」「（3）」.
+LEADING_NUMBER = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d))\s*"
+)
 #: Lines around a table that are not its cells.
 UNIT_LINE = re.compile(r"^[（(]?\s*(?:计量)?单位\s*[:：]\s*(?P<units>[^）)]+?)\s*[）)]?\s*$")
 NOTE_LINE = re.compile(r"^(?:注|说明|备注|资料来源|数据来源|来源)\s*\d*\s*[:：.．、]")
@@ -232,6 +239,7 @@ class Column:
     unit: str = ""
     period: Period | None = None
     position: int = 0  # for No.N columns
+    base: bool = False  # a value column of a comparison base (上年同期, 上月): 同比 is not of its period
 
 
 @dataclass
@@ -349,9 +357,10 @@ def read_caption(above: list[str], below: list[str], ref: Period | None) -> Capt
                 units = parse_unit_line(text.strip())
                 break
     if title and not units:
-        inner = re.search(r"[（(]\s*(?:计量)?单位\s*[:：][^）)]*[）)]", title)
+        inner = re.search(r"[（(]\s*(?:计量)?单位\s*[:：][^）)]*[）)]|(?:计量)?单位\s*[:：].*$", title)
         if inner:
             units = parse_unit_line(inner.group(0))
+            title = title[: inner.start()].strip()
     indicator, period = title_indicator(title, ref) if title else (None, None)
     return Caption(title=title, units=units, indicator=indicator, period=period, continued=continued)
 
@@ -499,13 +508,15 @@ def classify_columns(
             role = None
         if col.role == "value" and role is not None and not no_n:
             col.role = role
+        elif col.role == "value" and not no_n and squashed in ROW_NUMBER_HEADERS:
+            col.role = "skip"  # 序号 numbers the rows; it ranks nothing
         elif (
             col.role == "value"
             and not no_n
-            and squashed in ("", "排名", "序号", "名次", "位次")
+            and squashed in ("", "排名", "名次", "位次")
             and (i == 0 or _next_is_key(header, i))
         ):
-            col.role = "rank_key"
+            col.role = "label" if not squashed and cells and _is_label(cells) else "rank_key"
         elif col.role == "value" and not no_n:
             _classify_measure(col, bare, ref)
         if (
@@ -524,7 +535,12 @@ def classify_columns(
 def _classify_measure(col: Column, bare: str, ref: Period | None) -> None:
     measure = next((r.result for r in MEASURE_CUES if r.matches(bare)), "value")
     found = find_periods(bare, ref)
+    if (
+        measure != "value"
+    ):  # 比上年同期增长, 较上年末净增: the base of a comparison is not the column's period
+        found = [(a, b, p) for a, b, p in found if is_stated_period(bare, a, b)]
     col.period = found[0][2] if found and measure not in ("rank", "rank_change") else None
+    col.base = bool(found) and measure == "value" and not is_stated_period(bare, found[0][0], found[0][1])
     if measure == "rank" or measure == "rank_change":
         col.role, col.measure = "measure", measure
         if measure == "rank":
@@ -661,10 +677,10 @@ def clean_label(label: str) -> tuple[str, str, bool]:
 
     >>> clean_label("其中：5G终端用户（万户）"), clean_label("网络视频（含短视频）")
     (('5G终端用户', '万户', True), ('网络视频', '', False))
-    >>> clean_label("电信业务总量（上年不变单价）")
-    ('电信业务总量', '', False)
+    >>> clean_label("电信业务总量（上年不变单价）"), clean_label("2.移动电话用户")
+    (('电信业务总量', '', False), ('移动电话用户', '', False))
     """
-    s = to_halfwidth(label).strip()
+    s = LEADING_NUMBER.sub("", to_halfwidth(label).strip())
     sub = bool(SUB_ROW.match(s))
     s = SUB_ROW.sub("", s).strip()
     unit = ""
@@ -733,6 +749,8 @@ def _row_key(group: Group, row: list[str], ctx: DocContext, parent_regions: Regi
                     return None
                 region, flags = match.region, tuple(f for f in match.flags if f == "ambiguous_region")
         elif col.role == "operator":
+            if cell in TOTAL_REGIONS or cell in TOTAL_WORDS:
+                continue  # 合计 of the operators: no operator
             op = resolve_operator(cell)
             if op is None:
                 return None
@@ -1037,14 +1055,38 @@ def _context_indicator(text: str) -> tuple[Indicator | None, bool]:
     return found[-1][2], found[-1][0] >= last_paragraph_start
 
 
-def _row_mode(group: Group) -> str:
-    """indicator: the rows name indicators; qualifier: the rows qualify the table's indicator; subject."""
+def _row_mode(group: Group, body: list[list[str]]) -> str:
+    """indicator: the rows name indicators; qualifier: the rows qualify the table's indicator; subject.
+
+    A label column under an unknown (or empty) header is an indicator column when most of its
+    cells name indicators (电话用户合计, 其中：4G用户 …).
+    """
     roles = {k.role for k in group.keys}
     if "indicator_key" in roles:
         return "indicator"
     if "qualifier_key" in roles:
         return "qualifier"
+    labels = [k for k in group.keys if k.role == "label"]
+    if len(labels) == 1 and len(group.keys) == 1:
+        cells = [r[labels[0].index] for r in body if labels[0].index < len(r) and r[labels[0].index].strip()]
+        named = sum(1 for c in cells if _names_indicator(c))
+        if cells and named >= SETTINGS.label_share * len(cells):
+            labels[0].role = "indicator_key"
+            return "indicator"
     return "subject"
+
+
+def _names_indicator(label: str) -> bool:
+    """A row label that is an indicator name: in the catalogue, or ending in a head noun.
+
+    >>> [_names_indicator(c) for c in ("其中：4G用户", "电话用户合计", "固件安全", "北京市")]
+    [True, True, False, False]
+    """
+    name = clean_label(label)[0]
+    total = next((w for w in TOTAL_WORDS if name.endswith(w) and len(name) > len(w)), "")
+    name = name[: -len(total)] if total else name
+    ind = _phrase_indicator(name)
+    return ind is not None and (ind.catalogued or guess_category(ind.name)[0] != "其他")
 
 
 def table_facts(data: TableInput, ctx: DocContext) -> list[Fact]:
@@ -1070,7 +1112,7 @@ def table_facts(data: TableInput, ctx: DocContext) -> list[Fact]:
             if region_col
             else None
         )
-        mode = _row_mode(group)
+        mode = _row_mode(group, body)
         label_col = next((k for k in group.keys if k.role in ("indicator_key", "qualifier_key")), None)
         table_phrase = _table_phrase(group, context_indicator)
         parent: Indicator | None = None
@@ -1309,7 +1351,7 @@ def _first_value(group: Group) -> Column | None:
 
 def _left_period(group: Group, col: Column) -> Period | None:
     """A measure column (同比, 占比) takes the period of the nearest value column on its left."""
-    left = [c for c in group.values if c.role == "value" and c.index < col.index and c.period is not None]
+    left = [c for c in group.values if c.role == "value" and c.index < col.index and c.period and not c.base]
     if left:
         return left[-1].period
     value = _first_value(group)
