@@ -460,16 +460,27 @@ def document_context(doc: Document, settings: ContextSettings = SETTINGS) -> Doc
                       evidence=tuple(ev.notes))
 
 
-def settle_period(period: Period, indicator: Indicator, measure: str, method: str) -> Period:
-    """A stock stated in running text for a whole year is the stock at its end (December).
+#: Rates of change are flows even when their kind says rate: 增速 over a year is the year's.
+_GROWTH_RATE = re.compile(r"(增速|增幅|增长率|增长速度)$")
+
+
+def settle_period(period: Period, indicator: Indicator, measure: str, method: str,
+                  report: Period | None = None) -> Period:
+    """A stock stated in the running text of an annual report for its year is the stock at the end of
+    that year (December); flows, changes (全年净增) and growth rates keep the year.
 
     >>> stock, flow = Indicator("移动电话用户", "用户", "户", "stock"), Indicator("电信业务收入", "收入", "亿元", "flow")
-    >>> settle_period(Period.year(2020), stock, "value", "prose").period, settle_period(Period.year(2020), stock, "change", "prose").period
+    >>> y = Period.year(2020)
+    >>> settle_period(y, stock, "value", "prose", y).period, settle_period(y, stock, "change", "prose", y).period
     ('2020-12', '2020')
-    >>> settle_period(Period.year(2020), flow, "value", "prose").period, settle_period(Period.year(2020), stock, "value", "table").period
+    >>> settle_period(y, flow, "value", "prose", y).period, settle_period(y, stock, "value", "table", y).period
     ('2020', '2020')
+    >>> settle_period(y, stock, "value", "prose", Period.month(2021, 12)).period  # not an annual report
+    '2020'
     """
-    if method == "prose" and period.period_type == "year" and indicator.kind in ("stock", "rate") and measure != "change":
+    if (method == "prose" and period.period_type == "year" and report is not None and report == period
+            and indicator.kind in ("stock", "rate") and measure != "change"
+            and not _GROWTH_RATE.search(indicator.name)):
         return Period.month(period.end.year, 12)
     return period
 
@@ -483,7 +494,7 @@ def make_fact(ctx: DocContext, *, page: int, method: str, indicator: Indicator, 
     period = period or ctx.period
     if period is None:
         return None
-    period = settle_period(period, indicator, measure, method)
+    period = settle_period(period, indicator, measure, method, ctx.period)
     region = region or ctx.home
     unit = quantity.unit
     value = quantity.value

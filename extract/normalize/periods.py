@@ -27,6 +27,7 @@ the period its data are about; ``Period.at``). Relative words resolve as a write
 
 * 今年/本年/当年, 上年 (the year before the data: 上年末, 比上年) and bare 年末/年底/全年 count
   from the data period — an annual report issued in January 2021 about 2020 still means 2020;
+  a bare 今年 is the year so far (「其中今年新增4009个」 in a May report is January to May);
 * 去年/前年/明年 count from the date line when there is one (a 2016 news story's 去年 is 2015);
 * 目前/日前/近日/当前 are the month of the date line; 本周/上周 the week of the data or the
   date line; 今年以来/今年累计/年初以来 the year to date of the data period.
@@ -471,6 +472,8 @@ def _b_year(m: re.Match[str], ref: Period | None) -> Period | None:
         y = ref.end.year
     if m.group(0).endswith(("年底", "年末", "年度末")) or (m.groupdict().get("rel") and m.group(0).endswith(("末", "底"))):
         return Period.month(y, 12)
+    if m.group(0).lstrip("截至止到") in ("今年", "本年") and ref is not None and y == ref.end.year:
+        return _year_to_date(m, ref)  # 「其中今年新增4009个」 in a May report: January to May
     return Period.year(y)
 
 
