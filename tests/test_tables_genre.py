@@ -515,3 +515,37 @@ def test_numbered_row_labels() -> None:
         ["表1 2024年1-10月主要指标", "单位：亿元", table], title="2024年1-10月贵州信息通信业发展情况通报"
     )
     assert set(df["indicator"]) == {"电信业务收入", "固定资产投资"}
+
+
+def test_indicators_over_measures_in_two_header_rows() -> None:
+    table = [
+        ["地区", "移动电话用户", "", "固定宽带接入用户", ""],
+        ["", "10月末", "同比增长（%）", "10月末", "同比增长（%）"],
+        ["郑州市", "1520.3", "3.1", "512.4", "9.8"],
+        ["全省合计", "11023.5", "2.6", "3250.7", "8.1"],
+    ]
+    df = facts(
+        ["表1 2024年10月各地市主要用户情况", "单位：万户", table], title="2024年10月河南省通信业运行情况"
+    )
+    got = rows(df, "indicator", "region", "period", "measure", "value")
+    assert ("移动电话用户", "郑州市", "2024-10", "value", 15_203_000.0) in got
+    assert ("互联网宽带接入用户", "郑州市", "2024-10", "yoy_pct", 9.8) in got
+    assert ("移动电话用户", "河南省", "2024-10", "yoy_pct", 2.6) in got  # 全省合计 is the province
+    assert len(df) == 8
+
+
+def test_a_rate_column_in_per_cent_and_a_rate_unit_line() -> None:
+    table = [["地区", "互联网普及率（%）"], ["郑州市", "82.1"]]
+    df = facts([LEAD, table], title="河南省通信业运行情况")
+    assert rows(df, "value", "unit", "flags") == {(82.1, "%", "")}
+    table = [["地区", "移动电话普及率"], ["郑州市", "130.5"]]
+    df = facts(
+        [LEAD, "表1 2020年8月各地市移动电话普及率", "单位：部/百人", table], title="河南省通信业运行情况"
+    )
+    assert rows(df, "value", "unit") == {(130.5, "部/百人")}
+
+
+def test_unit_and_note_lines_drawn_inside_the_frame_are_not_rows() -> None:
+    table = [["单位：万户", "", ""], *USERS, ["注：同比为与上年同期相比的增减幅度。", "", ""]]
+    df = facts([LEAD, "表1 2020年8月各地市移动电话用户", table], title="河南省通信业运行情况")
+    assert set(df.loc[df["measure"] == "value", "raw_unit"]) == {"万户"} and len(df) == 4

@@ -291,6 +291,8 @@ def parse_unit_line(text: str) -> tuple[UnitSpec, ...]:
     [('出货量', '万部'), ('出货量', '亿部'), ('上市新机型', '款')]
     >>> [u.unit for u in parse_unit_line("计量单位：亿元，万户")], parse_unit_line("单位：中国信通院")
     (['亿元', '万户'], ())
+    >>> [u.unit for u in parse_unit_line("单位：部/百人")], [u.unit for u in parse_unit_line("单位：万户/%")]
+    (['部/百人'], ['万户', '%'])
     """
     m = UNIT_LINE.match(to_halfwidth(text).strip().replace("：", ":"))
     if not m:
@@ -298,7 +300,8 @@ def parse_unit_line(text: str) -> tuple[UnitSpec, ...]:
     out: list[UnitSpec] = []
     for part in re.split(r"[,，;；]", m.group("units")):
         scope, _, units = part.rpartition("为") if "为" in part else ("", "", part)
-        for u in re.split(r"[、/]|和(?=\S)", units) if "/" not in units or "百人" not in units else [units]:
+        whole = units.strip()
+        for u in [whole] if resolve_unit(whole) is not None else re.split(r"[、/]|和(?=\S)", units):
             u = u.strip()
             if u and (u == "%" or resolve_unit(u) is not None):
                 out.append(UnitSpec(u, scope.strip()))
@@ -768,7 +771,10 @@ def _row_key(group: Group, row: list[str], ctx: DocContext, parent_regions: Regi
 
 
 def _total_region(cell: str, ctx: DocContext, parent: Region | None) -> Region | None:
-    """合计/全省 in a region column: the region the table is about."""
+    """合计/全省/全省合计 in a region column: the region the table is about."""
+    total = next((w for w in TOTAL_WORDS if cell.endswith(w) and len(cell) > len(w)), "")
+    if total and cell[: -len(total)] in TOTAL_REGIONS:
+        cell = cell[: -len(total)]
     if cell not in TOTAL_REGIONS:
         return None
     if cell == "全国":
@@ -815,8 +821,15 @@ def _subject_columns(group: Group, body: list[list[str]]) -> None:
 # --- 6. cells → facts ------------------------------------------------------------------------------
 
 
+def _base_unit(unit: str) -> str:
+    if unit == "%":
+        return "%"
+    found = resolve_unit(unit)
+    return found.unit if found is not None else ""
+
+
 def choose_unit(
-    specs: tuple[UnitSpec, ...], scope_words: list[str], indicator: Indicator | None, percent: bool
+    specs: tuple[UnitSpec, ...], scope_words: list[str], indicator: Indicator | None, percent: bool | None
 ) -> str:
     """The unit a cell without its own unit takes from the unit line.
 
@@ -834,10 +847,11 @@ def choose_unit(
     words = "".join(squash(w) for w in scope_words)
     scoped = [s for s in specs if s.scope and squash(s.scope) in words]
     pool = scoped or [s for s in specs if not s.scope]
-    pool = [s for s in pool if (s.unit == "%") == percent]
+    if percent is not None:
+        pool = [s for s in pool if (s.unit == "%") == percent]
     if len(pool) > 1 and indicator is not None:
         base = indicator.unit or CATEGORY_BASE.get(indicator.category, "")
-        fits = [s for s in pool if (resolve_unit(s.unit) or resolve_unit("%")).unit == base]
+        fits = [s for s in pool if _base_unit(s.unit) == base]
         pool = fits or pool
     units = {s.unit for s in pool}
     return pool[0].unit if len(units) == 1 else ""
@@ -882,8 +896,8 @@ def extract_tables(doc: Document, ctx: DocContext) -> list[Fact]:
             table = item
             above, below = _around(items, pos)
             text_before = "\n".join(above[-3:]) or text_before
-            new_caption = read_caption(above, below, ctx.period)
-            rows = table.rows
+            rows, inside_above, inside_below = trim_caption_rows(table.rows)
+            new_caption = read_caption(above + inside_above, inside_below + below, ctx.period)
             if header is not None and is_continuation(table, header):
                 body = rows
             else:
@@ -938,6 +952,35 @@ def is_section_heading(text: str) -> bool:
         and bool(SECTION_HEADING.match(t))
         and not re.search(r"[。；]$", t)
     )
+
+
+def trim_caption_rows(rows: list[list[str]]) -> tuple[list[list[str]], list[str], list[str]]:
+    """A title, unit or note line drawn inside a table's frame (one cell filled, the rest empty) is
+    not a row: (rows, lines above, lines below).
+
+    >>> trim_caption_rows([["单位：万户", "", ""], ["地区", "用户", "同比"], ["郑州市", "1520.3", "3.1"],
+    ...                    ["注：同比为与上年同期相比。", "", ""]])
+    ([['地区', '用户', '同比'], ['郑州市', '1520.3', '3.1']], ['单位：万户'], ['注：同比为与上年同期相比。'])
+    """
+    above: list[str] = []
+    below: list[str] = []
+    while rows and _caption_row(rows[0]):
+        above.append(_caption_row(rows[0]))
+        rows = rows[1:]
+    while rows and _caption_row(rows[-1]):
+        below.insert(0, _caption_row(rows[-1]))
+        rows = rows[:-1]
+    return rows, above, below
+
+
+def _caption_row(row: list[str]) -> str:
+    filled = [c.strip() for c in row if c.strip()]
+    if len(filled) != 1 or len(row) < 2:
+        return ""
+    t = to_halfwidth(filled[0])
+    if parse_unit_line(t) or NOTE_LINE.match(t) or (TITLE_LINE.match(t) and not _is_number_like(t)):
+        return filled[0]
+    return ""
 
 
 def _is_caption_line(text: str) -> bool:
@@ -1335,10 +1378,15 @@ def _cell_quantity(
         return own
     if percent:
         return parse_quantity(cell + "%")
+    rate = indicator.kind == "rate" or indicator.unit == "%"  # 普及率（%）: a value in per cent
+    if col.unit == "%" and rate:
+        return parse_quantity(cell + "%")
     unit = (
         key.unit
         or (col.unit if col.unit != "%" else "")
-        or choose_unit(caption.units, [col.header, key.subject, indicator.name], indicator, False)
+        or choose_unit(
+            caption.units, [col.header, key.subject, indicator.name], indicator, None if rate else False
+        )
     )
     if unit:
         return parse_quantity(cell + unit)
