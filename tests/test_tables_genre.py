@@ -549,3 +549,9 @@ def test_unit_and_note_lines_drawn_inside_the_frame_are_not_rows() -> None:
     table = [["单位：万户", "", ""], *USERS, ["注：同比为与上年同期相比的增减幅度。", "", ""]]
     df = facts([LEAD, "表1 2020年8月各地市移动电话用户", table], title="河南省通信业运行情况")
     assert set(df.loc[df["measure"] == "value", "raw_unit"]) == {"万户"} and len(df) == 4
+
+
+def test_yearbook_place_cells_and_footnote_marks() -> None:
+    table = [["地区", "移动电话用户（万户）"], ["北  京", "4093.9*"], ["其中：郑州市", "1520.3①"]]
+    df = facts([LEAD, table], title="2020年通信业统计公报")
+    assert rows(df, "region", "value") == {("北京市", 40_939_000.0), ("郑州市", 15_203_000.0)}

@@ -155,6 +155,8 @@ TOTAL_REGIONS: tuple[str, ...] = (
 #: A row label that is part of the row above: 「其中：4G用户」.
 SUB_ROW = re.compile(r"^(?:其中[:：]?|内[:：]|含[:：]|\s*[-—－]\s*)")
 
+#: A footnote mark after a cell's text: 1520.3*, 深圳市①.
+FOOTNOTE_MARK = re.compile(r"\s*(?:[*※#]+|[①②③④⑤⑥⑦⑧⑨⑩]|[(（]\s*注\s*\d*\s*[)）])$")
 #: The number of an item printed before a row label: 「一、」「2.」「（3）」.
 LEADING_NUMBER = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d))\s*"
@@ -466,7 +468,7 @@ def _is_number_like(cell: str) -> bool:
     >>> [_is_number_like(c) for c in ("2323.8万部", "-34.1", "20%", "—", "2015年末", "2024年1-10月", "4G用户")]
     [True, True, True, True, False, False, False]
     """
-    c = to_halfwidth(cell).strip().replace(",", "")
+    c = FOOTNOTE_MARK.sub("", to_halfwidth(cell).strip()).replace(",", "")
     if re.fullmatch(r"[-—–…/]+|\.{3}", c):
         return True
     m = re.fullmatch(r"[↑↓+\-−]?\d+(?:\.\d+)?\s*(\S{0,4})", c)
@@ -580,7 +582,7 @@ def _is_label(cells: list[str]) -> bool:
     filled = [c for c in cells if c.strip() and not _is_missing(c)]
     if not filled:
         return False
-    words = sum(1 for c in filled if parse_quantity(to_halfwidth(c).strip()) is None)
+    words = sum(1 for c in filled if parse_quantity(FOOTNOTE_MARK.sub("", to_halfwidth(c).strip())) is None)
     return words >= SETTINGS.label_share * len(filled)
 
 
@@ -743,6 +745,7 @@ def _row_key(group: Group, row: list[str], ctx: DocContext, parent_regions: Regi
     for col in group.keys:
         cell = to_halfwidth(row[col.index]).strip() if col.index < len(row) else ""
         if col.role == "region":
+            cell = region_cell(cell)
             if not cell:
                 return None
             region = _total_region(cell, ctx, parent_regions)
@@ -768,6 +771,17 @@ def _row_key(group: Group, row: list[str], ctx: DocContext, parent_regions: Regi
     if subject in ("全国",):
         region, subject = resolve_region("全国").region, ""
     return RowKey(region=region, subject=subject, operator=operator, unit=unit, flags=flags)
+
+
+def region_cell(cell: str) -> str:
+    """A place name as a yearbook prints it: spaced out to the column's width (北  京), indented
+    under 其中, with a footnote mark.
+
+    >>> [region_cell(c) for c in ("北  京", "其中：郑州市", "深圳市*", "东部地区")]
+    ['北京', '郑州市', '深圳市', '东部地区']
+    """
+    cell = SUB_ROW.sub("", FOOTNOTE_MARK.sub("", cell.strip())).strip()
+    return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", cell)
 
 
 def _total_region(cell: str, ctx: DocContext, parent: Region | None) -> Region | None:
@@ -1274,7 +1288,7 @@ def _cell_facts(
     snippet: str,
     bbox,
 ) -> list[Fact]:  # noqa: ANN001
-    cell = to_halfwidth(row[col.index]).strip() if col.index < len(row) else ""
+    cell = FOOTNOTE_MARK.sub("", to_halfwidth(row[col.index]).strip()) if col.index < len(row) else ""
     if not cell or (_is_missing(cell) and col.measure != "rank_change"):
         return []
     flags = key.flags
