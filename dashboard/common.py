@@ -72,20 +72,35 @@ def has_data() -> bool:
 
 def series_label(df: pd.DataFrame, *, region: bool = True, operator: bool = True, subject: bool = True,
                  period_type: bool = False) -> pd.Series:
-    """A readable name per series: 河南省 · 中国移动 · 腾讯 (parts that vary only)."""
+    """A readable name per series: 河南省 · 中国移动 · 腾讯. Region and operator appear when they vary;
+    a subject (金融, 医疗 …) always appears, since it says what the number is about.
+
+    >>> df = pd.DataFrame({"region": ["全国"], "operator": [""], "subject": pd.Categorical(["金融"]),
+    ...                    "period_type": ["year"]})
+    >>> series_label(df).tolist()
+    ['全国 · 金融']
+    >>> df = pd.DataFrame({"region": pd.Categorical(["全国", "全国"]), "operator": ["", ""],
+    ...                    "subject": pd.Categorical(["", "金融"]), "period_type": ["year", "year"]})
+    >>> series_label(df).tolist()
+    ['全国 · 合计', '全国 · 金融']
+    """
     parts = []
     if region and df["region"].nunique() > 1:
-        parts.append(df["region"])
+        parts.append(df["region"].astype(str))
     if operator and df["operator"].nunique() > 1:
-        parts.append(df["operator"].map(operator_label))
-    if subject and df["subject"].nunique() > 1:
-        parts.append(df["subject"].replace("", "合计"))
+        parts.append(df["operator"].map(operator_label).astype(str))
+    if not parts and len(df):
+        first = df.iloc[0]
+        name = (str(first["region"]) if region else "") or operator_label(str(first["operator"]))
+        if name:
+            parts.append(pd.Series(name, index=df.index))
+    subjects = df["subject"].astype(str)
+    if subject and (subjects != "").any():
+        parts.append(subjects.replace("", "合计"))
     if period_type and df["period_type"].nunique() > 1:
-        parts.append(df["period_type"].map(lambda t: PERIOD_TYPE_LABELS.get(t, t)))
+        parts.append(df["period_type"].astype(str).map(lambda t: PERIOD_TYPE_LABELS.get(t, t)))
     if not parts:
-        first = df.iloc[0] if len(df) else None
-        name = "" if first is None else (first["region"] if region else "") or operator_label(first["operator"])
-        return pd.Series(name or "数值", index=df.index)
+        return pd.Series("数值", index=df.index)
     out = parts[0].astype(str)
     for p in parts[1:]:
         out = out + " · " + p.astype(str)

@@ -51,9 +51,23 @@ def cap_series(df: pd.DataFrame, limit: int = MAX_SERIES) -> tuple[pd.DataFrame,
     return df[df["label"].isin(keep)], n - limit
 
 
-def chart(g: pd.DataFrame, unit: str, measure: str, key: str, title: str) -> None:
+def chart_frame(g: pd.DataFrame, unit: str, measure: str) -> tuple[pd.DataFrame, str]:
+    """The rows one trend chart plots, each with its own hover text: sorted first, then every column
+    computed from the sorted rows, so a point's hover value is always its own (``shown`` is the
+    formatted ``value`` of the same row that gives ``y``). Returns the frame and the axis title.
+
+    >>> g = pd.DataFrame({"label": ["北京", "北京"], "value": [631.2e8, 566.5e8], "period": ["2012", "2011"],
+    ...     "period_end": pd.to_datetime(["2012-12-31", "2011-12-31"]), "period_start": pd.to_datetime(
+    ...     ["2012-01-01", "2011-01-01"]), "period_type": ["year", "year"], "document": ["a", "a"],
+    ...     "page": [1, 1], "method": ["import", "import"], "snippet": ["", ""]})
+    >>> f, _ = chart_frame(g, "元", "value")
+    >>> f[["when", "shown"]].values.tolist()
+    [['2011年', '566.5亿元'], ['2012年', '631.2亿元']]
+    """
     div, y_title = axis_scale(g["value"], unit)
-    g = g.sort_values(["label", "period_end"]).assign(
+    g = g.sort_values(["label", "period_end"]).reset_index(drop=True)
+    snippets = g["snippet"].astype(str) if "snippet" in g else pd.Series("", index=g.index)
+    g = g.assign(
         y=g["value"] / div,
         shown=[fmt_value(v, unit, measure) for v in g["value"]],
         when=g["period"].map(period_label),
@@ -61,10 +75,14 @@ def chart(g: pd.DataFrame, unit: str, measure: str, key: str, title: str) -> Non
         series=g["label"].map(charts.plain),
         # derived rows say how they were computed (stored rows' provenance is not needed here)
         note=[f"<br><i>{charts.plain(t)}</i>" if m == derive.DERIVED else ""
-              for t, m in zip(g["snippet"].astype(str) if "snippet" in g else [""] * len(g),
-                              g["method"].astype(str), strict=True)],
+              for t, m in zip(snippets, g["method"].astype(str), strict=True)],
         x=charts.x_dates(g),
     )
+    return g, y_title
+
+
+def chart(g: pd.DataFrame, unit: str, measure: str, key: str, title: str) -> None:
+    g, y_title = chart_frame(g, unit, measure)
     fig = px.line(g, x="x", y="y", color="series", markers=True,
                   color_discrete_map=charts.color_map(g["series"].unique()),
                   custom_data=["shown", "doc", "page", "when", "note"], title=charts.plain(title))
