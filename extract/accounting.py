@@ -23,7 +23,9 @@ The algorithm, a pure function of ``(Document, facts)``:
    furniture line is one) or ``running_header``.  Then the rules of ``data/number_reasons.csv``
    in file order: a rule is a regular expression run over the unit's text (``where`` says
    whether over paragraphs, table cells or both); a number inside a match — inside its group
-   ``n`` when the pattern has one — gets the rule's reason.  Then two structural reasons: a
+   ``n`` when the pattern has one — gets the rule's reason.  A pattern with a group ``future``
+   (到2025年) applies only when that year comes after the document's data (the latest year of
+   its facts' periods), so 到2022年末 in a 2022 annual report is not a target.  Then two structural reasons: a
    table's ``row_number`` (a first column counting 1, 2, 3 … under 序号 or an empty header) and
    ``restated`` (the same printed number as a fact of the document, when it is specific
    enough to be no coincidence: see :class:`Settings`).
@@ -81,7 +83,7 @@ class Settings:
     context_chars: int = 18  # characters shown either side of a number
     restated_min_digits: int = 3  # a restated number has this many significant digits ...
     restated_same_unit: bool = True  # ... and, in running text, the fact's printed unit right after it
-    row_number_headers: tuple[str, ...] = ("", "序号", "编号", "序", "No", "No.", "NO", "NO.")
+    row_number_headers: tuple[str, ...] = ("序号", "编号", "序", "No", "No.", "NO", "NO.")  # not "": ranks
     min_chinese_count: int = 2  # Chinese numerals before a unit count from this value (一个 is "a")
     account_furniture: bool = True  # page numbers and running headers are numbers too
 
@@ -269,12 +271,26 @@ def _claim_prose(f: Fact, i: int, units: Sequence[_Unit], want: float) -> bool:
 
 
 def _claim_cells(cells: Sequence[_Unit], i: int, want: float) -> bool:
-    for u in cells:
-        for k, (_, _, printed) in enumerate(u.numbers):
-            if k not in u.claimed and _value(printed) == want:
-                u.claimed[k] = i
-                return True
+    """The first unclaimed number equal to ``want`` in a row, a cell's only number first (www.xb01.cn
+    is no rank 1)."""
+    for alone in (True, False):
+        for u in cells:
+            if alone and not _alone(u):
+                continue
+            for k, (_, _, printed) in enumerate(u.numbers):
+                if k not in u.claimed and _value(printed) == want:
+                    u.claimed[k] = i
+                    return True
     return False
+
+
+def _alone(u: _Unit) -> bool:
+    """A cell that is one number with at most a short unit or sign around it (2993万户, ↓1, -3.2%)."""
+    if len(u.numbers) != 1:
+        return False
+    a, b, _ = u.numbers[0]
+    rest = (u.half[:a] + u.half[b:]).strip()
+    return len(rest) <= 4 and not any(ch.isascii() and ch.isalnum() for ch in rest.replace("%", ""))
 
 
 def _row_keys(table: Table, r: int) -> list[str]:
@@ -319,7 +335,8 @@ def _claim_facts(doc: Document, facts: Sequence[Fact], units: list[_Unit]) -> No
 
 # -- reasons ------------------------------------------------------------------------------------------
 
-def classify(text: str, where: str = "text", settings: Settings = DEFAULT_SETTINGS) -> list[tuple[str, str | None]]:
+def classify(text: str, where: str = "text", settings: Settings = DEFAULT_SETTINGS,
+             year: int | None = None) -> list[tuple[str, str | None]]:
     """Each number of a text with the reason the rules give it (None: no rule applies).
 
     >>> classify("根据第47次《中国互联网络发展状况统计报告》，截至2020年12月，我国IPv6地址数量为57634块/32")
@@ -328,12 +345,14 @@ def classify(text: str, where: str = "text", settings: Settings = DEFAULT_SETTIN
     [('2018', 'issue_number'), ('6', 'issue_number'), ('010', 'phone_or_code'), ('68208252', 'phone_or_code')]
     """
     numbers = find_numbers(text, settings)
-    reasons = _rule_reasons(to_halfwidth(text), numbers, where, set())
+    reasons = _rule_reasons(to_halfwidth(text), numbers, where, set(), year)
     return [(n[2], reasons.get(k)) for k, n in enumerate(numbers)]
 
 
-def _rule_reasons(s: str, numbers: list[tuple[int, int, str]], where: str, skip: set[int]) -> dict[int, str]:
-    """Reasons by the rules for the numbers of halfwidth text ``s`` (those in ``skip`` are taken)."""
+def _rule_reasons(s: str, numbers: list[tuple[int, int, str]], where: str, skip: set[int],
+                  year: int | None = None) -> dict[int, str]:
+    """Reasons by the rules for the numbers of halfwidth text ``s`` (those in ``skip`` are taken);
+    ``year`` is the document's latest data year, for rules with a group ``future``."""
     open_ = {k for k in range(len(numbers)) if k not in skip}
     found: dict[int, str] = {}
     if not open_:
@@ -345,11 +364,14 @@ def _rule_reasons(s: str, numbers: list[tuple[int, int, str]], where: str, skip:
         if rule.where != "any" and rule.where != where:
             continue
         named = "n" in rule.pattern.groupindex
+        future = "future" in rule.pattern.groupindex
         for m in rule.pattern.finditer(s, max(0, lo - 80)):
             a, b = m.span("n") if named and m.group("n") is not None else m.span()
             if a >= hi:
                 break
             if a == b or b <= lo:
+                continue
+            if future and year is not None and m.group("future") and int(m.group("future")) <= year:
                 continue
             k = bisect_left(starts, a)
             while k < len(numbers) and numbers[k][0] < b:
@@ -385,7 +407,7 @@ def _significant_digits(printed: str) -> int:
     return len(to_halfwidth(printed).replace(",", "").replace(".", "").lstrip("0"))
 
 
-def _set_aside(facts: Sequence[Fact], units: list[_Unit], settings: Settings) -> None:
+def _set_aside(facts: Sequence[Fact], units: list[_Unit], settings: Settings, year: int | None) -> None:
     fact_values: dict[float, set[str]] = defaultdict(set)
     for f in facts:
         v = _value(f.raw_value)
@@ -400,7 +422,7 @@ def _set_aside(facts: Sequence[Fact], units: list[_Unit], settings: Settings) ->
             reason = PAGE_NUMBER if _is_page_number(u.text) else RUNNING_HEADER
             u.reasons.update(dict.fromkeys(open_, reason))
             continue
-        u.reasons.update(_rule_reasons(u.half, u.numbers, u.where, set(u.claimed)))
+        u.reasons.update(_rule_reasons(u.half, u.numbers, u.where, set(u.claimed), year))
         if u.where == "table" and u.table is not None and u.col == 0:
             key = id(u.table)
             if key not in row_numbers:
@@ -431,11 +453,15 @@ def _is_page_number(line: str) -> bool:
 
 # -- the whole document -------------------------------------------------------------------------------
 
-def account(doc: Document, facts: Sequence[Fact], settings: Settings = DEFAULT_SETTINGS) -> list[NumberOutcome]:
-    """Every number of ``doc`` with its outcome, in reading order (furniture last on its page)."""
+def account(doc: Document, facts: Sequence[Fact], settings: Settings = DEFAULT_SETTINGS,
+            year: int | None = None) -> list[NumberOutcome]:
+    """Every number of ``doc`` with its outcome, in reading order (furniture last on its page).
+
+    ``year`` is the last year of the document's data (default: the latest of its facts' periods).
+    """
     units = _units(doc, settings)
     _claim_facts(doc, facts, units)
-    _set_aside(facts, units, settings)
+    _set_aside(facts, units, settings, year if year is not None else data_year(facts))
     out: list[NumberOutcome] = []
     n = settings.context_chars
     for u in units:
@@ -446,6 +472,16 @@ def account(doc: Document, facts: Sequence[Fact], settings: Settings = DEFAULT_S
                 fact=u.claimed.get(k), reason=None if k in u.claimed else u.reasons.get(k),
                 bbox=_bbox(u, start, end)))
     return out
+
+
+def data_year(facts: Iterable[Fact]) -> int | None:
+    """The latest year of the facts' periods (None without facts).
+
+    >>> data_year([]) is None
+    True
+    """
+    years = [int(f.period_end[:4]) for f in facts if f.period_end[:4].isdigit()]
+    return max(years) if years else None
 
 
 def _page_of(u: _Unit, offset: int) -> int:

@@ -159,6 +159,31 @@ def test_a_restated_value_is_set_aside_only_when_specific_and_in_the_same_unit()
     assert reasons == [("2993", RESTATED), ("0.7", None), ("0.7", None)]
 
 
+def test_a_year_to_reach_is_a_target_only_after_the_documents_data() -> None:
+    text = "到2022年末，全省电话用户1.17亿户。"
+    assert [o.reason for o in account(_doc(text), [], year=2022)] == ["date", None]
+    assert [o.reason for o in account(_doc(text), [], year=2020)] == ["date", "target"]
+    assert [o.reason for o in account(_doc(text), [])] == ["date", "target"]  # no facts: assumed ahead
+
+
+def test_a_first_column_counting_under_an_empty_header_is_a_rank_not_a_row_number() -> None:
+    rows = [["", "城市", "指数"], ["1", "北京", "92.1"], ["2", "上海", "90.3"]]
+    doc = Document("t.pdf", pages=[Page(1, tables=[Table(rows=rows, page=1)])])
+    assert [o.reason for o in account(doc, []) if o.number in ("1", "2")] == [None, None]
+    rows[0][0] = "序号"
+    assert [o.reason for o in account(doc, []) if o.number in ("1", "2")] == [ROW_NUMBER, ROW_NUMBER]
+
+
+def test_a_table_fact_claims_the_cell_that_is_its_number_not_a_digit_of_an_address() -> None:
+    rows = [["排名", "网站名称", "网址", "访问量（万次）", "排名较上月变化"], ["11", "西部在线", "www.xb01.cn", "292.3", "↓1"]]
+    doc = Document("t.pdf", pages=[Page(6, tables=[Table(rows=rows, page=6)])])
+    snippet = "11 西部在线 www.xb01.cn 292.3 ↓1"
+    facts = [_fact("11", snippet, 6, "table", "", "rank"), _fact("292.3", snippet, 6, "table", "万次"),
+             _fact("1", snippet, 6, "table", "", "rank_change")]
+    got = {(o.number, o.context): (o.fact, o.reason) for o in account(doc, facts)}
+    assert got[("1", "↓1")] == (2, None) and got[("01", "www.xb01.cn")] == (None, "phone_or_code")
+
+
 def test_settings_change_the_outcome() -> None:
     doc = _doc("全省光纤用户达到2993万户。")
     facts = [_fact("2993", "2993万户x")]  # a snippet found nowhere: 2993 is claimed by no fact
@@ -274,3 +299,47 @@ def test_a_failed_write_leaves_neither_facts_nor_numbers(db_url: str) -> None:
         store.save_document(name="t.pdf", sha256="b" * 64, pages=1, size=1, kind="pdf", title="", version="v",
                             fact_rows=facts, numbers=broken)
     assert store.documents().empty and store.count_facts() == 0 and store.set_aside_numbers().empty
+
+
+# -- the rules against the hand-written keys ---------------------------------------------------------
+
+def _keyed_documents() -> list[tuple[Path, list[Path]]]:
+    from .conftest import ANSWERS, FIXTURES, SHARED
+
+    pairs = [(SHARED / "corpus" / f"{k.stem}.pdf", [k]) for k in sorted((SHARED / "corpus" / "keys").glob("*.csv"))]
+    for name in ("henan-internet-monthly-2020-08", "tencent-cloud-ai-whitepaper-2021"):
+        pairs.append((FIXTURES / f"{name}.pdf", [ANSWERS / f"{name}.csv"]))
+    return [(doc, keys) for doc, keys in pairs if doc.exists()]
+
+
+#: Reasons a key may disagree with: some keys record the base of a change (由上年的46.6%降至45.7%) as a fact.
+KEY_MAY_DISAGREE = {"change_base"}
+
+
+def test_no_rule_sets_aside_a_number_the_answer_keys_record_as_a_fact() -> None:
+    """Independent of the extractors: the keys' numbers, located like facts, get no reason from the rules."""
+    from extract.evaluate import read_key
+    from extract.readers import read_document
+
+    pairs = _keyed_documents()
+    if not pairs:
+        pytest.skip("no keyed documents in ../shared")
+    wrong: list[str] = []
+    located = 0
+    for path, keys in pairs:
+        doc = read_document(path)
+        rows = [r for k in keys for r in read_key(k)]
+        key_facts = [Fact("", 0, r.get("method") or "prose", r["indicator"], "", r["region"], "", "", r["operator"],
+                          r["subject"], r["period"], "", "", "", r["measure"], 0.0, "", r["value"], r["unit"],
+                          r["snippet"]) for r in rows]
+        years = [int(r["period"][:4]) for r in rows if r["period"][:4].isdigit()]
+        by_rules = account(doc, [], year=max(years) if years else None)
+        by_key = account(doc, key_facts)
+        for mine, theirs in zip(by_rules, by_key, strict=True):
+            if theirs.fact is None:
+                continue
+            located += 1
+            if mine.reason is not None and mine.reason not in KEY_MAY_DISAGREE:
+                wrong.append(f"{path.name} p{mine.page} {mine.number} {mine.reason} «{mine.context}»")
+    assert located > 500
+    assert wrong == [], "\n".join(wrong)
