@@ -555,3 +555,11 @@ def test_yearbook_place_cells_and_footnote_marks() -> None:
     table = [["地区", "移动电话用户（万户）"], ["北  京", "4093.9*"], ["其中：郑州市", "1520.3①"]]
     df = facts([LEAD, table], title="2020年通信业统计公报")
     assert rows(df, "region", "value") == {("北京市", 40_939_000.0), ("郑州市", 15_203_000.0)}
+
+
+def test_every_rule_row_is_its_own_example() -> None:
+    from extract.extractors.tables import HEADER_ROLES, MEASURE_CUES
+
+    for rules in (HEADER_ROLES, MEASURE_CUES):
+        for rule in rules:
+            assert next(r.result for r in rules if r.matches(rule.example)) == rule.result, rule

@@ -26,6 +26,11 @@ The algorithm, over plain cell grids (each stage a small function over lists of 
    cell itself, else the row, the column header, the unit line; a value whose unit is not printed
    anywhere keeps its number and is flagged ``unit_assumed``. Stocks under a year-to-date header
    take the month-end period, as in the prose.
+
+Periods: a column's header period (the base of a comparison, 比上年同期, is not one), else the
+title's, else the period last stated in the text of the table's section (a numbered heading
+starts a new section; figure captions and 来源 lines state none), else the report's edition year
+(…报告（2022年） in the title or running header), else the document's period.
 """
 
 from __future__ import annotations
