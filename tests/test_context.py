@@ -130,6 +130,22 @@ def test_national_reports_have_no_home(d: Document) -> None:
     assert ctx.province is None and ctx.home.name == "全国"
 
 
+def test_the_signature_block_names_the_issuer_and_the_date() -> None:
+    d = doc("关于2024年1-10月信息通信业发展情况的通报", "1-10月，全省电信业务收入累计完成325.8亿元，同比增长2.1%。",
+            "贵州省通信管理局\n2024年11月20日")
+    ctx = document_context(d)
+    assert ctx.province.name == "贵州省" and ctx.reference_date == datetime.date(2024, 11, 20)
+    assert ctx.period.period == "2024-10"  # the signature's date is no data period
+
+
+def test_the_scope_word_used_most_decides_between_a_city_and_its_province() -> None:
+    d = doc("广东省深圳市5G发展情况",
+            "截至8月底，全市累计建成5G基站30591座，占全省的31%。全市5G用户达到800万户，全市5G基站密度居全国第一。")
+    assert home(d) == "深圳市"
+    d = doc("广东省深圳市5G发展情况", "截至8月底，全省累计建成5G基站98613座，其中全市30591座。全省5G用户2074万户。")
+    assert home(d) == "广东省"
+
+
 def test_a_province_only_in_the_body_needs_scope_words() -> None:
     assert home(doc("互联网发展状况", "截至2020年8月底，河南省网民规模达到9000万，全省互联网普及率为85%。")) == "河南省"
     assert home(doc("互联网发展状况", "截至2020年8月底，河南省网民规模达到9000万。")) is None

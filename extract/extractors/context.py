@@ -35,6 +35,7 @@ import csv
 import datetime
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -68,6 +69,7 @@ class ContextSettings:
     """Every threshold of the context reader, in one place."""
 
     head_paragraphs: int = 4  # paragraphs of page 1 whose lines are head lines (title, issuer, date line)
+    tail_paragraphs: int = 3  # last paragraphs of the last page read for a signature (落款: issuer and date)
     body_pages: int = 3  # pages read for the data period and region evidence
     body_paragraphs: int = 12  # paragraphs per page read for the data period and region evidence
     scope_paragraphs: int = 80  # paragraphs scanned for scope words (全市, 我区 …)
@@ -169,7 +171,9 @@ class HeadLine:
 
 
 def head_lines(doc: Document, settings: ContextSettings = SETTINGS) -> list[HeadLine]:
-    """The title, page 1's running header and the printed lines of its first paragraphs."""
+    """The title, page 1's running header, the printed lines of its first paragraphs, then the
+    signature block (落款) that official releases close with: the issuer and the date, on the last
+    lines of the last page (never title-like, so never a source of the data period)."""
     out: list[HeadLine] = []
     first = doc.pages[0] if doc.pages else None
     texts: list[str] = []
@@ -178,14 +182,23 @@ def head_lines(doc: Document, settings: ContextSettings = SETTINGS) -> list[Head
     if first is not None:
         texts.extend(first.furniture)
         for para in first.paragraphs[: settings.head_paragraphs]:
-            lines = [ln.text for ln in para.lines if ln.text.strip()] or [para.text]
-            texts.extend(lines)
+            texts.extend(_printed_lines(para))
+    seen = {re.sub(r"\s", "", t) for t in texts}
     for text in texts:
         text = text.strip()
         if text and not any(re.sub(r"\s", "", h.text) == re.sub(r"\s", "", text) for h in out):
             title_like = len(text) <= settings.title_line_max and not any(ch in text for ch in _SENTENCE_MARKS)
             out.append(HeadLine(text, title_like))
+    if doc.pages and settings.tail_paragraphs:
+        for para in doc.pages[-1].paragraphs[-settings.tail_paragraphs:]:
+            for text in _printed_lines(para):
+                if re.sub(r"\s", "", text) not in seen and len(text) <= settings.title_line_max:
+                    out.append(HeadLine(text.strip(), False))
     return out
+
+
+def _printed_lines(para) -> list[str]:  # noqa: ANN001
+    return [ln.text for ln in para.lines if ln.text.strip()] or [para.text]
 
 
 def body_texts(doc: Document, settings: ContextSettings = SETTINGS) -> list[str]:
@@ -341,7 +354,7 @@ class _Evidence:
     scores: dict[Region, int] = field(default_factory=dict)
     head: set[Region] = field(default_factory=set)  # named in the title or by an issuer
     national: int = 0
-    units: set[str] = field(default_factory=set)
+    units: Counter[str] = field(default_factory=Counter)  # scope-word units, by how often the report uses them
     notes: list[str] = field(default_factory=list)
     issuer: str = ""
 
@@ -375,7 +388,7 @@ def _issuer_evidence(ev: _Evidence, who: str, weight: int) -> None:
         return
     unit = next((sw.unit for w, sw in scope_words().items() if who.startswith(w) or who.startswith(sw.unit)), None)
     if unit:  # 自治区通信管理局, 省工业和信息化厅: the report's own kind of unit
-        ev.units.add(unit)
+        ev.units[unit] += 1
         ev.notes.append(f"issuer {who}: unit {unit}")
         ev.issuer = ev.issuer or who
 
@@ -417,7 +430,9 @@ def choose_home(ev: _Evidence, settings: ContextSettings = SETTINGS) -> Region |
     """The best candidate below 全国, or None when 全国 has as much evidence or nothing is named.
 
     A city's province joins the candidates; each candidate gains ``weight_scope_fit`` for every kind
-    of unit the report's scope words name that fits it (全市 → a 市, 我区 → a 自治区 or a 区). A place
+    of unit the report's scope words name that fits it (全市 → a 市, 我区 → a 自治区 or a 区), in
+    proportion to how often the report uses it against its most used one (a 深圳 report's 全市 outweighs
+    its 占全省的). A place
     named only in the first paragraphs, or a province only implied by its city, needs that support.
     """
     scores = dict(ev.scores)
@@ -425,9 +440,10 @@ def choose_home(ev: _Evidence, settings: ContextSettings = SETTINGS) -> Region |
         province = province_of(region)
         if province is not None and province not in scores:
             scores[province] = 0
-    best: tuple[int, int, Region] | None = None
+    best: tuple[float, int, Region] | None = None
+    most = max(ev.units.values(), default=1)
     for order, (region, score) in enumerate(scores.items()):
-        fit = sum(settings.weight_scope_fit for unit in ev.units if region.name.endswith(unit))
+        fit = sum(settings.weight_scope_fit * n / most for unit, n in ev.units.items() if region.name.endswith(unit))
         if fit == 0 and region not in ev.head:
             continue
         if best is None or (score + fit, -order) > best[:2]:
