@@ -13,10 +13,13 @@ import argparse
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .accounting import NumberOutcome, Tally, account, tally
 from .model import Fact
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 UNEXPLAINED_LABEL = "UNEXPLAINED"
 
@@ -45,6 +48,44 @@ def read_and_account(path: str | Path, password: str | None = None,
     return facts, account(doc, facts)
 
 
+def read_report_and_tally(path: str | Path, password: str | None = None) -> tuple[pd.DataFrame, Tally]:
+    """The facts of a report as a typed DataFrame (like :func:`extract.api.read_report`) and the tally
+    of its numbers."""
+    import pandas as pd
+
+    from .model import FACT_COLUMNS
+    from .store import typed_facts
+
+    facts, outcomes = read_and_account(path, password=password)
+    return typed_facts(pd.DataFrame([f.row() for f in facts], columns=list(FACT_COLUMNS))), tally(outcomes)
+
+
+def stored_tallies(db: str | None = None) -> dict[str, Tally]:
+    """The tallies of the documents stored in a database, by document name."""
+    from .store import Store
+
+    df = Store(db).number_tallies()
+    return {str(r.document): Tally(int(r.numbers), int(r.facts), int(r.set_aside), int(r.unexplained))
+            for r in df.itertuples()}
+
+
+def print_tallies(tallies: dict[str, Tally], out: TextIO | None = None) -> None:
+    """One line per document: how many of its numbers nothing explains, then the total.
+
+    >>> print_tallies({"a.pdf": Tally(57, 42, 12, 3), "b.pdf": Tally(20, 10, 10, 0)})
+    numbers      a.pdf: 3 of 57 numbers unexplained (5.3%)
+    numbers      b.pdf: 0 of 20 numbers unexplained (0.0%)
+    numbers      all: 3 of 77 numbers unexplained (3.9%)
+    """
+    out = out or sys.stdout
+    for name, t in sorted(tallies.items()):
+        print(f"numbers      {name}: {t.line()} ({t.unexplained_pct:.1f}%)", file=out)
+    if len(tallies) > 1:
+        total = Tally(*(sum(getattr(t, f) for t in tallies.values())
+                        for f in ("numbers", "facts", "set_aside", "unexplained")))
+        print(f"numbers      all: {total.line()} ({total.unexplained_pct:.1f}%)", file=out)
+
+
 def describe(o: NumberOutcome, facts: list[Fact]) -> str:
     """The outcome of one number in words.
 
@@ -70,9 +111,10 @@ def describe(o: NumberOutcome, facts: list[Fact]) -> str:
     return o.reason or UNEXPLAINED_LABEL
 
 
-def print_outcomes(name: str, outcomes: list[NumberOutcome], facts: list[Fact], out: TextIO = sys.stdout,
+def print_outcomes(name: str, outcomes: list[NumberOutcome], facts: list[Fact], out: TextIO | None = None,
                    only_unexplained: bool = False) -> Tally:
     """Print one line per number, then a summary by reason; the tally of what was printed."""
+    out = out or sys.stdout
     for o in outcomes:
         if only_unexplained and not o.unexplained:
             continue
