@@ -2,70 +2,346 @@
 
 The grammar this follows, in the order a reader applies it:
 
-* A paragraph is split into sentences (。！？；) and clauses (，：). The **indicator**
-  and **period** last named carry across clauses and sentences of a paragraph; a
-  section heading's indicator and period carry into the paragraphs below it.
-  Region and operator carry only within a sentence.
-* Each number with a unit is a candidate. Its **measure** comes from the words in
-  front of it: 同比 → yoy_pct, 环比 → mom_pct, 占…的 → share_pct, 第N位 → rank,
-  较上月…N位 → rank_change, 新增 / 较上月增加 / 提升N个百分点 → change, else value.
-* Its **indicator** is the last one named before it in the clause, else one named
-  right after it (「26826个IP地址所对应的主机被…控制」), else the context. Names
-  inside 占…的 (the denominator) and comparisons with 全国 never become context.
-* **Enumerations** with 分别 pair a list of items (indicators or operators) with a
-  list of numbers of the same length, for each measure that follows.
-* Not statistics: sentences about targets or forecasts (到2025年, 预计, 力争, 目标),
-  comparisons with an average (比全国平均水平低…), figure and table captions,
-  and numbers in explanatory parentheses (（指…）).
-* Stocks (users, counts, rates) stated in a 1-N月 context are month-end values;
-  flows (revenue, traffic, 新增) keep the year-to-date period.
+* A paragraph is split into **sentences** (。！？；) and a sentence into **clauses** (，：and
+  parentheses). Every number with a unit is a candidate.
+* **Measure** — the number's cue, read from ``data/prose_cues.csv`` (first row that matches
+  wins): each row is a regex on the words in front of the number since the previous number
+  (``lead``), on the clause up to the number (``clause``), on the number's own token, or on the
+  words after it; a unit condition; and what it yields (a measure, or ``skip`` for bounds,
+  comparisons with an average, starting points, contributions …). 同比 → yoy_pct, 占…的 →
+  share_pct, 第N位/首位 → rank, 后退2位 → rank_change, 净增/新增/个百分点 → change, else value.
+* **Subject** — the printed noun phrase in front of the number in its own clause: the lead with
+  periods, regions and operators taken out, connectives and verbs (其中, 完成, 达到, 同比 …) cut
+  off, 「针对…的」「…企业的」 owners dropped. The phrase names the catalogue indicator it resolves
+  to, else an uncatalogued indicator under its printed name (``open_indicator``). A phrase
+  without a head noun takes the head of the subject before it (「其中5G手机26款」 after 手机上市新机型
+  → 5G手机上市新机型); a bare head or rate word completes it (总容量, 渗透率, 增速).
+* **Attachment by scope** — a number whose clause names no subject belongs to the value stated
+  just before it in the same sentence (「X为626亿元，同比增长9.6%，占…的17.4%」). Across a sentence
+  it may take the paragraph's last subject only if no other subject was named in between, and is
+  then flagged ``low_confidence``; nothing crosses a paragraph.
+* **Lists** — a subject that is a list (「A、B和C」, operators or regions too) pairs with a run of
+  numbers of the same length (「分别为x、y和z」); the list stays active for the rest of the
+  sentence (「同比分别下降2.5%和增长1.3%」).
+* Not statistics: targets and forecasts (到2025年, 预计, 力争, 目标), figure and table captions,
+  numbers in explanatory parentheses (（指…）).
+* **Periods** — a period opening a clause sets the context for what follows; stocks stated in a
+  1-N月 context are month-end values, flows and net additions keep the year-to-date period.
+
+>>> [(f.indicator, f.measure, f.value) for f in facts_of_text("截至3月末，移动电话基站总数达935万个，同比增长9.7%。")]
+[('移动电话基站', 'value', 9350000.0), ('移动电话基站', 'yoy_pct', 9.7)]
 """
 
 from __future__ import annotations
 
+import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from functools import cache
 
-from ..model import Document, Fact, Paragraph
-from ..normalize.indicators import Indicator, find_indicators, resolve_indicator
+from ..model import Document, Fact, Page, Paragraph
+from ..normalize.indicators import (
+    Indicator,
+    find_indicators,
+    guess_category,
+    open_indicator,
+    printed_name,
+    resolve_indicator,
+)
 from ..normalize.industries import find_industries
 from ..normalize.numbers import to_halfwidth
-from ..normalize.operators import find_operators, resolve_operator
+from ..normalize.operators import find_operators
 from ..normalize.periods import Period, find_periods
 from ..normalize.quantities import Quantity, find_quantities
 from ..normalize.regions import Region, find_regions, resolve_region
+from ..paths import data_file
 from .context import GLOSS, DocContext, is_stated_period, make_fact
 
-_SENTENCE_END = "。！？；;!?"
-_CLAUSE_END = "，,：:"
+
+@dataclass(frozen=True)
+class Settings:
+    """Every threshold of the prose grammar in one place."""
+
+    max_phrase: int = 26  #: longest printed noun phrase taken as an indicator name
+    min_phrase: int = 2  #: shortest
+    approx_window: int = 25  #: how far before a number 约/超过 still make it approximate
+    enum_gap: str = r"\s*(?:、|和|及|与|以及)\s*"  #: what may separate the numbers of a list
+
+
+SETTINGS = Settings()
+
+_SENTENCE_END = "。！？!?"
+_CLAUSE_END = "，,：:；;"
 _CAPTION = re.compile(r"^\s*[图表]\s*\d+([.．]\d+)*")
 _TARGET = re.compile(r"预计|预测|力争|目标|计划|规划|将达|将会|将超|有望|以上的优势")
 _BY_YEAR = re.compile(r"(?:到|至)\s*(20\d\d)\s*年")
-_AVERAGE = re.compile(r"(?<![环同])(比|较|高于|低于)[^，。；]{0,8}平均")
-_SHARE = re.compile(r"(?:约)?占(?:比|[^，。；%]{0,30}?的(?:比例|比重)?(?:分别)?(?:为|达)?)\s*$")
 _NATIONAL_CMP = re.compile(r"(居|位居|位列|排名|排|占|约占)\s*全国|全国(平均|总量|感染总量)")
 _RANK_FLAT = re.compile(r"[（(]?(与|较|和)上(月|期|年)(相比)?持平[）)]?")
-_CHANGE_WORDS = ("新增", "净增", "较上", "比上", "相比上", "与上月相比", "较去年", "较20", "较 20", "比20", "较年初",
-                 "提升", "提高", "增加", "减少", "下降", "增长")
-_RATE_WORDS = ("使用率", "普及率", "渗透率", "占有率", "覆盖率", "利用率")
+_YOY_FLAT = re.compile(r"与上年同期持平|同比持平")
 _NATIONAL_SUBJECT = re.compile(r"我国|全国(?!平均)")
-_ENUM_SPLIT = re.compile(r"[、和及与]")
 
 
-@dataclass
-class Mention:
-    start: int
-    end: int
-    kind: str  # indicator | region | operator | period | quantity
-    obj: object
+# -- the cue table -------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Cue:
+    """A row of ``data/prose_cues.csv``: where to look, the regex, a unit condition, what it yields."""
+
+    cue: str
+    scope: str  # lead | clause | sentence | token | after
+    pattern: re.Pattern[str]
+    units: str  # '' any, '%' percent, 'pp', '位', '!%' anything but a percent
+    measure: str  # a measure, or 'skip'
+    example: str
+
+    def unit_ok(self, q: Quantity) -> bool:
+        if not self.units:
+            return True
+        if self.units == "!%":
+            return q.unit not in ("%", "pp", "位")
+        return q.unit == self.units
+
+
+@cache
+def cues() -> tuple[Cue, ...]:
+    """The measure cues, in file order.
+
+    >>> cues()[0].cue, cues()[-1].measure
+    ('modifier', 'value')
+    """
+    with open(data_file("prose_cues.csv"), encoding="utf-8", newline="") as fh:
+        return tuple(Cue(r["cue"], r["scope"], re.compile(r["pattern"]), r["units"], r["measure"], r["example"])
+                     for r in csv.DictReader(fh))
+
+
+def cue_for(lead: str, clause: str, token: str, after: str, q: Quantity, sentence: str = "") -> Cue:
+    """The first cue row that matches a number.
+
+    >>> from extract.normalize.quantities import parse_quantity as p
+    >>> cue_for("，同比", "，同比", "增长51%", "", p("增长51%")).measure
+    'yoy_pct'
+    >>> cue_for("，占全省流量的", "，占全省流量的", "56.2%", "", p("56.2%")).measure
+    'share_pct'
+    """
+    texts = {"lead": lead, "clause": clause, "token": token, "after": after, "sentence": sentence or clause}
+    for row in cues():
+        if row.unit_ok(q) and row.pattern.search(texts[row.scope]):
+            return row
+    return cues()[-1]
+
+
+def classify_measure(lead: str, token: str, q: Quantity) -> str | None:
+    """The measure of a number from the words in front of it (None: not a fact).
+
+    >>> from extract.normalize.quantities import parse_quantity as p
+    >>> classify_measure("，居全国", "第4位", p("第4位")), classify_measure("，较上月", "下降了1位", p("下降了1位"))
+    ('rank', 'rank_change')
+    >>> classify_measure("全省互联网用户", "新增621.6万户", p("新增621.6万户")), classify_measure("总数达到", "6131万户", p("6131万户"))
+    ('change', 'value')
+    """
+    row = cue_for(lead, lead, token, "", q)
+    return None if row.measure == "skip" else row.measure
+
+
+# -- subject phrases ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A rewrite of a printed subject phrase, with an example (checked by tests)."""
+
+    pattern: re.Pattern[str]
+    repl: str
+    example: str
+    expect: str
+
+
+def _rw(pattern: str, repl: str, example: str, expect: str) -> Rewrite:
+    return Rewrite(re.compile(pattern), repl, example, expect)
+
+
+#: Words that open a subject phrase without being part of it (connectives, scope, verbs).
+LEADING = re.compile(
+    r"^(?:其中|同时|另外|此外|而且|而|并且|并|且|以及|及|和|与|、|的|则|也|还|均|都|共|合计|总计|累计|全年|当月|本月|本周|"
+    r"本年|今年以来|今年|去年|上年同期|上年末|上年底|上年|上月|上周|同期|年末|年底|月末|期末|当期|季度|月度|年度|已经|已|了|"
+    r"新建成|建成开通|"
+    r"建成|开通|完成|实现|拥有|有(?![线效限])|发展|监测发现|发现|"
+    r"处置|接到|受理|全省|全国|全市|全区|我国|我省|我市|我区|境内|国内市场|国内|全行业|通信业|基础电信企业|"
+    r"三家基础电信企业|各基础电信企业|[一二两三四五六七八九十]+家基础电信企业)+")
+#: Where the predicate begins: the phrase is cut at the first of these.
+PREDICATE = re.compile(
+    r"(?:则|也|已经|已|仍然|仍|依然|继续|持续|稳居)?(?:同比|环比|分别|累计(?=[达为完实共净新增约超到]|\d)|共计|合计|总计|"
+    r"约为|约|接近|将近|近(?!年)|超过|超(?![高大级])|突破|高达|达到|达|为|是|实现|完成|增至|升至|降至|上升|回落|提高|提升|"
+    r"增长|下降|减少|增加|净增|净减|新增|新建|较|相比|相较|比(?=上|去|全|同|前|年|$)|占|所占|排名|排|列(?=全|第)|居(?!民)|位居|"
+    r"位列|首次|(?<![户人平])均|共有|有(?![线效限])|(?:维持|保持|稳定)在|从(?!业)|由(?=上|去|20|\d))")
+#: Rewrites applied in order to the phrase before it is looked up.
+REWRITES: tuple[Rewrite, ...] = (
+    _rw(r"[（(](?:含|指|注|即|不含)[^）)]*[）)]", "", "中小学（含教学点）互联网接入率", "中小学互联网接入率"),
+    _rw(r"^(?:按照?|以)[^的]{0,16}?(?:计算|测算|口径)的?", "", "按照上年不变价计算的电信业务总量", "电信业务总量"),
+    _rw(r"^[^（(的]{2,24}[（(]([A-Za-z]{2,8})[）)]", r"\1", "国家信息安全漏洞共享平台（CNVD）新收录网络安全漏洞",
+        "CNVD新收录网络安全漏洞"),
+    _rw(r"^(?:接入)?速率在(.+?)的", r"\1", "接入速率在百兆以上的宽带用户", "百兆以上宽带用户"),
+    _rw(r"(?<=..)在[^的]{1,8}的(?=..)", "", "互联网上市企业在境内外的总市值", "互联网上市企业总市值"),
+    _rw(r"(?<=.)(?:累计|总体|整体)(?=.)", "", "手机总体出货量", "手机出货量"),
+    _rw(r"^(?:针对|面向|关于|对于|对)[^的]*的", "", "针对境内网站的仿冒页面数量", "仿冒页面数量"),
+    _rw(r"^通过(.*?)的", r"\1", "通过手机上网的流量", "手机上网流量"),
+    _rw(r"^[^的]*?(?:企业|公司|单位|机构|部门|平台|中心)(?:[（(][^）)]*[）)])?的", "",
+        "三家基础电信企业的移动电话用户", "移动电话用户"),
+    _rw(r"^[^的，]{0,16}?(?:监测发现|监测到|发现)", "", "CNCERT监测发现境内被篡改网站数量", "境内被篡改网站数量"),
+    _rw(r"^[^的]*(?:业|行业|领域|方面)(?=(?:电信|通信|互联网|移动|固定))", "", "通信业电信业务收入", "电信业务收入"),
+    _rw(r"(出货|发货|销售|发送)$", r"\1量", "5G手机出货", "5G手机出货量"),
+    _rw(r"的", "", "被植入后门的网站数量", "被植入后门网站数量"),
+    _rw(r"[（(](?:[A-Za-z]{2,6}|[^）)]*类)[）)]", "", "户均移动互联网接入流量（DOU）", "户均移动互联网接入流量"),
+    _rw(r"[“”\"‘’「」]", "", "“大联接”用户", "大联接用户"),
+)
+#: A subject phrase that is an organisation: the statistic is the object of its verb
+#: (「中国铁塔股份有限公司共完成固定资产投资4072亿元」).
+ORGANISATION = re.compile(r"(?:公司|企业|集团|运营商|部门|机构|中心|平台|电信业|通信业|行业|[A-Z]{3,})(?:共|合计|累计|均|也)?$")
+#: A bare head that names nothing by itself: it completes the subject before it.
+BARE_HEADS = ("总容量", "容量", "总量", "总数", "数量", "规模", "用户规模", "收入", "业务收入", "用户数", "总规模",
+              "总长度", "长度", "用户", "投资额", "完成额", "金额", "用户总数", "指数", "产值", "客户数", "客户")
+#: Rate words that complete the subject before them (手机上网用户 … 渗透率 → 手机上网用户渗透率).
+RATE_WORDS = ("普及率", "渗透率", "使用率", "覆盖率", "占有率", "利用率", "增速", "增幅", "涨幅", "占比")
+_GROWTH_WORDS = ("增速", "增幅", "涨幅")
+
+
+def subject_phrase(text: str) -> str:
+    """The printed noun phrase of a lead (masked names already replaced by ``|``), '' when none.
+
+    >>> subject_phrase("全省通信业电信业务收入累计完成"), subject_phrase("其中5G手机出货")
+    ('电信业务收入', '5G手机出货量')
+    >>> subject_phrase("三家基础电信企业的固定互联网宽带接入用户总数达"), subject_phrase("，同比")
+    ('固定互联网宽带接入用户总数', '')
+    >>> subject_phrase("移动短信业务收入则同比增长"), subject_phrase("有线宽带客户总数为")
+    ('移动短信业务收入', '有线宽带客户总数')
+    >>> subject_phrase("三家基础电信企业和中国铁塔股份有限公司共完成固定资产投资")
+    '固定资产投资'
+
+    """
+    text = text.split("|")[-1]
+    text = re.sub(r"\s+", "", text).strip("，,：:；;、 ")
+    text = LEADING.sub("", text)
+    cut = PREDICATE.search(text)
+    while cut is not None and (cut.start() == 0 or ORGANISATION.search(text[:cut.start()])):
+        text = text[cut.end():]
+        text = LEADING.sub("", text)
+        cut = PREDICATE.search(text)
+    if cut is not None:
+        text = text[:cut.start()]
+    for rw in REWRITES:
+        text = rw.pattern.sub(rw.repl, text)
+    text = text.strip("，,：:；;、 的")
+    text = re.sub(r"^(?:对|从|由|自)", "", text)
+    if not (SETTINGS.min_phrase <= len(text) <= SETTINGS.max_phrase):
+        return ""
+    if not re.search(r"[\u4e00-\u9fffA-Za-z]", text) or re.search(r"[%，。；]", text):
+        return ""
+    return text
+
+
+def _has_head(ind: Indicator) -> bool:
+    return ind.catalogued or guess_category(ind.name)[0] != "其他"
+
+
+def _compose(phrase: str, parent: Indicator | None, unit: str, measure: str,
+             topics: list[Indicator] = ()) -> tuple[Indicator | None, bool]:  # type: ignore[assignment]
+    """The indicator a phrase names given the subject before it; and whether that is a guess.
+
+    >>> p = open_indicator("手机上市新机型")
+    >>> _compose("5G手机", p, "款", "value")[0].name, _compose("总数", p, "款", "value")[0].name
+    ('5G手机上市新机型', '手机上市新机型')
+    >>> _compose("渗透率", open_indicator("手机上网用户"), "%", "value")[0].name
+    '手机上网用户渗透率'
+    >>> _compose("增幅", open_indicator("电信业务总量"), "", "rank")[0].name
+    '电信业务总量增速'
+    """
+    if not phrase:
+        return parent, False
+    if parent is not None:
+        bare = phrase.removeprefix("总")
+        if phrase in BARE_HEADS:
+            return parent, False
+        if phrase in RATE_WORDS:
+            if phrase in _GROWTH_WORDS and measure in ("yoy_pct", "mom_pct"):
+                return parent, False
+            word = "增速" if phrase in _GROWTH_WORDS else phrase
+            return open_indicator(_stem(parent.name) + word, unit), False
+        if phrase != bare and len(bare) >= 2 and parent.name.endswith(bare):
+            return parent, False  # 总容量 after 局用交换机容量
+    found = _resolve_phrase(phrase, unit)
+    if not found.catalogued and parent is not None:
+        for k in range(len(parent.name) - 1, 1, -1):
+            sibling = resolve_indicator(parent.name[:k] + phrase)
+            if sibling is not None and sibling != parent:
+                return sibling, False  # 国家政务服务平台注册用户…，总计访问人数 → 国家政务服务平台访问人数
+    if not found.catalogued:
+        for topic in (*reversed(list(topics)), *([parent] if parent else [])):
+            if topic.name.endswith(phrase) and len(phrase) >= 3 and topic.name != phrase:
+                return topic, False  # 「上市新机型累计381款」 after 手机上市新机型 in the paragraph
+    if parent is not None and not _has_head(found):
+        for size in range(min(len(phrase), 6), 1, -1):
+            tail = phrase[-size:]
+            at = parent.name.find(tail)
+            if at >= 0 and at + size < len(parent.name):
+                return open_indicator(phrase + parent.name[at + size:], unit), False
+    if _is_bare(phrase):
+        return None, True  # 「客户数超过200万」 with nothing before it: no statistic is named
+    return found, False
+
+
+def _stem(name: str) -> str:
+    return re.sub(r"(总数|数量|数|规模)$", "", name)
+
+
+def _resolve_phrase(phrase: str, unit: str) -> Indicator:
+    """The catalogue indicator a phrase names, or one ending it after an owner (通信业电信业务收入), else
+    the phrase itself as an uncatalogued indicator."""
+    ind = open_indicator(phrase, unit)
+    if ind.catalogued:
+        return ind
+    found = find_indicators(phrase, lists=False)
+    if found:
+        a, b, cat = found[-1]
+        if b == len(phrase) and re.search(r"(业|行业|企业|公司|领域|方面)$", phrase[:a]):
+            return cat
+    return ind
+
+
+# -- document and paragraph loop -----------------------------------------------------------
 
 @dataclass
 class State:
-    indicator: Indicator | None = None
+    """What a paragraph's sentences pass on to each other."""
+
     period: Period | None = None
-    heading_indicator: Indicator | None = None
     region: Region | None = None  # 我国 in an article about the nation
+    subject: Indicator | None = None  # the paragraph's last subject (a guess across sentences)
+    heading_indicator: Indicator | None = None
+    topics: list[Indicator] = field(default_factory=list)  # subjects named in the paragraph outside 其中
+    undated: bool = False  # the text is in a span no period can name (「十四五」期间, 近年来)
+
+
+@dataclass
+class Anchor:
+    """The subject of the value just stated, with its region and operator."""
+
+    indicator: Indicator
+    region: Region | None
+    operator: str
+    subject: str = ""
+    guessed: bool = False
+    measure: str = "value"
+    unit: str = ""
+
+
+@dataclass
+class Scope:
+    """What attaches within one sentence."""
+
+    region: Region | None
+    operator: str = ""
+    subject: str = ""
+    anchor: Anchor | None = None
+    items: list[Anchor] = field(default_factory=list)  # an active list of subjects (分别)
 
 
 def extract_prose(doc: Document, ctx: DocContext) -> list[Fact]:
@@ -79,6 +355,14 @@ def extract_prose(doc: Document, ctx: DocContext) -> list[Fact]:
             continue
         out.extend(paragraph_facts(para, ctx, section))
     return out
+
+
+def facts_of_text(text: str, ctx: DocContext | None = None) -> list[Fact]:
+    """The facts of one paragraph of text (for tests and doctests): a national 2021 report by default."""
+    if ctx is None:
+        ctx = DocContext(name="text", period=Period.year(2021), province=None)
+    doc = Document(name=ctx.name, pages=[Page(number=1, paragraphs=[Paragraph(text=text, page=1)])])
+    return extract_prose(doc, ctx)
 
 
 def join_across_pages(doc: Document) -> list[Paragraph]:
@@ -100,8 +384,6 @@ def join_across_pages(doc: Document) -> list[Paragraph]:
 def _update_from_heading(text: str, section: State, ctx: DocContext) -> None:
     if _CAPTION.match(text):
         return
-    found = find_indicators(text)
-    section.heading_indicator = found[-1][2] if found else None
     periods = find_periods(text, ctx.period)
     if periods:
         section.period = periods[-1][2]
@@ -125,11 +407,11 @@ def is_target(sentence: str, period: Period | None) -> bool:
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Spans of sentences.
+    """Spans of sentences (a ；joins parallel statements of one sentence).
 
     >>> t = "甲1万户，乙2万户；丙3万户。丁"
     >>> [t[s:e] for s, e in split_sentences(t)]
-    ['甲1万户，乙2万户；', '丙3万户。', '丁']
+    ['甲1万户，乙2万户；丙3万户。', '丁']
     """
     spans, start = [], 0
     for i, ch in enumerate(text):
@@ -146,51 +428,42 @@ def paragraph_facts(para: Paragraph, ctx: DocContext, section: State) -> list[Fa
     text = to_halfwidth(raw)
     if _NATIONAL_SUBJECT.search(_NATIONAL_CMP.sub("", text)):
         section.region = resolve_region("全国").region
-    state = State(indicator=None, period=section.period, heading_indicator=section.heading_indicator,
-                  region=section.region)
+    state = State(period=section.period, region=section.region)
     out: list[Fact] = []
     for s, e in split_sentences(text):
         sentence = text[s:e]
-        glosses = [(m.start(), m.end()) for m in GLOSS.finditer(sentence)]
-        periods = [p for a, b, p in find_periods(sentence, ctx.period)
-                   if _sets_context(sentence, Mention(a, b, "period", p), glosses)]
-        enum = _enumeration_facts(sentence, s, raw, para, ctx, state)
-        consumed = {span for span, _ in enum}
-        found = [f for _, f in enum] + _sentence_facts(sentence, s, raw, para, ctx, state, consumed)
+        found = _sentence_facts(sentence, s, raw, para, ctx, state)
+        named = [ind for a, _b, ind in find_indicators(sentence, lists=False) if not _inside(a, _blocked(sentence))]
+        if named and not found:
+            state.subject = named[-1]  # 「一线城市AI指数遥遥领先。…济南排名第七」: named without a number
         if not is_target(sentence, ctx.period):  # a target still sets the context, but states no fact
             out.extend(found)
-        if periods:
-            state.period = periods[-1]
     section.period = state.period
     return out
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    kind: str  # region | operator | period | subject | quantity
+    obj: object
+
+
+_PRIORITY = {"quantity": 0, "period": 1, "operator": 2, "region": 4, "subject": 5}
 
 
 def _mentions(sentence: str, ctx: DocContext) -> list[Mention]:
     province = ctx.province.name if ctx.province else None
     ms: list[Mention] = []
     ms += [Mention(a, b, "quantity", q) for a, b, q in find_quantities(sentence)]
-    ms += [Mention(a, b, "indicator", i) for a, b, i in find_indicators(sentence)]
     ms += [Mention(a, b, "region", r) for a, b, r in find_regions(sentence, province)]
     ms += [Mention(a, b, "operator", o) for a, b, o in find_operators(sentence)]
     ms += [Mention(a, b, "period", p) for a, b, p in find_periods(sentence, ctx.period)]
     ms += [Mention(a, b, "subject", name) for a, b, name in find_industries(sentence)]
-    return _drop_overlaps(ms)
-
-
-_PRIORITY = {"quantity": 0, "period": 1, "operator": 2, "indicator": 3, "region": 4, "subject": 5}
-
-
-def _drop_overlaps(ms: list[Mention]) -> list[Mention]:
-    """Quantities and periods win over names that overlap them (「5G基站」 is not the number 5);
-    an operator wins over the province inside it (河南移动公司)."""
     keep: list[Mention] = []
     for m in sorted(ms, key=lambda m: (_PRIORITY[m.kind], m.start)):
-        clash = next((k for k in keep if m.start < k.end and k.start < m.end), None)
-        if clash is None:
-            keep.append(m)
-        elif m.kind == "indicator" and clash.kind in ("region", "operator"):
-            keep.append(m)
-        elif clash.kind == "indicator" and m.kind in ("region", "operator"):
+        if not any(m.start < k.end and k.start < m.end for k in keep):
             keep.append(m)
     return sorted(keep, key=lambda m: (m.start, _PRIORITY[m.kind]))
 
@@ -209,194 +482,498 @@ def is_time_adverbial(sentence: str, start: int) -> bool:
     >>> is_time_adverbial("截至 2020 年 6 月，我国", 3), is_time_adverbial("成为上半年增长最快", 2)
     (True, False)
     """
-    cut = max((i for i in range(start) if sentence[i] in _CLAUSE_END + _SENTENCE_END), default=-1)
+    cut = max((i for i in range(start) if sentence[i] in "，,：:" + _SENTENCE_END), default=-1)
     lead = sentence[cut + 1:start].strip()
     return bool(re.fullmatch(r"(?:截至|截止|截止到|在|从|于|自|到|至|其中|同时|另外|此外|而)?\s*(?:[^\s，。；]{0,4}(?:在|于))?", lead))
 
 
 def _blocked(sentence: str) -> list[tuple[int, int]]:
-    """Spans whose names must not become context: 占…的 denominators, national comparisons, glosses."""
+    """Spans whose names are not the subject: 占…的 / 在…中的 denominators, national comparisons, the
+    field of a ranking (全国排第13位, 在全国和西部的排名), glosses, the object of a comparison (超过上海).
+
+    >>> s = "增速在全国和西部的排名分别为第十五和第四"
+    >>> [s[a:b] for a, b in _blocked(s)]
+    ['在全国和西部的']
+    """
     spans = [(m.start(), m.end()) for m in re.finditer(r"占[^，。；]{0,30}?的", sentence)]
+    spans += [(m.start(), m.end()) for m in re.finditer(r"在[^，。；]{1,20}?中的?(?=比重|占比|比例|份额|渗透率)", sentence)]
     spans += [(m.start(), m.end()) for m in _NATIONAL_CMP.finditer(sentence)]
     spans += [(m.start(), m.end()) for m in GLOSS.finditer(sentence)]
+    spans += [(m.start(), m.end()) for m in _RANK_FIELD.finditer(sentence)]
+    spans += [(m.start(), m.end()) for m in re.finditer(r"(?:比|较|高于|低于)全(?:国|省|市)", sentence)]
     spans += [(m.start(), m.end()) for m in re.finditer(r"全(省|国|市)(总流量|总量)", sentence)]
-    # the object of a comparison is not the subject: 「深圳排名超过上海，位列第二」
-    spans += [(m.start(), m.end()) for m in re.finditer(r"(超过|超越|赶超|高于|低于|领先于?|落后于?|不及)\s*\S{2,8}?(?=[，。；、,]|$)", sentence)]
+    spans += [(m.start(), m.end()) for m in re.finditer(
+        r"(超过|超越|赶超|高于|低于|领先于?|落后于?|不及)\s*\S{2,8}?(?=[，。；、,]|$)", sentence)]
     return spans
+
+
+#: The field a rank is taken in: 「全国排第13位」「在全国和西部的排名」「列全国第12位」.
+_RANK_FIELD = re.compile(
+    r"在?(?:全国|全省|全市|全区|西部|东部|中部|东北)(?:(?:和|、|及)(?:全国|全省|西部|东部|中部|东北))?的?(?=排名|排位|排|第|位)"
+    r"|(?<=[居列排])(?:全国|全省|全市|西部|东部|中部)|全球(?=第|首)")
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
-def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: DocContext, state: State,
-                    consumed: set[tuple[int, int]]) -> list[Fact]:
+def _boundaries(sentence: str) -> set[int]:
+    """Where clauses end: ，：； and parentheses that hold a number of their own (「（全国排第13位）」),
+    not those inside a name (「IPTV（网络电视）用户」「（DOU）」).
+
+    >>> s = "IPTV（网络电视）用户达到3.15亿户（全国排第3位）"
+    >>> sorted(s[i] for i in _boundaries(s))
+    ['（', '）']
+    """
+    out = {i for i, ch in enumerate(sentence) if ch in _CLAUSE_END}
+    for m in re.finditer(r"[（(][^（）()]*[）)]", sentence):
+        if re.search(r"\d|第[一二三四五六七八九十]", m.group(0)) and not GLOSS.fullmatch(m.group(0)):
+            out.update((m.start(), m.end() - 1))
+    return out
+
+
+def _clause_start(sentence: str, pos: int, bounds: set[int] | None = None) -> int:
+    bounds = _boundaries(sentence) if bounds is None else bounds
+    cut = max((i for i in bounds if i < pos), default=-1)
+    return cut + 1
+
+
+def _clause_end(sentence: str, pos: int, bounds: set[int] | None = None) -> int:
+    bounds = _boundaries(sentence) if bounds is None else bounds
+    return min((i for i in bounds if i >= pos), default=len(sentence))
+
+
+#: Spans of time that name no period of the fact table: what is stated under them is not dated.
+_UNDATED = re.compile(r"[“\"]?十[一二三四五六七八九]五[”\"]?(?:期间|以来|时期)|近年来|近几年|多年来|近[一二三四五六七八九十两\d]+年(?:来|间)?")
+#: A topic opening a sentence: 「从X看，」「就X而言，」「分X看，」.
+_TOPIC = re.compile(r"^\s*(?:从|就|分)([^，。；]{2,40}?)(?:来看|看|而言|方面)[，,]")
+#: A change stated against the end of last year counts from January (比上年末净增, 今年以来累计净增).
+_SINCE_YEAR_START = re.compile(r"(?:比|较)(?:上年末|上年底|去年底|去年末|年初|上年年末)|今年以来|今年累计|本年累计|年初以来")
+
+
+def since_year_start(period: Period | None) -> Period | None:
+    """The span from January to a period's last month; the whole year when that is December.
+
+    >>> since_year_start(Period.month(2021, 3)).period, since_year_start(Period.month(2020, 12)).period
+    ('2021-01..2021-03', '2020')
+    """
+    if period is None:
+        return None
+    y, m = period.end.year, period.end.month
+    return Period.year(y) if m == 12 else Period.ytd(y, m)
+
+
+def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: DocContext,
+                    state: State) -> list[Fact]:
     mentions = _mentions(sentence, ctx)
     blocked = _blocked(sentence)
+    bounds = _boundaries(sentence)
     glosses = [(m.start(), m.end()) for m in GLOSS.finditer(sentence)]
-    region: Region | None = state.region
-    operator = ""
-    subject = ""
+    scope = Scope(region=state.region)
     out: list[Fact] = []
-    clause_start = 0
-    last_end = 0
-    last_rank: Fact | None = None
-    for k, m in enumerate(mentions):
-        if any(ch in _CLAUSE_END for ch in sentence[last_end:m.start]):
-            clause_start = max(i for i in range(last_end, m.start) if sentence[i] in _CLAUSE_END) + 1
-        if m.kind == "period":
-            if _sets_context(sentence, m, glosses):
-                state.period = m.obj  # type: ignore[assignment]
-        elif m.kind == "indicator" and not _inside(m.start, blocked):
-            state.indicator = m.obj  # type: ignore[assignment]
-        elif m.kind == "region" and not _inside(m.start, blocked):
-            region = m.obj  # type: ignore[assignment]
-        elif m.kind == "subject" and not _inside(m.start, blocked):
-            subject = m.obj  # type: ignore[assignment]
-        elif m.kind == "operator" and not _inside(m.start, blocked):
-            op = m.obj
-            operator = op.operator  # type: ignore[attr-defined]
-            if op.region_hint:  # type: ignore[attr-defined]
-                hinted = resolve_region(op.region_hint).region  # type: ignore[attr-defined]
-                region = hinted or region
-        elif m.kind == "quantity":
-            if (offset + m.start, offset + m.end) in consumed or _inside(m.start, glosses):
-                last_end = m.end
+    quantities = []
+    for m in mentions:
+        if m.kind != "quantity" or _inside(m.start, glosses):
+            continue
+        after = sentence[m.end:_clause_end(sentence, m.end, bounds)]
+        if cue_for("", "", sentence[m.start:m.end], after, m.obj).measure == "modifier":  # type: ignore[arg-type]
+            continue
+        quantities.append(m)
+    prev_end = 0
+    named_here = False
+    topic = _TOPIC.match(sentence)
+    if topic:  # 「从…移动互联网接入流量看，河南移动公司53443万G」: the topic is the subject of what follows
+        found = find_indicators(topic.group(1), lists=False)
+        if found:
+            scope.anchor = Anchor(found[-1][2], scope.region, "", "", False)
+    for group in _groups(sentence, quantities):
+        first = group[0]
+        clause_start = _clause_start(sentence, first.start, bounds)
+        seg_start = max(clause_start, prev_end)
+        masked = list(sentence)
+        for a, b in blocked:
+            for i in range(max(a, seg_start), min(b, first.start)):
+                masked[i] = ""
+        for u in _UNDATED.finditer(sentence, prev_end, first.start):
+            if is_time_adverbial(sentence, u.start()) or u.start() == 0:
+                state.undated = True
+        for m in mentions:
+            if m.kind == "quantity" or not (prev_end <= m.start < first.start):
                 continue
-            lead = sentence[max(clause_start, last_end) if last_end > clause_start else clause_start:m.start]
-            token = sentence[m.start:m.end]
-            if _AVERAGE.search(sentence[clause_start:m.end]):
-                last_end = m.end
+            if m.kind == "period":
+                if _sets_context(sentence, m, glosses):
+                    state.period = m.obj  # type: ignore[assignment]
+                    state.undated = False
+            elif _inside(m.start, blocked) or _inside(m.start, glosses):
                 continue
+            elif m.kind == "region":
+                scope.region = m.obj  # type: ignore[assignment]
+                if m.start >= seg_start and scope.items:
+                    scope.items = []
+            elif m.kind == "operator":
+                scope.operator = m.obj.operator  # type: ignore[attr-defined]
+                if m.obj.region_hint:  # type: ignore[attr-defined]
+                    scope.region = resolve_region(m.obj.region_hint).region or scope.region  # type: ignore[attr-defined]
+            elif m.kind == "subject":
+                scope.subject = m.obj  # type: ignore[assignment]
+            if m.kind != "subject":
+                for i in range(max(m.start, seg_start), min(m.end, first.start)):
+                    masked[i] = "" if m.kind == "period" else "|"
+        lead = sentence[seg_start:first.start]
+        phrase_text = "".join(masked[seg_start:first.start])
+        q0: Quantity = first.obj  # type: ignore[assignment]
+        token0 = sentence[first.start:first.end]
+        clause = sentence[clause_start:first.start]
+        cue = cue_for(lead, clause, token0, sentence[first.end:_clause_end(sentence, first.end, bounds)], q0,
+                      sentence[:first.start])
+        prev_end = group[-1].end
+        if state.undated:
+            continue
+        if cue.measure == "skip":
+            phrase = subject_phrase(phrase_text)
+            if phrase and not _is_bare(phrase) and _has_head(_resolve_phrase(phrase, "")):
+                # 「贫困村通光纤比例从2017年的不足70%提升至98%」: the subject is stated with the skipped number
+                scope.anchor = Anchor(_resolve_phrase(phrase, ""), scope.region, scope.operator, scope.subject)
+                named_here = True
+            continue
+        targets = _targets(phrase_text, lead, sentence[:seg_start], group, cue, scope, state, named_here, mentions,
+                           seg_start, first.start, sentence, bounds)
+        if targets is None:
+            continue
+        if any(not t.guessed for t in targets):
+            named_here = True
+        since = bool(_SINCE_YEAR_START.search(clause))
+        for m, target in zip(group, targets, strict=True):
             q: Quantity = m.obj  # type: ignore[assignment]
-            measure = classify_measure(lead, token, q)
-            if measure is None or _is_bound_or_base(sentence, m.start, m.end):
-                last_end = m.end
-                continue
-            indicator = _indicator_for(mentions, k, state, sentence, clause_start, lead, q, measure)
-            if indicator is None:
-                last_end = m.end
-                continue
-            fact = _fact(ctx, para, raw, offset, sentence, clause_start, m, indicator, region, operator,
-                         measure, q, state.period, subject)
-            if fact:
+            measure = cue.measure
+            if m is not first:
+                row = cue_for(lead, sentence[clause_start:m.start], sentence[m.start:m.end], "", q)
+                if row.measure not in ("skip", "value", "modifier") and row.measure != measure:
+                    measure = row.measure
+            period = since_year_start(state.period or ctx.period) if since and measure == "change" else state.period
+            fact = _fact(ctx, para, raw, offset, sentence, clause_start, m, target, measure, q, period,
+                         exact_period=since and measure == "change")
+            if fact is not None:
                 out.append(fact)
-                if measure == "rank":
-                    last_rank = fact
-            last_end = m.end
-    if last_rank is not None:
-        flat = _RANK_FLAT.search(sentence)
-        if flat and flat.start() >= 0:
-            out.append(_rank_flat(last_rank, flat.group(0), ctx))
-    return [f for f in out if f is not None]
+        if cue.measure == "rank":
+            flat = _RANK_FLAT.search(sentence, group[-1].end)
+            if flat and flat.start() - group[-1].end <= 4 and out:
+                out.append(_rank_flat(out[-1], flat.group(0)))
+    for m in mentions:  # periods after the last number still set the context for the next sentence
+        if m.kind == "period" and m.start >= prev_end and _sets_context(sentence, m, glosses):
+            state.period = m.obj  # type: ignore[assignment]
+            state.undated = False
+    flat = _YOY_FLAT.search(sentence)
+    if flat:
+        phrase = subject_phrase(sentence[_clause_start(sentence, flat.start(), bounds):flat.start()])
+        if phrase:
+            ind = _resolve_phrase(phrase, "%")
+            f = make_fact(ctx, page=para.page_at(offset + flat.start()), method="prose", indicator=ind,
+                          region=scope.region, period=adjust_period(state.period or ctx.period, ind, "yoy_pct"),
+                          measure="yoy_pct", quantity=Quantity(0.0, "%", "0", "", ()),
+                          snippet=raw[offset + _clause_start(sentence, flat.start(), bounds):offset + flat.end()],
+                          operator=scope.operator)
+            if f:
+                out.append(f)
+    return out
 
 
-def classify_measure(lead: str, token: str, q: Quantity) -> str | None:
-    """The measure of a number from the words in front of it.
+def _groups(sentence: str, quantities: list[Mention]) -> list[list[Mention]]:
+    """Runs of numbers separated only by 、 和 及 (the values of a list).
 
-    >>> from extract.normalize.quantities import parse_quantity as p
-    >>> classify_measure("，同比", "增长51%", p("增长51%")), classify_measure("，占全省流量的", "56.2%", p("56.2%"))
-    ('yoy_pct', 'share_pct')
-    >>> classify_measure("，居全国", "第4位", p("第4位")), classify_measure("，较上月", "下降了1位", p("下降了1位"))
-    ('rank', 'rank_change')
-    >>> classify_measure("全省互联网用户", "新增621.6万户", p("新增621.6万户")), classify_measure("总数达到", "6131万户", p("6131万户"))
-    ('change', 'value')
+    >>> s = "分别为58.7亿元和287.8亿元，同比分别下降2.5%和增长1.3%"
+    >>> [[s[m.start:m.end] for m in g] for g in _groups(s, [Mention(a, b, "quantity", q) for a, b, q in find_quantities(s)])]
+    [['58.7亿元', '287.8亿元'], ['下降2.5%', '增长1.3%']]
     """
-    words = lead + token
-    if q.unit == "%" and re.search(r"(较|比|相比)\s*(20\d\d\s*年)?\s*\d{1,2}\s*月", lead) and "同比" not in words:
-        return None  # growth against a stated month (较2020年3月增长4.8%): no standard base
-    if q.unit == "%" and re.search(r"(较|比|相比)上(个)?月", lead) and "同比" not in words:
-        return "mom_pct"
-    if q.unit == "位":
-        return "rank" if "第" in token or re.search(r"第\s*$", lead) else "rank_change"
-    if "同比" in words:
-        return "yoy_pct"
-    if "环比" in words:
-        return "mom_pct"
-    if q.unit == "%" and _SHARE.search(lead.rstrip()):
-        return "share_pct"
-    if q.unit == "pp":
-        return "change"
-    if q.unit == "%":
-        if re.search(r"(增长|增速|增幅|下降|降幅|提升)[了为达至]?\s*$", words) or re.match(r"^(增长|下降|增加|减少)", token):
-            return "yoy_pct"
-        return "value"
-    if any(w in token for w in ("新增", "净增", "增加", "减少", "增长", "下降")) or any(w in lead for w in _CHANGE_WORDS[:9]):
-        return "change"
-    return "value"
+    groups: list[list[Mention]] = []
+    for m in quantities:
+        if groups and re.fullmatch(SETTINGS.enum_gap, sentence[groups[-1][-1].end:m.start]) \
+                and m.obj.unit == groups[-1][-1].obj.unit:  # type: ignore[attr-defined]
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    return groups
 
 
-def _indicator_for(mentions: list[Mention], k: int, state: State, sentence: str, clause_start: int, lead: str,
-                   q: Quantity, measure: str) -> Indicator | None:
-    here = mentions[k]
-    named_in_lead = any(m.kind == "indicator" and clause_start <= m.start < here.start for m in mentions[:k])
-    base = state.indicator
-    if not named_in_lead:
-        # 「我省有26826个IP地址所对应的主机被…控制」「超过500个…的工业互联网平台」: the name follows the number.
-        for m in mentions[k + 1:]:
-            if m.kind == "quantity" or any(ch in _CLAUSE_END for ch in sentence[here.end:m.start]):
-                break
-            if m.kind == "indicator":
-                base = m.obj  # type: ignore[assignment]
-                state.indicator = base
-                break
-        if _GENERIC_HEAD.search(lead) and base is state.indicator:
-            # 「全国有线电视用户数为2.07亿」: a head word names something; complete it or skip it,
-            # never hand the number to whatever indicator came before.
-            composed = compose_indicator(lead, sentence[:clause_start])
-            if composed is None:
-                return None
-            base = state.indicator = composed
-    base = base or state.heading_indicator
-    if base is None:
+def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue: Cue, scope: Scope, state: State,
+             named_here: bool, mentions: list[Mention], seg_start: int, seg_end: int, sentence: str = "",
+             bounds: set[int] = frozenset()) -> list[Anchor] | None:  # type: ignore[assignment]
+    """The subject of each number of a group, by scope; None when there is none."""
+    q: Quantity = group[0].obj  # type: ignore[assignment]
+    unit = q.unit if cue.measure in ("value", "change") else ""
+    regions = [(m.start - seg_start, m.end - seg_start) for m in mentions
+               if m.kind == "region" and seg_start <= m.start < seg_end]
+    operators = [(m.start - seg_start, m.end - seg_start, m.obj) for m in mentions
+                 if m.kind == "operator" and seg_start <= m.start < seg_end]
+    items = _region_items(lead, regions, cue.measure, unit, scope) if len(group) > 1 else []
+    items = items or (_operator_items(lead, operators, cue.measure, unit, scope, state) if len(group) > 1 else [])
+    items = items or _list_items(phrase_text, q.unit, cue.measure, scope)
+    if items and len(items) == len(group):
+        scope.items = items
+        scope.anchor = items[-1]
+        return [replace(a, measure=cue.measure) for a in items]
+    phrase = subject_phrase(phrase_text)
+    if cue.measure == "share_pct" and phrase in ("比例", "比重", "份额", "占比"):
+        phrase = ""
+    catalogued = _catalogued_in(phrase_text, phrase)
+    if catalogued is not None:
+        phrase = catalogued
+    if len(group) > 1 and _is_bare(phrase) and not scope.items:
+        scope.items = _items_before(before, phrase, unit, cue.measure, scope)
+    if len(group) > 1 and len(scope.items) == len(group) and (not phrase or _is_bare(phrase)):
+        return [replace(a, measure=cue.measure) for a in scope.items]
+    if not phrase and scope.anchor is None:
+        after = _after_number(sentence, group[-1], bounds)
+        if after is not None:
+            phrase = after
+    if phrase and resolve_region(phrase).region is not None and not find_indicators(phrase):
+        scope.region = resolve_region(phrase).region  # 「其中西藏高达23.4GB」: a place, not a subject
+        phrase = ""
+    parent = scope.anchor.indicator if scope.anchor else None
+    guessed = False
+    if phrase and _is_bare(phrase) and parent is not None:
+        previous = re.split(r"[，,；;：:]", before.rstrip("，,；;：: "))[-1]
+        composed = compose_indicator(phrase, previous)
+        if composed is not None and composed != parent:
+            phrase, parent = "", composed  # 「即时通信成为…应用之一，用户规模达9.31亿」
+    if phrase and parent is None and _is_bare(phrase):
+        topic = re.search(r"等([^，。；、等]{2,8})[，,]?$", before)  # 「…等新兴业务，共完成业务收入1854亿元」
+        if topic:
+            parent = _resolve_phrase(topic.group(1), unit)
+        else:
+            composed = compose_indicator(phrase, before)
+            if composed is not None:
+                phrase, parent = "", composed
+    if parent is None and state.subject is not None and not named_here:
+        parent, guessed = state.subject, True
+        if cue.measure in ("value", "change") and not phrase and parent.unit and not _unit_fits(parent, q):
+            return None  # a guess across sentences must at least count the same thing
+    if phrase:
+        ind, unsure = _compose(phrase, parent, unit, cue.measure, state.topics)
+        guessed = unsure or (guessed and ind is parent)
+        if ind is None:
+            return None
+        if ind is not parent:
+            scope.items = []
+    elif parent is not None:
+        ind = parent
+        if cue.measure == "change" and q.unit == "pp" and scope.anchor is not None \
+                and (scope.anchor.measure != "value" or scope.anchor.unit not in ("%", "")):
+            return None  # 个百分点 after a share or growth: the change of a share, not keyed
+    else:
         return None
-    if measure == "value" and q.unit == "%" and base.unit != "%":
-        rate = next((w for w in _RATE_WORDS if w in lead), None)
-        if rate:
-            stem = re.sub(r"(数量|总量|数|总数|规模)$", "", base.name)
-            return resolve_indicator(stem + rate)
-        return None
-    if measure in ("value", "change") and not _unit_fits(base, q):
-        return None
-    return base
+    if not ind.catalogued and not _has_head(ind):
+        return None  # 「作业操作费就节省400万元」: no statistic is named
+    if cue.measure == "value" and q.unit == "%" and ind.kind != "rate" and not ind.catalogued:
+        return None  # 「实现了全区学校及用户100%」: a percent of a count is not a level
+    if cue.measure in ("value", "change") and q.unit not in ("pp",) and ind.catalogued and not _unit_fits(ind, q):
+        ind = open_indicator(phrase, q.unit) if phrase else ind
+        if ind.catalogued and not _unit_fits(ind, q):
+            guessed = True
+    if cue.measure == "value" and q.unit == "%" and ind.unit not in ("%", "") and ind.catalogued:
+        guessed = True
+    anchor = Anchor(ind, scope.region, scope.operator, scope.subject, guessed, cue.measure, q.unit)
+    if cue.measure == "value" or phrase:
+        scope.anchor = anchor
+        if not guessed:
+            state.subject = ind
+            if not re.match(r"^\s*[，,]?\s*其中", phrase_text):
+                state.topics.append(ind)
+    return [anchor] * len(group)
 
 
-_GENERIC_HEAD = re.compile(r"(?:总计|总|累计)?(用户规模|用户数|用户|访问人数|浏览量|注册用户)\s*(?:分别)?(?:达到|达|为|超过|超|突破|增至)?\s*$")
-_UPPER_BOUND_BEFORE = re.compile(r"(不足|不到|低于|少于)\s*$")
-_UPPER_BOUND_AFTER = re.compile(r"^\s*(以内|以下)")
-_FROM_BASE = re.compile(r"从\s*(?:[^，。；]{0,12}?的)?\s*$")
+def _is_bare(phrase: str) -> bool:
+    return phrase in BARE_HEADS or phrase in RATE_WORDS
 
 
-def _is_bound_or_base(sentence: str, start: int, end: int) -> bool:
-    """Upper bounds (不足70%, 30%以内) and the starting point of 「从X提升至Y」 are not current values.
+def _catalogued_in(phrase_text: str, phrase: str) -> str | None:
+    """A catalogue name printed in the lead that contains the phrase found (国家政务服务平台总计访问人数 is
+    one name, although 总计 usually starts the predicate)."""
+    text = re.sub(r"\s+", "", phrase_text.split("|")[-1])
+    for a, b, _ind in reversed(find_indicators(text, lists=False)):
+        name = text[a:b]
+        if len(name) > len(phrase) and (not phrase or phrase in name or name.endswith(phrase)) \
+                and not subject_phrase(text[b:]):
+            return name
+    return None
 
-    >>> s = "比例从 25% 提升至 98%，首次缩小到 30% 以内"
-    >>> [_is_bound_or_base(s, a, b) for a, b in ((4, 7), (12, 15), (22, 25))]
-    [True, False, True]
+
+def _after_number(sentence: str, m: Mention, bounds: set[int]) -> str | None:
+    """「我省有26826个IP地址所对应的主机被…控制」: a catalogue name right after the number, in its clause.
+
+    >>> s = "我省有26826个IP地址所对应的主机被境内外木马和僵尸网络控制，相比上月增加了1721个"
+    >>> m = Mention(3, 9, "quantity", None)
+    >>> _after_number(s, m, _boundaries(s))
+    '主机被境内外木马和僵尸网络控制'
     """
-    before = sentence[max(0, start - 16):start]
-    return bool(_UPPER_BOUND_BEFORE.search(before) or _UPPER_BOUND_AFTER.match(sentence[end:end + 4])
-                or _FROM_BASE.search(before))
+    rest = sentence[m.end:_clause_end(sentence, m.end, bounds)]
+    if re.search(r"\d", rest):
+        rest = rest[:re.search(r"\d", rest).start()]  # type: ignore[union-attr]
+    found = find_indicators(rest, lists=False)
+    return rest[found[0][0]:found[0][1]] if found else None
 
 
-def compose_indicator(lead: str, subject_text: str) -> Indicator | None:
-    """A generic head (用户规模) completed by the activity named before it.
+def compose_indicator(head: str, before: str) -> Indicator | None:
+    """A bare head (用户规模) completed by an activity named earlier in the sentence, from the catalogue.
 
-    >>> compose_indicator("用户规模达", "即时通信成为疫情期间发展最快的应用之一").name
+    >>> compose_indicator("用户规模", "即时通信成为疫情期间发展最快的应用之一，").name
     '即时通信用户规模'
     """
-    head = _GENERIC_HEAD.search(lead)
-    if head is None:
-        return None
-    word = head.group(1)
-    text = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "|", subject_text)
+    text = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "|", before)
     for chunk in reversed(text.split("|")):
         for size in range(min(10, len(chunk)), 1, -1):
             for i in range(0, len(chunk) - size + 1):
-                found = resolve_indicator(chunk[i:i + size] + word)
+                found = resolve_indicator(chunk[i:i + size] + head)
                 if found is not None:
                     return found
     return None
+
+
+def _items_before(before: str, head: str, unit: str, measure: str, scope: Scope) -> list[Anchor]:
+    """「网上外卖、在线教育、网约车和在线医疗等数字服务蓬勃发展，用户规模分别达…」: the list before 等
+    in an earlier clause, each item completed by the bare head."""
+    m = re.search(r"([^，。；：]*?、[^，。；：]*?)等[^，。；：]*[，,]$", before)
+    if not m:
+        return []
+    names = _split_list(re.sub(r"^.*?(?:我国|全国|全省|其中)", "", m.group(1)))
+    out = []
+    for name in names:
+        ind = resolve_indicator(name + head)
+        if ind is None:
+            return []
+        out.append(Anchor(ind, scope.region, scope.operator, scope.subject, False, measure, unit))
+    return out
+
+
+def _region_items(lead: str, regions: list[tuple[int, int]], measure: str, unit: str,
+                  scope: Scope) -> list[Anchor]:
+    """A list of places before 分别: one anchor per place, with the indicator printed after the last place.
+
+    >>> t = "东、中、西部和东北地区移动互联网接入流量分别达到"
+    >>> spans = [(a, b) for a, b, _r in find_regions(t)]
+    >>> [(a.region.name, a.indicator.name) for a in _region_items(t, spans, "value", "GB", Scope(None))][:2]
+    [('东部地区', '移动互联网接入流量'), ('中部地区', '移动互联网接入流量')]
+    """
+    start = max((i + 1 for i, ch in enumerate(lead) if ch in "，,：:；;"), default=0)
+    stop = lead.find("分别", start)
+    inside = [(a, b) for a, b in regions if start <= a and (stop < 0 or b <= stop)]
+    if stop < 0 or not inside:
+        return []
+    last_end = max(b for _a, b in inside)
+    names = _split_list(lead[start:last_end])
+    if len(names) < 2:
+        return []
+    suffix = re.sub(r"^[^部区]*", "", names[-1])  # 西部 … 东北地区 → 部地区 / 地区
+    places = []
+    for name in names:
+        hit = None
+        for cand in (name, name + "部", name + suffix, name + "部地区"):
+            hit = resolve_region(cand).region
+            if hit is not None:
+                break
+        if hit is None:
+            return []
+        places.append(hit)
+    tail = subject_phrase(lead[last_end:stop])
+    ind = _resolve_phrase(tail, unit) if tail else (scope.anchor.indicator if scope.anchor else None)
+    if ind is None:
+        return []
+    return [Anchor(ind, r, scope.operator, scope.subject, False, measure, unit) for r in places]
+
+
+def _operator_items(lead: str, operators: list, measure: str, unit: str, scope: Scope,  # noqa: ANN001
+                    state: State) -> list[Anchor]:
+    """A list of operators before 分别 (「河南移动、联通、电信公司IPTV用户分别为…」): one anchor per operator.
+
+    >>> t = "河南移动、联通、电信公司IPTV（网络电视）用户分别为"
+    >>> ops = [(a, b, o) for a, b, o in find_operators(t)]
+    >>> [(a.operator, a.indicator.name) for a in _operator_items(t, ops, "value", "户", Scope(None), State())]
+    [('中国移动', 'IPTV用户'), ('中国联通', 'IPTV用户'), ('中国电信', 'IPTV用户')]
+    """
+    stop = lead.find("分别")
+    inside = [(a, b, o) for a, b, o in operators if stop < 0 or b <= stop]
+    if stop < 0 or len(inside) < 2 or len({o.operator for _a, _b, o in inside}) < len(inside):
+        return []
+    tail = subject_phrase(lead[max(b for _a, b, _o in inside):stop])
+    ind = _resolve_phrase(tail, unit) if tail else (scope.anchor.indicator if scope.anchor else None)
+    if ind is None:
+        return []
+    out = []
+    for _a, _b, o in inside:
+        region = resolve_region(o.region_hint).region if o.region_hint else None
+        if region is None and inside[0][2].region_hint:
+            region = resolve_region(inside[0][2].region_hint).region
+        out.append(Anchor(ind, region or scope.region, o.operator, scope.subject, False, measure, unit))
+    return out
+
+
+def _list_items(phrase_text: str, unit: str, measure: str, scope: Scope) -> list[Anchor]:
+    """A subject that is a list: indicators sharing the last item's head.
+
+    >>> [a.indicator.name for a in _list_items("固定语音和移动语音业务收入分别为", "元", "value", Scope(None))]
+    ['固定语音业务收入', '移动语音业务收入']
+    """
+    clause = re.split(r"[，,：:；;]", phrase_text)[-1]
+    if "分别" not in clause and "、" not in clause:
+        return []
+    before = clause.split("分别")[0]
+    if "|" in before:
+        return []
+    names = _split_list(before)
+    if len(names) < 2:
+        return []
+    parts = [subject_phrase(n) or n for n in names]
+    head = subject_phrase(parts[-1])
+    if not head:
+        return []
+    out: list[Anchor] = []
+    for k, part in enumerate(parts):
+        if k < len(parts) - 1:
+            part = _with_head(part, head)
+        ind = _resolve_phrase(part, unit if measure in ("value", "change") else "")
+        out.append(Anchor(ind, scope.region, scope.operator, scope.subject, False, measure, unit))
+    return out
+
+
+def _split_list(text: str) -> list[str]:
+    """「A、B和C」 → [A, B, C] (和/及/与 only before the last item).
+
+    >>> _split_list("智慧公共事业、智能制造和智慧农业终端用户")
+    ['智慧公共事业', '智能制造', '智慧农业终端用户']
+    """
+    text = text.strip("|，, ")
+    items = text.split("、")
+    last = items[-1]
+    tail = re.split(r"和|及|与", last, maxsplit=1)
+    if len(tail) == 2 and all(len(t) >= 2 for t in tail):
+        items = items[:-1] + tail
+    elif len(items) == 1:
+        tail = re.split(r"和|及|与", last)
+        if len(tail) == 2 and all(len(t) >= 2 for t in tail):
+            items = tail
+    items[-1] = re.sub(r"等.*$", "", items[-1]) or items[-1]
+    return [x.strip("|") for x in items if x.strip("|")]
+
+
+def _with_head(item: str, head: str) -> str:
+    """An item of a list given the last item's head: 固定语音 + 移动语音业务收入 → 固定语音业务收入.
+    A catalogue name wins; else the shared tail starts where the last item's own modifier ends, taken to be
+    as long as the item.
+
+    >>> _with_head("固定语音", "移动语音业务收入"), _with_head("智慧公共事业", "智慧农业终端用户")
+    ('固定语音业务收入', '智慧公共事业终端用户')
+    """
+    if _has_head(open_indicator(item)):
+        return item
+    tails = [head[cut:] for cut in range(1, len(head) - 1)]
+    for tail in tails:
+        if resolve_indicator(item + tail) is not None:
+            return item + tail
+    fitting = [t for t in tails if _has_head(open_indicator(t))]
+    if not fitting:
+        return item
+    best = min(fitting, key=lambda t: (abs(len(head) - len(t) - len(item)), -len(t)))
+    return item + best
 
 
 def _unit_fits(ind: Indicator, q: Quantity) -> bool:
@@ -406,7 +983,7 @@ def _unit_fits(ind: Indicator, q: Quantity) -> bool:
     >>> _unit_fits(I("互联网用户", "用户", "户", "stock"), p("8643.5万户")), _unit_fits(I("网民规模", "用户", "人", "stock"), p("15个"))
     (True, False)
     """
-    if not q.unit or q.unit == ind.unit:
+    if not q.unit or q.unit == ind.unit or not ind.unit:
         return True
     people = {"户", "人"}
     if ind.unit in people and q.unit in people:
@@ -417,20 +994,22 @@ def _unit_fits(ind: Indicator, q: Quantity) -> bool:
 
 
 def _fact(ctx: DocContext, para: Paragraph, raw: str, offset: int, sentence: str, clause_start: int, m: Mention,
-          indicator: Indicator, region: Region | None, operator: str, measure: str, q: Quantity,
-          period: Period | None, subject: str = "") -> Fact | None:
+          target: Anchor, measure: str, q: Quantity, period: Period | None, exact_period: bool = False) -> Fact | None:
     lead = sentence[clause_start:m.start]
     against = bool(re.search(r"(较|比|相比)\s*(20\d\d\s*年)?\s*\d{1,2}\s*月", lead))
-    period = adjust_period(period or ctx.period, indicator, measure, against)
-    if not q.unit and indicator.unit:
-        q = Quantity(q.value, indicator.unit, q.raw_value, q.raw_unit, q.flags)
+    if not exact_period:
+        period = adjust_period(period or ctx.period, target.indicator, measure, against)
+    if not q.unit and target.indicator.unit and measure in ("value", "change"):
+        q = Quantity(q.value, target.indicator.unit, q.raw_value, q.raw_unit, q.flags)
     start = offset + clause_start
     end = offset + m.end
-    snippet = raw[start:end].strip(" ，,：:；;")
-    flags = ("approximate",) if is_approximate(sentence, m.start, m.end) else ()
-    return make_fact(ctx, page=para.page_at(offset + m.start), method="prose", indicator=indicator, region=region,
-                     period=period, measure=measure, quantity=q, snippet=snippet, operator=operator, subject=subject,
-                     flags=flags, bbox=_bbox(para, start, end))
+    snippet = raw[start:end].strip(" ，,：:；;（）()")
+    flags: tuple[str, ...] = ("approximate",) if is_approximate(sentence, m.start, m.end) else ()
+    if target.guessed:
+        flags = (*flags, "low_confidence")
+    return make_fact(ctx, page=para.page_at(offset + m.start), method="prose", indicator=target.indicator,
+                     region=target.region, period=period, measure=measure, quantity=q, snippet=snippet,
+                     operator=target.operator, subject=target.subject, flags=flags, bbox=_bbox(para, start, end))
 
 
 _APPROX_BEFORE = re.compile(r"(超过|超|约|近|逾|将近|接近|不少于|多于|达到约|约占[^，。；]{0,20}的)\s*$")
@@ -444,7 +1023,8 @@ def is_approximate(sentence: str, start: int, end: int) -> bool:
     >>> is_approximate(s, 10, 16), is_approximate(s, 23, 27), is_approximate(s, 30, 35)
     (True, True, False)
     """
-    return bool(_APPROX_BEFORE.search(sentence[max(0, start - 25):start]) or _APPROX_AFTER.match(sentence[end:end + 3]))
+    window = sentence[max(0, start - SETTINGS.approx_window):start]
+    return bool(_APPROX_BEFORE.search(window) or _APPROX_AFTER.match(sentence[end:end + 3]))
 
 
 def adjust_period(period: Period | None, indicator: Indicator, measure: str,
@@ -463,17 +1043,19 @@ def adjust_period(period: Period | None, indicator: Indicator, measure: str,
     if period.period_type == "range" and measure in ("value", "yoy_pct", "share_pct", "rank"):
         return Period.quarter(period.end.year, (period.end.month - 1) // 3 + 1) if period.end.month % 3 == 0 \
             else Period.month(period.end.year, period.end.month)
-    if period.period_type not in ("ytd", "half", "quarter") or indicator.kind == "flow":
+    if period.period_type not in ("ytd", "half", "quarter", "year") or indicator.kind == "flow":
         return period
+    if period.period_type == "year" and measure == "change":
+        return period
+    if indicator.kind == "rate" and measure == "change":
+        return Period.month(period.end.year, period.end.month)  # a rate's change is dated at its end point
     if indicator.kind in ("stock", "rate") and (measure != "change" or against_point):
         return Period.month(period.end.year, period.end.month)
     return period
 
 
-def _rank_flat(rank: Fact, text: str, ctx: DocContext) -> Fact:
-    from dataclasses import replace
-
-    return replace(rank, measure="rank_change", value=0.0, unit="位", raw_value=text, raw_unit="",
+def _rank_flat(rank: Fact, text: str) -> Fact:
+    return replace(rank, measure="rank_change", value=0.0, unit="位", raw_value="0", raw_unit="",
                    snippet=text.strip("（）()"))
 
 
@@ -490,124 +1072,4 @@ def _bbox(para: Paragraph, start: int, end: int):  # noqa: ANN202
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
-# -- enumerations with 分别 ------------------------------------------------------------------
-
-def _enumeration_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: DocContext,
-                       state: State) -> list[tuple[tuple[int, int], Fact]]:
-    """「A、B、C终端用户分别达到x、y、z，同比增长p、q、r」 → one fact per item and measure."""
-    idx = sentence.find("分别")
-    if idx < 0:
-        return []
-    items = _enum_items(sentence[:idx])
-    if not items:
-        return []
-    kinds, resolved = _resolve_items(items, sentence[:idx], state)
-    if not resolved:
-        return []
-    out: list[tuple[tuple[int, int], Fact]] = []
-    quantities = find_quantities(sentence)
-    groups = _quantity_groups(sentence, [q for q in quantities if q[0] > idx])
-    for g_start, group in groups:
-        if len(group) != len(resolved):
-            continue
-        lead = sentence[max(idx, _clause_start(sentence, g_start)):group[0][0]]
-        for (a, b, q), item in zip(group, resolved, strict=True):
-            measure = classify_measure(lead, sentence[a:b], q)
-            if measure is None:
-                continue
-            if kinds == "operator":
-                indicator, operator, region = item[0], item[1], item[2]
-            else:
-                indicator, operator, region = item, "", state.region
-            if indicator is None:
-                continue
-            if measure == "value" and q.unit == "%" and indicator.unit != "%":
-                continue
-            period = adjust_period(state.period or ctx.period, indicator, measure)
-            qq = q if q.unit or not indicator.unit else Quantity(q.value, indicator.unit, q.raw_value, q.raw_unit, q.flags)
-            start = offset + _clause_start(sentence, g_start)
-            f = make_fact(ctx, page=para.page_at(offset + a), method="prose", indicator=indicator, region=region, period=period,
-                          measure=measure, quantity=qq, snippet=raw[start:offset + group[-1][1]].strip(" ，,"),
-                          operator=operator, bbox=_bbox(para, start, offset + b))
-            if f:
-                out.append(((offset + a, offset + b), f))
-    return out
-
-
-def _clause_start(sentence: str, pos: int) -> int:
-    cut = max((i for i in range(pos) if sentence[i] in _CLAUSE_END), default=-1)
-    return cut + 1
-
-
-def _enum_items(before: str) -> list[str]:
-    """The 、-list nearest before 分别, in its clause.
-
-    >>> _enum_items("1-8月，其中：智慧公共事业、智能制造、智能交通和车联网、智慧农业终端用户")
-    ['智慧公共事业', '智能制造', '智能交通和车联网', '智慧农业终端用户']
-    """
-    clause = re.split(r"[，,：:；;。]", before)
-    for part in reversed(clause):
-        if "、" in part:
-            items = [x.strip() for x in part.split("、")]
-            items[-1] = re.sub(r"等.*$", "", items[-1])
-            items[0] = re.sub(r"^.*?(?:我国|全国|全省|我省|其中)", "", items[0]) or items[0]
-            last = items[-1]
-            tail = re.split(r"和|及|与", last)
-            if len(tail) == 2 and all(tail) and not resolve_indicator(last) and len(items) >= 1:
-                items = items[:-1] + tail
-            return [x for x in items if x]
-        if part.strip():
-            continue
-    return []
-
-
-def _resolve_items(items: list[str], before: str, state: State):  # noqa: ANN202
-    """Items as operators (with the list's indicator) or as indicators sharing a suffix."""
-    ops = [resolve_operator(x) or resolve_operator(_leading_operator(x)) for x in items]
-    if all(ops):
-        tail = items[-1]
-        found = find_indicators(tail) or find_indicators(before)
-        indicator = found[-1][2] if found else state.indicator
-        resolved = []
-        for op in ops:
-            region = resolve_region(op.region_hint).region if op.region_hint else None  # type: ignore[union-attr]
-            resolved.append((indicator, op.operator, region))  # type: ignore[union-attr]
-        if resolved and indicator is not None:
-            state.indicator = indicator
-            return "operator", resolved
-        return "operator", []
-    last = items[-1]
-    for k in range(len(last)):
-        suffix = last[k:]
-        got = [resolve_indicator(x if x.endswith(suffix) else x + suffix) for x in items]
-        if all(got):
-            return "indicator", got
-    got = [resolve_indicator(x) for x in items]
-    if all(got):
-        return "indicator", got
-    # 「网上外卖、在线教育…等数字服务蓬勃发展，用户规模分别达…」: the shared head stands before 分别
-    head = _GENERIC_HEAD.search(re.split(r"[，,：:；;]", before)[-1])
-    if head:
-        got = [resolve_indicator(x + head.group(1)) for x in items]
-        if all(got):
-            return "indicator", got
-    return "indicator", []
-
-
-def _leading_operator(text: str) -> str:
-    found = find_operators(text)
-    return text[found[0][0]:found[0][1]] if found and found[0][0] == 0 else ""
-
-
-def _quantity_groups(sentence: str, qs: list[tuple[int, int, Quantity]]) -> list[tuple[int, list]]:
-    """Runs of numbers separated only by 、 和 及 or spaces."""
-    groups: list[tuple[int, list]] = []
-    for a, b, q in qs:
-        if groups:
-            prev_end = groups[-1][1][-1][1]
-            gap = sentence[prev_end:a]
-            if re.fullmatch(r"\s*[、和及与]\s*", gap):
-                groups[-1][1].append((a, b, q))
-                continue
-        groups.append((a, [(a, b, q)]))
-    return groups
+__all__ = ["extract_prose", "facts_of_text", "paragraph_facts", "printed_name", "SETTINGS", "Settings", "cues"]

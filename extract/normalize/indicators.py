@@ -84,8 +84,10 @@ def catalogue() -> tuple[Indicator, ...]:
 #: (全省移动电话基站 counts 移动电话基站). Qualifiers (5G, 千兆, 农村, 固定) are kept.
 SCOPE_PREFIXES: tuple[str, ...] = (
     "全国", "全省", "全市", "全区", "全州", "全盟", "全县", "我国", "我省", "我市", "我区", "我州", "本省", "本市",
-    "全年", "累计", "共计", "合计", "总计", "当月", "共",
+    "全年", "累计", "共计", "合计", "总计", "当月", "共", "境内", "国内市场", "国内", "全行业", "中国",
 )
+#: Marks that do not change a name: quotation marks around a coined term (“大联接”用户).
+_QUOTES = str.maketrans("", "", "“”‘’\"'「」『』")
 #: Endings dropped from a printed name (…总数 = …); 总量/数量 are kept, they are part of many names.
 OPEN_TRAILING: tuple[str, ...] = ("总数",)
 
@@ -130,8 +132,10 @@ def printed_name(phrase: str) -> str:
 
     >>> printed_name("全省移动电话基站总数"), printed_name("累计 5G 套餐用户"), printed_name("ＣＮ域名")
     ('移动电话基站', '5G套餐用户', 'CN域名')
+    >>> printed_name("“大联接”用户"), printed_name("境内被篡改网站数量")
+    ('大联接用户', '被篡改网站数量')
     """
-    s = squeeze(to_halfwidth(phrase))[0].strip("：:，,、 ")
+    s = squeeze(to_halfwidth(phrase))[0].translate(_QUOTES).strip("：:，,、 ")
     changed = True
     while changed:
         changed = False
@@ -150,8 +154,8 @@ def open_indicator(phrase: str, unit: str = "") -> Indicator:
 
     >>> open_indicator("全省固定宽带接入用户").name
     '互联网宽带接入用户'
-    >>> ind = open_indicator("全省移动电话基站", "万个"); ind.name, ind.category, ind.catalogued
-    ('移动电话基站', '基础设施', False)
+    >>> ind = open_indicator("全省通信杆路", "万公里"); ind.name, ind.category, ind.catalogued
+    ('通信杆路', '基础设施', False)
     """
     found = resolve_indicator(phrase)
     name = printed_name(phrase)
@@ -171,11 +175,16 @@ def indicator_key(name: str) -> str:
     True
     >>> indicator_key("固定宽带用户")
     '互联网宽带接入用户'
+    >>> indicator_key("感染网络病毒的主机数量") == indicator_key("境内感染网络病毒主机数量")
+    True
     """
     ind = open_indicator(name)
     if ind.catalogued:
         return ind.name
-    return _strip_trailing(normalize_name(ind.name))
+    plain = open_indicator(ind.name.replace("的", ""))  # 被植入后门的网站 = 被植入后门网站
+    if plain.catalogued:
+        return plain.name
+    return _strip_trailing(normalize_name(plain.name))
 
 
 def _strip_trailing(key: str) -> str:

@@ -189,7 +189,7 @@ def _scan(s: str, regions: tuple[str, ...]) -> list[_Hit]:
         i = s.find(a.alias)
         while i >= 0:
             j = i + len(a.alias)
-            if free(i, j):
+            if free(i, j) and not _blocked(a, s, i, j)[0]:  # 其中移动电话 is not 中移动
                 end, region = _suffix_at(s, j, regions)
                 rstart, rtext = _region_before(s, i, regions)
                 if rtext and not free(rstart, i):

@@ -29,8 +29,8 @@ from extract.paths import data_file
 UNIT_ASSUMED = "unit_assumed"
 APPROXIMATE = "approximate"
 
-NEGATIVE_WORDS: tuple[str, ...] = ("下降", "减少", "下滑", "降低", "净减", "缩小", "收窄", "↓")
-POSITIVE_WORDS: tuple[str, ...] = ("增长", "增加", "提升", "上升", "新增", "净增", "↑")
+NEGATIVE_WORDS: tuple[str, ...] = ("净减少", "下降", "减少", "下滑", "降低", "净减", "缩小", "收窄", "后退", "回落", "↓")
+POSITIVE_WORDS: tuple[str, ...] = ("净增加", "增长", "增加", "提升", "上升", "新增", "净增", "前进", "↑")
 _SIGN_WORDS = sorted(NEGATIVE_WORDS + POSITIVE_WORDS, key=len, reverse=True)
 
 #: Words around a number that mean "about"/"more than" (only read by :func:`parse_quantity`).
@@ -355,10 +355,20 @@ def find_quantities(text: str) -> list[tuple[int, int, Quantity]]:
             continue
         found.append((span_start, span_end, quantity))
         taken_until = span_end
-    return found
+    for m in _FIRST_PLACE.finditer(s):
+        a, b = m.start(1), m.end(1)
+        if not any(x < b and a < y for x, y, _q in found):
+            found.append((a, b, Quantity(1.0, "位", "1", "", ())))
+    return sorted(found, key=lambda t: t[0])
 
 
-_RANK_VERB = re.compile(r"(排名|位列|位居|居|排在|排|列)\s*$")
+#: A ranking verb, optionally with the field ranked in (排全国第十五, 在全国和西部的排名分别为第十五和第四).
+_RANK_VERB = re.compile(r"(?:(排名|位列|位居|居|排在|排|列)(?:全国|全省|全市|全区|西部|东部|中部|东北)?"
+                        r"|(?:排名|排位|名次)(?:分别)?(?:为|是))\s*$")
+#: The next rank of a list: 「第十五和第四」.
+_RANK_LIST = re.compile(r"第[零〇一二两三四五六七八九十百\d]+(?:位|名)?\s*[和、及与]\s*$")
+#: 「排在全国首位」「居首位」: rank 1.
+_FIRST_PLACE = re.compile(r"(?:排名|位列|位居|居|排在|排|列)(?:全国|全省|全市|全区)?(首位|第一位|榜首)")
 
 
 def _bare_rank(s: str, start: int, end: int, raw: str, chinese: bool) -> tuple[int, int, Quantity] | None:
@@ -366,8 +376,13 @@ def _bare_rank(s: str, start: int, end: int, raw: str, chinese: bool) -> tuple[i
 
     >>> [(t[a:b], q.value, q.unit, q.raw_unit) for t in ["济南排名第七，重庆"] for a, b, q in find_quantities(t)]
     [('第七', 7.0, '位', '')]
+    >>> [(t[a:b], q.value) for t in ["增速在全国和西部的排名分别为第十五和第四"] for a, b, q in find_quantities(t)]
+    [('第十五', 15.0), ('第四', 4.0)]
+    >>> [(t[a:b], q.value) for t in ["增速排全国第十五，用户排在全国首位"] for a, b, q in find_quantities(t)]
+    [('第十五', 15.0), ('首位', 1.0)]
     """
-    if start < 1 or s[start - 1] != "第" or not _RANK_VERB.search(s[max(0, start - 7):start - 1]):
+    before = s[max(0, start - 12):start - 1]
+    if start < 1 or s[start - 1] != "第" or not (_RANK_VERB.search(before) or _RANK_LIST.search(before)):
         return None
     n = chinese_to_int(raw) if chinese else (int(raw) if raw.isdigit() else None)
     if n is None or not 0 < n < 10000:
@@ -404,8 +419,11 @@ def _token(s: str, start: int, end: int, raw: str, chinese: bool) -> tuple[int, 
         combined = unit_table().get(unit.raw + noun.raw) if noun and noun.unit else None
         if combined is not None:
             unit, extra, unit_end = combined, (APPROXIMATE,), unit_end + 1 + len(noun.raw)
-    ordinal = prev == "第"
-    first = start - 1 if ordinal else start
+    back = start
+    while back > 0 and s[back - 1] in _SPACES:
+        back -= 1
+    ordinal = prev == "第" or (back > 0 and s[back - 1] == "第")  # 第 49 次
+    first = back - 1 if ordinal else start
     span_start, sign = _sign_before(s, first)
     rank = unit.raw in _RANK_UNITS
     if chinese and not rank:
