@@ -563,3 +563,13 @@ def test_every_rule_row_is_its_own_example() -> None:
     for rules in (HEADER_ROLES, MEASURE_CUES):
         for rule in rules:
             assert next(r.result for r in rules if r.matches(rule.example)) == rule.result, rule
+
+
+def test_a_change_column_after_two_years_is_the_change_in_the_later_year() -> None:
+    table = [["项目", "2023年", "2022年", "增减"], ["移动电话用户", "4659.4", "4515.1", "144.3"]]
+    df = facts(["表1 全省电话用户", "单位：万户", table], title="2023年贵州通信业统计公报")
+    assert rows(df, "period", "measure", "value") == {
+        ("2023-12", "value", 46_594_000.0),
+        ("2022-12", "value", 45_151_000.0),
+        ("2023", "change", 1_443_000.0),
+    }

@@ -1417,10 +1417,19 @@ def _first_value(group: Group) -> Column | None:
 
 
 def _left_period(group: Group, col: Column) -> Period | None:
-    """A measure column (同比, 占比) takes the period of the nearest value column on its left."""
-    left = [c for c in group.values if c.role == "value" and c.index < col.index and c.period and not c.base]
-    if left:
-        return left[-1].period
+    """A measure column (同比, 占比, 增减) takes the period of the value columns on its left, back to
+    the previous measure column: the latest of them (2023年 | 2022年 | 增减 is the change in 2023),
+    never a comparison base (上年同期)."""
+    run: list[Column] = []
+    for c in group.values:
+        if c.index >= col.index:
+            break
+        if c.role != "value":
+            run = []
+        elif c.period and not c.base:
+            run.append(c)
+    if run:
+        return max(run, key=lambda c: (c.period.end, c.period.end - c.period.start)).period
     value = _first_value(group)
     return value.period if value else None
 
