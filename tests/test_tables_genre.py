@@ -573,3 +573,29 @@ def test_a_change_column_after_two_years_is_the_change_in_the_later_year() -> No
         ("2022-12", "value", 45_151_000.0),
         ("2023", "change", 1_443_000.0),
     }
+
+
+def test_a_time_series_with_a_row_per_year() -> None:
+    table = [
+        ["年份", "移动电话用户", "同比增长（%）"],
+        ["2022", "4450.8", "3.5"],
+        ["2023年", "4600.1", "3.4"],
+    ]
+    df = facts(["表1 2019-2023年全省移动电话用户", "单位：万户", table], title="贵州省通信业发展报告")
+    assert rows(df, "indicator", "period", "measure", "value") == {
+        ("移动电话用户", "2022-12", "value", 44_508_000.0),
+        ("移动电话用户", "2022-12", "yoy_pct", 3.5),
+        ("移动电话用户", "2023-12", "value", 46_001_000.0),
+        ("移动电话用户", "2023-12", "yoy_pct", 3.4),
+    }
+
+
+def test_a_bare_count_column_takes_the_indicator_and_unit_of_the_title() -> None:
+    table = [["市州", "用户数"], ["贵阳市", "312.5"], ["遵义市", "210.2"]]
+    df = facts(
+        ["表3 2024年10月各市州固定宽带接入用户（万户）", table], title="2024年10月贵州信息通信业发展情况"
+    )
+    assert rows(df, "indicator", "region", "value") == {
+        ("互联网宽带接入用户", "贵阳市", 3_125_000.0),
+        ("互联网宽带接入用户", "遵义市", 2_102_000.0),
+    }

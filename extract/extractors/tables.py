@@ -90,6 +90,7 @@ HEADER_ROLES: tuple[Rule, ...] = (
     Rule(r"^(?:指标|指标名称|主要指标|统计指标|项目|指标项)$", "indicator_key", "指标名称"),
     Rule(r"^(?:网站名称|名称|网站|企业名称|单位名称)$|名称$", "name", "网站名称"),
     Rule(r"^(?:网址|域名|地址)$", "address", "网址"),
+    Rule(r"^(?:年份|年度|时间|月份|日期|期间|统计期|统计时间)$", "period_key", "年份"),
     Rule(
         r"^(?:业务类别|业务种类|业务|应用|应用类型|应用类别|产品|产品类别|类别|分类)$",
         "qualifier_key",
@@ -137,6 +138,24 @@ HEADER_NOISE: tuple[str, ...] = (
     "(%)",
 )
 
+#: Head nouns that name no indicator on their own (a column 用户数 under a title that names it).
+BARE_HEADS: tuple[str, ...] = (
+    "用户",
+    "户",
+    "人",
+    "人数",
+    "户数",
+    "收入",
+    "金额",
+    "数量",
+    "规模",
+    "总量",
+    "数值",
+    "合计",
+    "数",
+    "个数",
+    "量",
+)
 #: Headers of a column that only numbers the rows.
 ROW_NUMBER_HEADERS: tuple[str, ...] = ("序号", "编号", "行次")
 #: Cells that stand for a missing figure.
@@ -177,6 +196,11 @@ SECTION_HEADING = re.compile(
 EDITION = re.compile(
     r"(?:报告|白皮书|蓝皮书|年鉴|公报|指数)\s*[(（]\s*((?:19|20)\d\d)\s*年?(?:度|版)?\s*[)）]"
 )
+#: The places or bodies a title's table is broken down by: 各市州, 分地区, 全省及部分地市, 各省（区、市）.
+TITLE_SCOPE = re.compile(
+    r"(?:全国|全省|全市|全区)?及?(?:部分|各|分|主要)(?:省份|省区市|省|地区|市州|地市|城市|市|区县|县|企业|运营商|行业)"
+)
+YEAR_SPAN = re.compile(r"(?:19|20)\d\d\s*年?\s*[-—–~至到]\s*(?:19|20)\d\d\s*年?")
 FIGURE_LINE = re.compile(r"^(?:附)?图\s*[\dA-Za-z一二三四五六七八九十]+(?:[-.．－]\d+)?\s")
 CONTINUED = re.compile(r"[（(]\s*续\s*[)）]|续表")
 #: Words that frame a title's indicator: 「2021年1-10月份分地区移动互联网接入流量」 → 移动互联网接入流量.
@@ -222,6 +246,7 @@ _UNIT_IN_PARENS = re.compile(r"[（(]([^（）()]{1,8})[）)]")
 _NO_N = re.compile(r"^(?:No|NO|no|Top|TOP)\.?\s*(\d+)$|^第([一二三四五六七八九十\d]+)(?:名|位)?$")
 _RANK_CHANGE = re.compile(r"^\s*([↑↓+\-−－]?)\s*(\d+)\s*$")
 _KEY_ROLES = (
+    "period_key",
     "region",
     "operator",
     "name",
@@ -282,6 +307,7 @@ class RowKey:
     indicator: Indicator | None = None
     unit: str = ""
     flags: tuple[str, ...] = ()
+    period: Period | None = None
 
 
 # --- 1. caption -----------------------------------------------------------------------------------
@@ -324,17 +350,23 @@ def title_indicator(title: str, ref: Period | None) -> tuple[Indicator | None, P
     '城市数字经济竞争力指数'
     >>> title_indicator("表1 2022年国内手机市场主要指标", None)[0] is None
     True
+    >>> title_indicator("表3 2024年10月各市州固定宽带接入用户（万户）", None)[0].name
+    '互联网宽带接入用户'
+    >>> ind, p = title_indicator("表2 2019-2023年全省移动电话用户", None); ind.name, p
+    ('移动电话用户', None)
     """
     s = to_halfwidth(title).strip()
     m = TITLE_LINE.match(s)
     if m:
         s = m.group("rest")
     s = CONTINUED.sub("", s)
+    s = YEAR_SPAN.sub("", s)  # 2019-2023年: a series, no one period
     found = [(a, b, p) for a, b, p in find_periods(s, ref)]
     period = found[0][2] if found else None
     for a, b, _ in reversed(found):
         s = s[:a] + s[b:]
     s = re.sub(r"[（(][^）)]*[）)]", "", s)
+    s = TITLE_SCOPE.sub("", s)
     for word in TITLE_NOISE:
         s = s.replace(word, "")
     s = re.sub(r"^(?:年|月|底|末|份|及|和|、)+", "", s.strip(" ：:，,"))
@@ -371,6 +403,10 @@ def read_caption(above: list[str], below: list[str], ref: Period | None) -> Capt
         if inner:
             units = parse_unit_line(inner.group(0))
             title = title[: inner.start()].strip()
+    if title and not units:
+        tail = re.search(r"[（(]([^（）()]{1,8})[）)]\s*$", to_halfwidth(title))
+        if tail and _is_unit(tail.group(1)):
+            units = (UnitSpec(tail.group(1).strip()),)
     indicator, period = title_indicator(title, ref) if title else (None, None)
     return Caption(title=title, units=units, indicator=indicator, period=period, continued=continued)
 
@@ -561,9 +597,23 @@ def _classify_measure(col: Column, bare: str, ref: Period | None) -> None:
         phrase = phrase[:a] + phrase[b:]
     phrase = _strip_cues(phrase, measure)
     col.phrase = phrase
-    col.indicator = _phrase_indicator(phrase)
+    col.indicator = None if is_bare_head(phrase) else _phrase_indicator(phrase)
     if measure != "value":
         col.role, col.measure = "measure", measure
+
+
+def is_bare_head(phrase: str) -> bool:
+    """A header that says what is counted but not of what (用户数, 用户规模, 收入): the title says.
+
+    >>> [is_bare_head(p) for p in ("用户数", "用户规模", "金额", "5G用户", "移动电话用户")]
+    [True, True, True, False, False]
+    """
+    core = squash(phrase)
+    for word in ("总数", "数量", "规模", "数"):
+        if core.endswith(word) and len(core) > len(word):
+            core = core[: -len(word)]
+            break
+    return core in BARE_HEADS
 
 
 def _strip_cues(phrase: str, measure: str) -> str:
@@ -747,6 +797,7 @@ def _row_key(group: Group, row: list[str], ctx: DocContext, parent_regions: Regi
     names: list[str] = []
     operator, unit = "", ""
     flags: tuple[str, ...] = ()
+    period: Period | None = None
     for col in group.keys:
         cell = to_halfwidth(row[col.index]).strip() if col.index < len(row) else ""
         if col.role == "region":
@@ -766,6 +817,10 @@ def _row_key(group: Group, row: list[str], ctx: DocContext, parent_regions: Regi
             if op is None:
                 return None
             operator = op.operator
+        elif col.role == "period_key":
+            period = row_period(cell, ctx.period)
+            if period is None:
+                return None
         elif col.role == "unit":
             unit = cell if _is_unit(cell) else ""
         elif col.role in ("name", "address", "category", "label") and cell:
@@ -775,7 +830,20 @@ def _row_key(group: Group, row: list[str], ctx: DocContext, parent_regions: Regi
         subject = ""
     if subject in ("全国",):
         region, subject = resolve_region("全国").region, ""
-    return RowKey(region=region, subject=subject, operator=operator, unit=unit, flags=flags)
+    return RowKey(region=region, subject=subject, operator=operator, unit=unit, flags=flags, period=period)
+
+
+def row_period(cell: str, ref: Period | None) -> Period | None:
+    """The period a row of a time series is about: 2021, 2021年, 2022年6月, 2023年末.
+
+    >>> [row_period(c, None).period for c in ("2021", "2022年6月", "2023年末")], row_period("合计", None)
+    (['2021', '2022-06', '2023-12'], None)
+    """
+    text = to_halfwidth(cell).strip()
+    if re.fullmatch(r"(?:19|20)\d\d", text):
+        text += "年"
+    found = find_periods(text, ref)
+    return found[0][2] if found else None
 
 
 def region_cell(cell: str) -> str:
@@ -1304,7 +1372,7 @@ def _cell_facts(
         flags = tuple(f for f in flags if f != "low_confidence")  # the header names it: no guess
     if indicator is None:
         return []
-    header_period = col.period or _left_period(group, col) or caption.period
+    header_period = key.period or col.period or _left_period(group, col) or caption.period
     period = header_period or text_period or ctx.period
     extra = list(flags)
     if (
@@ -1336,7 +1404,7 @@ def _cell_facts(
     q = _cell_quantity(cell, col, key, indicator, caption)
     if q is None:
         return []
-    if key.indicator is not None or col.period is not None or caption.period is not None:
+    if key.indicator is not None or key.period or col.period is not None or caption.period is not None:
         period = adjust_period(period, indicator, col.measure) or period
     facts: list[Fact] = []
     f = make_fact(
