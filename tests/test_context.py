@@ -167,6 +167,8 @@ def test_a_province_in_the_title_needs_no_scope_words() -> None:
         (["工业和信息化部运行监测协调局 2021年11月22日"], datetime.date(2021, 11, 22)),
         (["资料来源：中国移动、中国电信、中国联通月度运营数据公告 编发时间：2024年11月"], datetime.date(2024, 11, 1)),
         (["中国信息通信研究院政策与经济研究所", "2020年12月"], datetime.date(2020, 12, 1)),
+        (["来源：人民网 2023-07-25"], datetime.date(2023, 7, 25)),
+        (["2023年07月25日 09:30 来源：湖北省通信管理局"], datetime.date(2023, 7, 25)),
         (["9月14日，活动举行。"], None),  # an event in the text is no date line
     ],
 )
@@ -233,6 +235,21 @@ def test_yilai_is_no_data_period() -> None:
 def test_without_any_period_the_date_line_month() -> None:
     d = doc("全省5G建设加快\n2020年10月12日 来源：广东省工业和信息化厅", "目前，全省5G基站累计建成9.8万座。")
     assert document_context(d).period.period == "2020-10"
+
+
+def test_a_city_statistical_bulletin_with_nianmo_quanshi() -> None:
+    d = doc("2022年杭州市国民经济和社会发展统计公报\n杭州市统计局 2023-03-17",
+            "年末全市移动电话用户1900万户，比上年末增加50万户。全年电信业务总量完成500亿元。")
+    ctx = document_context(d)
+    assert ctx.province.name == "杭州市" and ctx.period.period == "2022"
+    assert ctx.reference_date == datetime.date(2023, 3, 17)
+    assert find_periods("年末全市移动电话用户", ctx.period)[0][2].period == "2022-12"
+
+
+def test_a_provincial_body_reports_on_its_capital_city() -> None:
+    d = doc("2023年1-9月西安市通信业运行情况\n来源：陕西省通信管理局",
+            "1-9月，全市电信业务收入完成120亿元，同比增长5%。全市5G基站达到3万个。")
+    assert home(d) == "西安市"
 
 
 # ---------------------------------------------------------------- facts

@@ -351,23 +351,30 @@ def body_period(texts: list[str], ref: Period | None) -> Period | None:
 
 @dataclass
 class _Evidence:
-    scores: dict[Region, int] = field(default_factory=dict)
-    head: set[Region] = field(default_factory=set)  # named in the title or by an issuer
-    national: int = 0
+    """Evidence for the home region: for each region (and 全国) the weight of each kind of evidence
+    (issuer and title in the head, body_issuer and body in the first paragraphs), each kind counted
+    once however often it recurs."""
+
+    kinds: dict[Region | None, dict[str, int]] = field(default_factory=dict)  # None is 全国
     units: Counter[str] = field(default_factory=Counter)  # scope-word units, by how often the report uses them
     notes: list[str] = field(default_factory=list)
     issuer: str = ""
 
-    def add(self, region: Region, weight: int, why: str, head: bool = False) -> None:
-        if region.level not in HOME_LEVELS:
-            if region.level == "national" and head:  # 全国 in running text is mostly a comparison
-                self.national += weight
-                self.notes.append(f"{why}: 全国 +{weight}")
-            return
-        self.scores[region] = self.scores.get(region, 0) + weight
-        if head:
-            self.head.add(region)
-        self.notes.append(f"{why}: {region.name} +{weight}")
+    def add(self, region: Region | None, kind: str, weight: int, why: str) -> None:
+        slot = self.kinds.setdefault(region, {})
+        if weight > slot.get(kind, 0):
+            slot[kind] = weight
+            self.notes.append(f"{kind} {why}: {region.name if region else NATIONAL} +{weight}")
+
+    def score(self, region: Region | None) -> int:
+        return sum(self.kinds.get(region, {}).values())
+
+    @property
+    def national(self) -> int:
+        return self.score(None)
+
+    def named_in_head(self, region: Region) -> bool:
+        return bool({"issuer", "title"} & set(self.kinds.get(region, {})))
 
 
 def _in_list(text: str, start: int, end: int) -> bool:
@@ -375,22 +382,29 @@ def _in_list(text: str, start: int, end: int) -> bool:
     return text[start - 1:start] in ("、", "和", "及") or text[end:end + 1] == "、"
 
 
-def _issuer_evidence(ev: _Evidence, who: str, weight: int) -> None:
+def _issuer_evidence(ev: _Evidence, who: str, weight: int, head: bool) -> None:
+    kind = "issuer" if head else "body_issuer"
     if any(r.pattern.search(who) for r in _rules("national")):
-        ev.national += weight
-        ev.notes.append(f"issuer {who}: 全国 +{weight}")
-        ev.issuer = ev.issuer or who
-        return
-    found = [r for _s, _e, r in find_regions(who) if r.level in HOME_LEVELS]
-    if found:
-        ev.add(found[0], weight, f"issuer {who}", head=True)
-        ev.issuer = ev.issuer or who
-        return
-    unit = next((sw.unit for w, sw in scope_words().items() if who.startswith(w) or who.startswith(sw.unit)), None)
-    if unit:  # 自治区通信管理局, 省工业和信息化厅: the report's own kind of unit
-        ev.units[unit] += 1
+        ev.add(None, kind, weight, who)
+    elif found := [r for _s, _e, r in find_regions(who) if r.level in HOME_LEVELS]:
+        ev.add(found[0], kind, weight, who)
+    elif head and (unit := next((sw.unit for w, sw in scope_words().items() if who.startswith((w, sw.unit))), None)):
+        ev.units[unit] += 1  # 自治区通信管理局, 省工业和信息化厅 in the head: the report's own kind of unit
         ev.notes.append(f"issuer {who}: unit {unit}")
-        ev.issuer = ev.issuer or who
+    else:
+        return
+    ev.issuer = ev.issuer or who
+
+
+def _issuers(ev: _Evidence, text: str, weight: int, head: bool = True) -> list[tuple[int, int]]:
+    """Read the issuer phrases of a text; their spans (whose places are no title evidence)."""
+    spans: list[tuple[int, int]] = []
+    for rule in _rules("issuer"):
+        for m in rule.pattern.finditer(text):
+            if not any(a <= m.start("who") < b for a, b in spans):
+                _issuer_evidence(ev, m["who"], weight, head)
+            spans.append(m.span("who"))
+    return spans
 
 
 _NATIONAL_TITLE = re.compile(r"中国|我国|国内|^全国")
@@ -401,26 +415,21 @@ def collect_evidence(lines: list[HeadLine], body: list[str], scope_texts: list[s
     """Weighted evidence for the home region from the head lines, the first paragraphs and the scope words."""
     ev = _Evidence()
     for line in lines:
-        for rule in _rules("issuer"):
-            for m in rule.pattern.finditer(line.text):
-                _issuer_evidence(ev, m["who"], settings.weight_issuer)
-        if any(r.pattern.search(line.text) for r in _rules("national")) and line.title_like:
-            ev.national += settings.weight_issuer
-            ev.notes.append(f"national body {line.text}: 全国 +{settings.weight_issuer}")
-        if line.title_like:
-            if _NATIONAL_TITLE.search(line.text):
-                ev.national += settings.weight_title
-                ev.notes.append(f"title {line.text}: 全国 +{settings.weight_title}")
-            for s, e, region in find_regions(line.text):
-                if not _in_list(line.text, s, e):
-                    ev.add(region, settings.weight_title, f"title {line.text}", head=True)
+        spans = _issuers(ev, line.text, settings.weight_issuer)
+        if not line.title_like:
+            continue
+        if any(r.pattern.search(line.text) for r in _rules("national")) or _NATIONAL_TITLE.search(line.text):
+            ev.add(None, "title", settings.weight_title, line.text)
+        for s, e, region in find_regions(line.text):
+            if region.level in HOME_LEVELS and not _in_list(line.text, s, e) \
+                    and not any(a <= s < b for a, b in spans):
+                ev.add(region, "title", settings.weight_title, line.text)
     for text in body:
-        for rule in _rules("issuer"):
-            for m in rule.pattern.finditer(text):
-                _issuer_evidence(ev, m["who"], settings.weight_body_issuer)
+        spans = _issuers(ev, text, settings.weight_body_issuer, head=False)
         for s, e, region in find_regions(text):
-            if not _in_list(text, s, e):
-                ev.add(region, settings.weight_body, "first paragraphs")
+            # 全国 in running text is a comparison; a place inside an issuer's name was read as the issuer
+            if region.level in HOME_LEVELS and not _in_list(text, s, e) and not any(a <= s < b for a, b in spans):
+                ev.add(region, "body", settings.weight_body, "first paragraphs")
     for text in scope_texts:
         ev.units.update(sw.unit for _s, _e, sw in find_scope_words(text))
     return ev
@@ -432,10 +441,10 @@ def choose_home(ev: _Evidence, settings: ContextSettings = SETTINGS) -> Region |
     A city's province joins the candidates; each candidate gains ``weight_scope_fit`` for every kind
     of unit the report's scope words name that fits it (全市 → a 市, 我区 → a 自治区 or a 区), in
     proportion to how often the report uses it against its most used one (a 深圳 report's 全市 outweighs
-    its 占全省的). A place
-    named only in the first paragraphs, or a province only implied by its city, needs that support.
+    its 占全省的). A place named only in the first paragraphs, or a province only implied by its
+    city, needs that support.
     """
-    scores = dict(ev.scores)
+    scores = {region: ev.score(region) for region in ev.kinds if region is not None}
     for region in list(scores):
         province = province_of(region)
         if province is not None and province not in scores:
@@ -444,7 +453,7 @@ def choose_home(ev: _Evidence, settings: ContextSettings = SETTINGS) -> Region |
     most = max(ev.units.values(), default=1)
     for order, (region, score) in enumerate(scores.items()):
         fit = sum(settings.weight_scope_fit * n / most for unit, n in ev.units.items() if region.name.endswith(unit))
-        if fit == 0 and region not in ev.head:
+        if fit == 0 and not ev.named_in_head(region):
             continue
         if best is None or (score + fit, -order) > best[:2]:
             best = (score + fit, -order, region)
