@@ -599,3 +599,24 @@ def test_a_bare_count_column_takes_the_indicator_and_unit_of_the_title() -> None
         ("互联网宽带接入用户", "贵阳市", 3_125_000.0),
         ("互联网宽带接入用户", "遵义市", 2_102_000.0),
     }
+
+
+def test_a_column_per_operator() -> None:
+    table = [["指标", "中国移动", "中国电信", "合计"], ["其中：5G用户", "54569", "34753", "89322"]]
+    df = facts(["表1 2024年10月基础电信企业主要指标", "单位：万户", table], title="2024年10月运营商数据")
+    assert rows(df, "indicator", "operator", "value") == {
+        ("5G用户", "中国移动", 545_690_000.0),
+        ("5G用户", "中国电信", 347_530_000.0),
+        ("5G用户", "", 893_220_000.0),
+    }
+
+
+def test_a_column_per_province() -> None:
+    table = [["指标", "河南省", "湖北省"], ["移动电话用户", "11023.5", "6050.2"]]
+    df = facts(
+        ["表1 2024年10月中部省份主要指标", "单位：万户", table], title="2024年10月中部地区通信业运行情况"
+    )
+    assert rows(df, "indicator", "region", "value") == {
+        ("移动电话用户", "河南省", 110_235_000.0),
+        ("移动电话用户", "湖北省", 60_502_000.0),
+    }

@@ -36,7 +36,7 @@ starts a new section; figure captions and 来源 lines state none), else the rep
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import Document, Fact, Table
 from ..normalize.indicators import (
@@ -272,6 +272,8 @@ class Column:
     period: Period | None = None
     position: int = 0  # for No.N columns
     base: bool = False  # a value column of a comparison base (上年同期, 上月): 同比 is not of its period
+    operator: str = ""  # a column headed by an operator
+    region: Region | None = None  # a column headed by a place
 
 
 @dataclass
@@ -563,6 +565,8 @@ def classify_columns(
             and (i == 0 or _next_is_key(header, i))
         ):
             col.role = "label" if not squashed and cells and _is_label(cells) else "rank_key"
+        elif col.role == "value" and not no_n and _header_place(squashed, col):
+            pass  # a column per operator or per place (指标 | 中国移动 | 中国电信): values of the row's indicator
         elif col.role == "value" and not no_n:
             _classify_measure(col, bare, ref)
         if (
@@ -576,6 +580,25 @@ def classify_columns(
             col.unit = unit_match.group(1)
         cols.append(col)
     return cols
+
+
+def _header_place(header: str, col: Column) -> bool:
+    """A header that names an operator or a place: the column's values are theirs.
+
+    >>> c = Column(0, "中国电信", "value"); _header_place("中国电信", c), c.operator
+    (True, '中国电信')
+    >>> c = Column(0, "河南省", "value"); _header_place("河南省", c), c.region.name
+    (True, '河南省')
+    """
+    op = resolve_operator(header) if header else None
+    if op is not None:
+        col.operator = op.operator
+        return True
+    place = resolve_region(header).region if len(header) >= 2 and not find_periods(header) else None
+    if place is not None and header not in TOTAL_REGIONS:
+        col.region = place
+        return True
+    return False
 
 
 def _classify_measure(col: Column, bare: str, ref: Period | None) -> None:
@@ -1364,6 +1387,8 @@ def _cell_facts(
     cell = FOOTNOTE_MARK.sub("", to_halfwidth(row[col.index]).strip()) if col.index < len(row) else ""
     if not cell or (_is_missing(cell) and col.measure != "rank_change"):
         return []
+    if col.operator or col.region:
+        key = replace(key, operator=col.operator or key.operator, region=col.region or key.region)
     flags = key.flags
     indicator = key.indicator or col.indicator or _group_indicator(group, col)
     if indicator is None:
