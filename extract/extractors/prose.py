@@ -52,7 +52,7 @@ from ..normalize.industries import find_industries
 from ..normalize.numbers import to_halfwidth
 from ..normalize.operators import find_operators
 from ..normalize.periods import Period, find_periods
-from ..normalize.quantities import Quantity, find_quantities
+from ..normalize.quantities import NEGATIVE_WORDS, POSITIVE_WORDS, Quantity, find_quantities
 from ..normalize.regions import Region, find_regions, resolve_region
 from ..paths import data_file
 from .context import GLOSS, DocContext, is_stated_period, make_fact
@@ -169,7 +169,7 @@ LEADING = re.compile(
     r"三家基础电信企业|各基础电信企业|[一二两三四五六七八九十]+家基础电信企业)+")
 #: Where the predicate begins: the phrase is cut at the first of these.
 PREDICATE = re.compile(
-    r"(?:则|也|已经|已|仍然|仍|依然|继续|持续|稳居)?(?:同比|环比|分别|累计(?=[达为完实共净新增约超到]|\d)|共计|合计|总计|"
+    r"(?:则|也|已经|已|仍然|仍|依然|继续|持续|稳居)?(?:同比|环比|分别|累计(?=[达为完实共净新增约超到]|\d|$)|共计|合计|总计|"
     r"约为|约|接近|将近|近(?!年)|超过|超(?![高大级])|突破|高达|达到|达|为|是|实现|完成|增至|升至|降至|上升|回落|提高|提升|"
     r"增长|下降|减少|增加|净增|净减|新增|新建|较|相比|相较|比(?=上|去|全|同|前|年|$)|占|所占|排名|排|列(?=全|第)|居(?!民)|位居|"
     r"位列|首次|(?<![户人平])均|共有|有(?![线效限])|(?:维持|保持|稳定)在|从(?!业)|由(?=上|去|20|\d))")
@@ -182,6 +182,9 @@ REWRITES: tuple[Rewrite, ...] = (
     _rw(r"^(?:接入)?速率在(.+?)的", r"\1", "接入速率在百兆以上的宽带用户", "百兆以上宽带用户"),
     _rw(r"(?<=..)在[^的]{1,8}的(?=..)", "", "互联网上市企业在境内外的总市值", "互联网上市企业总市值"),
     _rw(r"(?<=.)(?:累计|总体|整体)(?=.)", "", "手机总体出货量", "手机出货量"),
+    _rw(r"(?<=..)共(?=涉及|计)", "", "仿冒页面共涉及域名", "仿冒页面涉及域名"),
+    _rw(r"^(?:网民|用户|居民)中?(?:使用|通过)", "", "网民中使用手机上网的比例", "手机上网的比例"),
+    _rw(r"^[^的]{1,6}的(?=人均|平均|户均)", "", "网民的人均每周上网时长", "人均每周上网时长"),
     _rw(r"^(?:针对|面向|关于|对于|对)[^的]*的", "", "针对境内网站的仿冒页面数量", "仿冒页面数量"),
     _rw(r"^通过(.*?)的", r"\1", "通过手机上网的流量", "手机上网流量"),
     _rw(r"^[^的]*?(?:企业|公司|单位|机构|部门|平台|中心)(?:[（(][^）)]*[）)])?的", "",
@@ -190,7 +193,7 @@ REWRITES: tuple[Rewrite, ...] = (
     _rw(r"^[^的]*(?:业|行业|领域|方面)(?=(?:电信|通信|互联网|移动|固定))", "", "通信业电信业务收入", "电信业务收入"),
     _rw(r"(出货|发货|销售|发送)$", r"\1量", "5G手机出货", "5G手机出货量"),
     _rw(r"的", "", "被植入后门的网站数量", "被植入后门网站数量"),
-    _rw(r"[（(](?:[A-Za-z]{2,6}|[^）)]*类)[）)]", "", "户均移动互联网接入流量（DOU）", "户均移动互联网接入流量"),
+    _rw(r"[（(][^（）()]{1,10}[）)]", "", "移动宽带用户（3G+4G）", "移动宽带用户"),
     _rw(r"[“”\"‘’「」]", "", "“大联接”用户", "大联接用户"),
 )
 #: A subject phrase that is an organisation: the statistic is the object of its verb
@@ -264,7 +267,10 @@ def _compose(phrase: str, parent: Indicator | None, unit: str, measure: str,
             if phrase in _GROWTH_WORDS and measure in ("yoy_pct", "mom_pct"):
                 return parent, False
             word = "增速" if phrase in _GROWTH_WORDS else phrase
-            return open_indicator(_stem(parent.name) + word, unit), False
+            rate = open_indicator(_stem(parent.name) + word, unit)
+            if phrase in _GROWTH_WORDS and parent.kind == "flow" and not rate.catalogued:
+                rate = replace(rate, kind="flow")  # the growth of a flow is dated like the flow
+            return rate, False
         if phrase != bare and len(bare) >= 2 and parent.name.endswith(bare):
             return parent, False  # 总容量 after 局用交换机容量
     found = _resolve_phrase(phrase, unit)
@@ -426,7 +432,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 def paragraph_facts(para: Paragraph, ctx: DocContext, section: State) -> list[Fact]:
     raw = para.text
     text = to_halfwidth(raw)
-    if _NATIONAL_SUBJECT.search(_NATIONAL_CMP.sub("", text)):
+    if _NATIONAL_SUBJECT.search(_without(text, _blocked(text))):
         section.region = resolve_region("全国").region
     state = State(period=section.period, region=section.region)
     out: list[Fact] = []
@@ -513,6 +519,15 @@ _RANK_FIELD = re.compile(
     r"|(?<=[居列排])(?:全国|全省|全市|西部|东部|中部)|全球(?=第|首)")
 
 
+def _without(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with some spans blanked out (same length)."""
+    chars = list(text)
+    for a, b in spans:
+        for i in range(a, b):
+            chars[i] = " "
+    return "".join(chars)
+
+
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
@@ -527,7 +542,8 @@ def _boundaries(sentence: str) -> set[int]:
     """
     out = {i for i, ch in enumerate(sentence) if ch in _CLAUSE_END}
     for m in re.finditer(r"[（(][^（）()]*[）)]", sentence):
-        if re.search(r"\d|第[一二三四五六七八九十]", m.group(0)) and not GLOSS.fullmatch(m.group(0)):
+        if (find_quantities(m.group(0)) or re.search(r"第[一二三四五六七八九十]", m.group(0))) \
+                and not GLOSS.fullmatch(m.group(0)):
             out.update((m.start(), m.end() - 1))
     return out
 
@@ -548,7 +564,8 @@ _UNDATED = re.compile(r"[“\"]?十[一二三四五六七八九]五[”\"]?(?:�
 #: A topic opening a sentence: 「从X看，」「就X而言，」「分X看，」.
 _TOPIC = re.compile(r"^\s*(?:从|就|分)([^，。；]{2,40}?)(?:来看|看|而言|方面)[，,]")
 #: A change stated against the end of last year counts from January (比上年末净增, 今年以来累计净增).
-_SINCE_YEAR_START = re.compile(r"(?:比|较)(?:上年末|上年底|去年底|去年末|年初|上年年末)|今年以来|今年累计|本年累计|年初以来")
+_SINCE_YEAR_START = re.compile(r"(?:比|较)\s*(?:上年末|上年底|去年底|去年末|年初|上年年末|20\d\d\s*年\s*(?:底|末))|今年以来|今年累计|"
+                               r"本年累计|年初以来")
 
 
 def since_year_start(period: Period | None) -> Period | None:
@@ -643,8 +660,14 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
         if any(not t.guessed for t in targets):
             named_here = True
         since = bool(_SINCE_YEAR_START.search(clause))
+        negative = _lead_sign(lead)
         for m, target in zip(group, targets, strict=True):
             q: Quantity = m.obj  # type: ignore[assignment]
+            own = _token_sign(sentence[m.start:m.end])
+            if own is not None:
+                negative = own  # 「同比分别下降2.5%和增长1.3%」: each number's own word wins, and carries on
+            elif negative and q.value > 0:
+                q = replace(q, value=-q.value)  # 「分别同比下降24.9%和12.1%」
             measure = cue.measure
             if m is not first:
                 row = cue_for(lead, sentence[clause_start:m.start], sentence[m.start:m.end], "", q)
@@ -676,6 +699,24 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
             if f:
                 out.append(f)
     return out
+
+
+def _token_sign(token: str) -> bool | None:
+    """Whether a number's token starts with a sign word: True negative, False positive, None none."""
+    for word in sorted(NEGATIVE_WORDS + POSITIVE_WORDS, key=len, reverse=True):
+        if token.startswith(word):
+            return word in NEGATIVE_WORDS
+    return None
+
+
+def _lead_sign(lead: str) -> bool:
+    """A sign word separated from its numbers by 分别 (「同比分别下降」「分别同比下降」).
+
+    >>> _lead_sign("，同比分别下降"), _lead_sign("，分别同比增长"), _lead_sign("，分别为")
+    (True, False, False)
+    """
+    m = re.search(r"(" + "|".join(NEGATIVE_WORDS + POSITIVE_WORDS) + r")(?:了)?\s*$", lead)
+    return bool(m and "分别" in lead and m.group(1) in NEGATIVE_WORDS)
 
 
 def _groups(sentence: str, quantities: list[Mention]) -> list[list[Mention]]:
@@ -927,9 +968,10 @@ def _list_items(phrase_text: str, unit: str, measure: str, scope: Scope) -> list
     if not head:
         return []
     out: list[Anchor] = []
+    width = sorted(len(x) for x in parts[:-1])[(len(parts) - 1) // 2]  # parallel items are about as long
     for k, part in enumerate(parts):
         if k < len(parts) - 1:
-            part = _with_head(part, head)
+            part = _with_head(part, head, width)
         ind = _resolve_phrase(part, unit if measure in ("value", "change") else "")
         out.append(Anchor(ind, scope.region, scope.operator, scope.subject, False, measure, unit))
     return out
@@ -955,7 +997,7 @@ def _split_list(text: str) -> list[str]:
     return [x.strip("|") for x in items if x.strip("|")]
 
 
-def _with_head(item: str, head: str) -> str:
+def _with_head(item: str, head: str, width: int = 0) -> str:
     """An item of a list given the last item's head: 固定语音 + 移动语音业务收入 → 固定语音业务收入.
     A catalogue name wins; else the shared tail starts where the last item's own modifier ends, taken to be
     as long as the item.
@@ -972,7 +1014,8 @@ def _with_head(item: str, head: str) -> str:
     fitting = [t for t in tails if _has_head(open_indicator(t))]
     if not fitting:
         return item
-    best = min(fitting, key=lambda t: (abs(len(head) - len(t) - len(item)), -len(t)))
+    width = width or len(item)
+    best = min(fitting, key=lambda t: (abs(len(head) - len(t) - width), -len(t)))
     return item + best
 
 

@@ -366,7 +366,7 @@ def find_quantities(text: str) -> list[tuple[int, int, Quantity]]:
 _RANK_VERB = re.compile(r"(?:(排名|位列|位居|居|排在|排|列)(?:全国|全省|全市|全区|西部|东部|中部|东北)?"
                         r"|(?:排名|排位|名次)(?:分别)?(?:为|是))\s*$")
 #: The next rank of a list: 「第十五和第四」.
-_RANK_LIST = re.compile(r"第[零〇一二两三四五六七八九十百\d]+(?:位|名)?\s*[和、及与]\s*$")
+_RANK_LIST = re.compile(r"第[零〇一二两三四五六七八九十百\d]+(?:位|名)?\s*[和、及与]\s*(?:全国|全省|西部|东部|中部|东北)?\s*$")
 #: 「排在全国首位」「居首位」: rank 1.
 _FIRST_PLACE = re.compile(r"(?:排名|位列|位居|居|排在|排|列)(?:全国|全省|全市|全区)?(首位|第一位|榜首)")
 
@@ -378,6 +378,8 @@ def _bare_rank(s: str, start: int, end: int, raw: str, chinese: bool) -> tuple[i
     [('第七', 7.0, '位', '')]
     >>> [(t[a:b], q.value) for t in ["增速在全国和西部的排名分别为第十五和第四"] for a, b, q in find_quantities(t)]
     [('第十五', 15.0), ('第四', 4.0)]
+    >>> [(t[a:b], q.value) for t in ["增速居全国第八、西部第二"] for a, b, q in find_quantities(t)]
+    [('第八', 8.0), ('第二', 2.0)]
     >>> [(t[a:b], q.value) for t in ["增速排全国第十五，用户排在全国首位"] for a, b, q in find_quantities(t)]
     [('第十五', 15.0), ('首位', 1.0)]
     """
