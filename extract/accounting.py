@@ -142,6 +142,7 @@ class NumberOutcome:
 _ARABIC = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)*")
 _CHINESE = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 _CN_DATE_AFTER = ("年", "月", "日", "季度")
+_SENTENCE_ENDS = "。；！？\n"
 _ANY_NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千]")
 
 
@@ -358,30 +359,51 @@ def _rule_reasons(s: str, numbers: list[tuple[int, int, str]], where: str, skip:
     if not open_:
         return found
     starts = [n[0] for n in numbers]
-    first, last = min(open_), max(open_)
-    lo, hi = numbers[first][0], numbers[last][1]
+    windows = _sentences_of(s, [numbers[k] for k in sorted(open_)])
+    left = len(open_)
     for rule in rules():
         if rule.where != "any" and rule.where != where:
             continue
+        if len(open_) < left:  # only the sentences still holding open numbers
+            windows, left = _sentences_of(s, [numbers[k] for k in sorted(open_)]), len(open_)
         named = "n" in rule.pattern.groupindex
         future = "future" in rule.pattern.groupindex
-        for m in rule.pattern.finditer(s, max(0, lo - 80)):
-            a, b = m.span("n") if named and m.group("n") is not None else m.span()
-            if a >= hi:
-                break
-            if a == b or b <= lo:
-                continue
-            if future and year is not None and m.group("future") and int(m.group("future")) <= year:
-                continue
-            k = bisect_left(starts, a)
-            while k < len(numbers) and numbers[k][0] < b:
-                if k in open_ and numbers[k][1] <= b:
-                    found[k] = rule.reason
-                    open_.discard(k)
-                k += 1
-            if not open_:
-                return found
+        for begin, stop in windows:
+            for m in rule.pattern.finditer(s, begin, stop):
+                a, b = m.span("n") if named and m.group("n") is not None else m.span()
+                if a == b:
+                    continue
+                if future and year is not None and m.group("future") and int(m.group("future")) <= year:
+                    continue
+                k = bisect_left(starts, a)
+                while k < len(numbers) and numbers[k][0] < b:
+                    if k in open_ and numbers[k][1] <= b:
+                        found[k] = rule.reason
+                        open_.discard(k)
+                    k += 1
+                if not open_:
+                    return found
     return found
+
+
+def _sentences_of(s: str, numbers: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """The sentences (ending at 。；！？ or a line break, the marks on both sides included) that hold
+    these numbers, as ``(begin, stop)`` windows in text order.
+
+    >>> s = "一、总体情况。8月，用户2993万户；预计到2025年达到5000万户。"
+    >>> [s[a:b] for a, b in _sentences_of(s, find_numbers(s)[2:3])]
+    ['。8月，用户2993万户；']
+    """
+    windows: list[tuple[int, int]] = []
+    for start, end, _ in numbers:
+        begin = max(0, max(s.rfind(ch, 0, start) for ch in _SENTENCE_ENDS))  # the mark before, for 。2.
+        ends = [i for i in (s.find(ch, end) for ch in _SENTENCE_ENDS) if i >= 0]
+        stop = min(ends) + 1 if ends else len(s)
+        if windows and begin < windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(stop, windows[-1][1]))
+        else:
+            windows.append((begin, stop))
+    return windows
 
 
 def _row_numbers(table: Table, settings: Settings) -> set[int]:
