@@ -1,7 +1,9 @@
 """Chinese statistical conventions computed from stored facts — always marked as derived.
 
-* 当月 from 1–N月 cumulative figures: N月 = (1–N月) − (1–(N−1)月), and 1月 = 1–1月.
-* 同比 / 环比 from stored values where the report did not state them.
+* 当月 from 1–N月 cumulative figures: N月 = (1–N月) − (1–(N−1)月), and 1月 = 1–1月 — flows only.
+* 同比 / 环比 from stored values where the report did not state them — quantities only, never rates
+  (:mod:`dashboard.rules`), never across a documented series break; months are matched by calendar
+  month (February 2019 → February 2020 whatever the leap day).
 
 Derived rows have ``method = "derived"`` and the flag ``derived``; their snippet says how they
 were computed, and they keep the document and page of the figure they were computed from. A
@@ -14,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import rules
 from .fmt import period_label
 
 SERIES = ["indicator", "region", "operator", "subject", "unit"]
@@ -47,6 +50,9 @@ def monthly_from_ytd(df: pd.DataFrame) -> pd.DataFrame:
     """
     y = _trusted(df[(df["period_type"] == "ytd") & (df["measure"] == "value")])
     y = y[(y["period_start"].dt.month == 1) & (y["period_start"].dt.day == 1)]
+    if len(y):  # a stock's year-to-date figure is not a sum of months
+        flows = {i for i in y["indicator"].astype(str).unique() if rules.indicator_kind(i) == "flow"}
+        y = y[y["indicator"].astype(str).isin(flows)]
     if y.empty:
         return df.iloc[0:0]
     # computed on the frame's own (categorical) columns: only the rows derived are turned into text
@@ -80,7 +86,8 @@ def monthly_from_ytd(df: pd.DataFrame) -> pd.DataFrame:
 def growth(df: pd.DataFrame, measure: str = "yoy_pct") -> pd.DataFrame:
     """同比 (``yoy_pct``) or 环比 (``mom_pct``, months only) in % from the stored values.
 
-    Rates and indices (units %, 点, pp) are skipped: their change is not a growth rate.
+    Rates and indices (units %, 点, pp, 部/百户 …) are skipped: their change is not a growth rate.
+    Nothing is derived across a documented series break.
 
     >>> v = _example([("2019-08", "2019-08-01", "2019-08-31", 100.0), ("2020-07", "2020-07-01", "2020-07-31", 118.0),
     ...               ("2020-08", "2020-08-01", "2020-08-31", 120.0)], period_type="month")
@@ -89,7 +96,9 @@ def growth(df: pd.DataFrame, measure: str = "yoy_pct") -> pd.DataFrame:
     >>> [round(x, 2) for x in growth(v, "mom_pct")["value"]]
     [1.69]
     """
-    v = _trusted(df[(df["measure"] == "value") & ~df["unit"].isin(["%", "点", "pp"])])
+    units = df["unit"].astype(str)
+    rate_units = {u for u in units.unique() if rules.is_rate(u)}
+    v = _trusted(df[(df["measure"] == "value") & ~units.isin(rate_units)])
     if measure == "mom_pct":
         v = v[v["period_type"] == "month"]
     if v.empty:
@@ -97,8 +106,11 @@ def growth(df: pd.DataFrame, measure: str = "yoy_pct") -> pd.DataFrame:
     # computed on the frame's own (categorical) columns: only the rows derived are turned into text
     v = v.sort_values("id").drop_duplicates(SERIES + ["period"], keep="last")
     if measure == "yoy_pct":
-        shift = {"period_start": v["period_start"] + pd.DateOffset(years=1),
-                 "period_end": v["period_end"] + pd.DateOffset(years=1)}
+        end = v["period_end"] + pd.DateOffset(years=1)
+        month_end = v["period_end"].dt.is_month_end
+        # a period ending on a month's last day ends on that month's last day a year later (28 → 29 Feb)
+        end = end.where(~month_end, end.dt.to_period("M").dt.end_time.dt.normalize())
+        shift = {"period_start": v["period_start"] + pd.DateOffset(years=1), "period_end": end}
     else:
         shift = {"period_start": v["period_start"] + pd.DateOffset(months=1),
                  "period_end": (v["period_end"] + pd.DateOffset(days=1)).dt.to_period("M").dt.end_time.dt.normalize()}
@@ -109,6 +121,11 @@ def growth(df: pd.DataFrame, measure: str = "yoy_pct") -> pd.DataFrame:
     cur = v.assign(_s=v["period_start"].dt.normalize(), _e=v["period_end"].dt.normalize())
     m = cur.merge(prev, on=SERIES + ["period_type", "_s", "_e"], how="inner")
     m = m[m["_prev"].notna() & (m["_prev"] != 0)].copy()
+    if len(m) and rules.series_breaks():
+        before = m["period_end"] - (pd.DateOffset(years=1) if measure == "yoy_pct" else pd.DateOffset(months=1))
+        crossing = [rules.break_between(str(i), str(r), b, e) is not None for i, r, b, e in
+                    zip(m["indicator"], m["region"], before, m["period_end"], strict=True)]
+        m = m[~pd.Series(crossing, index=m.index, dtype=bool)]
     if m.empty:
         return df.iloc[0:0]
     m["value"] = ((m["value"] / m["_prev"] - 1.0) * 100.0).round(2)

@@ -106,6 +106,25 @@ def fmt_value(value: float | None, unit: str, measure: str = "value") -> str:
     return text + unit_label(unit)
 
 
+_SCALE_ONLY = ("万亿", "百万", "千万", "万", "亿", "千", "百")
+
+
+def fmt_printed(raw_value: str, raw_unit: str, value: float | None, unit: str, measure: str = "value") -> str:
+    """A stored number as the report printed it (its precision and its scale word), else :func:`fmt_value`.
+
+    >>> fmt_printed("11636.5", "万户", 116365000.0, "户"), fmt_printed("2.07", "亿", 2.07e8, "户")
+    ('11636.5万户', '2.07亿户')
+    >>> fmt_printed("", "", 116365000.0, "户"), fmt_printed("4", "位", 4, "位", "rank")
+    ('1.16亿户', '第4位')
+    """
+    raw_value, raw_unit = str(raw_value or "").strip(), str(raw_unit or "").strip()
+    if measure != "value" or not raw_value or not raw_unit:
+        return fmt_value(value, unit, measure)
+    if raw_unit in _SCALE_ONLY:
+        return raw_value + raw_unit + unit_label(unit)
+    return raw_value + unit_label(raw_unit)
+
+
 def unit_label(unit: str) -> str:
     """How a canonical unit is written after a number.
 

@@ -7,26 +7,38 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, common, data, filters
+from dashboard import charts, common, data, filters, rules
 from dashboard.fmt import axis_scale, fmt_value, period_label
 
 ORDER = list(data.OPERATORS)
 
 
 def operator_table(d: pd.DataFrame, period: str) -> pd.DataFrame:
-    """Per operator at ``period``: value, share (stated in the report, else computed) and 同比."""
+    """Per operator at ``period``: value, share (stated in the report, else computed) and 同比.
+
+    A share is computed only from additive quantities in one unit (users, revenue), never from rates
+    (three operators' IPv4 usage rates divided by their sum mean nothing).
+
+    >>> d = pd.DataFrame({"period": ["2020"] * 2, "measure": ["value"] * 2, "operator": ["中国移动", "中国联通"],
+    ...     "indicator": ["IPv4地址使用率"] * 2, "region": ["全国"] * 2, "subject": [""] * 2, "id": [1, 2],
+    ...     "value": [60.0, 40.0], "unit": ["%", "%"], "document": ["a"] * 2, "page": [1, 1]})
+    >>> operator_table(d, "2020")["share"].tolist(), operator_table(d.assign(unit="户"), "2020")["share"].tolist()
+    ([None, None], [60.0, 40.0])
+    """
     at = d[d["period"] == period]
     vals = common.dedupe(at[at["measure"] == "value"]).set_index("operator")
     shares = common.dedupe(at[at["measure"] == "share_pct"]).set_index("operator")["value"]
     yoy = common.dedupe(at[at["measure"] == "yoy_pct"]).set_index("operator")["value"]
     ops = [o for o in ORDER if o in vals.index or o in shares.index]
-    total = vals.loc[[o for o in ops if o in vals.index], "value"].sum()
+    units = set(vals["unit"].astype(str))
+    additive = len(units) == 1 and rules.is_additive(next(iter(units)))
+    total = vals.loc[[o for o in ops if o in vals.index], "value"].sum() if additive else 0.0
     rows = []
     for o in ops:
         v = vals["value"].get(o)
         share, how = shares.get(o), "报告原文"
         if share is None and v is not None and total:
-            share, how = v / total * 100, "按各运营商数值推算"
+            share, how = float(v / total * 100), "按各运营商数值推算"
         rows.append({"运营商": o, "value": v, "share": share, "share_source": how if share is not None else "",
                      "yoy": yoy.get(o), "unit": vals["unit"].get(o, "") if v is not None else "",
                      "document": (vals["document"].get(o) if v is not None else shares.index.name) or "",
@@ -66,12 +78,15 @@ def render() -> None:
     # the all-operator total of the same region, for context
     total = common.dedupe(df[data.both(scope, (df["indicator"] == ind) & (df["region"] == region)
                                        & (df["operator"] == "") & (df["subject"] == "") & (df["measure"] == "value"))])
-    filters.page_state("op_mode", ["share", "value"], "share", qp="op_mode")
-    mode = c[2].segmented_control("显示", ["share", "value"], key="op_mode",
-                                  format_func={"share": "份额 %", "value": "数值"}.get) or "share"
+    vals = common.dedupe(d[d["measure"] == "value"])
+    # shares only of additive quantities in one unit (not of rates such as 使用率)
+    modes = ["share", "value"] if vals["unit"].nunique() == 1 and vals["unit"].map(
+        lambda u: rules.is_additive(str(u))).all() else ["value"]
+    filters.page_state("op_mode", modes, modes[0], qp="op_mode")
+    mode = c[2].segmented_control("显示", modes, key="op_mode",
+                                  format_func={"share": "份额 %", "value": "数值"}.get) or modes[0]
     filters.remember("op_mode", qp="op_mode")
 
-    vals = common.dedupe(d[d["measure"] == "value"])
     months = vals["month"].nunique()
     periods = d.drop_duplicates("period").sort_values("period_end")["period"].tolist()
     latest = periods[-1]
@@ -81,10 +96,10 @@ def render() -> None:
         if months >= 2:
             unit = vals["unit"].mode().iloc[0]
             div, y_title = axis_scale(vals["value"], unit)
-            v = vals.sort_values("period_end").assign(
-                y=vals["value"] / div, shown=[fmt_value(x, unit) for x in vals["value"]],
-                when=vals["period"].map(period_label), doc=vals["document"].map(charts.plain),
-                x=charts.x_dates(vals))
+            v = vals.sort_values("period_end").reset_index(drop=True)
+            v = v.assign(y=v["value"] / div, shown=[fmt_value(x, unit) for x in v["value"]],
+                         when=v["period"].map(period_label), doc=v["document"].map(charts.plain),
+                         x=charts.x_dates(v))
             fig = px.area(v, x="x", y="y", color="operator", color_discrete_map=colors,
                           category_orders={"operator": ORDER}, groupnorm="percent" if mode == "share" else None,
                           custom_data=["shown", "when", "doc", "page"])

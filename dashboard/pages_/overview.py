@@ -2,19 +2,65 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import common, data, filters
-from dashboard.fmt import fmt_count, fmt_delta_pct, fmt_value, period_label
+from dashboard import common, data, filters, rules
+from dashboard.fmt import fmt_count, fmt_delta_pct, fmt_printed, fmt_value, md_escape, period_label
 
 MAX_CARDS = 8
 
 
-def key_figures(df: pd.DataFrame, region: str, indicators: tuple[str, ...] = ()) -> pd.DataFrame:
-    """One row per indicator for ``region``: latest value, 同比 (stated or derived), history, source.
+def latest_row(g: pd.DataFrame, kind: str) -> pd.Series:
+    """The latest figure among one indicator's rows for one region: the latest period end; on a tie,
+    a flow's year-to-date total (the report's headline) and a stock's month.
+
+    >>> g = pd.DataFrame({"period": ["2016", "2020-08"], "period_type": ["year", "month"],
+    ...                   "period_end": pd.to_datetime(["2016-12-31", "2020-08-31"])})
+    >>> latest_row(g, "stock")["period"]
+    '2020-08'
+    """
+    preferred = "ytd" if kind == "flow" else "month"
+    order = g.assign(_pref=(g["period_type"].astype(str) == preferred).astype(int))
+    return order.sort_values(["period_end", "_pref"], kind="stable").iloc[-1]
+
+
+def year_change(hist: pd.DataFrame, last: pd.Series, unit: str) -> tuple[float | None, str, str]:
+    """The derived change on a year earlier: (value, unit, note). A relative % for quantities; the
+    difference in points (pp) for % rates; nothing for other rates, or across a documented break.
+
+    >>> h = pd.DataFrame({"value": [39.2, 43.4], "period_end": pd.to_datetime(["2019-12-31", "2020-12-31"])})
+    >>> year_change(h, h.iloc[-1], "%")
+    (4.2, 'pp', '')
+    >>> h2 = h.assign(value=[90.0, 99.0])
+    >>> year_change(h2, h2.iloc[-1], "部/百户"), year_change(h2, h2.iloc[-1], "户")[:2]
+    ((None, '', ''), (10.000000000000009, '%'))
+    """
+    prev_end = last["period_end"] - pd.DateOffset(years=1)
+    prev = hist[(hist["period_end"] - prev_end).abs() <= pd.Timedelta(days=3)]
+    if prev.empty:
+        return None, "", ""
+    before = float(prev.iloc[-1]["value"])
+    note = rules.break_between(str(last.get("indicator", "")), str(last.get("region", "")),
+                               prev.iloc[-1]["period_end"], last["period_end"])
+    if note:
+        return None, "", note
+    if rules.is_rate(unit):
+        return (round(float(last["value"]) - before, 6), "pp", "") if unit == "%" else (None, "", "")
+    if not before:
+        return None, "", ""
+    return (float(last["value"]) / before - 1) * 100, "%", ""
+
+
+def key_figures(df: pd.DataFrame, region: str, indicators: tuple[str, ...] = (),
+                provenance: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> pd.DataFrame:
+    """One row per indicator for ``region``: the latest value (:func:`latest_row`) as printed with its
+    qualifier, 同比 (stated, else derived by :func:`year_change`), the history of the same period type
+    (each period once), and the source. ``provenance`` adds the printed value, unit and snippet to the
+    chosen rows when ``df`` does not carry them (the dashboard fetches them by id).
 
     Only all-operator, whole-region figures (no operator, no subject) count as key figures.
     """
@@ -25,24 +71,27 @@ def key_figures(df: pd.DataFrame, region: str, indicators: tuple[str, ...] = ())
     if vals.empty:
         return pd.DataFrame()
     yoy = common.dedupe(d[d["measure"] == "yoy_pct"]).set_index(["indicator", "period"])["value"]
+    chosen = []
+    for ind, g in vals.groupby("indicator", sort=False, observed=True):
+        last = latest_row(g, rules.indicator_kind(str(ind)))
+        hist = g[g["period_type"] == last["period_type"]].sort_values("period_end")
+        chosen.append((ind, last, hist, g["month"].nunique()))
+    lasts = pd.DataFrame([c[1] for c in chosen])
+    if provenance is not None:
+        lasts = provenance(lasts)
     rows = []
-    for ind, g in vals.groupby("indicator", sort=False):
-        # prefer the most frequent period type (month over year-to-date, say) for a clean history
-        ptype = g["period_type"].value_counts().index[0]
-        g = g[g["period_type"] == ptype].sort_values("period_end")
-        last = g.iloc[-1]
+    for (ind, _, hist, periods), (_, last) in zip(chosen, lasts.iterrows(), strict=True):
+        unit = str(last["unit"])
         stated = yoy.get((ind, last["period"]))
-        derived = None
-        if stated is None:
-            prev_end = last["period_end"] - pd.DateOffset(years=1)
-            prev = g[(g["period_end"] - prev_end).abs() <= pd.Timedelta(days=3)]
-            if not prev.empty and prev.iloc[-1]["value"]:
-                derived = (last["value"] / prev.iloc[-1]["value"] - 1) * 100
+        change, change_unit, note = (stated, "%", "") if stated is not None else year_change(hist, last, unit)
+        printed = {c: str(last.get(c, "") or "") for c in ("raw_value", "raw_unit", "snippet")}
+        before, after = rules.qualifier(printed["snippet"], printed["raw_value"], printed["raw_unit"])
+        shown = fmt_printed(printed["raw_value"], printed["raw_unit"], last["value"], unit)
         rows.append({
-            "indicator": ind, "category": last["category"], "unit": last["unit"], "period": last["period"],
-            "period_end": last["period_end"], "value": last["value"],
-            "yoy": stated if stated is not None else derived, "yoy_derived": stated is None and derived is not None,
-            "history": list(g["value"].tail(24)), "periods": g["month"].nunique(),
+            "indicator": ind, "category": last["category"], "unit": unit, "period": last["period"],
+            "period_end": last["period_end"], "value": last["value"], "shown": before + shown + after,
+            "yoy": change, "yoy_unit": change_unit, "yoy_derived": stated is None and change is not None,
+            "break_note": note, "history": list(hist["value"].tail(24)), "periods": periods,
             "document": last["document"], "page": int(last["page"]),
         })
     out = pd.DataFrame(rows)
@@ -52,6 +101,27 @@ def key_figures(df: pd.DataFrame, region: str, indicators: tuple[str, ...] = ())
     out["o"] = out["indicator"].map(order).fillna(999)
     # the latest figures first; among them, the longest series
     return out.sort_values(["period_end", "periods", "o"], ascending=[False, False, True]).reset_index(drop=True)
+
+
+def card_counts(figs: pd.DataFrame, limit: int = MAX_CARDS) -> str:
+    """The complete count under the cards: how many indicators have values, how many are shown, and
+    how many of the others are older than a year.
+
+    >>> f = pd.DataFrame({"period_end": pd.to_datetime(["2020-08-31"] * 9 + ["2016-12-31"])})
+    >>> card_counts(f)
+    '10 项指标有数值：显示最新的 8 项；另有 2 项未显示，其中 1 项的最新数据早于一年以前（在「趋势」页查看）'
+    """
+    n = len(figs)
+    shown = min(n, limit)
+    text = f"{n} 项指标有数值：显示最新的 {shown} 项"
+    if n > shown:
+        latest = figs["period_end"].max()
+        rest = figs.iloc[shown:]
+        stale = int((rest["period_end"] < latest - pd.DateOffset(months=12)).sum())
+        text += f"；另有 {n - shown} 项未显示"
+        text += f"，其中 {stale} 项的最新数据早于一年以前" if stale else ""
+        text += "（在「趋势」页查看）"
+    return text
 
 
 def default_region(df: pd.DataFrame) -> str:
@@ -84,29 +154,29 @@ def render() -> None:
     region = c1.selectbox("地区", regions, key="o_region")
     filters.remember("o_region", qp="o_region")
 
-    figs = key_figures(all_facts[data.both(in_scope, all_facts["region"] == region)], region, f.indicators)
+    figs = key_figures(all_facts[data.both(in_scope, all_facts["region"] == region)], region, f.indicators,
+                       provenance=data.provenance)
     if figs.empty:
         st.info(f"{region} 在当前筛选条件下没有可汇总的指标数值。可在侧栏调整期间或指标，或在「数据」页查看全部记录。")
     else:
         latest = figs["period_end"].max()
-        c2.caption(f"最新数据期：{latest.year}年{latest.month}月　·　{len(figs)} 项指标有数值，"
-                   f"显示最新的 {min(len(figs), MAX_CARDS)} 项" + ("（侧栏所选指标）" if f.indicators else ""))
+        c2.caption(f"最新数据期：{latest.year}年{latest.month}月　·　{card_counts(figs)}"
+                   + ("（侧栏所选指标）" if f.indicators else ""))
         shown = figs.head(MAX_CARDS)
         for start in range(0, len(shown), 4):
             cols = st.columns(4)
             for j, (_, r) in enumerate(shown.iloc[start:start + 4].iterrows()):
-                delta = fmt_delta_pct(r["yoy"])
+                delta = (fmt_value(r["yoy"], r["yoy_unit"], "yoy_pct") if r["yoy_unit"] == "pp"
+                         else fmt_delta_pct(r["yoy"]))
                 what = ("同比（推算）" if r["yoy_derived"] else "同比") if delta else None
-                help_text = "同比由上年同期数值推算，非报告原文。" if r["yoy_derived"] else None
+                help_text = ("同比由上年同期数值推算，非报告原文。" if r["yoy_derived"] else None) or \
+                    (f"不推算同比：{r['break_note']}" if r["break_note"] else None)
                 with cols[j].container(border=True, height="stretch", key=f"kf_{start + j}"):
-                    st.metric(r["indicator"], fmt_value(r["value"], r["unit"]), delta, help=help_text,
+                    st.metric(md_escape(r["indicator"]), r["shown"], delta, help=help_text,
                               delta_description=what,
                               chart_data=r["history"] if len(r["history"]) > 2 else None, chart_type="area")
                     with st.container(key=f"src_kf_{start + j}"):
                         st.text(f"{period_label(r['period'])} · {r['document']} 第{r['page']}页")
-        stale = figs[figs["period_end"] < latest - pd.DateOffset(months=12)]
-        if len(stale):
-            st.caption(f"另有 {len(stale)} 项指标的最新数据早于一年以前，可在「趋势」页查看。")
 
     st.divider()
     st.subheader("数据概况")

@@ -7,8 +7,8 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboard import charts, common, data, derive, filters
-from dashboard.fmt import MEASURE_LABELS, axis_scale, fmt_value, md_escape, period_label
+from dashboard import charts, common, data, derive, filters, rules
+from dashboard.fmt import MEASURE_LABELS, axis_scale, fmt_printed, md_escape, period_label
 
 MEASURE_ORDER = ("value", "yoy_pct", "mom_pct", "share_pct", "change")
 MAX_SERIES = 10
@@ -67,9 +67,12 @@ def chart_frame(g: pd.DataFrame, unit: str, measure: str) -> tuple[pd.DataFrame,
     div, y_title = axis_scale(g["value"], unit)
     g = g.sort_values(["label", "period_end"]).reset_index(drop=True)
     snippets = g["snippet"].astype(str) if "snippet" in g else pd.Series("", index=g.index)
+    raw_values = g["raw_value"].astype(str) if "raw_value" in g else pd.Series("", index=g.index)
+    raw_units = g["raw_unit"].astype(str) if "raw_unit" in g else pd.Series("", index=g.index)
     g = g.assign(
         y=g["value"] / div,
-        shown=[fmt_value(v, unit, measure) for v in g["value"]],
+        shown=[printed_with_qualifier(v, unit, measure, t, rv, ru)
+               for v, t, rv, ru in zip(g["value"], snippets, raw_values, raw_units, strict=True)],
         when=g["period"].map(period_label),
         doc=g["document"].map(charts.plain),
         series=g["label"].map(charts.plain),
@@ -79,6 +82,45 @@ def chart_frame(g: pd.DataFrame, unit: str, measure: str) -> tuple[pd.DataFrame,
         x=charts.x_dates(g),
     )
     return g, y_title
+
+
+def printed_with_qualifier(value: float, unit: str, measure: str, snippet: str, raw_value: str,
+                           raw_unit: str) -> str:
+    """A point's value as the report printed it, with its qualifier (超过3亿户, 约1.2亿户).
+
+    >>> printed_with_qualifier(3e8, "户", "value", "IPTV用户超过3亿户", "3", "亿户")
+    '超过3亿户'
+    >>> printed_with_qualifier(5.2, "%", "yoy_pct", "", "", "")
+    '+5.2%'
+    """
+    before, after = rules.qualifier(snippet, raw_value, raw_unit)
+    return before + fmt_printed(raw_value, raw_unit, value, unit, measure) + after
+
+
+def break_notes(g: pd.DataFrame) -> list[str]:
+    """Notes for documented series breaks inside the drawn range of each series (no 同比 across them)."""
+    notes = []
+    for (ind, region), s in g.groupby(["indicator", "region"], observed=True, sort=False):
+        for b in rules.breaks_in(str(ind), str(region), s["period_end"].min(), s["period_end"].max()):
+            note = f"注：{ind}序列在 {b.first_period.year} 年有口径变化（{b.note}；{b.source}），不跨此年推算同比。"
+            if note not in notes:
+                notes.append(note)
+    return notes
+
+
+def with_printed(g: pd.DataFrame) -> pd.DataFrame:
+    """The rows a chart draws with the printed value, unit and snippet of each stated row (fetched by
+    id; derived rows carry their own explanation)."""
+    cols = ("raw_value", "raw_unit", "snippet")
+    stated = (g["method"].astype(str) != derive.DERIVED).to_numpy()
+    out = g.copy()
+    for c in cols:
+        out[c] = out[c].astype(object).where(out[c].notna(), "") if c in out else ""
+    if stated.any():
+        fetched = data.provenance(g.loc[stated].drop(columns=[c for c in cols if c in g.columns]), cols)
+        for c in cols:
+            out.loc[stated, c] = fetched[c].to_numpy()
+    return out
 
 
 def chart(g: pd.DataFrame, unit: str, measure: str, key: str, title: str) -> None:
@@ -259,6 +301,7 @@ def render() -> None:
         label = label.where(g["method"].astype(str) != derive.DERIVED, label + "（推算）")
         g = g.assign(label=label)
         g, dropped = cap_series(g)
+        g = with_printed(g)
         names = "、".join(dict.fromkeys(g["indicator"]))
         title = f"{names}（{MEASURE_LABELS[measure]}）"
         with st.container(border=True, key=f"trend_{i}"):
@@ -269,9 +312,13 @@ def render() -> None:
                 for j, (lab, s) in enumerate(g.sort_values("period_end").groupby("label", sort=False)):
                     last = s.iloc[-1]
                     cols[j % len(cols)].metric(md_escape(f"{lab}（{period_label(last['period'])}）"),
-                                               fmt_value(last["value"], unit, measure))
+                                               printed_with_qualifier(
+                                                   last["value"], unit, measure, str(last.get("snippet", "")),
+                                                   str(last.get("raw_value", "")), str(last.get("raw_unit", ""))))
             else:
                 chart(g, unit, measure, key=f"trend_chart_{i}", title=title)
+            for note in break_notes(g):
+                st.caption(note)
             if dropped:
                 st.caption(f"另有 {dropped} 条序列未显示（按最新值保留前 {MAX_SERIES} 条）；可在侧栏选择地区。")
             charts.source_line(g, key=f"trend_{i}")
