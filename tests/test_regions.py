@@ -527,3 +527,34 @@ def test_world_is_not_matched_inside_names() -> None:
 def test_a_city_home_decides_between_places_by_its_province() -> None:
     assert resolve_region("朝阳", province="沈阳市").region.code == "211300"  # 辽宁's 朝阳市
     assert resolve_region("朝阳区", province="长春市").region.code == "220104"
+
+
+#: A home region for each kind of unit a scope word can name.
+_HOME_OF_UNIT = {"省": "河南省", "市": "沈阳市", "州": "延边州", "盟": "锡林郭勒盟", "区": "宁夏", "自治区": "广西",
+                 "县": "兰考县", "旗": "鄂温克族自治旗"}
+
+
+def test_every_scope_word_row_reads_its_example() -> None:
+    from extract.normalize.regions import home_scope, scope_words
+
+    for word, sw in scope_words().items():
+        home = _HOME_OF_UNIT[sw.unit]
+        assert home_scope(word, home) is not None, (word, home)
+        if sw.in_text:
+            found = [(s, e) for s, e, _r in find_regions(sw.example, home)]
+            assert any(sw.example[s:e] == word for s, e in found), (word, sw.example, found)
+        else:
+            assert resolve_region(word, province=home).region == home_scope(word, home)
+
+
+def test_every_foreign_place_row_reads_its_example() -> None:
+    for row in _foreign_rows():
+        region = resolve_region(row["name"]).region
+        assert region is not None and region.code == "" and region.level == row["level"], row
+        if row["in_text"] == "1":
+            assert row["name"] in [r.name for _s, _e, r in find_regions(row["example"], "河南省")], row
+
+
+def _foreign_rows() -> list[dict[str, str]]:
+    with (DATA_DIR / "context_foreign_places.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(line for line in f if not line.startswith("#")))
