@@ -130,6 +130,25 @@ def cue_for(lead: str, clause: str, token: str, after: str, q: Quantity, sentenc
     return cues()[-1]
 
 
+def cue_of(text: str) -> Cue:
+    """The cue row that decides the measure of the last number of a short text, sliced as the extractor
+    slices it (the lead since the clause start or the previous number, the clause, the token, what follows).
+
+    >>> cue_of("手机出货量2323.8万部，同比下降34.1%").cue
+    'yoy'
+    """
+    text = to_halfwidth(text)
+    found = find_quantities(text)
+    if not found:
+        raise ValueError(f"no number in {text!r}")
+    bounds = _boundaries(text)
+    a, b, q = found[-1]
+    clause_start = _clause_start(text, a, bounds)
+    prev_end = found[-2][1] if len(found) > 1 else 0
+    lead = text[max(clause_start, prev_end):a]
+    return cue_for(lead, text[clause_start:a], text[a:b], text[b:_clause_end(text, b, bounds)], q, text[:a])
+
+
 def classify_measure(lead: str, token: str, q: Quantity) -> str | None:
     """The measure of a number from the words in front of it (None: not a fact).
 
@@ -172,7 +191,7 @@ PREDICATE = re.compile(
     r"(?:则|也|已经|已|仍然|仍|依然|继续|持续|稳居)?(?:同比|环比|分别|累计(?=[达为完实共净新增约超到]|\d|$)|共计|合计|总计|"
     r"约为|约|接近|将近|近(?!年)|超过|超(?![高大级])|突破|高达|达到|达|为|是|实现|完成|增至|升至|降至|上升|回落|提高|提升|"
     r"增长|下降|减少|增加|净增|净减|新增|新建|较|相比|相较|比(?=上|去|全|同|前|年|$)|占|所占|排名|排|列(?=全|第)|居(?!民)|位居|"
-    r"位列|首次|(?<![户人平])均|共有|有(?![线效限])|(?:维持|保持|稳定)在|从(?!业)|由(?=上|去|20|\d))")
+    r"位列|首次|(?<![户人平])均|共有|有(?![线效限])|(?:维持|保持|稳定)在|从(?!业)|由(?=上|去|20|\d|的|$))")
 #: Rewrites applied in order to the phrase before it is looked up.
 REWRITES: tuple[Rewrite, ...] = (
     _rw(r"[（(](?:含|指|注|即|不含)[^）)]*[）)]", "", "中小学（含教学点）互联网接入率", "中小学互联网接入率"),
@@ -516,7 +535,7 @@ def _blocked(sentence: str) -> list[tuple[int, int]]:
 #: The field a rank is taken in: 「全国排第13位」「在全国和西部的排名」「列全国第12位」.
 _RANK_FIELD = re.compile(
     r"在?(?:全国|全省|全市|全区|西部|东部|中部|东北)(?:(?:和|、|及)(?:全国|全省|西部|东部|中部|东北))?的?(?=排名|排位|排|第|位)"
-    r"|(?<=[居列排])(?:全国|全省|全市|西部|东部|中部)|全球(?=第|首)")
+    r"|(?:(?<=排在)|(?<=位居)|(?<=位列)|(?<=居于)|(?<=[居列排]))(?:全国|全省|全市|全区|西部|东部|中部)|全球(?=第|首)")
 
 
 def _without(text: str, spans: list[tuple[int, int]]) -> str:
@@ -1055,7 +1074,7 @@ def _fact(ctx: DocContext, para: Paragraph, raw: str, offset: int, sentence: str
                      operator=target.operator, subject=target.subject, flags=flags, bbox=_bbox(para, start, end))
 
 
-_APPROX_BEFORE = re.compile(r"(超过|超|约|近|逾|将近|接近|不少于|多于|达到约|约占[^，。；]{0,20}的)\s*$")
+_APPROX_BEFORE = re.compile(r"(超过|超|约|约为|约有|大约|近|逾|将近|接近|不少于|多于|达到约|约占[^，。；]{0,20}的)\s*$")
 _APPROX_AFTER = re.compile(r"^\s*(以上|左右|上下|余|多)")
 
 

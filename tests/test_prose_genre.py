@@ -1,0 +1,229 @@
+"""Prose extraction reads the constructions of Chinese statistical writing, not one report.
+
+Every row of the cue table (data/prose_cues.csv) and of the phrase rewrites is checked on its own
+example; every construction has a test on a sentence of the genre.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.extractors.context import DocContext
+from extract.extractors.prose import REWRITES, cue_of, cues, facts_of_text, subject_phrase
+from extract.normalize.indicators import guess_category, head_rules, open_indicator
+from extract.normalize.periods import Period
+from extract.normalize.regions import resolve_region
+
+NATION_2021 = DocContext(name="t", period=Period.year(2021), province=None)
+LIAONING_MAY = DocContext(name="t", period=Period.ytd(2021, 5), province=resolve_region("辽宁省").region)
+
+
+def facts(text: str, ctx: DocContext = NATION_2021) -> list[tuple]:
+    return [(f.indicator, f.measure, f.value, f.period) for f in facts_of_text(text, ctx)]
+
+
+def one(text: str, ctx: DocContext = NATION_2021):  # noqa: ANN201
+    found = facts_of_text(text, ctx)
+    assert len(found) == 1, [(f.indicator, f.measure, f.value) for f in found]
+    return found[0]
+
+
+# -- the rule tables check their own examples ------------------------------------------------
+
+@pytest.mark.parametrize("cue", cues(), ids=lambda c: c.cue)
+def test_every_cue_row_fires_on_its_own_example(cue) -> None:  # noqa: ANN001
+    assert cue_of(cue.example).cue == cue.cue
+
+
+def test_cue_measures_are_measures_or_skips() -> None:
+    allowed = {"value", "yoy_pct", "mom_pct", "change", "share_pct", "rank", "rank_change", "skip", "modifier"}
+    assert {c.measure for c in cues()} <= allowed
+    assert cues()[-1].cue == "value", "the last row is the default"
+
+
+@pytest.mark.parametrize("rw", REWRITES, ids=lambda r: r.example)
+def test_every_phrase_rewrite_turns_its_example_into_the_expected_name(rw) -> None:  # noqa: ANN001
+    assert rw.pattern.sub(rw.repl, rw.example) == rw.expect
+
+
+def test_every_head_rule_matches_its_example() -> None:
+    for rule in head_rules():
+        assert guess_category(rule.example) == (rule.category, rule.kind), rule.example
+
+
+# -- open vocabulary ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, name", [
+    ("1-5月，全省完成固定资产投资30.6亿元。", "固定资产投资"),
+    ("截至5月底，全省移动电话基站达到30.16万个。", "移动电话基站"),
+    ("截至三季度末，全省光缆线路总长度215.7万公里。", "光缆线路长度"),
+    ("本周，境内被篡改网站数量为1865个。", "被篡改网站数量"),
+    ("10月，中国联通5G行业虚拟专网服务客户数为14705个。", "5G行业虚拟专网服务客户数"),
+    ("2022年11月，国内市场手机出货量2323.8万部。", "手机出货量"),
+])
+def test_a_number_outside_the_catalogue_is_a_fact_under_its_printed_name(text: str, name: str) -> None:
+    assert one(text).indicator == name
+
+
+def test_an_uncatalogued_indicator_is_flagged() -> None:
+    f = one("10月，中国联通5G行业虚拟专网服务客户数为14705个。")
+    assert "uncatalogued_indicator" in f.flags and f.operator == "中国联通"
+
+
+def test_a_clause_naming_no_statistic_states_no_fact() -> None:
+    assert facts("利用智能转码，仅一个平台的作业操作费就节省400万元。") == []
+
+
+# -- attachment by scope, not memory ------------------------------------------------------------
+
+def test_a_measure_attaches_to_the_subject_of_its_own_sentence_not_the_last_catalogued_one() -> None:
+    got = facts("5G用户达到997.2万户。全年社会消费品零售总额比上年增长12.5%。")
+    assert ("5G用户", "yoy_pct", 12.5, "2021") not in [(a, b, c, d) for a, b, c, d in got]
+    assert any(ind == "社会消费品零售总额" and m == "yoy_pct" for ind, m, _v, _p in got)
+
+
+def test_growth_after_an_uncatalogued_subject_is_that_subjects_growth() -> None:
+    got = facts("电信业务收入1.36万亿元。电话用户473.1万户，比上年增长2.6%。")
+    assert ("电话用户", "yoy_pct", 2.6) in [(a, b, c) for a, b, c, _p in got]
+    assert not any(ind == "电信业务收入" and m == "yoy_pct" for ind, m, _v, _p in got)
+
+
+def test_value_share_and_growth_of_one_clause_chain_belong_to_its_subject() -> None:
+    got = facts("全年移动数据及互联网业务收入为6081亿元，比上年同期下降3.9%，在电信业务收入中的比重为68.5%。")
+    assert [(m, v) for _i, m, v, _p in got] == [("value", 608100000000.0), ("yoy_pct", -3.9), ("share_pct", 68.5)]
+    assert {i for i, *_ in got} == {"移动数据及互联网业务收入"}
+
+
+def test_a_guess_across_sentences_is_flagged_low_confidence() -> None:
+    found = facts_of_text("移动电话用户达16亿户。同比增长1.2%。", NATION_2021)
+    assert found[-1].measure == "yoy_pct" and "low_confidence" in found[-1].flags
+
+
+def test_nothing_is_attached_across_paragraphs() -> None:
+    assert facts("同比增长1.2%。") == []
+
+
+# -- constructions ------------------------------------------------------------------------------
+
+def test_growth_rate_levels() -> None:
+    assert [(m, v) for _i, m, v, _p in facts("电信业务收入增速降至98.9%。")] == [("yoy_pct", 98.9)]
+    got = facts("移动互联网接入流量增速由上年末的132.5%回落至78.3%。")
+    assert [(m, v) for _i, m, v, _p in got] == [("yoy_pct", 78.3)]
+
+
+def test_lists_with_fenbie_and_mixed_signs() -> None:
+    got = facts("1-3月，固定语音和移动语音业务收入分别为58.7亿元和287.8亿元，同比分别下降2.5%和增长1.3%。")
+    assert [(i, m, v) for i, m, v, _p in got] == [
+        ("固定语音业务收入", "value", 5870000000.0), ("移动语音业务收入", "value", 28780000000.0),
+        ("固定语音业务收入", "yoy_pct", -2.5), ("移动语音业务收入", "yoy_pct", 1.3)]
+
+
+def test_a_sign_word_before_fenbie_signs_every_number() -> None:
+    got = facts("2015年，固定本地电话和固定长途电话业务量分别同比下降24.9%和12.1%。")
+    assert [v for _i, _m, v, _p in got] == [-24.9, -12.1]
+
+
+def test_a_list_of_regions_pairs_with_a_list_of_numbers() -> None:
+    got = facts_of_text("1-10月份，东、中、西部和东北地区移动互联网接入流量分别达到773亿GB、403亿GB、535亿GB和98.7亿GB。")
+    assert [(f.region, f.raw_value) for f in got] == [
+        ("东部地区", "773"), ("中部地区", "403"), ("西部地区", "535"), ("东北地区", "98.7")]
+
+
+def test_a_list_of_operators_pairs_with_a_list_of_numbers() -> None:
+    got = facts_of_text("河南移动、联通、电信公司IPTV（网络电视）用户分别为989.2万户、638.9万户、239.5万户。")
+    assert [(f.operator, f.indicator) for f in got] == [
+        ("中国移动", "IPTV用户"), ("中国联通", "IPTV用户"), ("中国电信", "IPTV用户")]
+
+
+def test_net_additions_and_net_losses() -> None:
+    got = facts("截至3月末，移动电话用户总数达16.01亿户，比上年末净增696万户。固定电话用户1.82亿户，比上年末净减913万户。")
+    assert ("移动电话用户", "change", 6960000.0, "2021-01..2021-03") in got
+    assert ("固定电话用户", "change", -9130000.0, "2021-01..2021-03") in got
+
+
+def test_rank_changes_back_two_places_and_unchanged() -> None:
+    got = facts("截至5月底，接入速率在1000Mbps及以上的固定互联网宽带接入用户为8.6万户（全国排第20位，较上月后退2位）。"
+                "物联网终端用户1722.4万（全国排第18位，与上月持平）。", LIAONING_MAY)
+    assert ("1000Mbps及以上宽带接入用户", "rank_change", -2.0, "2021-05") in got
+    assert ("物联网终端用户", "rank_change", 0.0, "2021-05") in got
+    assert all(f.region == "辽宁省" for f in facts_of_text("物联网终端用户1722.4万（全国排第18位）。", LIAONING_MAY))
+
+
+def test_chinese_numeral_ranks_and_first_place() -> None:
+    got = facts("上半年，电信业务总量同比增长15%，增速排全国第十五。江苏千兆宽带用户排在全国首位。")
+    assert ("电信业务总量增速", "rank", 15.0) in [(i, m, v) for i, m, v, _p in got]
+    assert ("千兆宽带用户", "rank", 1.0) in [(i, m, v) for i, m, v, _p in got]
+
+
+def test_dou_units() -> None:
+    f = one("10月当月户均移动互联网接入流量（DOU）达到14.32GB/户·月。")
+    assert (f.indicator, f.value, f.unit, f.raw_unit) == ("户均移动互联网接入流量", 14.32, "GB/户", "GB/户·月")
+
+
+@pytest.mark.parametrize("text", ["本周，境内感染网络病毒的主机数量约为18.4万个。",
+                                  "截至10月底，全省5G基站超过2.9万个。", "我国网民规模近10亿人。"])
+def test_bounds_and_rounded_figures_are_flagged_approximate(text: str) -> None:
+    assert "approximate" in one(text).flags
+
+
+def test_qizhong_items_take_the_head_of_their_parent() -> None:
+    got = facts("2022年11月，国内手机上市新机型43款，同比下降8.5%，其中5G手机26款，同比增长73.3%。")
+    assert [(i, m) for i, m, _v, _p in got] == [("手机上市新机型", "value"), ("手机上市新机型", "yoy_pct"),
+                                                 ("5G手机上市新机型", "value"), ("5G手机上市新机型", "yoy_pct")]
+
+
+def test_shares_of_a_whole() -> None:
+    got = facts("其中，5G手机终端连接数达2.85亿户，占移动电话用户的17.8%。全省固定互联网宽带接入用户1680.9万户，"
+                "光纤接入用户所占比重为95.7%。")
+    assert ("5G终端连接数", "share_pct", 17.8) in [(i, m, v) for i, m, v, _p in got]
+    assert ("光纤接入用户", "share_pct", 95.7) in [(i, m, v) for i, m, v, _p in got]
+
+
+def test_percentage_points_change_a_rate_but_not_a_share_or_a_growth() -> None:
+    got = facts("手机上网用户数达13.63亿户，对移动电话用户的渗透率为85.1%，较上年末提升0.7个百分点。")
+    assert ("手机上网用户渗透率", "change", 0.7) in [(i, m, v) for i, m, v, _p in got]
+    got = facts("固定数据及互联网业务收入为626亿元，占电信业务收入的17.4%，占比同比提高0.5个百分点。")
+    assert not any(m == "change" for _i, m, _v, _p in got)
+    got = facts("电信业务收入3601亿元，同比增长6.5%，增速比上年同期提高4.7个百分点。")
+    assert not any(m == "change" for _i, m, _v, _p in got)
+
+
+def test_comparisons_with_an_average_are_not_facts() -> None:
+    got = facts("5月当月户均移动互联网接入流量（DOU）为11.7GB/户˙月，比全国平均水平低1.9GB/户˙月。")
+    assert [v for _i, _m, v, _p in got] == [11.7]
+
+
+def test_a_topic_phrase_names_the_subject_of_what_follows() -> None:
+    got = facts_of_text("从8月份各基础电信运营公司移动互联网接入流量看，河南移动公司53443万G，同比增长51%。")
+    assert [(f.indicator, f.operator, f.measure) for f in got] == [
+        ("移动互联网接入流量", "中国移动", "value"), ("移动互联网接入流量", "中国移动", "yoy_pct")]
+
+
+def test_a_number_before_its_noun() -> None:
+    f = facts_of_text("我省有26826个IP地址所对应的主机被境内外木马和僵尸网络控制。")[0]
+    assert f.indicator == "木马和僵尸网络控制主机IP地址数"
+
+
+def test_undated_spans_and_milestones_state_no_fact() -> None:
+    assert facts("据统计，“十四五”期间，全国高校新增本科专业布点1.02万个。专业调整幅度持续增大，累计调整比例超30%。") == []
+    assert facts("物联网终端连接数首次突破6亿。") == []
+
+
+def test_targets_state_no_fact() -> None:
+    assert facts("到2025年，全省5G基站将达到10万个。") == []
+
+
+@pytest.mark.parametrize("lead, phrase", [
+    ("全省通信业电信业务收入累计完成", "电信业务收入"),
+    ("三家基础电信企业和中国铁塔股份有限公司共完成固定资产投资", "固定资产投资"),
+    ("移动短信业务收入则同比增长", "移动短信业务收入"),
+    ("有线宽带客户总数为", "有线宽带客户总数"),
+])
+def test_subject_phrases(lead: str, phrase: str) -> None:
+    assert subject_phrase(lead) == phrase
+
+
+def test_operator_terms_resolve_to_the_catalogue() -> None:
+    assert open_indicator("移动客户").name == "移动电话用户"
+    assert open_indicator("有线宽带用户").name == "互联网宽带接入用户"
+    assert open_indicator("蜂窝物联网用户").name == "物联网终端用户"
