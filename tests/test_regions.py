@@ -558,3 +558,11 @@ def test_every_foreign_place_row_reads_its_example() -> None:
 def _foreign_rows() -> list[dict[str, str]]:
     with (DATA_DIR / "context_foreign_places.csv").open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(line for line in f if not line.startswith("#")))
+
+
+def test_a_city_home_decides_between_districts_of_its_province() -> None:
+    assert resolve_region("铁西区").flags == (AMBIGUOUS,)
+    assert resolve_region("铁西区", province="辽宁省").flags == (AMBIGUOUS,)  # 沈阳's and 鞍山's
+    assert resolve_region("铁西区", province="沈阳市").region.code == "210106"
+    assert resolve_region("铁西区", province="鞍山市").region.code == "210303"
+    assert [r.code for _s, _e, r in find_regions("铁西区5G基站达到3000个", "沈阳市")] == ["210106"]

@@ -456,14 +456,27 @@ def _top_level(cands: tuple[Region, ...]) -> tuple[Region, ...]:
     return tuple(r for r in cands if _LEVEL_RANK[r.level] == best)
 
 
+def _in_city(region: Region, city: Region) -> bool:
+    """A county-level unit of this prefecture-level city (the first four digits of GB/T 2260 codes)."""
+    return region.level == COUNTY and bool(region.code) and region.code[:4] == city.code[:4]
+
+
 def _choose(regions: Iterable[Region], ctx: Region | None) -> tuple[tuple[Region, ...], bool]:
-    """Apply the documented preference rules; return the survivors and whether ctx changed them."""
+    """Apply the documented preference rules; return the survivors and whether ctx changed them.
+
+    ``ctx`` is the home region: its province sets aside places elsewhere (rule 1), and a city home
+    decides between same-named districts of its province (铁西区 in a 沈阳 report is 沈阳's).
+    """
     cands = tuple(dict.fromkeys(regions))
     plain = _top_level(cands)
-    if ctx is None:
+    province = _province_of(ctx)
+    if province is None or ctx is None:
         return plain, False
-    inside = tuple(r for r in cands if r.parent == ctx.name or _LEVEL_RANK[r.level] <= _LEVEL_RANK[PROVINCE])
+    inside = tuple(r for r in cands if r.parent == province.name or _LEVEL_RANK[r.level] <= _LEVEL_RANK[PROVINCE])
     chosen = _top_level(inside) if inside else plain
+    if len(chosen) > 1 and ctx.level == CITY:
+        in_city = tuple(r for r in chosen if _in_city(r, ctx))
+        chosen = in_city if len(in_city) == 1 else chosen
     return chosen, chosen != plain
 
 
@@ -547,16 +560,15 @@ def resolve_region(text: str, province: str | None = None) -> RegionMatch:
     if not key:
         return RegionMatch(None, (UNRESOLVED,), "empty text")
     home = _context_home(province)
-    ctx = _province_of(home)
     if key in scope_words():
         return _self_reference(key, home)
-    match = _match_key(key, ctx)
+    match = _match_key(key, home)
     if match is not None:
         return match
     for suffix in _FALLBACK_SUFFIXES:
         stem = key[: -len(suffix)]
         if key.endswith(suffix) and len(stem) >= 2:
-            match = _match_key(stem, ctx)
+            match = _match_key(stem, home)
             if match is not None and match.region is not None and match.region.level != COUNTY:
                 reason = f"{key}: read as {stem} ({match.reason})"
                 return RegionMatch(match.region, match.flags + (APPROXIMATE,), reason, match.candidates)
@@ -675,13 +687,12 @@ def find_regions(text: str, province: str | None = None) -> list[tuple[int, int,
     [('欧洲', 'foreign')]
     """
     home = _context_home(province)
-    doc_ctx = _province_of(home)
     found: list[tuple[int, int, Region]] = []
     i = 0
     while i < len(text):
         prev = found[-1] if found else None
-        ctx = _province_of(prev[2]) if prev and prev[1] == i and prev[2].code else doc_ctx
-        hit = _match_at(text, i, ctx or doc_ctx) or _self_at(text, i, home)
+        ctx = _province_of(prev[2]) if prev and prev[1] == i and prev[2].code else home
+        hit = _match_at(text, i, ctx or home) or _self_at(text, i, home)
         if hit is None:
             i += 1
         else:
