@@ -23,15 +23,18 @@ def extract_facts(doc: Document) -> list[Fact]:
 
 
 def dedupe(facts: list[Fact]) -> list[Fact]:
-    """Drop a sentence that repeats a fact already stated (same keys, measure and value), keeping the first.
+    """Drop a sentence that repeats a fact already stated in the text (same keys, measure and value),
+    keeping the first.
 
-    Table cells are never dropped: two tables may rank the same region among
-    different peers (上海市 among provinces and among cities).
+    A figure stated in the text and again in a table is kept twice: they are two statements of the
+    report, each with its own snippet and box (the dashboard shows the fact once, with both sources,
+    and a check can compare them). Table cells are never dropped: two tables may rank the same region
+    among different peers (上海市 among provinces and among cities).
     """
     seen: set[tuple] = set()
     out: list[Fact] = []
     for f in facts:
-        key = (f.indicator, f.region, f.operator, f.subject, f.period, f.measure, round(f.value, 6))
+        key = (f.method, f.indicator, f.region, f.operator, f.subject, f.period, f.measure, round(f.value, 6))
         if f.method == "prose" and key in seen:
             continue
         seen.add(key)
