@@ -13,6 +13,7 @@ from extract.extractors.context import (
     HeadLine,
     document_context,
     head_rules,
+    is_national_paragraph,
     make_fact,
     reference_date,
 )
@@ -153,6 +154,21 @@ def test_a_province_only_in_the_body_needs_scope_words() -> None:
 
 def test_a_province_in_the_title_needs_no_scope_words() -> None:
     assert home(doc("河南省互联网发展状况（2020年8月）", "截至2020年8月底，网民规模达到9000万。")) == "河南省"
+
+
+@pytest.mark.parametrize(
+    ("text", "national"),
+    [
+        ("截至5月底，全省移动电话基站达到30.16万个（全国排第13位）。", False),
+        ("全省固定互联网宽带接入用户4451.6万户，总量居全国第2位。其中千兆宽带用户1020.6万户，均列全国第1位。", False),
+        ("增速比全国平均水平低1.5个百分点。", False),
+        ("全国移动电话用户达到16.4亿户，我省占3%。", True),
+        ("1-5月，全国电信业务收入累计完成6000亿元。", True),
+        ("截至2020年12月，我国网民规模为9.89亿。", True),
+    ],
+)
+def test_is_national_paragraph_in_a_report_with_a_home(text: str, national: bool) -> None:
+    assert is_national_paragraph(text) is national
 
 
 # ---------------------------------------------------------------- reference date

@@ -95,6 +95,24 @@ def is_stated_period(text: str, start: int, end: int) -> bool:
     return not _RELATIVE_PERIOD.search(text[start:end]) and not _COMPARISON_BASE.search(text[max(0, start - 3):start])
 
 
+_NATION_OPENS = re.compile(r"\s*(?:[^，。；,;]{0,12}[，,])?\s*(?:全国|我国)(?!平均)")
+
+
+def is_national_paragraph(text: str) -> bool:
+    """In a report with a home region, whether a paragraph is about the whole country: it names 我国,
+    or opens with 全国 (after a time adverbial). Elsewhere 全国 is a comparison (全国排第13位,
+    均列全国第1位, 比全国高1.2个百分点) and the paragraph stays about the home region.
+
+    >>> is_national_paragraph("截至5月底，全省移动电话基站达到30.16万个（全国排第13位）。")
+    False
+    >>> is_national_paragraph("1-5月，全国电信业务收入累计完成6000亿元，我省增速低于全国。")
+    True
+    >>> is_national_paragraph("截至2020年12月，我国网民规模为9.89亿")
+    True
+    """
+    return "我国" in text or bool(_NATION_OPENS.match(text))
+
+
 # ---------------------------------------------------------------- the context
 
 
