@@ -78,7 +78,7 @@ _BY_YEAR = re.compile(r"(?:到|至)\s*(20\d\d)\s*年")
 _NATIONAL_CMP = re.compile(r"(居|位居|位列|排名|排|占|约占)\s*全国|全国(平均|总量|感染总量)")
 _RANK_FLAT = re.compile(r"[（(]?(与|较|和)上(月|期|年)(相比)?持平[）)]?")
 _YOY_FLAT = re.compile(r"与上年同期持平|同比持平")
-_NATIONAL_SUBJECT = re.compile(r"我国|全国(?!平均)")
+_NATIONAL_SUBJECT = re.compile(r"我国|(?:^|[，。；：,;:])\s*(?:截至[^，。；]{0,12}[，,])?全国(?!平均)")
 
 
 # -- the cue table -------------------------------------------------------------------------
@@ -189,7 +189,7 @@ LEADING = re.compile(
 #: Where the predicate begins: the phrase is cut at the first of these.
 PREDICATE = re.compile(
     r"(?:则|也|已经|已|仍然|仍|依然|继续|持续|稳居)?(?:同比|环比|分别|累计(?=[达为完实共净新增约超到]|\d|$)|共计|合计|总计|"
-    r"约为|约|接近|将近|近(?!年)|超过|超(?![高大级])|突破|高达|达到|达|为|是|实现|完成|增至|升至|降至|上升|回落|提高|提升|"
+    r"约为|约|接近|将近|近(?!年)|逾|超过|超(?![高大级])|突破|高达|达到|达|为|是|实现|完成|增至|升至|降至|上升|回落|提高|提升|"
     r"增长|下降|减少|增加|净增|净减|新增|新建|较|相比|相较|比(?=上|去|全|同|前|年|$)|占|所占|排名|排|列(?=全|第)|居(?!民)|位居|"
     r"位列|首次|(?<![户人平])均|共有|有(?![线效限])|(?:维持|保持|稳定)在|从(?!业)|由(?=上|去|20|\d|的|$))")
 #: Rewrites applied in order to the phrase before it is looked up.
@@ -222,7 +222,7 @@ ORGANISATION = re.compile(r"(?:公司|企业|集团|运营商|部门|机构|中�
 BARE_HEADS = ("总容量", "容量", "总量", "总数", "数量", "规模", "用户规模", "收入", "业务收入", "用户数", "总规模",
               "总长度", "长度", "用户", "投资额", "完成额", "金额", "用户总数", "指数", "产值", "客户数", "客户")
 #: Rate words that complete the subject before them (手机上网用户 … 渗透率 → 手机上网用户渗透率).
-RATE_WORDS = ("普及率", "渗透率", "使用率", "覆盖率", "占有率", "利用率", "增速", "增幅", "涨幅", "占比")
+RATE_WORDS = ("普及率", "渗透率", "使用率", "覆盖率", "占有率", "利用率", "增速", "增幅", "涨幅", "占比", "净增量", "增量")
 _GROWTH_WORDS = ("增速", "增幅", "涨幅")
 
 
@@ -265,7 +265,7 @@ def _has_head(ind: Indicator) -> bool:
 
 
 def _compose(phrase: str, parent: Indicator | None, unit: str, measure: str,
-             topics: list[Indicator] = ()) -> tuple[Indicator | None, bool]:  # type: ignore[assignment]
+             topics: list[Indicator] = (), names: list[Indicator] = ()) -> tuple[Indicator | None, bool]:  # type: ignore[assignment]
     """The indicator a phrase names given the subject before it; and whether that is a guess.
 
     >>> p = open_indicator("手机上市新机型")
@@ -287,7 +287,7 @@ def _compose(phrase: str, parent: Indicator | None, unit: str, measure: str,
                 return parent, False
             word = "增速" if phrase in _GROWTH_WORDS else phrase
             rate = open_indicator(_stem(parent.name) + word, unit)
-            if phrase in _GROWTH_WORDS and parent.kind == "flow" and not rate.catalogued:
+            if (phrase in _GROWTH_WORDS and parent.kind == "flow" or "增量" in phrase) and not rate.catalogued:
                 rate = replace(rate, kind="flow")  # the growth of a flow is dated like the flow
             return rate, False
         if phrase != bare and len(bare) >= 2 and parent.name.endswith(bare):
@@ -298,6 +298,12 @@ def _compose(phrase: str, parent: Indicator | None, unit: str, measure: str,
             sibling = resolve_indicator(parent.name[:k] + phrase)
             if sibling is not None and sibling != parent:
                 return sibling, False  # 国家政务服务平台注册用户…，总计访问人数 → 国家政务服务平台访问人数
+    if not found.catalogued and parent is not None:
+        for name in reversed(list(names)):
+            # 「国产品牌手机出货量2010.8万部；上市新机型38款」 after 手机上市新机型: the owner 国产品牌 carries over
+            core = name.name[:len(name.name) - len(phrase)] if name.name.endswith(phrase) else ""
+            if len(core) >= 2 and core in parent.name and parent.name.index(core) >= 2:
+                return open_indicator(parent.name[:parent.name.index(core)] + name.name, unit), False
     if not found.catalogued:
         for topic in (*reversed(list(topics)), *([parent] if parent else [])):
             if topic.name.endswith(phrase) and len(phrase) >= 3 and topic.name != phrase:
@@ -343,6 +349,8 @@ class State:
     heading_indicator: Indicator | None = None
     topics: list[Indicator] = field(default_factory=list)  # subjects named in the paragraph outside 其中
     undated: bool = False  # the text is in a span no period can name (「十四五」期间, 近年来)
+    operator: str = ""  # the operator a section or paragraph is about (一、中国移动)
+    names: list[Indicator] = field(default_factory=list)  # every subject named in the document (for naming only)
 
 
 @dataclass
@@ -416,6 +424,9 @@ def _update_from_heading(text: str, section: State, ctx: DocContext) -> None:
         section.period = ctx.period
     if re.match(r"^\s*[一二三四五六七八九十]+、", text) or any(r.level == "province" for _a, _b, r in find_regions(text)):
         section.region = None
+    operators = {o.operator for _a, _b, o in find_operators(text)}
+    if re.match(r"^\s*[一二三四五六七八九十]+、", text) or len(operators) == 1:
+        section.operator = operators.pop() if len(operators) == 1 else ""  # 「一、中国移动」
 
 
 def is_target(sentence: str, period: Period | None) -> bool:
@@ -453,7 +464,7 @@ def paragraph_facts(para: Paragraph, ctx: DocContext, section: State) -> list[Fa
     text = to_halfwidth(raw)
     if _NATIONAL_SUBJECT.search(_without(text, _blocked(text))):
         section.region = resolve_region("全国").region
-    state = State(period=section.period, region=section.region)
+    state = State(period=section.period, region=section.region, operator=section.operator, names=section.names)
     out: list[Fact] = []
     for s, e in split_sentences(text):
         sentence = text[s:e]
@@ -605,7 +616,7 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
     blocked = _blocked(sentence)
     bounds = _boundaries(sentence)
     glosses = [(m.start(), m.end()) for m in GLOSS.finditer(sentence)]
-    scope = Scope(region=state.region)
+    scope = Scope(region=state.region, operator=state.operator)
     out: list[Fact] = []
     quantities = []
     for m in mentions:
@@ -647,7 +658,7 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
                 if m.start >= seg_start and scope.items:
                     scope.items = []
             elif m.kind == "operator":
-                scope.operator = m.obj.operator  # type: ignore[attr-defined]
+                scope.operator = state.operator = m.obj.operator  # type: ignore[attr-defined]
                 if m.obj.region_hint:  # type: ignore[attr-defined]
                     scope.region = resolve_region(m.obj.region_hint).region or scope.region  # type: ignore[attr-defined]
             elif m.kind == "subject":
@@ -680,7 +691,8 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
             named_here = True
         since = bool(_SINCE_YEAR_START.search(clause))
         negative = _lead_sign(lead)
-        for m, target in zip(group, targets, strict=True):
+        pairs = list(zip(group, targets, strict=True)) if len(targets) == len(group) else [(first, t) for t in targets]
+        for m, target in pairs:
             q: Quantity = m.obj  # type: ignore[assignment]
             own = _token_sign(sentence[m.start:m.end])
             if own is not None:
@@ -705,6 +717,7 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
         if m.kind == "period" and m.start >= prev_end and _sets_context(sentence, m, glosses):
             state.period = m.obj  # type: ignore[assignment]
             state.undated = False
+    out.extend(_ranking_list(sentence, offset, raw, para, ctx, state))
     flat = _YOY_FLAT.search(sentence)
     if flat:
         phrase = subject_phrase(sentence[_clause_start(sentence, flat.start(), bounds):flat.start()])
@@ -717,6 +730,45 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
                           operator=scope.operator)
             if f:
                 out.append(f)
+    return out
+
+
+_RANKING_LIST = re.compile(
+    r"(?P<subj>[^，。；]*?)排名前(?P<n>[\d一二三四五六七八九十百]+)(?:位|名)?的[^，。；]*?(?:分别|依次)?(?:为|是)"
+    r"(?P<items>[^，。；]+(?:、[^，。；、]+)+)")
+
+
+def _ranking_list(sentence: str, offset: int, raw: str, para: Paragraph, ctx: DocContext,
+                  state: State) -> list[Fact]:
+    """「指数排名前十五位的省分别为广东、北京、上海…」: the places of a ranking, in order.
+
+    >>> [(f.region, f.value) for f in facts_of_text("2019年，省级数字经济竞争力指数排名前三位的省分别为广东、北京、上海。")]
+    [('广东省', 1.0), ('北京市', 2.0), ('上海市', 3.0)]
+    """
+    m = _RANKING_LIST.search(sentence)
+    if not m or state.undated:
+        return []
+    phrase = subject_phrase(m.group("subj"))
+    if not phrase:
+        return []
+    ind = _resolve_phrase(phrase, "")
+    if not _has_head(ind):
+        return []
+    province = ctx.province.name if ctx.province else None
+    places = []
+    for item in _split_list(m.group("items")):
+        region = resolve_region(item, province).region
+        if region is None:
+            return []
+        places.append(region)
+    out = []
+    start = offset + m.start("items")
+    for k, region in enumerate(places, 1):
+        f = make_fact(ctx, page=para.page_at(start), method="prose", indicator=ind, region=region,
+                      period=state.period or ctx.period, measure="rank", quantity=Quantity(float(k), "位", str(k), "", ()),
+                      snippet=raw[offset + m.start():offset + m.end()].strip(), bbox=_bbox(para, start, offset + m.end()))
+        if f:
+            out.append(f)
     return out
 
 
@@ -765,14 +817,17 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
                if m.kind == "region" and seg_start <= m.start < seg_end]
     operators = [(m.start - seg_start, m.end - seg_start, m.obj) for m in mentions
                  if m.kind == "operator" and seg_start <= m.start < seg_end]
-    items = _region_items(lead, regions, cue.measure, unit, scope) if len(group) > 1 else []
+    items = _region_items(lead, regions, cue.measure, unit, scope) if len(group) > 1 or "均" in lead else []
+    if items and len(group) == 1 and "均" in lead and "分别" not in lead:
+        scope.anchor = items[-1]
+        return items  # the same number for every place
     items = items or (_operator_items(lead, operators, cue.measure, unit, scope, state) if len(group) > 1 else [])
     items = items or _list_items(phrase_text, q.unit, cue.measure, scope)
     if items and len(items) == len(group):
         scope.items = items
         scope.anchor = items[-1]
         return [replace(a, measure=cue.measure) for a in items]
-    phrase = subject_phrase(phrase_text)
+    phrase = _best_phrase(phrase_text)
     if cue.measure == "share_pct" and phrase in ("比例", "比重", "份额", "占比"):
         phrase = ""
     catalogued = _catalogued_in(phrase_text, phrase)
@@ -799,7 +854,7 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
     if phrase and parent is None and _is_bare(phrase):
         topic = re.search(r"等([^，。；、等]{2,8})[，,]?$", before)  # 「…等新兴业务，共完成业务收入1854亿元」
         if topic:
-            parent = _resolve_phrase(topic.group(1), unit)
+            phrase, parent = "", _resolve_phrase(_join(topic.group(1), phrase), unit)
         else:
             composed = compose_indicator(phrase, before)
             if composed is not None:
@@ -809,7 +864,7 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
         if cue.measure in ("value", "change") and not phrase and parent.unit and not _unit_fits(parent, q):
             return None  # a guess across sentences must at least count the same thing
     if phrase:
-        ind, unsure = _compose(phrase, parent, unit, cue.measure, state.topics)
+        ind, unsure = _compose(phrase, parent, unit, cue.measure, state.topics, state.names)
         guessed = unsure or (guessed and ind is parent)
         if ind is None:
             return None
@@ -820,6 +875,8 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
         if cue.measure == "change" and q.unit == "pp" and scope.anchor is not None \
                 and (scope.anchor.measure != "value" or scope.anchor.unit not in ("%", "")):
             return None  # 个百分点 after a share or growth: the change of a share, not keyed
+        if cue.measure in ("yoy_pct", "change") and scope.anchor is not None and scope.anchor.measure == "share_pct":
+            return None  # 「…占比达到38.4%，较2020年增长了20.4%」: the growth of a share
     else:
         return None
     if not ind.catalogued and not _has_head(ind):
@@ -839,7 +896,45 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
             state.subject = ind
             if not re.match(r"^\s*[，,]?\s*其中", phrase_text):
                 state.topics.append(ind)
+            if ind not in state.names:
+                state.names.append(ind)
     return [anchor] * len(group)
+
+
+def _join(a: str, b: str) -> str:
+    """Two names joined over the words they share: 新兴业务 + 业务收入 → 新兴业务收入.
+
+    >>> _join("新兴业务", "业务收入"), _join("新兴业务", "收入")
+    ('新兴业务收入', '新兴业务收入')
+    """
+    for k in range(min(len(a), len(b)), 0, -1):
+        if a.endswith(b[:k]):
+            return a + b[k:]
+    return a + b
+
+
+def _best_phrase(phrase_text: str) -> str:
+    """The subject phrase of a lead in which places and operators are masked as ``|``: the last part
+    that names something; a part ending in 的 modifies the part after it (使用OTT服务的|韩国|付费用户).
+
+    >>> _best_phrase("千兆宽带用户规模在||率先超过"), _best_phrase("使用OTT服务的||付费用户占比达到")
+    ('千兆宽带用户规模', '使用OTT服务付费用户')
+    """
+    parts = [p for p in phrase_text.split("|")]
+    last = subject_phrase(parts[-1])
+    if len(parts) > 1:
+        before = parts[-2] if parts[-2] else (parts[-3] if len(parts) > 2 else "")
+        if before.endswith("的") and last:
+            joined = subject_phrase(before + parts[-1])
+            if joined:
+                return joined
+    if last and _has_head(_resolve_phrase(last, "")):
+        return last
+    for part in reversed(parts[:-1]):
+        candidate = subject_phrase(re.sub(r"(?:在|于|的)$", "", part))
+        if candidate and _has_head(_resolve_phrase(candidate, "")):
+            return candidate
+    return last
 
 
 def _is_bare(phrase: str) -> bool:
@@ -916,6 +1011,8 @@ def _region_items(lead: str, regions: list[tuple[int, int]], measure: str, unit:
     """
     start = max((i + 1 for i, ch in enumerate(lead) if ch in "，,：:；;"), default=0)
     stop = lead.find("分别", start)
+    if stop < 0:
+        stop = lead.find("均", start)  # 「西藏、青海、云南和新疆4省（区）DOU均超过19GB」: one number for every place
     inside = [(a, b) for a, b in regions if start <= a and (stop < 0 or b <= stop)]
     if stop < 0 or not inside:
         return []
@@ -934,7 +1031,10 @@ def _region_items(lead: str, regions: list[tuple[int, int]], measure: str, unit:
         if hit is None:
             return []
         places.append(hit)
-    tail = subject_phrase(lead[last_end:stop])
+    tail_text = lead[last_end:stop]
+    for a, b, _p in reversed(find_periods(tail_text)):
+        tail_text = tail_text[:a] + tail_text[b:]
+    tail = subject_phrase(re.sub(r"^\d+个?(?:省|市|区|地区|城市)(?:[（(][^）)]*[）)])?", "", tail_text))
     ind = _resolve_phrase(tail, unit) if tail else (scope.anchor.indicator if scope.anchor else None)
     if ind is None:
         return []

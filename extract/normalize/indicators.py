@@ -84,7 +84,7 @@ def catalogue() -> tuple[Indicator, ...]:
 #: (全省移动电话基站 counts 移动电话基站). Qualifiers (5G, 千兆, 农村, 固定) are kept.
 SCOPE_PREFIXES: tuple[str, ...] = (
     "全国", "全省", "全市", "全区", "全州", "全盟", "全县", "我国", "我省", "我市", "我区", "我州", "本省", "本市",
-    "全年", "累计", "共计", "合计", "总计", "当月", "共", "境内", "国内市场", "国内", "全行业", "中国",
+    "全年", "累计", "共计", "合计", "总计", "当月", "共", "境内", "国内市场", "国内", "全行业", "中国", "省级", "市级", "地市级",
 )
 #: Marks that do not change a name: quotation marks around a coined term (“大联接”用户).
 _QUOTES = str.maketrans("", "", "“”‘’\"'「」『』")
