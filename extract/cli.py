@@ -8,6 +8,8 @@ import json
 import os
 import sys
 
+from .names import shown
+
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="zhibiao", description="Zhibiao 指标看板: reports → facts.")
@@ -43,7 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     docs.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
     dele = sub.add_parser("delete", help="delete a stored document and its facts")
-    dele.add_argument("document", help="document id or name")
+    dele.add_argument("document", help="the document's exact name (or its id, with --id)")
+    dele.add_argument("--id", action="store_true", help="DOCUMENT is a document id (see `documents`)")
+    dele.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation on a terminal")
     dele.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
     res = sub.add_parser("resolve", help="show how a phrase is read (region, operator, period, quantity, indicator)")
@@ -76,7 +80,7 @@ def entry() -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     files: list[str] = []
-    if "--" in argv:
+    if "--" in argv and "evaluate" in argv[: argv.index("--")]:  # evaluate KEYS… -- FILES…
         cut = argv.index("--")
         argv, files = argv[:cut], argv[cut + 1:]
     try:
@@ -164,17 +168,37 @@ def _documents(db: str | None) -> int:
 
 
 def _delete(args: argparse.Namespace, db: str | None) -> int:
+    """Delete one document: by exact name, or by id with ``--id``; several documents with that name →
+    refuse and list them; on a terminal, ask first (``--yes`` skips the question)."""
     from .store import Store
 
     store = Store(db)
     df = store.documents()
-    hits = df[(df["id"].astype(str) == args.document) | (df["name"] == args.document)]
+    if args.id:
+        if not args.document.isdigit():
+            print(f"--id needs a number, not {shown(args.document)}", file=sys.stderr)
+            return 2
+        hits = df[df["id"] == int(args.document)]
+    else:
+        hits = df[df["name"] == args.document]
     if hits.empty:
-        print(f"no stored document '{args.document}'", file=sys.stderr)
+        what = f"with id {args.document}" if args.id else f"named {shown(args.document)}"
+        print(f"no stored document {what} (see `zhibiao documents`)", file=sys.stderr)
         return 1
-    for doc_id, name in zip(hits["id"], hits["name"], strict=True):
-        store.delete_document(int(doc_id))
-        print(f"deleted {name} (id {doc_id}) and its facts")
+    if len(hits) > 1:
+        print(f"{len(hits)} stored documents are named {shown(args.document)}; nothing deleted. "
+              "Delete one by its id with --id:", file=sys.stderr)
+        for row in hits.itertuples():
+            print(f"  --id {row.id}   {row.facts} facts, stored {row.ingested_at}", file=sys.stderr)
+        return 1
+    doc_id, name, n = int(hits["id"].iloc[0]), str(hits["name"].iloc[0]), int(hits["facts"].iloc[0])
+    if not args.yes and sys.stdin.isatty():
+        answer = input(f"delete {shown(name)} (id {doc_id}) and its {n} facts? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes", "是"):
+            print("nothing deleted", file=sys.stderr)
+            return 1
+    store.delete_document(doc_id)
+    print(f"deleted {shown(name)} (id {doc_id}) and its {n} facts")
     return 0
 
 

@@ -1,12 +1,15 @@
 """Fact tables out: CSV (UTF-8) and Excel, safe to open in a spreadsheet program.
 
 Text cells that a spreadsheet would run as a formula (starting with = + - @, tab
-or carriage return) are prefixed with an apostrophe; numbers stay numbers.
+or carriage return) are prefixed with an apostrophe; numbers stay numbers. Control
+characters that the XLSX format forbids (U+0000–U+001F other than tab, newline and
+carriage return) are written as visible escapes (``\x01``) in every sheet.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -27,14 +30,31 @@ def neutralise(text: object) -> object:
     return text
 
 
-def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text columns are neutralised and whose dates are ISO strings."""
+_XLSX_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xlsx_text(text: object) -> object:
+    r"""Text an XLSX file can hold: forbidden control characters as visible escapes.
+
+    >>> xlsx_text("河南\x01省"), xlsx_text("a\x1b[31m"), xlsx_text(3.5)
+    ('河南\\x01省', 'a\\x1b[31m', 3.5)
+    """
+    if isinstance(text, str) and _XLSX_FORBIDDEN.search(text):
+        return _XLSX_FORBIDDEN.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return text
+
+
+def safe_frame(df: pd.DataFrame, xlsx: bool = False) -> pd.DataFrame:
+    """A copy whose text columns are neutralised (and fit for XLSX with ``xlsx``) and whose dates are
+    ISO strings."""
     out = df.copy()
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].dt.strftime("%Y-%m-%d").fillna("")
         elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise)
+            out[col] = out[col].map(xlsx_text).map(neutralise) if xlsx else out[col].map(neutralise)
+    if xlsx:
+        out.columns = [xlsx_text(str(c)) for c in out.columns]
     return out
 
 
@@ -50,7 +70,7 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         for name, frame in sheets.items():
-            safe_frame(frame).to_excel(writer, sheet_name=name[:31], index=False)
+            safe_frame(frame, xlsx=True).to_excel(writer, sheet_name=str(xlsx_text(name))[:31], index=False)
     return buf.getvalue()
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from .files import file_sha256
 from .model import SUFFIXES, Fact, InputError
+from .names import shown
 from .paths import DATA_DIR, resolve_url, sqlite_path
 
 if TYPE_CHECKING:
@@ -60,14 +61,15 @@ class Result:
 
     def line(self) -> str:
         """The one-line report printed for each file."""
+        path = shown(self.path)
         if self.status == "stored":
             note = f"  ({'; '.join(self.warnings)})" if self.warnings else ""
-            return f"已入库 stored     {self.path}: {self.facts} facts from {self.pages} pages{note}"
+            return f"已入库 stored     {path}: {self.facts} facts from {self.pages} pages{note}"
         if self.status == "unchanged":
-            return f"未变化 unchanged  {self.path}: already stored with this extractor version, skipped"
+            return f"未变化 unchanged  {path}: already stored with this extractor version, skipped"
         if self.status == "skipped":
-            return f"跳过   skipped    {self.path}: {self.reason}"
-        return f"失败   failed     {self.path}: {self.reason}"
+            return f"跳过   skipped    {path}: {self.reason}"
+        return f"失败   failed     {path}: {self.reason}"
 
 
 @dataclass
