@@ -328,3 +328,13 @@ def test_corpus_contexts(stem: str, home_name: str | None, period: str | None, a
     if period is not None:
         assert ctx.period.period == period
     assert ctx.reference_date == asof
+
+
+def test_relative_words_under_a_heading_that_states_its_own_year() -> None:
+    d = doc("2021年一季度通信业经济运行情况\n发布日期：2021年4月21日", "二、2020年全年情况", "年末全国移动电话用户15.94亿户。",
+            headings=(1,))
+    ctx = document_context(d)
+    assert ctx.period.period == "2021Q1"
+    assert find_periods("年末", ctx.period)[0][2].period == "2021-12"  # against the report's own quarter
+    assert find_periods("年末", ctx.reference_for(Period.year(2020)))[0][2].period == "2020-12"  # under the heading
+    assert ctx.reference_for(Period.year(2020)).asof == datetime.date(2021, 4, 21)

@@ -143,6 +143,21 @@ class DocContext:
         """The province of the home region (None for a national report)."""
         return province_of(self.province)
 
+    def reference_for(self, stated: Period | None = None) -> Period | None:
+        """What relative words (年末, 上月, 今年, 目前) are read against where a heading or an earlier
+        sentence states its own period: that period, carrying the document's date line.
+
+        >>> ctx = DocContext("x.pdf", Period.quarter(2021, 1).at(datetime.date(2021, 4, 21)), None)
+        >>> ref = ctx.reference_for(Period.year(2020))  # under 「二、2020年全年情况」
+        >>> ref.period, ref.asof, find_periods("年末", ref)[0][2].period
+        ('2020', datetime.date(2021, 4, 21), '2020-12')
+        >>> ctx.reference_for(None).period
+        '2021Q1'
+        """
+        base = stated or self.period
+        asof = self.reference_date or (self.period.asof if self.period is not None else None)
+        return base.at(asof) if base is not None else None
+
     def scope_region(self, word: str) -> Region | None:
         """What a scope word (全市, 我区, 全州 …) stands for in this document.
 
