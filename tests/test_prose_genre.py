@@ -227,3 +227,39 @@ def test_operator_terms_resolve_to_the_catalogue() -> None:
     assert open_indicator("移动客户").name == "移动电话用户"
     assert open_indicator("有线宽带用户").name == "互联网宽带接入用户"
     assert open_indicator("蜂窝物联网用户").name == "物联网终端用户"
+
+
+def test_a_ranking_list_gives_each_place_its_position() -> None:
+    got = facts_of_text("2019年，省级数字经济竞争力指数排名前三位的省（自治区、直辖市）分别为广东、北京、上海。")
+    assert [(f.indicator, f.region, f.measure, f.value) for f in got] == [
+        ("数字经济竞争力指数", "广东省", "rank", 1.0), ("数字经济竞争力指数", "北京市", "rank", 2.0),
+        ("数字经济竞争力指数", "上海市", "rank", 3.0)]
+
+
+def test_one_number_for_every_place_of_a_list_with_jun() -> None:
+    got = facts_of_text("西藏、青海、云南和新疆4省（区）10月份当月DOU均超过19GB/户·月。")
+    assert [f.region for f in got] == ["西藏自治区", "青海省", "云南省", "新疆维吾尔自治区"]
+    assert {f.indicator for f in got} == {"户均移动互联网接入流量"}
+
+
+def test_a_subject_with_a_trend_comment_then_its_number() -> None:
+    got = facts("9月末，4G用户845.0万户。固定互联网宽带接入用户增长明显，9月末达到310.8万户，同比增长8.3%。")
+    assert ("互联网宽带接入用户", "value", 3108000.0) in [(i, m, v) for i, m, v, _p in got]
+
+
+def test_the_rank_after_a_share_is_the_rank_of_the_share() -> None:
+    got = facts_of_text("截至5月底，接入速率在100Mbps及以上的固定互联网宽带接入用户占比为92.5%（比全国高1.2个百分点，"
+                        "全国排第12位）。", LIAONING_MAY)
+    assert [(f.indicator, f.measure, f.value) for f in got] == [
+        ("100Mbps及以上宽带接入用户", "share_pct", 92.5), ("100Mbps及以上宽带接入用户占比", "rank", 12.0)]
+
+
+def test_a_topic_before_deng_names_a_bare_head() -> None:
+    got = facts("三家基础电信企业积极发展IPTV、互联网数据中心、大数据、云计算等新兴业务，1-10月份共完成业务收入1854亿元。")
+    assert [(i, m) for i, m, _v, _p in got] == [("新兴业务收入", "value")]
+
+
+def test_a_comparison_field_is_not_the_region() -> None:
+    ctx = DocContext(name="t", period=Period.year(2022), province=resolve_region("江苏省").region)
+    f = one("江苏千兆宽带用户规模在全国率先超过1000万户。", ctx)
+    assert f.region == "江苏省"

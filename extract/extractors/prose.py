@@ -188,7 +188,7 @@ LEADING = re.compile(
     r"三家基础电信企业|各基础电信企业|[一二两三四五六七八九十]+家基础电信企业)+")
 #: Where the predicate begins: the phrase is cut at the first of these.
 PREDICATE = re.compile(
-    r"(?:则|也|已经|已|仍然|仍|依然|继续|持续|稳居)?(?:同比|环比|分别|累计(?=[达为完实共净新增约超到]|\d|$)|共计|合计|总计|"
+    r"(?:则|也|已经|已|仍然|仍|依然|继续|持续|稳居|率先|首先)?(?:同比|环比|分别|累计(?=[达为完实共净新增约超到]|\d|$)|共计|合计|总计|"
     r"约为|约|接近|将近|近(?!年)|逾|超过|超(?![高大级])|突破|高达|达到|达|为|是|实现|完成|增至|升至|降至|上升|回落|提高|提升|"
     r"增长|下降|减少|增加|净增|净减|新增|新建|较|相比|相较|比(?=上|去|全|同|前|年|$)|占|所占|排名|排|列(?=全|第)|居(?!民)|位居|"
     r"位列|首次|(?<![户人平])均|共有|有(?![线效限])|(?:维持|保持|稳定)在|从(?!业)|由(?=上|去|20|\d|的|$))")
@@ -252,7 +252,8 @@ def subject_phrase(text: str) -> str:
     for rw in REWRITES:
         text = rw.pattern.sub(rw.repl, text)
     text = text.strip("，,：:；;、 的")
-    text = re.sub(r"^(?:对|从|由|自)", "", text)
+    text = re.sub(r"^(?:对|从|由|自|该)", "", text)
+    text = re.sub(r"(?<=..)(?:在|于)$", "", text)
     if not (SETTINGS.min_phrase <= len(text) <= SETTINGS.max_phrase):
         return ""
     if not re.search(r"[\u4e00-\u9fffA-Za-z]", text) or re.search(r"[%，。；]", text):
@@ -537,9 +538,10 @@ def _blocked(sentence: str) -> list[tuple[int, int]]:
     spans += [(m.start(), m.end()) for m in GLOSS.finditer(sentence)]
     spans += [(m.start(), m.end()) for m in _RANK_FIELD.finditer(sentence)]
     spans += [(m.start(), m.end()) for m in re.finditer(r"(?:比|较|高于|低于)全(?:国|省|市)", sentence)]
+    spans += [(m.start(), m.end()) for m in re.finditer(r"在全(?:国|省|市)(?:范围内)?(?=率先|首先|首个|第一|领先)", sentence)]
     spans += [(m.start(), m.end()) for m in re.finditer(r"全(省|国|市)(总流量|总量)", sentence)]
     spans += [(m.start(), m.end()) for m in re.finditer(
-        r"(超过|超越|赶超|高于|低于|领先于?|落后于?|不及)\s*\S{2,8}?(?=[，。；、,]|$)", sentence)]
+        r"(超过|超越|赶超|高于|低于|领先于?|落后于?|不及)\s*[^\d\s，。；、,]{2,8}?(?=[，。；、,]|$)", sentence)]
     return spans
 
 
@@ -591,6 +593,9 @@ def _clause_end(sentence: str, pos: int, bounds: set[int] | None = None) -> int:
 
 #: Spans of time that name no period of the fact table: what is stated under them is not dated.
 _UNDATED = re.compile(r"[“\"]?十[一二三四五六七八九]五[”\"]?(?:期间|以来|时期)|近年来|近几年|多年来|近[一二三四五六七八九十两\d]+年(?:来|间)?")
+#: A comment on a trend closing a clause that names a subject but no number (「…用户增长明显，」).
+_TREND_COMMENT = re.compile(r"(?:(?:增长|发展|下降|提升|回升|回落|增加|减少|扩大|收窄)(?:明显|较快|迅速|快速|平稳|显著|放缓|加快)"
+                            r"|(?:持续|稳步|快速|平稳|明显|大幅|小幅)(?:增长|提升|下降|发展|扩大|减少))$")
 #: A topic opening a sentence: 「从X看，」「就X而言，」「分X看，」.
 _TOPIC = re.compile(r"^\s*(?:从|就|分)([^，。；]{2,40}?)(?:来看|看|而言|方面)[，,]")
 #: A change stated against the end of last year counts from January (比上年末净增, 今年以来累计净增).
@@ -668,6 +673,7 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
                     masked[i] = "" if m.kind == "period" else "|"
         lead = sentence[seg_start:first.start]
         phrase_text = "".join(masked[seg_start:first.start])
+        prev_start = prev_end
         q0: Quantity = first.obj  # type: ignore[assignment]
         token0 = sentence[first.start:first.end]
         clause = sentence[clause_start:first.start]
@@ -683,8 +689,10 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
                 scope.anchor = Anchor(_resolve_phrase(phrase, ""), scope.region, scope.operator, scope.subject)
                 named_here = True
             continue
+        intro = sentence[prev_start:clause_start] if prev_start < clause_start and seg_start == clause_start else ""
+        intro = re.split(r"[，,：:；;]", intro.rstrip("，,：:；; "))[-1] if intro else ""
         targets = _targets(phrase_text, lead, sentence[:seg_start], group, cue, scope, state, named_here, mentions,
-                           seg_start, first.start, sentence, bounds)
+                           seg_start, first.start, sentence, bounds, intro)
         if targets is None:
             continue
         if any(not t.guessed for t in targets):
@@ -809,7 +817,7 @@ def _groups(sentence: str, quantities: list[Mention]) -> list[list[Mention]]:
 
 def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue: Cue, scope: Scope, state: State,
              named_here: bool, mentions: list[Mention], seg_start: int, seg_end: int, sentence: str = "",
-             bounds: set[int] = frozenset()) -> list[Anchor] | None:  # type: ignore[assignment]
+             bounds: set[int] = frozenset(), intro: str = "") -> list[Anchor] | None:  # type: ignore[assignment]
     """The subject of each number of a group, by scope; None when there is none."""
     q: Quantity = group[0].obj  # type: ignore[assignment]
     unit = q.unit if cue.measure in ("value", "change") else ""
@@ -841,6 +849,9 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
         after = _after_number(sentence, group[-1], bounds)
         if after is not None:
             phrase = after
+    if not phrase and scope.anchor is None and _TREND_COMMENT.search(intro):
+        # 「固定互联网宽带接入用户增长明显，9月末达到310.8万户」: a subject with a comment on its trend, then its number
+        phrase = _best_phrase(_TREND_COMMENT.sub("", intro))
     if phrase and resolve_region(phrase).region is not None and not find_indicators(phrase):
         scope.region = resolve_region(phrase).region  # 「其中西藏高达23.4GB」: a place, not a subject
         phrase = ""
@@ -849,7 +860,7 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
     if phrase and _is_bare(phrase) and parent is not None:
         previous = re.split(r"[，,；;：:]", before.rstrip("，,；;：: "))[-1]
         composed = compose_indicator(phrase, previous)
-        if composed is not None and composed != parent:
+        if composed is not None and composed != parent and composed.name not in parent.name:
             phrase, parent = "", composed  # 「即时通信成为…应用之一，用户规模达9.31亿」
     if phrase and parent is None and _is_bare(phrase):
         topic = re.search(r"等([^，。；、等]{2,8})[，,]?$", before)  # 「…等新兴业务，共完成业务收入1854亿元」
@@ -864,7 +875,8 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
         if cue.measure in ("value", "change") and not phrase and parent.unit and not _unit_fits(parent, q):
             return None  # a guess across sentences must at least count the same thing
     if phrase:
-        ind, unsure = _compose(phrase, parent, unit, cue.measure, state.topics, state.names)
+        ind, unsure = _compose(phrase, parent, unit, cue.measure, state.topics,
+                               state.names if scope.anchor is not None else [])
         guessed = unsure or (guessed and ind is parent)
         if ind is None:
             return None
@@ -872,6 +884,8 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
             scope.items = []
     elif parent is not None:
         ind = parent
+        if cue.measure in ("rank", "rank_change") and scope.anchor is not None and scope.anchor.measure == "share_pct":
+            ind = open_indicator(_stem(parent.name) + "占比")  # 「…占比为92.5%（全国排第12位）」: the share's rank
         if cue.measure == "change" and q.unit == "pp" and scope.anchor is not None \
                 and (scope.anchor.measure != "value" or scope.anchor.unit not in ("%", "")):
             return None  # 个百分点 after a share or growth: the change of a share, not keyed
@@ -1031,9 +1045,7 @@ def _region_items(lead: str, regions: list[tuple[int, int]], measure: str, unit:
         if hit is None:
             return []
         places.append(hit)
-    tail_text = lead[last_end:stop]
-    for a, b, _p in reversed(find_periods(tail_text)):
-        tail_text = tail_text[:a] + tail_text[b:]
+    tail_text = re.sub(r"\d{1,2}月份?|当月|本月|上半年|全年", "", lead[last_end:stop])
     tail = subject_phrase(re.sub(r"^\d+个?(?:省|市|区|地区|城市)(?:[（(][^）)]*[）)])?", "", tail_text))
     ind = _resolve_phrase(tail, unit) if tail else (scope.anchor.indicator if scope.anchor else None)
     if ind is None:
