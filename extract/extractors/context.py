@@ -210,7 +210,8 @@ def head_lines(doc: Document, settings: ContextSettings = SETTINGS) -> list[Head
     out: list[HeadLine] = []
     first = doc.pages[0] if doc.pages else None
     texts: list[str] = []
-    if doc.title:
+    squeezed = [re.sub(r"\s", "", p.text) for p in (first.paragraphs[:1] if first else [])]
+    if doc.title and re.sub(r"\s", "", doc.title) not in squeezed:  # a title that is the first paragraph is read by line
         texts.append(doc.title)
     if first is not None:
         texts.extend(first.furniture)
