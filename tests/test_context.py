@@ -338,3 +338,19 @@ def test_relative_words_under_a_heading_that_states_its_own_year() -> None:
     assert find_periods("年末", ctx.period)[0][2].period == "2021-12"  # against the report's own quarter
     assert find_periods("年末", ctx.reference_for(Period.year(2020)))[0][2].period == "2020-12"  # under the heading
     assert ctx.reference_for(Period.year(2020)).asof == datetime.date(2021, 4, 21)
+
+
+@pytest.mark.parametrize(
+    ("title", "dateline", "period"),
+    [
+        ("10月份全省通信业运行情况", "发布时间：2024-11-20", "2024-10"),
+        ("12月份全省通信业运行情况", "发布时间：2025-01-15", "2024-12"),  # issued the next January: the data year
+        ("1-12月全省通信业运行情况", "发布时间：2025-01-15", "2024-12"),
+        ("上半年全省通信业运行情况", "发布时间：2024-07-20", "2024H1"),
+        ("前三季度全省通信业运行情况", "发布时间：2024-10-25", "2024-09"),
+    ],
+)
+def test_a_title_without_a_year_takes_it_from_the_date_line(title: str, dateline: str, period: str) -> None:
+    d = doc(f"{title}\n{dateline}", "全省电信业务收入累计完成325.8亿元，同比增长2.1%。", title="贵州省通信管理局")
+    ctx = document_context(d)
+    assert ctx.period.period == period and ctx.province.name == "贵州省"
