@@ -4,29 +4,37 @@ The **document context** (:class:`DocContext`) is read once from the head of a r
 title, running header, issuer line, date line, headings and first paragraphs — by
 :func:`document_context`, in four steps:
 
-1. **Head lines.** The title, page 1's running header, and the printed lines of the first
-   paragraphs. A line is *title-like* when it is short and holds no sentence (no 。).
-2. **Reference date** (the date line, distinct from the data period): the first line matching a
-   ``date`` row of ``data/context_head_patterns.csv`` (「发布时间：2021-06-29」「银川新闻网
+1. **Head lines.** The title (read line by line when it is the first paragraph), page 1's running
+   header, the printed lines of the first paragraphs, and the signature block (落款) on the last
+   lines of the last page. A line is *title-like* when it is short and holds no sentence
+   punctuation (。，；); the signature is never title-like.
+2. **Reference date** (the date line, distinct from the data period): the first head line matching
+   a ``date`` row of ``data/context_head_patterns.csv`` (「发布时间：2021-06-29」「银川新闻网
    2016年04月02日 12:00」「2020年12月」). A news dateline without a year (「5月16日讯」) takes the
    first such day after the end of the data period.
 3. **Data period** (what the numbers are about): the first period of a title-like line; else the
    first period that opens a clause (「截至2022年末，」「去年我区…」) or names a report
    (《2022年…蓝皮书》) in the first paragraphs; else the month of the date line. Relative words
-   are resolved against the date line (a 2016 news story's 去年 is 2015); issue numbers
-   (2018年第6期) and 以来 are no periods; a day range of one Monday–Sunday week
-   (2月5日—2月11日) is that week. A year-to-date run stands for the month it ends with.
-4. **Home region** (what a statement without a place is about), by evidence with weights
-   (:data:`SETTINGS`): regions named by issuer lines (辽宁省通信管理局, 来源：广东省…厅, 从…获悉,
-   据…消息), regions in title-like lines, regions in the first paragraphs (not in a list), and
-   the scope words the report uses (全市, 我区, 自治区 …): a candidate whose kind of unit the
-   scope words name gains the most (a 银川 newspaper's 我区/自治区 point to 宁夏). National
-   bodies (工业和信息化部, 国家…, 中国信息通信研究院) and titles about 中国/我国/国内 are
-   evidence for 全国. The home is the best candidate at any level below 全国, or none.
+   are resolved against the date line (a 2016 news story's 去年 is 2015, a title's bare 12月 in a
+   report dated January is last year's); date lines, issue numbers (2018年第6期) and 以来 are no
+   periods; a day range of one Monday–Sunday week (2月5日—2月11日) is that week. A year-to-date
+   run stands for the month it ends with.
+4. **Home region** (what a statement without a place is about), from weighted evidence
+   (:data:`SETTINGS`), each kind counted once per region: the region an issuer phrase names
+   (辽宁省通信管理局, 来源：广东省…厅, 从…获悉, 据…消息) in the head, a region in a title-like line
+   (not in a list, not inside the issuer's name), a region in the first paragraphs, and the scope
+   words the report uses (全市, 我区, 自治区 …, and 自治区/省 opening an issuer's name): a candidate
+   whose kind of unit they name gains ``weight_scope_fit`` in proportion to how often (a 银川
+   newspaper's 我区/自治区 point to 宁夏; a 深圳 report's 全市 outweighs its 占全省的). A place
+   known only from the body, or a province only implied by its city, needs that support.
+   National bodies (工业和信息化部, 国家…, 中国信息通信研究院) and titles about 中国/我国/国内
+   are evidence for 全国. The home is the best candidate at any level below 全国, or none.
 
 The period carries the reference date (``ctx.period.asof``) so that :func:`find_periods` reads
-目前, 本周 and 去年 as the writer meant them. ``FactBuilder``-style :func:`make_fact` turns
-normalised keys into contract rows so every extractor fills the columns the same way.
+目前, 本周 and 去年 as the writer meant them; :meth:`DocContext.reference_for` gives the same for a
+heading's own period. :func:`is_national_paragraph` tells a paragraph about the nation from one
+that compares the home region with it. :func:`make_fact` turns normalised keys into contract rows
+so every extractor fills the columns the same way.
 """
 
 from __future__ import annotations
