@@ -623,8 +623,9 @@ def find_scope_words(text: str) -> list[tuple[int, int, ScopeWord]]:
     found: list[tuple[int, int, ScopeWord]] = []
     i = 0
     while i < len(text):
-        hit = next((sw for w, sw in scope_words().items() if sw.in_text and text.startswith(w, i)
-                    and _scope_word_ok(text, i, i + len(w))), None)
+        hit = None if text[i] not in _scope_initials() else next(
+            (sw for w, sw in scope_words().items() if sw.in_text and text.startswith(w, i)
+             and _scope_word_ok(text, i, i + len(w))), None)
         if hit is None:
             i += 1
         else:
@@ -633,8 +634,13 @@ def find_scope_words(text: str) -> list[tuple[int, int, ScopeWord]]:
     return found
 
 
+@cache
+def _scope_initials() -> frozenset[str]:
+    return frozenset(w[0] for w, sw in scope_words().items() if sw.in_text)
+
+
 def _self_at(text: str, i: int, home: Region | None) -> tuple[int, int, Region] | None:
-    if home is None:
+    if home is None or text[i] not in _scope_initials():
         return None
     for word, sw in scope_words().items():
         if sw.in_text and text.startswith(word, i) and _scope_word_ok(text, i, i + len(word)):
