@@ -263,3 +263,36 @@ def test_a_comparison_field_is_not_the_region() -> None:
     ctx = DocContext(name="t", period=Period.year(2022), province=resolve_region("江苏省").region)
     f = one("江苏千兆宽带用户规模在全国率先超过1000万户。", ctx)
     assert f.region == "江苏省"
+
+
+def test_a_list_in_the_clause_before_pairs_with_the_numbers() -> None:
+    got = facts("三家基础电信企业发展蜂窝物联网用户11.36亿户；其中应用于智能制造、智慧交通和智慧公共事业的终端用户，"
+                "占比分别为18.5%、18.3%和22.1%。")
+    assert [(i, m, v) for i, m, v, _p in got][1:] == [
+        ("智能制造终端用户", "share_pct", 18.5), ("智慧交通终端用户", "share_pct", 18.3),
+        ("智慧公共事业终端用户", "share_pct", 22.1)]
+
+
+def test_a_source_and_a_title_are_not_the_subject() -> None:
+    got = facts_of_text("据国家广播电视总局《2021年全国广播电视行业统计公报》显示，截至2021年底，互联网电视用户数10.83亿户。")
+    assert [(f.indicator, f.subject, f.period) for f in got] == [("OTT用户", "", "2021-12")]
+
+
+def test_a_paragraph_opening_with_qizhong_lists_the_parts_of_the_one_before() -> None:
+    from extract.extractors.prose import extract_prose
+    from extract.model import Document, Page, Paragraph
+
+    ctx = DocContext(name="t", period=Period.month(2020, 8), province=resolve_region("广东省").region)
+    doc = Document(name="t", pages=[Page(number=1, paragraphs=[
+        Paragraph(text="截至8月底，全省累计建成5G基站98613座。", page=1),
+        Paragraph(text="其中，深圳30591座、广州23555座。", page=1)])])
+    got = extract_prose(doc, ctx)
+    assert [(f.indicator, f.region, f.value) for f in got][1:] == [("5G基站数", "深圳市", 30591.0),
+                                                                    ("5G基站数", "广州市", 23555.0)]
+    assert all("low_confidence" in f.flags for f in got[1:])
+
+
+def test_a_place_may_open_a_time_adverbial() -> None:
+    ctx = DocContext(name="t", period=Period.month(2020, 8), province=resolve_region("广东省").region)
+    f = one("广东1—8月新建5G基站逾6万座。", ctx)
+    assert (f.measure, f.period) == ("change", "2020-01..2020-08")

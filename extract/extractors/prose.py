@@ -466,6 +466,8 @@ def paragraph_facts(para: Paragraph, ctx: DocContext, section: State) -> list[Fa
     if _NATIONAL_SUBJECT.search(_without(text, _blocked(text))):
         section.region = resolve_region("全国").region
     state = State(period=section.period, region=section.region, operator=section.operator, names=section.names)
+    if re.match(r"^\s*其中", text) and section.subject is not None:
+        state.subject = section.subject  # a paragraph opening with 其中 lists the parts of the one before
     out: list[Fact] = []
     for s, e in split_sentences(text):
         sentence = text[s:e]
@@ -476,6 +478,7 @@ def paragraph_facts(para: Paragraph, ctx: DocContext, section: State) -> list[Fa
         if not is_target(sentence, ctx.period):  # a target still sets the context, but states no fact
             out.extend(found)
     section.period = state.period
+    section.subject = state.subject
     return out
 
 
@@ -521,6 +524,8 @@ def is_time_adverbial(sentence: str, start: int) -> bool:
     """
     cut = max((i for i in range(start) if sentence[i] in "，,：:" + _SENTENCE_END), default=-1)
     lead = sentence[cut + 1:start].strip()
+    if 2 <= len(lead) <= 4 and resolve_region(lead).region is not None:
+        return True  # 「广东1—8月新建5G基站…」: a place, then the time
     return bool(re.fullmatch(r"(?:截至|截止|截止到|在|从|于|自|到|至|其中|同时|另外|此外|而)?\s*(?:[^\s，。；]{0,4}(?:在|于))?", lead))
 
 
@@ -537,6 +542,7 @@ def _blocked(sentence: str) -> list[tuple[int, int]]:
     spans += [(m.start(), m.end()) for m in _NATIONAL_CMP.finditer(sentence)]
     spans += [(m.start(), m.end()) for m in GLOSS.finditer(sentence)]
     spans += [(m.start(), m.end()) for m in _RANK_FIELD.finditer(sentence)]
+    spans += [(m.start(), m.end()) for m in _ATTRIBUTION.finditer(sentence)]
     spans += [(m.start(), m.end()) for m in re.finditer(r"(?:比|较|高于|低于)全(?:国|省|市)", sentence)]
     spans += [(m.start(), m.end()) for m in re.finditer(r"在全(?:国|省|市)(?:范围内)?(?=率先|首先|首个|第一|领先)", sentence)]
     spans += [(m.start(), m.end()) for m in re.finditer(r"全(省|国|市)(总流量|总量)", sentence)]
@@ -545,6 +551,9 @@ def _blocked(sentence: str) -> list[tuple[int, int]]:
     return spans
 
 
+#: A source named for the figures (「据国家广播电视总局《2021年…统计公报》显示」), and titles in 《》: their names
+#: and dates are not the statement's.
+_ATTRIBUTION = re.compile(r"《[^》]*》|(?:^|(?<=[，,。；]))\s*据[^，。；]{1,40}?(?:显示|统计|报道|消息|测算|数据|介绍)")
 #: The field a rank is taken in: 「全国排第13位」「在全国和西部的排名」「列全国第12位」.
 _RANK_FIELD = re.compile(
     r"在?(?:全国|全省|全市|全区|西部|东部|中部|东北)(?:(?:和|、|及)(?:全国|全省|西部|东部|中部|东北))?的?(?=排名|排位|排|第|位)"
@@ -619,6 +628,7 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
                     state: State) -> list[Fact]:
     mentions = _mentions(sentence, ctx)
     blocked = _blocked(sentence)
+    titles = [(m.start(), m.end()) for m in _ATTRIBUTION.finditer(sentence)]
     bounds = _boundaries(sentence)
     glosses = [(m.start(), m.end()) for m in GLOSS.finditer(sentence)]
     scope = Scope(region=state.region, operator=state.operator)
@@ -653,7 +663,7 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
             if m.kind == "quantity" or not (prev_end <= m.start < first.start):
                 continue
             if m.kind == "period":
-                if _sets_context(sentence, m, glosses):
+                if _sets_context(sentence, m, glosses) and not _inside(m.start, titles):
                     state.period = m.obj  # type: ignore[assignment]
                     state.undated = False
             elif _inside(m.start, blocked) or _inside(m.start, glosses):
@@ -712,9 +722,10 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
                 row = cue_for(lead, sentence[clause_start:m.start], sentence[m.start:m.end], "", q)
                 if row.measure not in ("skip", "value", "modifier") and row.measure != measure:
                     measure = row.measure
-            period = since_year_start(state.period or ctx.period) if since and measure == "change" else state.period
+            counted = since and (measure == "change" or target.indicator.kind == "flow" and measure == "value")
+            period = since_year_start(state.period or ctx.period) if counted else state.period
             fact = _fact(ctx, para, raw, offset, sentence, clause_start, m, target, measure, q, period,
-                         exact_period=since and measure == "change")
+                         exact_period=counted)
             if fact is not None:
                 out.append(fact)
         if cue.measure == "rank":
@@ -841,7 +852,7 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
     catalogued = _catalogued_in(phrase_text, phrase)
     if catalogued is not None:
         phrase = catalogued
-    if len(group) > 1 and _is_bare(phrase) and not scope.items:
+    if len(group) > 1 and (not phrase or _is_bare(phrase)) and not scope.items:
         scope.items = _items_before(before, phrase, unit, cue.measure, scope)
     if len(group) > 1 and len(scope.items) == len(group) and (not phrase or _is_bare(phrase)):
         return [replace(a, measure=cue.measure) for a in scope.items]
@@ -856,7 +867,7 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
         scope.region = resolve_region(phrase).region  # 「其中西藏高达23.4GB」: a place, not a subject
         phrase = ""
     parent = scope.anchor.indicator if scope.anchor else None
-    guessed = False
+    guessed = bool(scope.anchor and scope.anchor.guessed)  # a guess stays a guess down the sentence
     if phrase and _is_bare(phrase) and parent is not None:
         previous = re.split(r"[，,；;：:]", before.rstrip("，,；;：: "))[-1]
         composed = compose_indicator(phrase, previous)
@@ -999,16 +1010,32 @@ def compose_indicator(head: str, before: str) -> Indicator | None:
 
 
 def _items_before(before: str, head: str, unit: str, measure: str, scope: Scope) -> list[Anchor]:
-    """「网上外卖、在线教育、网约车和在线医疗等数字服务蓬勃发展，用户规模分别达…」: the list before 等
-    in an earlier clause, each item completed by the bare head."""
-    m = re.search(r"([^，。；：]*?、[^，。；：]*?)等[^，。；：]*[，,]$", before)
-    if not m:
+    """A list in the clause before a run of numbers: 「网上外卖、在线教育…等数字服务蓬勃发展，用户规模分别达…」
+    (each item completed by the bare head) or 「其中应用于智能制造、智慧交通和智慧公共事业的终端用户，占比分别为…」
+    (each item completed by the noun after 的).
+
+    >>> [a.indicator.name for a in _items_before("其中应用于智能制造、智慧交通和智慧公共事业的终端用户，", "", "", "share_pct",
+    ...                                          Scope(None))]
+    ['智能制造终端用户', '智慧交通终端用户', '智慧公共事业终端用户']
+    """
+    previous = re.split(r"[，,。；;：:]", before.rstrip("，,；;：: "))[-1]
+    if "、" not in previous:
         return []
-    names = _split_list(re.sub(r"^.*?(?:我国|全国|全省|其中)", "", m.group(1)))
+    previous = re.sub(r"^(?:其中|同时|另外|此外)?(?:应用于|用于|涉及|包括|面向)?", "", previous)
+    if "等" in previous and head:
+        listed, noun = previous.split("等", 1)[0], head
+    elif "的" in previous:
+        listed, noun = previous.rsplit("的", 1)
+        noun = subject_phrase(noun) or head
+    else:
+        return []
+    names = _split_list(re.sub(r"^.*?(?:我国|全国|全省|其中)", "", listed))
+    if len(names) < 2 or not noun:
+        return []
     out = []
     for name in names:
-        ind = resolve_indicator(name + head)
-        if ind is None:
+        ind = resolve_indicator(name + noun) or open_indicator(name + noun, unit)
+        if not _has_head(ind):
             return []
         out.append(Anchor(ind, scope.region, scope.operator, scope.subject, False, measure, unit))
     return out
@@ -1159,9 +1186,9 @@ def _unit_fits(ind: Indicator, q: Quantity) -> bool:
     """
     if not q.unit or q.unit == ind.unit or not ind.unit:
         return True
-    people = {"户", "人"}
-    if ind.unit in people and q.unit in people:
-        return True
+    for family in ({"户", "人"}, {"户", "个"}, {"个", "座", "台", "套"}):
+        if ind.unit in family and q.unit in family:
+            return True
     if q.unit == "pp" and ind.unit == "%":
         return True
     return False
