@@ -13,8 +13,8 @@ title, running header, issuer line, date line, headings and first paragraphs —
    2016年04月02日 12:00」「2020年12月」). A news dateline without a year (「5月16日讯」) takes the
    first such day after the end of the data period.
 3. **Data period** (what the numbers are about): the first period of a title-like line; else the
-   first period that opens a clause (「截至2022年末，」「去年我区…」) or names a report
-   (《2022年…蓝皮书》) in the first paragraphs; else the month of the date line. Relative words
+   first period that opens a clause (「截至2022年末，」「去年我区…」) in the first paragraphs; else
+   the first that names a report there (《2022年…蓝皮书》); else the month of the date line. Relative words
    are resolved against the date line (a 2016 news story's 去年 is 2015, a title's bare 12月 in a
    report dated January is last year's); date lines, issue numbers (2018年第6期) and 以来 are no
    periods; a day range of one Monday–Sunday week (2月5日—2月11日) is that week. A year-to-date
@@ -371,21 +371,30 @@ def _names_data(text: str, start: int, end: int) -> bool:
 
 
 def body_period(texts: list[str], ref: Period | None) -> Period | None:
-    """The first period that opens a clause, or names a report (《2022年…蓝皮书》), in the first paragraphs.
+    """The first period that opens a clause in the first paragraphs; else the first that names a
+    report (《2022年江苏信息通信业发展蓝皮书》) — a cited report is weaker evidence than a statement.
 
     >>> body_period(["5月16日，江苏省2023年世界电信和信息社会日纪念大会召开。截至2022年末，全省已建成5G基站"], None).period
     '2022-12'
     >>> ref = Period.month(2016, 4).at(datetime.date(2016, 4, 2))
     >>> body_period(["记者从自治区通信管理局获悉，去年我区基础电信业共完成电信业务总量123.4亿元"], ref).period
     '2015'
+    >>> body_period(["据《2019年通信业统计公报》，截至2020年6月，全省5G基站"], None).period
+    '2020-06'
+    >>> body_period(["会上发布了《2022年江苏信息通信业发展蓝皮书》"], None).period
+    '2022'
     """
+    cited: Period | None = None
     for text in texts:
         clean = _without_non_periods(text)
         for start, end, p in find_periods(clean, ref):
-            in_title = clean.rfind("《", 0, start) > clean.rfind("》", 0, start)
-            if (in_title or _CLAUSE_OPENING.search(clean[:start])) and _names_data(clean, start, end):
+            if not _names_data(clean, start, end):
+                continue
+            if _CLAUSE_OPENING.search(clean[:start]):
                 return _document_key(p)
-    return None
+            if cited is None and clean.rfind("《", 0, start) > clean.rfind("》", 0, start):
+                cited = _document_key(p)
+    return cited
 
 
 # ---------------------------------------------------------------- the home region
