@@ -181,7 +181,7 @@ def _rw(pattern: str, repl: str, example: str, expect: str) -> Rewrite:
 #: Words that open a subject phrase without being part of it (connectives, scope, verbs).
 LEADING = re.compile(
     r"^(?:其中|同时|另外|此外|而且|而|并且|并|且|以及|及|和|与|、|的|则|也|还|均|都|共|合计|总计|累计|全年|当月|本月|本周|"
-    r"本年|今年以来|今年|去年|上年同期|上年末|上年底|上年|上月|上周|同期|年末|年底|月末|期末|当期|季度|月度|年度|已经|已|了|"
+    r"本年|今年以来|今年|去年|上年同期|上年末|上年底|上年|上月|上周|同期|年初|月初|年末|年底|月末|期末|当期|季度|月度|年度|已经|已|了|"
     r"新建成|建成开通|"
     r"建成|开通|完成|实现|拥有|有(?![线效限])|发展|监测发现|发现|"
     r"处置|接到|受理|全省|全国|全市|全区|我国|我省|我市|我区|境内|国内市场|国内|全行业|通信业|基础电信企业|"
@@ -190,7 +190,7 @@ LEADING = re.compile(
 PREDICATE = re.compile(
     r"(?:则|也|已经|已|仍然|仍|依然|继续|持续|稳居|率先|首先)?(?:同比|环比|分别|累计(?=[达为完实共净新增约超到]|\d|$)|共计|合计|总计|"
     r"约为|约|接近|将近|近(?!年)|逾|超过|超(?![高大级])|突破|高达|达到|达|为|是|实现|完成|增至|升至|降至|上升|回落|提高|提升|"
-    r"增长|下降|减少|增加|净增|净减|新增|新建|较|相比|相较|比(?=上|去|全|同|前|年|$)|占|所占|排名|排|列(?=全|第)|居(?!民)|位居|"
+    r"增长|下降|减少|增加|净增(?!量)|净减|新增(?!量)|新建|较|相比|相较|比(?=上|去|全|同|前|年|$)|占|所占|排名|排|列(?=全|第)|居(?!民)|位居|"
     r"位列|首次|(?<![户人平])均|共有|有(?![线效限])|(?:维持|保持|稳定)在|从(?!业)|由(?=上|去|20|\d|的|$))")
 #: Rewrites applied in order to the phrase before it is looked up.
 REWRITES: tuple[Rewrite, ...] = (
@@ -217,7 +217,7 @@ REWRITES: tuple[Rewrite, ...] = (
 )
 #: A subject phrase that is an organisation: the statistic is the object of its verb
 #: (「中国铁塔股份有限公司共完成固定资产投资4072亿元」).
-ORGANISATION = re.compile(r"(?:公司|企业|集团|运营商|部门|机构|中心|平台|电信业|通信业|行业|[A-Z]{3,})(?:共|合计|累计|均|也)?$")
+ORGANISATION = re.compile(r"(?:公司|企业|集团|运营商|部门|机构|中心|平台|电信业|通信业|行业)(?:共|合计|累计|均|也)?$")
 #: A bare head that names nothing by itself: it completes the subject before it.
 BARE_HEADS = ("总容量", "容量", "总量", "总数", "数量", "规模", "用户规模", "收入", "业务收入", "用户数", "总规模",
               "总长度", "长度", "用户", "投资额", "完成额", "金额", "用户总数", "指数", "产值", "客户数", "客户")
@@ -524,8 +524,8 @@ def is_time_adverbial(sentence: str, start: int) -> bool:
     """
     cut = max((i for i in range(start) if sentence[i] in "，,：:" + _SENTENCE_END), default=-1)
     lead = sentence[cut + 1:start].strip()
-    if 2 <= len(lead) <= 4 and resolve_region(lead).region is not None:
-        return True  # 「广东1—8月新建5G基站…」: a place, then the time
+    if 2 <= len(lead) <= 4 and resolve_region(lead).region is not None and re.match(r"[^，。；]{0,8}?[月季]", sentence[start:]):
+        return True  # 「广东1—8月新建5G基站…」: a place, then the months (not 「江苏省2023年世界电信日」)
     return bool(re.fullmatch(r"(?:截至|截止|截止到|在|从|于|自|到|至|其中|同时|另外|此外|而)?\s*(?:[^\s，。；]{0,4}(?:在|于))?", lead))
 
 
