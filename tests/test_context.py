@@ -354,3 +354,13 @@ def test_a_title_without_a_year_takes_it_from_the_date_line(title: str, dateline
     d = doc(f"{title}\n{dateline}", "全省电信业务收入累计完成325.8亿元，同比增长2.1%。", title="贵州省通信管理局")
     ctx = document_context(d)
     assert ctx.period.period == period and ctx.province.name == "贵州省"
+
+
+def test_a_macro_region_report() -> None:
+    d = doc("2021年东北地区通信业发展情况\n发布单位：工业和信息化部运行监测协调局", "2021年，东北三省电信业务收入完成1200亿元。")
+    ctx = document_context(d)
+    assert ctx.province.name == "东北地区" and ctx.home.level == "macro_region"
+    # a macro-region in a national report's heading or body is no home
+    d = doc("2021年1-10月份通信业经济运行情况\n工业和信息化部运行监测协调局 2021年11月22日", "一、总体运行情况",
+            "东部地区新兴业务收入同比增长28%。", headings=(1,))
+    assert document_context(d).province is None

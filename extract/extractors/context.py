@@ -28,7 +28,8 @@ title, running header, issuer line, date line, headings and first paragraphs —
    newspaper's 我区/自治区 point to 宁夏; a 深圳 report's 全市 outweighs its 占全省的). A place
    known only from the body, or a province only implied by its city, needs that support.
    National bodies (工业和信息化部, 国家…, 中国信息通信研究院) and titles about 中国/我国/国内
-   are evidence for 全国. The home is the best candidate at any level below 全国, or none.
+   are evidence for 全国. A macro-region (东北地区) is a candidate only where the first title line
+   that names a place names it. The home is the best candidate below 全国, or none.
 
 The period carries the reference date (``ctx.period.asof``) so that :func:`find_periods` reads
 目前, 本周 and 去年 as the writer meant them; :meth:`DocContext.reference_for` gives the same for a
@@ -54,6 +55,7 @@ from ..normalize.periods import Period, day_range_period, find_periods
 from ..normalize.quantities import Quantity
 from ..normalize.regions import (
     HOME_LEVELS,
+    MACRO_REGION,
     Region,
     find_regions,
     find_scope_words,
@@ -85,6 +87,7 @@ class ContextSettings:
     weight_issuer: int = 3  # a region named by an issuer line in the head
     weight_body_issuer: int = 2  # … by an issuer phrase in the first paragraphs (据…消息, 从…获悉)
     weight_title: int = 3  # a region in a title-like line
+    weight_macro_title: int = 4  # a macro-region the first place-naming title line is about (beats a national issuer)
     weight_body: int = 1  # a region in the first paragraphs, not in a list
     weight_scope_fit: int = 4  # the scope words the report uses name the candidate's kind of unit
 
@@ -413,6 +416,8 @@ class _Evidence:
 
     def add(self, region: Region | None, kind: str, weight: int, why: str) -> None:
         slot = self.kinds.setdefault(region, {})
+        if kind == "body_issuer" and "issuer" in slot:
+            return  # the head's issuer quoted again in the first paragraphs
         if weight > slot.get(kind, 0):
             slot[kind] = weight
             self.notes.append(f"{kind} {why}: {region.name if region else NATIONAL} +{weight}")
@@ -465,6 +470,7 @@ def collect_evidence(lines: list[HeadLine], body: list[str], scope_texts: list[s
                      settings: ContextSettings = SETTINGS) -> _Evidence:
     """Weighted evidence for the home region from the head lines, the first paragraphs and the scope words."""
     ev = _Evidence()
+    named = False  # whether a title-like line has named a place yet
     for line in lines:
         spans = _issuers(ev, line.text, settings.weight_issuer)
         if not line.title_like:
@@ -472,9 +478,13 @@ def collect_evidence(lines: list[HeadLine], body: list[str], scope_texts: list[s
         if any(r.pattern.search(line.text) for r in _rules("national")) or _NATIONAL_TITLE.search(line.text):
             ev.add(None, "title", settings.weight_title, line.text)
         for s, e, region in find_regions(line.text):
-            if region.level in HOME_LEVELS and not _in_list(line.text, s, e) \
-                    and not any(a <= s < b for a, b in spans):
+            if _in_list(line.text, s, e) or any(a <= s < b for a, b in spans):
+                continue
+            if region.level in HOME_LEVELS:
                 ev.add(region, "title", settings.weight_title, line.text)
+            elif region.level == MACRO_REGION and not named:  # 「2021年东北地区通信业发展情况」
+                ev.add(region, "title", settings.weight_macro_title, line.text)
+            named = True
     for text in body:
         spans = _issuers(ev, text, settings.weight_body_issuer, head=False)
         for s, e, region in find_regions(text):
@@ -495,7 +505,7 @@ def choose_home(ev: _Evidence, settings: ContextSettings = SETTINGS) -> Region |
     its 占全省的). A place named only in the first paragraphs, or a province only implied by its
     city, needs that support.
     """
-    scores = {region: ev.score(region) for region in ev.kinds if region is not None}
+    scores = {region: ev.score(region) for region in ev.kinds if region is not None}  # incl. a macro-region
     for region in list(scores):
         province = province_of(region)
         if province is not None and province not in scores:
