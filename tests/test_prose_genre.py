@@ -296,3 +296,23 @@ def test_a_place_may_open_a_time_adverbial() -> None:
     ctx = DocContext(name="t", period=Period.month(2020, 8), province=resolve_region("广东省").region)
     f = one("广东1—8月新建5G基站逾6万座。", ctx)
     assert (f.measure, f.period) == ("change", "2020-01..2020-08")
+
+
+def test_several_subjects_sharing_one_number() -> None:
+    ctx = DocContext(name="t", period=Period.year(2022), province=resolve_region("江苏省").region)
+    got = facts_of_text("江苏千兆宽带用户规模在全国率先超过1000万户，用户总数及其在宽带用户中的占比都排在全国首位。", ctx)
+    assert [(f.indicator, f.measure, f.value) for f in got][1:] == [
+        ("千兆宽带用户规模", "rank", 1.0), ("千兆宽带用户占比", "rank", 1.0)]
+    ctx = DocContext(name="t", period=Period.month(2020, 8), province=resolve_region("广东省").region)
+    got = facts_of_text("截至8月底，全省5G套餐用户达到2074万户，累计建成5G基站98613座，两项数据均位居全国第一。", ctx)
+    assert [(f.indicator, f.measure) for f in got if f.measure == "rank"] == [("5G套餐用户", "rank"), ("5G基站数", "rank")]
+
+
+def test_a_flow_counted_up_to_a_point_starts_in_january() -> None:
+    got = facts("截至2021年底，OTT集成服务业务收入78.02亿元，同比增长9.73%；互联网电视用户数10.83亿户。")
+    assert [(i, p) for i, _m, _v, p in got] == [("OTT集成服务业务收入", "2021"), ("OTT集成服务业务收入", "2021"),
+                                               ("OTT用户", "2021-12")]
+
+
+def test_a_share_compared_with_the_nation_is_still_ranked() -> None:
+    assert cue_of("用户总数及其在宽带用户中的占比都排在全国首位").cue == "rank"

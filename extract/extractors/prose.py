@@ -350,6 +350,7 @@ class State:
     heading_indicator: Indicator | None = None
     topics: list[Indicator] = field(default_factory=list)  # subjects named in the paragraph outside 其中
     undated: bool = False  # the text is in a span no period can name (「十四五」期间, 近年来)
+    point: bool = False  # the period is a point in time (截至2021年底): flows counted up to it start in January
     operator: str = ""  # the operator a section or paragraph is about (一、中国移动)
     names: list[Indicator] = field(default_factory=list)  # every subject named in the document (for naming only)
 
@@ -607,6 +608,8 @@ _TREND_COMMENT = re.compile(r"(?:(?:增长|发展|下降|提升|回升|回落|�
                             r"|(?:持续|稳步|快速|平稳|明显|大幅|小幅)(?:增长|提升|下降|发展|扩大|减少))$")
 #: A topic opening a sentence: 「从X看，」「就X而言，」「分X看，」.
 _TOPIC = re.compile(r"^\s*(?:从|就|分)([^，。；]{2,40}?)(?:来看|看|而言|方面)[，,]")
+#: Words that make a period a point in time: 截至2021年底, 到2022年末.
+_POINT = re.compile(r"(?:截至|截止|截止到|到)\s*$")
 #: A change stated against the end of last year counts from January (比上年末净增, 今年以来累计净增).
 _SINCE_YEAR_START = re.compile(r"(?:比|较)\s*(?:上年末|上年底|去年底|去年末|年初|上年年末|20\d\d\s*年\s*(?:底|末))|今年以来|今年累计|"
                                r"本年累计|年初以来")
@@ -666,6 +669,9 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
                 if _sets_context(sentence, m, glosses) and not _inside(m.start, titles):
                     state.period = m.obj  # type: ignore[assignment]
                     state.undated = False
+                    state.point = bool(_POINT.search(sentence[max(0, m.start - 3):m.start])
+                                       or re.match(r"\s*(?:末|底)", sentence[m.end:m.end + 2])
+                                       or re.search(r"[末底]$", sentence[m.start:m.end]))
             elif _inside(m.start, blocked) or _inside(m.start, glosses):
                 continue
             elif m.kind == "region":
@@ -722,7 +728,8 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
                 row = cue_for(lead, sentence[clause_start:m.start], sentence[m.start:m.end], "", q)
                 if row.measure not in ("skip", "value", "modifier") and row.measure != measure:
                     measure = row.measure
-            counted = since and (measure == "change" or target.indicator.kind == "flow" and measure == "value")
+            counted = since and (measure == "change" or target.indicator.kind == "flow" and measure == "value") \
+                or state.point and target.indicator.kind == "flow" and measure in ("value", "yoy_pct", "share_pct", "rank")
             period = since_year_start(state.period or ctx.period) if counted else state.period
             fact = _fact(ctx, para, raw, offset, sentence, clause_start, m, target, measure, q, period,
                          exact_period=counted)
@@ -846,6 +853,10 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
         scope.items = items
         scope.anchor = items[-1]
         return [replace(a, measure=cue.measure) for a in items]
+    shared = _shared_number(phrase_text, scope, state) if len(group) == 1 else []
+    if len(shared) > 1:
+        scope.anchor = shared[0]
+        return [replace(a, measure=cue.measure, region=scope.region) for a in shared]
     phrase = _best_phrase(phrase_text)
     if cue.measure == "share_pct" and phrase in ("比例", "比重", "份额", "占比"):
         phrase = ""
@@ -924,6 +935,45 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
             if ind not in state.names:
                 state.names.append(ind)
     return [anchor] * len(group)
+
+
+_BOTH = re.compile(r"(?<![户人平])[均都]")
+_THESE = re.compile(r"(?:这|上述|以上)?([两二三四])项(?:数据|指标)?$")
+
+
+def _shared_number(phrase_text: str, scope: Scope, state: State) -> list[Anchor]:
+    """Several subjects sharing one number with 均/都: 「用户总数及其在宽带用户中的占比都排在全国首位」 after
+    千兆宽带用户; 「两项数据均位居全国第一」 after two subjects.
+
+    >>> p = open_indicator("千兆宽带用户")
+    >>> scope = Scope(None, anchor=Anchor(p, None, ""))
+    >>> [a.indicator.name for a in _shared_number("用户总数及其占比都排在", scope, State())]
+    ['千兆宽带用户', '千兆宽带用户占比']
+    """
+    cut = [m.start() for m in _BOTH.finditer(phrase_text)]
+    if not cut:
+        return []
+    subject = re.split(r"[，,；;：:]", phrase_text[:cut[-1]])[-1].strip("|")
+    these = _THESE.search(subject)
+    if these:
+        k = "一两二三四".index(these.group(1)) if these.group(1) != "两" else 2
+        named = list(dict.fromkeys(state.topics))[-k:]
+        return [Anchor(ind, scope.region, scope.operator, scope.subject) for ind in named] if len(named) == k else []
+    parts = [p for p in re.split(r"和|及|与|、", subject) if p]
+    if len(parts) < 2 or scope.anchor is None:
+        return []
+    parent = scope.anchor.indicator
+    out = []
+    for part in parts:
+        part = re.sub(r"^(?:其|它们?的?)", "", part.strip())
+        phrase = part if _is_bare(part) else subject_phrase(part)
+        if not phrase:
+            return []
+        ind, _unsure = _compose(phrase, parent, "", "rank")
+        if ind is None:
+            return []
+        out.append(Anchor(ind, scope.region, scope.operator, scope.subject))
+    return out
 
 
 def _join(a: str, b: str) -> str:
