@@ -18,7 +18,7 @@ title, running header, issuer line, date line, headings and first paragraphs —
    are resolved against the date line (a 2016 news story's 去年 is 2015, a title's bare 12月 in a
    report dated January is last year's); date lines, issue numbers (2018年第6期) and 以来 are no
    periods; a day range of one Monday–Sunday week (2月5日—2月11日) is that week. A year-to-date
-   run stands for the month it ends with.
+   run stands for the month it ends with, a year's end (截至2022年末) for the year.
 4. **Home region** (what a statement without a place is about), from weighted evidence
    (:data:`SETTINGS`), each kind counted once per region: the region an issuer phrase names
    (辽宁省通信管理局, 来源：广东省…厅, 从…获悉, 据…消息) in the head, a region in a title-like line
@@ -329,8 +329,20 @@ def _without_non_periods(text: str) -> str:
     return _blank(text, spans)
 
 
-def _document_key(p: Period) -> Period:
-    """A year-to-date run (2021年1-5月) stands for the month it ends with, as a monthly report is keyed."""
+_YEAR_END = re.compile(r"(?:年末|年底|年度末)\s*$")
+
+
+def _document_key(p: Period, printed: str = "") -> Period:
+    """A year-to-date run (2021年1-5月) stands for the month it ends with, as a monthly report is keyed;
+    a year's end (截至2022年末) for the year, as an annual report is.
+
+    >>> _document_key(Period.ytd(2021, 5)).period, _document_key(Period.month(2022, 12), "截至2022年末").period
+    ('2021-05', '2022')
+    >>> _document_key(Period.month(2022, 12), "截至2022年12月底").period
+    '2022-12'
+    """
+    if p.period_type == "month" and p.end.month == 12 and _YEAR_END.search(printed):
+        return Period.year(p.end.year)
     return Period.month(p.end.year, p.end.month) if p.period_type in ("ytd", "range") else p
 
 
@@ -360,7 +372,8 @@ def title_period(lines: list[HeadLine], ref: Period | None) -> Period | None:
             return week
         found = find_periods(_without_non_periods(line.text), ref)
         if found:
-            return _document_key(found[0][2])
+            start, end, period = found[0]
+            return _document_key(period, line.text[start:end])
     return None
 
 
@@ -378,7 +391,7 @@ def body_period(texts: list[str], ref: Period | None) -> Period | None:
     report (《2022年江苏信息通信业发展蓝皮书》) — a cited report is weaker evidence than a statement.
 
     >>> body_period(["5月16日，江苏省2023年世界电信和信息社会日纪念大会召开。截至2022年末，全省已建成5G基站"], None).period
-    '2022-12'
+    '2022'
     >>> ref = Period.month(2016, 4).at(datetime.date(2016, 4, 2))
     >>> body_period(["记者从自治区通信管理局获悉，去年我区基础电信业共完成电信业务总量123.4亿元"], ref).period
     '2015'
@@ -394,9 +407,9 @@ def body_period(texts: list[str], ref: Period | None) -> Period | None:
             if not _names_data(clean, start, end):
                 continue
             if _CLAUSE_OPENING.search(clean[:start]):
-                return _document_key(p)
+                return _document_key(p, clean[start:end])
             if cited is None and clean.rfind("《", 0, start) > clean.rfind("》", 0, start):
-                cited = _document_key(p)
+                cited = _document_key(p, clean[start:end])
     return cited
 
 
