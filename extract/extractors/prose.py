@@ -1,32 +1,46 @@
 """Statistics stated in Chinese sentences → facts.
 
-The grammar this follows, in the order a reader applies it:
+The grammar this follows, in the order a reader applies it. Rules are data: measure cues are the rows
+of ``data/prose_cues.csv``, phrase rewrites and head words are module tuples (``REWRITES``,
+``LEADING``, ``PREDICATE``, ``BARE_HEADS``, ``RATE_WORDS``), head-noun categories are
+``data/indicator_heads.csv``, thresholds are ``SETTINGS``; each row carries an example its test checks.
 
-* A paragraph is split into **sentences** (。！？；) and a sentence into **clauses** (，：and
-  parentheses). Every number with a unit is a candidate.
-* **Measure** — the number's cue, read from ``data/prose_cues.csv`` (first row that matches
-  wins): each row is a regex on the words in front of the number since the previous number
-  (``lead``), on the clause up to the number (``clause``), on the number's own token, or on the
-  words after it; a unit condition; and what it yields (a measure, or ``skip`` for bounds,
-  comparisons with an average, starting points, contributions …). 同比 → yoy_pct, 占…的 →
-  share_pct, 第N位/首位 → rank, 后退2位 → rank_change, 净增/新增/个百分点 → change, else value.
-* **Subject** — the printed noun phrase in front of the number in its own clause: the lead with
-  periods, regions and operators taken out, connectives and verbs (其中, 完成, 达到, 同比 …) cut
-  off, 「针对…的」「…企业的」 owners dropped. The phrase names the catalogue indicator it resolves
-  to, else an uncatalogued indicator under its printed name (``open_indicator``). A phrase
-  without a head noun takes the head of the subject before it (「其中5G手机26款」 after 手机上市新机型
-  → 5G手机上市新机型); a bare head or rate word completes it (总容量, 渗透率, 增速).
-* **Attachment by scope** — a number whose clause names no subject belongs to the value stated
-  just before it in the same sentence (「X为626亿元，同比增长9.6%，占…的17.4%」). Across a sentence
-  it may take the paragraph's last subject only if no other subject was named in between, and is
-  then flagged ``low_confidence``; nothing crosses a paragraph.
-* **Lists** — a subject that is a list (「A、B和C」, operators or regions too) pairs with a run of
-  numbers of the same length (「分别为x、y和z」); the list stays active for the rest of the
-  sentence (「同比分别下降2.5%和增长1.3%」).
-* Not statistics: targets and forecasts (到2025年, 预计, 力争, 目标), figure and table captions,
-  numbers in explanatory parentheses (（指…）).
-* **Periods** — a period opening a clause sets the context for what follows; stocks stated in a
-  1-N月 context are month-end values, flows and net additions keep the year-to-date period.
+* **Units of text** — a paragraph is split into sentences (。！？) and a sentence into clauses (，：；
+  and parentheses that hold a number of their own: 「（全国排第13位）」, not 「IPTV（网络电视）用户」).
+  Every number with a unit is a candidate; numbers separated only by 、和及 form a run (a list's values).
+* **Measure** — the first cue row that matches: a regex on the words since the previous number
+  (``lead``), on the clause or sentence up to the number, on the number's token or on what follows,
+  with a unit condition, yielding a measure or ``skip`` (bounds, comparisons with an average or the
+  nation, starting points 由X…至, contributions 拉动, milestones 首次突破, top-N sizes) or ``modifier``
+  (「速率在20M及以上的用户」: a number inside a name). 同比 → yoy_pct, 占…的/在…中的比重 → share_pct,
+  第N位/第十五/首位 → rank, 后退2位 → rank_change, 净增/净减/新增/个百分点 → change, else value.
+  A sign word before 分别 signs the whole run; each number's own sign word wins.
+* **Subject** — the printed noun phrase in front of the number in its own clause: places and operators
+  masked (they set region and operator), periods taken out, connectives and verbs cut (其中, 完成, 达到,
+  同比 …), owners dropped (「三家基础电信企业的」「针对…的」; after an organisation the object of its verb
+  is the subject: 「…公司共完成固定资产投资」). A catalogue name printed in the lead wins; else the phrase
+  names the catalogue indicator it resolves to, else an uncatalogued indicator under its printed name
+  (``open_indicator``). A phrase with no head noun names nothing and states no fact (「…就节省400万元」).
+* **Composition** — a bare head (总容量, 投资额, 用户规模) is the subject before it, or completes an activity
+  named earlier (即时通信…，用户规模); a rate word (渗透率, 增速, 占比, 净增量) completes the subject before it;
+  a phrase without a head takes its parent's head (其中5G手机 → 5G手机上市新机型); a sibling keeps its
+  owner (国产品牌手机出货量…；上市新机型 → 国产品牌手机上市新机型); a name before 等 joins its head.
+* **Attachment by scope** — a number whose clause names no subject belongs to the value stated before
+  it in the same sentence (「X为626亿元，同比增长9.6%，占…的17.4%」), or to a subject opening the sentence
+  with a trend comment (「…用户增长明显，9月末达到310.8万户」), a topic (「从…流量看，」) or a catalogue name
+  right after the number (「26826个IP地址所对应的主机被…控制」). Across sentences it may take the
+  paragraph's last subject only when no other subject was named, flagged ``low_confidence``; only a
+  paragraph opening with 其中 continues the one before. Nothing else crosses a paragraph.
+* **Lists** — a list of indicators, places or operators pairs with a run of as many numbers
+  (「分别为x、y和z」), also when the list stands in the clause before (「应用于A、B和C的终端用户，占比分别为」)
+  and for the rest of the sentence (「同比分别下降2.5%和增长1.3%」); with 均/都 one number is every item's
+  (「西藏、青海…均超过19GB」, 「用户总数及其占比都排在全国首位」, 「两项数据均位居全国第一」); a ranking list
+  gives each place its position (「排名前十五位的省分别为广东、北京…」).
+* **Not statistics** — targets and forecasts (到2025年, 预计, 力争, 目标), captions, explanatory
+  parentheses (（指…）), sources and titles (据…显示, 《…》), spans no period can name (「十四五」期间, 近年来).
+* **Periods** — a period opening a clause sets the context (a place may precede it: 广东1—8月); stocks
+  in a year-to-date or year context are month-end values; flows keep the span; changes against last
+  year's end (比上年末, 比年初, 今年以来) and flows counted up to a point (截至2021年底) start in January.
 
 >>> [(f.indicator, f.measure, f.value) for f in facts_of_text("截至3月末，移动电话基站总数达935万个，同比增长9.7%。")]
 [('移动电话基站', 'value', 9350000.0), ('移动电话基站', 'yoy_pct', 9.7)]
@@ -347,7 +361,6 @@ class State:
     period: Period | None = None
     region: Region | None = None  # 我国 in an article about the nation
     subject: Indicator | None = None  # the paragraph's last subject (a guess across sentences)
-    heading_indicator: Indicator | None = None
     topics: list[Indicator] = field(default_factory=list)  # subjects named in the paragraph outside 其中
     undated: bool = False  # the text is in a span no period can name (「十四五」期间, 近年来)
     point: bool = False  # the period is a point in time (截至2021年底): flows counted up to it start in January
