@@ -11,24 +11,32 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-#: One colour per operator, everywhere.
+#: One colour per operator, everywhere: four distinct hues (blue, red, green, orange) and grey for the total.
 OPERATOR_COLORS = {
-    "中国移动": "#0E9AA7",  # blue-green
-    "中国联通": "#D7263D",  # red
-    "中国电信": "#1F5BA8",  # blue
-    "中国广电": "#8E5BB5",  # purple
-    "全部运营商": "#4A5568",  # the all-operator total
+    "中国移动": "#1F77B4",  # blue
+    "中国联通": "#D62728",  # red
+    "中国电信": "#2CA02C",  # green
+    "中国广电": "#FF7F0E",  # orange
+    "全部运营商": "#595959",  # the all-operator total
 }
 
-#: A qualitative palette for regions: provinces take a fixed slot by their place in
-#: data/regions.csv (so no two provinces share a colour), other regions a stable hash.
+#: A qualitative palette of distinct hues (no two blues or two oranges): a chart's series take
+#: different slots (:func:`color_map`); a region alone keeps a stable one (:func:`region_color`).
 REGION_PALETTE = (
-    "#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#7F7F7F",
-    "#BCBD22", "#17BECF", "#393B79", "#E6550D", "#31A354", "#AD494A", "#756BB1", "#8C6D31",
-    "#CE6DBD", "#636363", "#7B4173", "#3182BD", "#F2A541", "#74C476", "#E7969C", "#9E9AC8",
-    "#BD9E39", "#6BAED6", "#FD8D3C", "#A1D99B", "#D6616B", "#5254A3", "#843C39", "#637939",
-    "#E7BA52", "#9C9EDE",
+    "#1F77B4",  # blue
+    "#FF7F0E",  # orange
+    "#2CA02C",  # green
+    "#D62728",  # red
+    "#9467BD",  # purple
+    "#8C564B",  # brown
+    "#E377C2",  # pink
+    "#7F7F7F",  # grey
+    "#BCBD22",  # olive
+    "#17BECF",  # cyan
 )
+
+#: More series than this on one chart get their names at the line ends.
+DIRECT_LABELS = 4
 
 ACCENT = "#2F6FB0"
 FONT = "PingFang SC, Microsoft YaHei, Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
@@ -56,11 +64,45 @@ def region_color(region: str) -> str:
 
 
 def color_map(labels: Iterable[str]) -> dict[str, str]:
-    """Colours for series labels: operators by brand, anything else by region hash."""
-    out = {}
+    """Colours for the series of one chart: operators by brand; other series each a different palette
+    slot (a region's own slot when it is still free), so no two series of a chart share a hue.
+
+    >>> cm = color_map(["河南省", "河北省", "中国移动", "a", "b", "c", "d", "e", "f", "g"])
+    >>> cm["中国移动"] == OPERATOR_COLORS["中国移动"], len(set(cm.values()))
+    (True, 10)
+    """
+    out: dict[str, str] = {}
+    labels = list(dict.fromkeys(labels))
+    used = {i for i, c in enumerate(REGION_PALETTE) if c in {OPERATOR_COLORS.get(x) for x in labels}}
+    n = len(REGION_PALETTE)
     for label in labels:
-        out[label] = OPERATOR_COLORS.get(label) or region_color(label)
+        if label in OPERATOR_COLORS:
+            out[label] = OPERATOR_COLORS[label]
+            continue
+        slot = _slot(label)
+        free = [s for s in ((slot + k) % n for k in range(n)) if s not in used]
+        pick = free[0] if free else slot % n
+        used.add(pick)
+        out[label] = REGION_PALETTE[pick]
     return out
+
+
+def _slot(label: str) -> int:
+    slot = _province_slots().get(label.split(" · ")[0].removesuffix("（推算）"))
+    return slot if slot is not None else zlib.crc32(label.encode("utf-8"))
+
+
+def end_labels(fig: go.Figure, g: pd.DataFrame) -> None:
+    """With many series (more than :data:`DIRECT_LABELS`), each line's name at its last point, in its
+    colour, so a reader need not match colours against the legend."""
+    lines = [t for t in fig.data if getattr(t, "x", None) is not None and len(t.x)]
+    if len(lines) <= DIRECT_LABELS:
+        return
+    for t in lines:
+        color = (t.line.color if t.line and t.line.color else None) or "#1F2933"
+        fig.add_annotation(x=t.x[-1], y=t.y[-1], text=t.name, showarrow=False, xanchor="left", xshift=6,
+                           font=dict(size=11, color=color))
+    fig.update_layout(margin=dict(r=140))
 
 
 def plain(text: object) -> str:
@@ -121,12 +163,31 @@ def show(fig: go.Figure, key: str, filename: str = "zhibiao") -> None:
     st.plotly_chart(fig, key=key, config=plotly_config(filename), theme=None)
 
 
+def _statements(df: pd.DataFrame) -> pd.DataFrame:
+    """(document, page, period_end) of every statement a frame's rows stand for: a row deduplicated by
+    :func:`dashboard.selection.dedupe` carries all its ``sources``; any other row is its own."""
+    if "sources" not in df or df.empty:
+        return pd.DataFrame({"document": df["document"].astype(str), "page": df["page"],
+                             "period_end": df["period_end"]})
+    rows = [(d, p, e) for s, doc, page, e in zip(df["sources"], df["document"].astype(str), df["page"],
+                                                 df["period_end"], strict=True)
+            for d, p in (s if isinstance(s, tuple) and s else ((doc, page),))]
+    return pd.DataFrame(rows, columns=["document", "page", "period_end"])
+
+
 def sources(df: pd.DataFrame) -> list[str]:
-    """The documents a frame was drawn from, most-used first."""
+    """The documents a frame was drawn from (every report stating a shown figure), most-used first.
+
+    >>> d = pd.DataFrame({"document": ["a", "b"], "page": [1, 2], "period_end": pd.to_datetime(["2020-01-31"] * 2),
+    ...                   "sources": [(("a", 1), ("c", 4)), None]})
+    >>> sources(d)
+    ['a', 'c', 'b']
+    """
     if df.empty:
         return []
-    counts = df["document"].value_counts()
-    return [str(d) for d in counts[counts > 0].index]  # a categorical lists unused documents with 0
+    counts = _statements(df)["document"].value_counts(sort=True)
+    counts = counts[counts > 0]
+    return sorted(counts.index.astype(str), key=lambda d: (-int(counts[d]), list(counts.index).index(d)))
 
 
 def source_line(df: pd.DataFrame, key: str) -> None:
@@ -134,19 +195,17 @@ def source_line(df: pd.DataFrame, key: str) -> None:
     docs = sources(df)
     if not docs:
         return
+    st_df = _statements(df)
     if len(docs) > 4:
-        first, last = df["period_end"].min(), df["period_end"].max()
+        first, last = st_df["period_end"].min(), st_df["period_end"].max()
         span = f"，{first.year}年{first.month}月至{last.year}年{last.month}月" if pd.notna(first) else ""
-        shown = docs[:3]
         with st.container(key=f"src_{key}"):
-            st.text(f"来源：{len(docs)} 份报告{span}，包括 " + "；".join(shown) + " 等（明细见「数据」页）")
+            st.text(f"来源：{len(docs)} 份报告{span}，包括 " + "；".join(docs[:3]) + " 等（明细见「数据」页）")
         return
-    pages = df.assign(document=df["document"].astype(str)).groupby("document")["page"].agg(
+    pages = st_df.groupby("document")["page"].agg(
         lambda p: "、".join(str(x) for x in sorted(set(p))[:5]) + ("…" if p.nunique() > 5 else ""))
-    shown = [f"{d}（第{pages.get(d, '')}页）" for d in docs]
-    more = ""
     with st.container(key=f"src_{key}"):
-        st.text("来源：" + "；".join(shown) + more)
+        st.text("来源：" + "；".join(f"{d}（第{pages.get(d, '')}页）" for d in docs))
 
 
 CSS = """

@@ -1,4 +1,7 @@
-"""Pieces every page uses: the empty-database explanation, the demo button, series helpers."""
+"""Pieces every page uses: the empty-database explanation, the demo button, series labels.
+
+What pages select (each fact once, the latest value, the default indicator) is in
+:mod:`dashboard.selection`."""
 
 from __future__ import annotations
 
@@ -105,21 +108,3 @@ def series_label(df: pd.DataFrame, *, region: bool = True, operator: bool = True
     for p in parts[1:]:
         out = out + " · " + p.astype(str)
     return out
-
-
-def pick_indicator(f: data.Filters, df: pd.DataFrame | None = None) -> str:
-    """The indicator a one-indicator view shows: the first chosen, else the best-covered one."""
-    opts = data.options()
-    if f.indicators:
-        return f.indicators[0]
-    if df is not None and not df.empty:
-        periods = df.groupby("indicator")["month"].nunique()
-        counts = df.groupby("indicator").size()
-        return max(periods.index, key=lambda i: (int(periods[i]), int(counts[i])))
-    return opts["default_indicator"]
-
-
-def dedupe(df: pd.DataFrame) -> pd.DataFrame:
-    """One fact per series and period: the same figure often appears in several reports (keep the latest)."""
-    keys = ["indicator", "region", "operator", "subject", "period", "measure"]
-    return df.sort_values("id").drop_duplicates(keys, keep="last")

@@ -35,6 +35,8 @@ from extract.model import FACT_COLUMNS
 from extract.paths import DATA_DIR
 from extract.store import Store, documents, resolve_url
 
+from . import selection
+
 CATEGORY_ORDER = ("用户", "流量", "收入", "网站", "网络安全", "指数", "其他")
 OPERATORS = ("中国移动", "中国联通", "中国电信", "中国广电")
 
@@ -394,9 +396,7 @@ def _options(url: str, version: tuple[int, int, str]) -> dict[str, list]:
     regs = regs.assign(o=regs["region_level"].astype(str).map(level_order).fillna(9)).sort_values(["o", "region_code", "region"])
     ops = set(df["operator"].unique())
     months = sorted(m for m in df["month"].unique() if m)
-    # the default indicator: the one with the most periods, then the most facts
-    periods = df.groupby("indicator")["month"].nunique()
-    default = max(inds, key=lambda i: (int(periods.get(i, 0)), int(counts.get(i, 0)))) if inds else ""
+    default = selection.default_indicator(df[["indicator", "month"]], offered=inds)
     return {
         "indicators": inds,
         "category": cat_of,

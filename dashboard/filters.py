@@ -7,7 +7,8 @@ seeded from the query string.
 
 URL keys: ``ind`` (indicator, repeatable), ``region`` (repeatable), ``op``
 (operator, repeatable; ``合计`` = all operators together), ``from`` / ``to``
-(YYYY-MM). Pages add their own keys through :func:`page_state`.
+(YYYY-MM). Pages add their own keys through :func:`bind` (a control seeded from and written
+back to the URL).
 """
 
 from __future__ import annotations
@@ -69,6 +70,18 @@ def remember(key: str, qp: str | None = None) -> None:
     """Mirror a page widget's value into the URL."""
     value = st.session_state.get(key)
     _set_qp(qp or key, "" if value is None else str(value))
+
+
+def bind(widget: Callable[..., object], label: str, options: Sequence[str], key: str, qp: str | None = None,
+         default: str | Callable[[], str] | None = None, **kwargs: object) -> object:
+    """A page control bound to the URL, the one way every page does it: seeded from the URL key ``qp``
+    (else ``default``, kept within ``options``), drawn with ``widget`` (``st.selectbox``, a column's
+    ``segmented_control`` …), and written back to the URL. Returns the widget's value.
+    """
+    page_state(key, options, default, qp=qp)
+    value = widget(label, options, key=key, **kwargs)
+    remember(key, qp=qp)
+    return value
 
 
 def _seed(key: str, value) -> None:

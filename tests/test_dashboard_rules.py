@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard import derive
+from dashboard import derive, selection
 from dashboard.pages_ import operators, overview, trend
 
 
@@ -70,7 +70,7 @@ def test_an_approximate_figure_keeps_its_qualifier_and_printed_precision() -> No
     figs = overview.key_figures(frame(rows), "全国").set_index("indicator")
     assert figs.loc["IPTV用户", "shown"] == "超过3亿户"
     assert figs.loc["互联网用户", "shown"] == "11636.5万户"
-    assert trend.printed_with_qualifier(3e8, "户", "value", "IPTV用户超过3亿户", "3", "亿户") == "超过3亿户"
+    assert selection.shown(3e8, "户", "value", "IPTV用户超过3亿户", "3", "亿户") == "超过3亿户"
 
 
 def test_yoy_is_derived_for_february_of_a_leap_year() -> None:

@@ -8,51 +8,11 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from dashboard import common, data, filters, rules
-from dashboard.fmt import fmt_count, fmt_delta_pct, fmt_printed, fmt_value, md_escape, period_label
+from dashboard import common, data, filters, rules, selection
+from dashboard.fmt import fmt_count, fmt_delta_pct, fmt_value, md_escape, period_label
+from dashboard.selection import latest_row, year_change
 
 MAX_CARDS = 8
-
-
-def latest_row(g: pd.DataFrame, kind: str) -> pd.Series:
-    """The latest figure among one indicator's rows for one region: the latest period end; on a tie,
-    a flow's year-to-date total (the report's headline) and a stock's month.
-
-    >>> g = pd.DataFrame({"period": ["2016", "2020-08"], "period_type": ["year", "month"],
-    ...                   "period_end": pd.to_datetime(["2016-12-31", "2020-08-31"])})
-    >>> latest_row(g, "stock")["period"]
-    '2020-08'
-    """
-    preferred = "ytd" if kind == "flow" else "month"
-    order = g.assign(_pref=(g["period_type"].astype(str) == preferred).astype(int))
-    return order.sort_values(["period_end", "_pref"], kind="stable").iloc[-1]
-
-
-def year_change(hist: pd.DataFrame, last: pd.Series, unit: str) -> tuple[float | None, str, str]:
-    """The derived change on a year earlier: (value, unit, note). A relative % for quantities; the
-    difference in points (pp) for % rates; nothing for other rates, or across a documented break.
-
-    >>> h = pd.DataFrame({"value": [39.2, 43.4], "period_end": pd.to_datetime(["2019-12-31", "2020-12-31"])})
-    >>> year_change(h, h.iloc[-1], "%")
-    (4.2, 'pp', '')
-    >>> h2 = h.assign(value=[90.0, 99.0])
-    >>> year_change(h2, h2.iloc[-1], "部/百户"), year_change(h2, h2.iloc[-1], "户")[:2]
-    ((None, '', ''), (10.000000000000009, '%'))
-    """
-    prev_end = last["period_end"] - pd.DateOffset(years=1)
-    prev = hist[(hist["period_end"] - prev_end).abs() <= pd.Timedelta(days=3)]
-    if prev.empty:
-        return None, "", ""
-    before = float(prev.iloc[-1]["value"])
-    note = rules.break_between(str(last.get("indicator", "")), str(last.get("region", "")),
-                               prev.iloc[-1]["period_end"], last["period_end"])
-    if note:
-        return None, "", note
-    if rules.is_rate(unit):
-        return (round(float(last["value"]) - before, 6), "pp", "") if unit == "%" else (None, "", "")
-    if not before:
-        return None, "", ""
-    return (float(last["value"]) / before - 1) * 100, "%", ""
 
 
 def key_figures(df: pd.DataFrame, region: str, indicators: tuple[str, ...] = (),
@@ -67,10 +27,10 @@ def key_figures(df: pd.DataFrame, region: str, indicators: tuple[str, ...] = (),
     d = df[(df["region"] == region) & (df["operator"] == "") & (df["subject"] == "")]
     if indicators:
         d = d[d["indicator"].isin(indicators)]
-    vals = common.dedupe(d[d["measure"] == "value"])
+    vals = selection.dedupe(d[d["measure"] == "value"])
     if vals.empty:
         return pd.DataFrame()
-    yoy = common.dedupe(d[d["measure"] == "yoy_pct"]).set_index(["indicator", "period"])["value"]
+    yoy = selection.dedupe(d[d["measure"] == "yoy_pct"]).set_index(["indicator", "period"])["value"]
     chosen = []
     for ind, g in vals.groupby("indicator", sort=False, observed=True):
         last = latest_row(g, rules.indicator_kind(str(ind)))
@@ -85,14 +45,15 @@ def key_figures(df: pd.DataFrame, region: str, indicators: tuple[str, ...] = (),
         stated = yoy.get((ind, last["period"]))
         change, change_unit, note = (stated, "%", "") if stated is not None else year_change(hist, last, unit)
         printed = {c: str(last.get(c, "") or "") for c in ("raw_value", "raw_unit", "snippet")}
-        before, after = rules.qualifier(printed["snippet"], printed["raw_value"], printed["raw_unit"])
-        shown = fmt_printed(printed["raw_value"], printed["raw_unit"], last["value"], unit)
         rows.append({
             "indicator": ind, "category": last["category"], "unit": unit, "period": last["period"],
-            "period_end": last["period_end"], "value": last["value"], "shown": before + shown + after,
+            "period_end": last["period_end"], "value": last["value"],
+            "shown": selection.shown(last["value"], unit, "value", printed["snippet"], printed["raw_value"],
+                                     printed["raw_unit"]),
             "yoy": change, "yoy_unit": change_unit, "yoy_derived": stated is None and change is not None,
             "break_note": note, "history": list(hist["value"].tail(24)), "periods": periods,
             "document": last["document"], "page": int(last["page"]),
+            "source": selection.source_text(last.get("sources"), str(last["document"]), int(last["page"])),
         })
     out = pd.DataFrame(rows)
     order = {i: n for n, i in enumerate(data.options()["indicators"])}
@@ -133,27 +94,75 @@ def default_region(df: pd.DataFrame) -> str:
     return str(counts.idxmax()) if len(counts) else ""
 
 
+def card_delta(r: pd.Series) -> tuple[str | None, str | None, str | None]:
+    """(delta, its description, help) of one card: 同比 as stated, else derived (marked 推算), or why not.
+
+    >>> card_delta(pd.Series({"yoy": 4.2, "yoy_unit": "pp", "yoy_derived": True, "break_note": ""}))[:2]
+    ('+4.2个百分点', '同比（推算）')
+    """
+    delta = (fmt_value(r["yoy"], r["yoy_unit"], "yoy_pct") if r["yoy_unit"] == "pp" else fmt_delta_pct(r["yoy"]))
+    what = ("同比（推算）" if r["yoy_derived"] else "同比") if delta else None
+    why = ("同比由上年同期数值推算，非报告原文。" if r["yoy_derived"] else None) or \
+        (f"不推算同比：{r['break_note']}" if r["break_note"] else None)
+    return delta, what, why
+
+
+def cards(figs: pd.DataFrame) -> None:
+    """The key-figure cards, four to a row: value as printed, 同比, sparkline (≥ 3 periods), source."""
+    shown = figs.head(MAX_CARDS)
+    for start in range(0, len(shown), 4):
+        cols = st.columns(4)
+        for j, (_, r) in enumerate(shown.iloc[start:start + 4].iterrows()):
+            delta, what, why = card_delta(r)
+            with cols[j].container(border=True, height="stretch", key=f"kf_{start + j}"):
+                st.metric(md_escape(r["indicator"]), r["shown"], delta, help=why, delta_description=what,
+                          chart_data=r["history"] if len(r["history"]) > 2 else None, chart_type="area")
+                with st.container(key=f"src_kf_{start + j}"):
+                    st.text(f"{period_label(r['period'])} · {r['source']}")
+
+
+def loaded(all_facts: pd.DataFrame) -> None:
+    """数据概况: reports, facts, indicators and regions, the latest import and the period covered."""
+    st.subheader("数据概况")
+    docs = data.documents_frame()
+    ok = docs[docs["status"] == "ok"]
+    m = st.columns(4)
+    failed = f"；另有 {len(docs) - len(ok)} 份导入失败" if len(docs) > len(ok) else ""
+    m[0].metric("报告", f"{len(ok)} 份", border=True, help="已成功导入的文件" + failed)
+    m[1].metric("数据条数", fmt_count(len(all_facts)), border=True)
+    m[2].metric("指标 · 地区", f"{all_facts['indicator'].nunique()} · {all_facts['region'].nunique()}", border=True)
+    fresh = ""
+    if len(docs):
+        try:
+            fresh = datetime.fromisoformat(str(docs["ingested_at"].max())).astimezone().strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            fresh = str(docs["ingested_at"].max())
+    months = data.options()["months"]
+    span = f"{period_label(months[0])} — {period_label(months[-1])}" if months else "—"
+    m[3].metric("最近导入", fresh or "—", help=f"数据覆盖期间：{span}", border=True)
+    st.caption(f"数据覆盖期间：{span}")
+
+
+LINKS = [("trend", "趋势", ":material/show_chart:"), ("regions", "地区排名与地图", ":material/map:"),
+         ("operators", "运营商份额", ":material/cell_tower:"), ("table", "数据明细", ":material/table:"),
+         ("imports", "导入报告", ":material/upload_file:")]
+
+
 def render() -> None:
     if not common.has_data():
         return
     f = filters.current()
     all_facts = data.facts()
     st.title("概览")
-    regions = data.options()["regions"]
     in_scope = data.mask(all_facts, f, regions=False, indicators=False)  # operators and period
 
     def default() -> str:  # only needed when neither the session nor the URL names a region
-        if f.regions:
-            return f.regions[0]
         scoped = data.rows(all_facts, in_scope, ["region", "measure", "operator"])
-        return default_region(scoped if not scoped.empty else all_facts)
+        return f.regions[0] if f.regions else default_region(scoped if not scoped.empty else all_facts)
 
-    filters.page_state("o_region", regions, default, qp="o_region")
     st.caption("所选地区各项指标的最新数值、同比和走势。点击「数据」页可查看每个数字在报告中的原文位置。")
     c1, c2 = st.columns([2, 3], vertical_alignment="bottom")
-    region = c1.selectbox("地区", regions, key="o_region")
-    filters.remember("o_region", qp="o_region")
-
+    region = filters.bind(c1.selectbox, "地区", data.options()["regions"], "o_region", "o_region", default)
     figs = key_figures(all_facts[data.both(in_scope, all_facts["region"] == region)], region, f.indicators,
                        provenance=data.provenance)
     if figs.empty:
@@ -162,53 +171,13 @@ def render() -> None:
         latest = figs["period_end"].max()
         c2.caption(f"最新数据期：{latest.year}年{latest.month}月　·　{card_counts(figs)}"
                    + ("（侧栏所选指标）" if f.indicators else ""))
-        shown = figs.head(MAX_CARDS)
-        for start in range(0, len(shown), 4):
-            cols = st.columns(4)
-            for j, (_, r) in enumerate(shown.iloc[start:start + 4].iterrows()):
-                delta = (fmt_value(r["yoy"], r["yoy_unit"], "yoy_pct") if r["yoy_unit"] == "pp"
-                         else fmt_delta_pct(r["yoy"]))
-                what = ("同比（推算）" if r["yoy_derived"] else "同比") if delta else None
-                help_text = ("同比由上年同期数值推算，非报告原文。" if r["yoy_derived"] else None) or \
-                    (f"不推算同比：{r['break_note']}" if r["break_note"] else None)
-                with cols[j].container(border=True, height="stretch", key=f"kf_{start + j}"):
-                    st.metric(md_escape(r["indicator"]), r["shown"], delta, help=help_text,
-                              delta_description=what,
-                              chart_data=r["history"] if len(r["history"]) > 2 else None, chart_type="area")
-                    with st.container(key=f"src_kf_{start + j}"):
-                        st.text(f"{period_label(r['period'])} · {r['document']} 第{r['page']}页")
-
+        cards(figs)
     st.divider()
-    st.subheader("数据概况")
-    docs = data.documents_frame()
-    ok = docs[docs["status"] == "ok"]
-    n_facts = len(all_facts)
-    m = st.columns(4)
-    m[0].metric("报告", f"{len(ok)} 份", border=True, help="已成功导入的文件" + (f"；另有 {len(docs) - len(ok)} 份导入失败" if
-                                                                       len(docs) > len(ok) else ""))
-    m[1].metric("数据条数", fmt_count(n_facts), border=True)
-    m[2].metric("指标 · 地区", f"{all_facts['indicator'].nunique()} · {all_facts['region'].nunique()}", border=True)
-    fresh = ""
-    if len(docs):
-        try:
-            when = datetime.fromisoformat(str(docs["ingested_at"].max())).astimezone()
-            fresh = when.strftime("%Y-%m-%d %H:%M")
-        except ValueError:
-            fresh = str(docs["ingested_at"].max())
-    months = data.options()["months"]
-    span = f"{period_label(months[0])} — {period_label(months[-1])}" if months else "—"
-    m[3].metric("最近导入", fresh or "—", help=f"数据覆盖期间：{span}", border=True)
-    st.caption(f"数据覆盖期间：{span}")
-
+    loaded(all_facts)
     st.subheader("继续分析")
-    pages = st.session_state["_pages"]
-    links = st.columns(5)
-    for col, (key, label, icon) in zip(links, [
-        ("trend", "趋势", ":material/show_chart:"), ("regions", "地区排名与地图", ":material/map:"),
-        ("operators", "运营商份额", ":material/cell_tower:"), ("table", "数据明细", ":material/table:"),
-        ("imports", "导入报告", ":material/upload_file:")], strict=True):
+    for col, (key, label, icon) in zip(st.columns(5), LINKS, strict=True):
         with col.container(border=True):
-            st.page_link(pages[key], label=label, icon=icon)
+            st.page_link(st.session_state["_pages"][key], label=label, icon=icon)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""地区 — one indicator at one period across regions: a ranked bar chart and a choropleth map."""
+"""地区 — one indicator at one period across regions: a ranked bar chart and a choropleth map.
+
+The selection (which facts, which period, the numbers as printed) is done by pure functions —
+:func:`scope_rows`, :func:`period_choices`, :func:`ranking` — and ``render`` only draws.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, common, data, filters, geo
-from dashboard.fmt import LEVEL_LABELS, MEASURE_LABELS, axis_scale, fmt_value, operator_label, period_label
+from dashboard import charts, common, data, filters, geo, selection
+from dashboard.fmt import LEVEL_LABELS, MEASURE_LABELS, axis_scale, operator_label, period_label
 
 MEASURES = ("value", "yoy_pct", "share_pct", "rank", "mom_pct", "change")
 #: Sequential blues that stay visible on white at the low end.
@@ -16,42 +20,79 @@ BLUES_R = [[0.0, "#08306B"], [0.5, "#6AAED6"], [1.0, "#D2E3F3"]]
 LEVELS = ("province", "city")
 
 
-def ranking(df: pd.DataFrame, indicator: str, measure: str, level: str, period: str, operator: str = "") -> pd.DataFrame:
-    """One row per region, best first (rank ascending, anything else descending)."""
+def ranking(df: pd.DataFrame, indicator: str, measure: str, level: str, period: str, operator: str = "",
+            provenance: selection.Provenance | None = None) -> pd.DataFrame:
+    """One row per region, best first (rank ascending, anything else descending), each fact once with
+    all its sources, and ``shown``: the value as printed with its qualifier (``provenance`` fetches the
+    printed text when ``df`` does not carry it).
+
+    >>> d = pd.DataFrame({"indicator": "x", "measure": "value", "region_level": "province", "period": "2016",
+    ...     "operator": "", "subject": "", "region": ["甲", "乙", "乙"], "id": [1, 2, 3], "value": [5e4, 8e4, 8e4],
+    ...     "unit": "人", "document": ["a", "a", "b"], "page": 1, "raw_value": ["5", "8", "8.0"],
+    ...     "raw_unit": "万人", "snippet": ["约5万人", "8万人", "8.0万人"]})
+    >>> ranking(d, "x", "value", "province", "2016")[["region", "shown"]].values.tolist()
+    [['乙', '8.0万人'], ['甲', '约5万人']]
+    """
     g = df[(df["indicator"] == indicator) & (df["measure"] == measure) & (df["region_level"] == level)
            & (df["period"] == period) & (df["operator"] == operator) & (df["subject"] == "")]
-    g = common.dedupe(g)
-    return g.sort_values("value", ascending=(measure == "rank")).reset_index(drop=True)
+    g = selection.dedupe(g).sort_values("value", ascending=(measure == "rank")).reset_index(drop=True)
+    if provenance is not None and len(g):
+        g = selection.with_printed(g, provenance)
+    return g.assign(shown=selection.shown_column(g) if len(g) else pd.Series(dtype=object))
 
 
 def default_period(df: pd.DataFrame) -> str:
     """The latest period that covers at least half as many regions as the best-covered one."""
-    counts = df.groupby(["period", "period_end"]).size().reset_index(name="n").sort_values("period_end")
+    counts = df.groupby(["period", "period_end"], observed=True).size().reset_index(name="n").sort_values("period_end")
     if counts.empty:
         return ""
     good = counts[counts["n"] >= max(1, counts["n"].max() * 0.5)]
     return str(good.iloc[-1]["period"])
 
 
+def period_choices(d: pd.DataFrame, f: data.Filters) -> tuple[pd.DataFrame, list[str], str]:
+    """The rows and periods (latest first) offered for the sidebar's period range, and a note when
+    nothing falls in that range: then every period is offered, and the page says so.
+
+    >>> d = pd.DataFrame({"period": ["2015", "2016"], "period_end": pd.to_datetime(["2015-12-31", "2016-12-31"]),
+    ...                   "month": ["2015-12", "2016-12"]})
+    >>> period_choices(d, data.Filters(start="2020-01"))[1:]
+    (['2016', '2015'], '侧栏所选期间（2020年1月起）内没有这一指标的地区数据：以下为其全部期间。')
+    >>> period_choices(d, data.Filters(start="2016-01"))[1:]
+    (['2016'], '')
+    """
+    note = ""
+    if f.start or f.end:
+        inside = data.apply(d, f, indicators=False, regions=False, operators=False)
+        if inside.empty and len(d):
+            span = (f"{period_label(f.start)}至{period_label(f.end)}" if f.start and f.end else
+                    f"{period_label(f.start)}起" if f.start else f"至{period_label(f.end)}")
+            note = f"侧栏所选期间（{span}）内没有这一指标的地区数据：以下为其全部期间。"
+        else:
+            d = inside
+    periods = d.drop_duplicates("period").sort_values("period_end", ascending=False)["period"].astype(str).tolist()
+    return d, periods, note
+
+
 def bar_chart(g: pd.DataFrame, unit: str, measure: str, highlight: tuple[str, ...], title: str = "") -> go.Figure:
-    div = axis_scale(g["value"], unit)[0] if measure != "rank" else 1.0
+    """Regions as horizontal bars, best at the top; the label and hover are the value as printed."""
+    div, scale = axis_scale(g["value"], unit) if measure != "rank" else (1.0, "")
     g = g.iloc[::-1]  # plotly draws the first bar at the bottom
-    colors = [charts.ACCENT if (r in highlight or not highlight) else "#B8C4D0" for r in g["region"]]
-    if highlight:
-        colors = ["#E07B39" if r in highlight else "#9FB3C8" for r in g["region"]]
+    colors = [("#E07B39" if r in highlight else "#9FB3C8") if highlight else charts.ACCENT for r in g["region"]]
     # ranks: the best gets the longest bar (length = worst rank + 1 − rank); the label says 第N位
     length = (g["value"].max() + 1 - g["value"]) if measure == "rank" else g["value"] / div
     fig = go.Figure(go.Bar(
-        x=length, y=g["region"], orientation="h", marker_color=colors,
-        text=[fmt_value(v, unit, measure) for v in g["value"]], textposition="outside", cliponaxis=False,
-        customdata=list(zip(g["document"].map(charts.plain), g["page"], strict=True)),
-        hovertemplate="<b>%{y}</b>：%{text}<br>来源：%{customdata[0]} 第%{customdata[1]}页<extra></extra>",
+        x=length, y=g["region"].astype(str), orientation="h", marker_color=colors,
+        text=list(g["shown"]), textposition="outside", cliponaxis=False,
+        customdata=[[s, charts.plain(selection.source_text(src, d, p))] for s, src, d, p in
+                    zip(g["shown"], g["sources"], g["document"].astype(str), g["page"], strict=True)],
+        hovertemplate="<b>%{y}</b>：%{customdata[0]}<br>来源：%{customdata[1]}<extra></extra>",
     ))
     charts.style(fig, height=max(320, 19 * len(g) + 60))
     fig.update_layout(margin=dict(t=48 if title else 10, r=70), bargap=0.25)
     if title:
         fig.update_layout(title=dict(text=charts.plain(title), font=dict(size=15), x=0))
-    fig.update_xaxes(showticklabels=False, ticks="", title_text="", showline=False)
+    fig.update_xaxes(showticklabels=False, ticks="", title_text=scale, showline=False, title_font=dict(size=11))
     fig.update_yaxes(tickfont=dict(size=12), showgrid=False)
     return fig
 
@@ -64,17 +105,16 @@ def map_chart(g: pd.DataFrame, unit: str, measure: str, level: str, title: str) 
     div, scale_title = axis_scale(g["value"], unit) if measure != "rank" else (1.0, "名次")
     colorscale = BLUES_R if measure == "rank" else ("RdBu" if measure in ("yoy_pct", "mom_pct", "change") else BLUES)
     if level == "city":
-        fig = city_bubbles(g, unit, measure, div, scale_title, colorscale)
+        fig = city_bubbles(g, measure, div, scale_title, colorscale)
         if fig is not None:
             return _geo_layout(fig, title)
     outline = geo.outline_trace(level, exclude=set(g["region_code"].astype(str)))
     data_trace = go.Choropleth(
         geojson=gj, locations=g["region_code"], z=g["value"] / div, featureidkey="properties.adcode",
         colorscale=colorscale, marker_line_color="white", marker_line_width=0.6,
-        text=g["region"], customdata=[fmt_value(v, unit, measure) for v in g["value"]],
-        hovertemplate="<b>%{text}</b>：%{customdata}<extra></extra>",
-        colorbar=dict(title=dict(text=scale_title, side="top"), thickness=12, len=0.6, x=0.98),
-        name="data",
+        text=g["region"], customdata=[[s] for s in g["shown"]],
+        hovertemplate="<b>%{text}</b>：%{customdata[0]}<extra></extra>",
+        colorbar=_colorbar(scale_title), name="data",
     )
     if measure in ("yoy_pct", "mom_pct", "change"):
         data_trace.update(zmid=0)
@@ -82,8 +122,13 @@ def map_chart(g: pd.DataFrame, unit: str, measure: str, level: str, title: str) 
     return _geo_layout(fig, title)
 
 
-def city_bubbles(g: pd.DataFrame, unit: str, measure: str, div: float, scale_title: str,
-                 colorscale: str) -> go.Figure | None:
+def _colorbar(title: str) -> dict:
+    """A horizontal colour bar under the map: the map keeps the whole width."""
+    return dict(title=dict(text=title, side="right"), orientation="h", thickness=10, len=0.5, x=0.5,
+                xanchor="center", y=-0.02, yanchor="top")
+
+
+def city_bubbles(g: pd.DataFrame, measure: str, div: float, scale_title: str, colorscale: object) -> go.Figure | None:
     pts = geo.points()
     base = geo.outline_trace("province")
     if pts is None or base is None:
@@ -100,20 +145,55 @@ def city_bubbles(g: pd.DataFrame, unit: str, measure: str, div: float, scale_tit
     bubbles = go.Scattergeo(
         lon=g["lon"], lat=g["lat"], text=g["region"], mode="markers", name="data", showlegend=False,
         marker=dict(size=size, color=v / div, colorscale=colorscale, line=dict(color="white", width=1),
-                    colorbar=dict(title=dict(text=scale_title, side="top"), thickness=12, len=0.6, x=0.98),
-                    opacity=0.9),
-        customdata=[fmt_value(x, unit, measure) for x in v],
-        hovertemplate="<b>%{text}</b>：%{customdata}<extra></extra>")
+                    colorbar=_colorbar(scale_title), opacity=0.9),
+        customdata=[[s] for s in g["shown"]], hovertemplate="<b>%{text}</b>：%{customdata[0]}<extra></extra>")
     return go.Figure([base, bubbles, *geo.nine_dash_traces()])
 
 
 def _geo_layout(fig: go.Figure, title: str) -> go.Figure:
-    fig.update_geos(visible=False, projection_type="mercator", lonaxis_range=[71.5, 136],
-                    lataxis_range=[3.5, 54], bgcolor="white", projection_scale=0.92, center=dict(lon=104.5, lat=30))
-    charts.style(fig, height=580)
-    fig.update_layout(title=dict(text=charts.plain(title), font=dict(size=15), x=0), margin=dict(t=48, l=0, r=0, b=0),
+    """China fitted to the figure: no side colour bar, no shrinking, the whole width of the column."""
+    fig.update_geos(visible=False, projection_type="mercator", lonaxis_range=[73, 135.5],
+                    lataxis_range=[3.5, 53.8], bgcolor="white", projection_scale=1, center=dict(lon=104.25, lat=30),
+                    domain=dict(x=[0, 1], y=[0, 1]))
+    charts.style(fig, height=600)
+    fig.update_layout(title=dict(text=charts.plain(title), font=dict(size=15), x=0), margin=dict(t=40, l=0, r=0, b=40),
                       dragmode=False)
     return fig
+
+
+def stated_ranks(d_ind: pd.DataFrame, regions: tuple[str, ...], period: str, operator: str) -> pd.DataFrame:
+    """What the reports themselves say about the chosen regions' national rank at ``period``."""
+    return selection.dedupe(d_ind[(d_ind["measure"] == "rank") & (d_ind["region"].isin(regions))
+                                  & (d_ind["period"] == period) & (d_ind["operator"] == operator)
+                                  & (d_ind["subject"] == "")])
+
+
+def controls(df: pd.DataFrame, scope: object, f: data.Filters) -> tuple | None:
+    """The 指标 / 口径 / 层级 / 期间 controls (bound to the URL); returns the choice and the rows it leaves,
+    or None (with a message shown) when nothing can be drawn."""
+    multi = df.loc[scope, ["indicator", "region"]].groupby("indicator", observed=True)["region"].nunique()
+    inds = [i for i in data.options()["indicators"] if multi.get(i, 0) >= 2] or [str(i) for i in multi.index]
+    c = st.columns([3, 2, 1.3, 2])
+    ind = filters.bind(c[0].selectbox, "指标", inds, "r_ind", "r_ind", lambda: selection.default_indicator(
+        df.loc[scope, ["indicator", "month"]], f.indicators, inds))
+    d_ind = df[scope & (df["indicator"] == ind).to_numpy()]
+    measures = [m for m in MEASURES if m in set(d_ind["measure"].unique())]
+    measure = filters.bind(c[1].selectbox, "口径", measures, "r_measure", "r_measure", "value",
+                           format_func=MEASURE_LABELS.get)
+    d = d_ind[d_ind["measure"] == measure]
+    levels = [lv for lv in LEVELS if lv in set(d["region_level"].unique())]
+    level = filters.bind(c[2].selectbox, "层级", levels, "r_level", "r_level", "province", format_func=LEVEL_LABELS.get)
+    operator = f.operators[0] if f.operators else ""
+    d = d[(d["region_level"] == level) & (d["operator"] == operator) & (d["subject"] == "")]
+    d, periods, note = period_choices(d, f)
+    if not periods:
+        st.info(f"「{ind}」在{operator_label(operator)}口径下没有{LEVEL_LABELS[level]}数据。")
+        return None
+    period = filters.bind(c[3].selectbox, "期间", periods, "r_period", "r_period", default_period(d),
+                          format_func=period_label)
+    if note:
+        st.warning(note, icon=":material/event_busy:")
+    return ind, measure, level, period, operator, d, d_ind
 
 
 def render() -> None:
@@ -127,56 +207,17 @@ def render() -> None:
     if not scope.any():
         st.warning("当前筛选条件下没有省级或地市级数据。")
         return
-    multi = df.loc[scope, ["indicator", "region"]].groupby("indicator")["region"].nunique()
-    inds = [i for i in data.options()["indicators"] if multi.get(i, 0) >= 2] or list(multi.index)
-    def default() -> str:  # only needed when neither the session nor the URL names an indicator
-        return next((i for i in f.indicators if i in inds), None) or (
-            common.pick_indicator(f, df.loc[scope & df["indicator"].isin(inds).to_numpy(), ["indicator", "month"]])
-            if inds else "")
-
-    filters.page_state("r_ind", inds, default, qp="r_ind")
-    c = st.columns([3, 2, 1.3, 2])
-    ind = c[0].selectbox("指标", inds, key="r_ind")
-    filters.remember("r_ind", qp="r_ind")
-    d = d_ind = df[scope & (df["indicator"] == ind).to_numpy()]
-    have = set(d["measure"].unique())
-    measures = [m for m in MEASURES if m in have]
-    filters.page_state("r_measure", measures, "value", qp="r_measure")
-    measure = c[1].selectbox("口径", measures, key="r_measure", format_func=MEASURE_LABELS.get)
-    filters.remember("r_measure", qp="r_measure")
-    d = d[d["measure"] == measure]
-    have = set(d["region_level"].unique())
-    levels = [lv for lv in LEVELS if lv in have]
-    filters.page_state("r_level", levels, "province", qp="r_level")
-    level = c[2].selectbox("层级", levels, key="r_level", format_func=LEVEL_LABELS.get)
-    filters.remember("r_level", qp="r_level")
-    operator = f.operators[0] if f.operators else ""
-    d = d[(d["region_level"] == level) & (d["operator"] == operator) & (d["subject"] == "")]
-    if f.start or f.end:
-        d_in = data.apply(d, f, indicators=False, regions=False, operators=False)
-        d = d_in if not d_in.empty else d
-    periods = (d.drop_duplicates("period").sort_values("period_end", ascending=False)["period"].tolist())
-    if not periods:
-        st.info(f"「{ind}」在{operator_label(operator)}口径下没有{LEVEL_LABELS[level]}数据。")
+    chosen = controls(df, scope, f)
+    if chosen is None:
         return
-    filters.page_state("r_period", periods, default_period(d), qp="r_period")
-    period = c[3].selectbox("期间", periods, key="r_period", format_func=period_label)
-    filters.remember("r_period", qp="r_period")
-
-    g = ranking(d, ind, measure, level, period, operator)
-    unit = g["unit"].mode().iloc[0] if len(g) else ""
-    title = f"{ind} · {period_label(period)} · {MEASURE_LABELS[measure]}" + (
-        f" · {operator}" if operator else "")
+    ind, measure, level, period, operator, d, d_ind = chosen
+    g = ranking(d, ind, measure, level, period, operator, provenance=data.provenance)
+    unit = str(g["unit"].mode().iloc[0]) if len(g) else ""
+    title = f"{ind} · {period_label(period)} · {MEASURE_LABELS[measure]}" + (f" · {operator}" if operator else "")
     st.caption(f"{LEVEL_LABELS[level]}共 {len(g)} 个地区有数据" + ("；侧栏所选地区以橙色标出。" if f.regions else "。"))
-
-    # what the reports themselves say about the chosen regions' national rank
-    if f.regions:
-        stated = common.dedupe(d_ind[(d_ind["measure"] == "rank") & (d_ind["region"].isin(f.regions))
-                                     & (d_ind["period"] == period) & (d_ind["operator"] == operator)
-                                     & (d_ind["subject"] == "")])
-        for r in stated.itertuples():
-            st.success(f"{r.region}：{ind} 居第 {int(r.value)} 位（{period_label(r.period)}，报告原文，{r.document} 第{r.page}页）")
-
+    for r in stated_ranks(d_ind, f.regions, period, operator).itertuples():
+        st.success(f"{r.region}：{ind} 居第 {int(r.value)} 位（{period_label(r.period)}，报告原文，"
+                   f"{selection.source_text(r.sources, r.document, r.page)}）")
     fig_map = map_chart(g, unit, measure, level, title)
     if fig_map is not None:
         left, right = st.columns([3, 2], gap="medium")

@@ -8,31 +8,37 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import common, data, filters, source
-from dashboard.fmt import MEASURE_LABELS, fmt_count, fmt_value, operator_label, period_label
+from dashboard import common, data, filters, selection, source
+from dashboard.fmt import MEASURE_LABELS, fmt_count, fmt_value, md_escape, operator_label, period_label
 from extract.export import to_csv_bytes, to_xlsx_bytes
 
 MAX_ROWS = 20_000
 SERIES_KEYS = ["indicator", "region", "operator", "subject", "measure", "period_type"]
 
 
-def sparklines(df: pd.DataFrame) -> pd.Series:
-    """Per row: the values of its series (same indicator, region, operator, subject, measure) over time.
+def sparklines(df: pd.DataFrame, min_points: int = 3) -> pd.Series:
+    """Per row: the values of its series (same indicator, region, operator, subject, measure, period type)
+    over time, each period once (a figure stated by several reports, or by the text and a table of one
+    report, is one point), for series of at least ``min_points`` periods.
 
-    >>> d = pd.DataFrame({"indicator": ["a", "a", "b"], "region": "r", "operator": "", "subject": "",
-    ...                   "measure": "value", "period_type": "month", "value": [2.0, 1.0, 5.0],
-    ...                   "period_end": pd.to_datetime(["2020-02-29", "2020-01-31", "2020-01-31"])})
+    >>> d = pd.DataFrame({"indicator": ["a", "a", "a", "a", "b"], "region": "r", "operator": "", "subject": "",
+    ...                   "measure": "value", "period_type": "month", "value": [2.0, 1.0, 1.0, 3.0, 5.0],
+    ...                   "period": ["2020-02", "2020-01", "2020-01", "2020-03", "2020-01"],
+    ...                   "period_end": pd.to_datetime(["2020-02-29", "2020-01-31", "2020-01-31", "2020-03-31",
+    ...                                                 "2020-01-31"])})
     >>> sparklines(d).tolist()
-    [[1.0, 2.0], [1.0, 2.0], None]
+    [[1.0, 2.0, 3.0], [1.0, 2.0, 3.0], [1.0, 2.0, 3.0], [1.0, 2.0, 3.0], None]
     """
-    ordered = df.sort_values("period_end")
-    group = ordered.groupby(SERIES_KEYS, sort=False).ngroup().to_numpy()
+    ordered = df.sort_values("period_end", kind="stable")
+    group = ordered.groupby(SERIES_KEYS, sort=False, observed=True).ngroup().to_numpy()
+    once = ~pd.DataFrame({"g": group, "p": ordered["period"].astype(str).to_numpy()}).duplicated(keep="last").to_numpy()
     # the rows of each group together, in time order (a stable sort keeps that order within a group)
-    order = np.argsort(group, kind="stable")
-    values = ordered["value"].to_numpy()[order]
-    bounds = np.flatnonzero(np.diff(group[order])) + 1
-    lists = [v.tolist() if len(v) > 1 else None for v in np.split(values, bounds)] if len(values) else []
-    first = group[order][np.r_[0, bounds]] if len(values) else group
+    g1, values = group[once], ordered["value"].to_numpy()[once]
+    order = np.argsort(g1, kind="stable")
+    g1, values = g1[order], values[order]
+    bounds = np.flatnonzero(np.diff(g1)) + 1
+    lists = [v.tolist() if len(v) >= min_points else None for v in np.split(values, bounds)] if len(values) else []
+    first = g1[np.r_[0, bounds]] if len(values) else g1
     by_group = dict(zip(first.tolist(), lists, strict=True))
     per_row = pd.Series(group, index=ordered.index).reindex(df.index)
     return pd.Series([by_group.get(g) for g in per_row.tolist()], index=df.index, dtype=object)
@@ -53,7 +59,7 @@ def view(df: pd.DataFrame) -> pd.DataFrame:
         "期间": df["period"].map(period_label),
         "口径": df["measure"].map(lambda m: MEASURE_LABELS.get(m, m)),
         "数值": [fmt_value(v, u, m) for v, u, m in zip(df["value"], df["unit"], df["measure"], strict=True)],
-        "原值": df["value"],
+        "原值": [selection.printed_text(v, u) for v, u in zip(df["raw_value"], df["raw_unit"], strict=True)],
         "单位": _text(df["unit"]),
         "走势": sparklines(df),
         "原文": _text(df["snippet"]),
@@ -65,9 +71,10 @@ def view(df: pd.DataFrame) -> pd.DataFrame:
 
 COLUMNS = {
     "数值": st.column_config.TextColumn("数值", help="按万/亿换算后的数值", width="small"),
-    "原值": st.column_config.NumberColumn("原值", help="标准单位下的数值（未换算）", format="localized"),
+    "原值": st.column_config.TextColumn("原值", help="报告印出的数值和单位（如 8643.5 万户）", width="small"),
     "单位": st.column_config.TextColumn("单位", help="标准单位", width="small"),
-    "走势": st.column_config.LineChartColumn("走势", help="同一序列各期数值", width="small"),
+    "走势": st.column_config.LineChartColumn("走势", help="同一序列各期数值（每期一次；三期以上才显示）",
+                                           width="small"),
     "原文": st.column_config.TextColumn("原文", help="报告中该数字所在的句子或表格行", width="large"),
     "报告": st.column_config.TextColumn("报告", help="来源文件"),
     "页": st.column_config.NumberColumn("页", help="来源页码", format="%d", width="small"),
@@ -94,7 +101,9 @@ def source_panel(row: pd.Series, docs: pd.DataFrame) -> None:
     st.subheader("原文出处")
     left, right = st.columns([3, 2], gap="large")
     with right:
-        st.metric(f"{row['indicator']} · {row['region']}", fmt_value(row["value"], row["unit"], row["measure"]))
+        st.metric(md_escape(f"{row['indicator']} · {row['region']}"),
+                  selection.shown(row["value"], str(row["unit"]), str(row["measure"]), str(row["snippet"]),
+                                  str(row["raw_value"]), str(row["raw_unit"])))
         st.caption("报告原文：")
         st.code(row["snippet"] or "（无）", language=None, wrap_lines=True)
         st.caption("来源")
@@ -150,7 +159,8 @@ def render() -> None:
         st.warning("当前筛选条件下没有数据。")
         return
     first = np.arange(min(n, MAX_ROWS)) if keep is None else np.flatnonzero(keep)[:MAX_ROWS]
-    shown = data.provenance(facts.iloc[first], ("snippet",))  # the sentence each row shown was read from
+    # the sentence each row shown was read from, and the number as printed there
+    shown = data.provenance(facts.iloc[first], ("snippet", "raw_value", "raw_unit"))
     n_docs = (facts["document"] if keep is None else facts["document"][keep]).nunique()
     st.caption(f"共 {fmt_count(n)} 条数据，来自 {n_docs} 份报告。点击行首选择一条，查看它在报告中的原文位置。"
                + (f" 表格仅显示前 {fmt_count(MAX_ROWS)} 条，下载包含全部 {fmt_count(n)} 条。" if n > MAX_ROWS else ""))

@@ -7,8 +7,8 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboard import charts, common, data, derive, filters, rules
-from dashboard.fmt import MEASURE_LABELS, axis_scale, fmt_printed, md_escape, period_label
+from dashboard import charts, common, data, derive, filters, rules, selection
+from dashboard.fmt import MEASURE_LABELS, axis_scale, md_escape, period_label
 
 MEASURE_ORDER = ("value", "yoy_pct", "mom_pct", "share_pct", "change")
 MAX_SERIES = 10
@@ -54,27 +54,27 @@ def cap_series(df: pd.DataFrame, limit: int = MAX_SERIES) -> tuple[pd.DataFrame,
 def chart_frame(g: pd.DataFrame, unit: str, measure: str) -> tuple[pd.DataFrame, str]:
     """The rows one trend chart plots, each with its own hover text: sorted first, then every column
     computed from the sorted rows, so a point's hover value is always its own (``shown`` is the
-    formatted ``value`` of the same row that gives ``y``). Returns the frame and the axis title.
+    formatted ``value`` of the same row that gives ``y``; ``src`` lists every report stating it).
+    Returns the frame and the axis title.
 
     >>> g = pd.DataFrame({"label": ["北京", "北京"], "value": [631.2e8, 566.5e8], "period": ["2012", "2011"],
     ...     "period_end": pd.to_datetime(["2012-12-31", "2011-12-31"]), "period_start": pd.to_datetime(
     ...     ["2012-01-01", "2011-01-01"]), "period_type": ["year", "year"], "document": ["a", "a"],
     ...     "page": [1, 1], "method": ["import", "import"], "snippet": ["", ""]})
     >>> f, _ = chart_frame(g, "元", "value")
-    >>> f[["when", "shown"]].values.tolist()
-    [['2011年', '566.5亿元'], ['2012年', '631.2亿元']]
+    >>> f[["when", "shown", "src"]].values.tolist()
+    [['2011年', '566.5亿元', 'a 第1页'], ['2012年', '631.2亿元', 'a 第1页']]
     """
     div, y_title = axis_scale(g["value"], unit)
     g = g.sort_values(["label", "period_end"]).reset_index(drop=True)
     snippets = g["snippet"].astype(str) if "snippet" in g else pd.Series("", index=g.index)
-    raw_values = g["raw_value"].astype(str) if "raw_value" in g else pd.Series("", index=g.index)
-    raw_units = g["raw_unit"].astype(str) if "raw_unit" in g else pd.Series("", index=g.index)
+    sources = g["sources"] if "sources" in g else pd.Series(None, index=g.index, dtype=object)
     g = g.assign(
         y=g["value"] / div,
-        shown=[printed_with_qualifier(v, unit, measure, t, rv, ru)
-               for v, t, rv, ru in zip(g["value"], snippets, raw_values, raw_units, strict=True)],
+        shown=selection.shown_column(g.assign(measure=measure), unit),
         when=g["period"].map(period_label),
-        doc=g["document"].map(charts.plain),
+        src=[charts.plain(selection.source_text(s, d, p))
+             for s, d, p in zip(sources, g["document"].astype(str), g["page"], strict=True)],
         series=g["label"].map(charts.plain),
         # derived rows say how they were computed (stored rows' provenance is not needed here)
         note=[f"<br><i>{charts.plain(t)}</i>" if m == derive.DERIVED else ""
@@ -82,19 +82,6 @@ def chart_frame(g: pd.DataFrame, unit: str, measure: str) -> tuple[pd.DataFrame,
         x=charts.x_dates(g),
     )
     return g, y_title
-
-
-def printed_with_qualifier(value: float, unit: str, measure: str, snippet: str, raw_value: str,
-                           raw_unit: str) -> str:
-    """A point's value as the report printed it, with its qualifier (超过3亿户, 约1.2亿户).
-
-    >>> printed_with_qualifier(3e8, "户", "value", "IPTV用户超过3亿户", "3", "亿户")
-    '超过3亿户'
-    >>> printed_with_qualifier(5.2, "%", "yoy_pct", "", "", "")
-    '+5.2%'
-    """
-    before, after = rules.qualifier(snippet, raw_value, raw_unit)
-    return before + fmt_printed(raw_value, raw_unit, value, unit, measure) + after
 
 
 def break_notes(g: pd.DataFrame) -> list[str]:
@@ -108,35 +95,21 @@ def break_notes(g: pd.DataFrame) -> list[str]:
     return notes
 
 
-def with_printed(g: pd.DataFrame) -> pd.DataFrame:
-    """The rows a chart draws with the printed value, unit and snippet of each stated row (fetched by
-    id; derived rows carry their own explanation)."""
-    cols = ("raw_value", "raw_unit", "snippet")
-    stated = (g["method"].astype(str) != derive.DERIVED).to_numpy()
-    out = g.copy()
-    for c in cols:
-        out[c] = out[c].astype(object).where(out[c].notna(), "") if c in out else ""
-    if stated.any():
-        fetched = data.provenance(g.loc[stated].drop(columns=[c for c in cols if c in g.columns]), cols)
-        for c in cols:
-            out.loc[stated, c] = fetched[c].to_numpy()
-    return out
-
-
 def chart(g: pd.DataFrame, unit: str, measure: str, key: str, title: str) -> None:
     g, y_title = chart_frame(g, unit, measure)
     fig = px.line(g, x="x", y="y", color="series", markers=True,
                   color_discrete_map=charts.color_map(g["series"].unique()),
-                  custom_data=["shown", "doc", "page", "when", "note"], title=charts.plain(title))
+                  custom_data=["shown", "src", "when", "note"], title=charts.plain(title))
     fig.update_traces(
-        hovertemplate="<b>%{fullData.name}</b><br>%{customdata[3]}：%{customdata[0]}"
-                      "%{customdata[4]}<br>来源：%{customdata[1]} 第%{customdata[2]}页<extra></extra>",
+        hovertemplate="<b>%{fullData.name}</b><br>%{customdata[2]}：%{customdata[0]}"
+                      "%{customdata[3]}<br>来源：%{customdata[1]}<extra></extra>",
         line=dict(width=2.4), marker=dict(size=6))
     fig.for_each_trace(lambda t: t.update(line_dash="dot", marker_symbol="circle-open") if t.name.endswith("（推算）")
                        else None)
     charts.style(fig, y_title=y_title, legend_title="")
     fig.update_xaxes(type="date", tickformat="%Y年%-m月" if g["period_type"].eq("month").any() else "%Y年")
     fig.update_layout(title=dict(font=dict(size=15), x=0, y=0.98), margin=dict(t=70))
+    charts.end_labels(fig, g)
     charts.show(fig, key=key, filename=title)
 
 
@@ -144,7 +117,7 @@ def chart(g: pd.DataFrame, unit: str, measure: str, key: str, title: str) -> Non
 def best_indicator(version: tuple, f: data.Filters) -> str:
     """The indicator shown when none is chosen: the best-covered one among the filtered facts."""
     facts = data.facts()
-    return common.pick_indicator(f, data.rows(facts, data.mask(facts, f), ["indicator", "month"]))
+    return selection.default_indicator(data.rows(facts, data.mask(facts, f), ["indicator", "month"]), f.indicators)
 
 
 #: How each measure is derived from stored values (当月 from cumulative values, 同比, 环比).
@@ -245,6 +218,65 @@ def settle_scope(version: tuple, f: data.Filters, inds: tuple[str, ...], measure
     return scope, known_rows[~inside]
 
 
+def chart_groups(sel: pd.DataFrame, measure: str) -> list[tuple[str, pd.DataFrame, str, int]]:
+    """The charts a selection makes, one per unit: (unit, rows with their series ``label``, title, series
+    left out by :func:`cap_series`). Labels keep the region, operator and subject that tell series apart,
+    the indicator when several share a chart, and 推算 for derived rows.
+
+    >>> d = pd.DataFrame({"indicator": ["a", "a"], "region": ["全国", "全国"], "operator": "", "subject": "",
+    ...     "period_type": "year", "unit": "户", "method": ["table", "derived"], "value": [1.0, 2.0],
+    ...     "period_end": pd.to_datetime(["2019-12-31", "2020-12-31"])})
+    >>> [(u, list(g["label"]), t) for u, g, t, _ in chart_groups(d, "value")]
+    [('户', ['全国', '全国（推算）'], 'a（数值）')]
+    """
+    out = []
+    for unit, g in sel.groupby("unit", sort=False, observed=True):
+        base = common.series_label(g, period_type=True)
+        label = g["indicator"].astype(str) + " · " + base if g["indicator"].nunique() > 1 else base
+        label = label.where(g["method"].astype(str) != derive.DERIVED, label + "（推算）")
+        g, dropped = cap_series(g.assign(label=label))
+        title = f"{'、'.join(dict.fromkeys(g['indicator'].astype(str)))}（{MEASURE_LABELS[measure]}）"
+        out.append((str(unit), g, title, dropped))
+    return out
+
+
+def single_period(g: pd.DataFrame, unit: str, measure: str, title: str) -> None:
+    """One period only: the value of each series as a card, as printed."""
+    st.subheader(title)
+    st.caption("只有一期数据：趋势需要更多期的报告。当前数值：")
+    last = g.sort_values("period_end").groupby("label", sort=False).tail(1)
+    cols = st.columns(min(4, max(1, len(last))))
+    for j, (r, text) in enumerate(zip(last.to_dict("records"),
+                                      selection.shown_column(last.assign(measure=measure), unit), strict=True)):
+        cols[j % len(cols)].metric(md_escape(f"{r['label']}（{period_label(r['period'])}）"), text)
+
+
+def measure_control(top: list, present: list[str]) -> str:
+    """The 口径 switch (数值 / 同比 / 环比 …), bound to the URL key ``measure``."""
+    with top[0]:
+        if len(present) > 1:
+            return filters.bind(st.segmented_control, "口径", present, "t_measure", "measure", "value",
+                                format_func=MEASURE_LABELS.get, selection_mode="single") or "value"
+        filters.page_state("t_measure", present, "value", qp="measure")
+        st.session_state["t_measure"] = present[0]
+        filters.remember("t_measure", qp="measure")
+        return present[0]
+
+
+def rows_shown(version: tuple, f: data.Filters, inds: tuple[str, ...], sel: pd.DataFrame, measure: str,
+               with_derived: bool) -> tuple[pd.DataFrame, list[str]]:
+    """The rows the charts draw for ``measure``: each fact once (with all its sources), the derived
+    rows of the series shown, narrowed by :func:`default_scope` (whose notes are returned)."""
+    sources = sel[sel["measure"] == "value"]
+    rows = selection.dedupe(sel[sel["measure"] == measure])
+    if with_derived and measure in DERIVERS:
+        scope, evidence = settle_scope(version, f, inds, measure, rows, sources)
+        extra = [d for d in (derived(version, f, inds, measure, scope), evidence) if d is not None and len(d)]
+        if extra:
+            rows = pd.concat([rows, *extra], ignore_index=True)
+    return default_scope(rows, f)
+
+
 def render() -> None:
     if not common.has_data():
         return
@@ -255,66 +287,29 @@ def render() -> None:
     if not (len(facts) if keep is None else keep.any()):
         st.warning("当前筛选条件下没有数据，请放宽侧栏中的筛选。")
         return
-    inds = list(f.indicators) or [best_indicator(data.data_version(), f)]
+    version = data.data_version()
+    inds = tuple(f.indicators) or (best_indicator(version, f),)
     if not f.indicators:
         st.caption(f"未选择指标，显示数据期数最多的指标「{inds[0]}」。在侧栏可选择多个指标对比。")
     sel = facts[data.both(keep, facts["indicator"].isin(inds))]
     if "t_derive" not in st.session_state:
         st.session_state["t_derive"] = st.query_params.get("derive", "1") != "0"
     top = st.columns([4, 1.4], vertical_alignment="bottom")
-    with_derived = top[1].toggle("含推算值", key="t_derive",
-                                 help="当月由 1–N 月累计值相减（N月 = 1–N月 − 1–(N−1)月），同比/环比由前期数值计算。"
-                                      "只在报告未给出该数字时推算；推算值以虚线显示，图例标注「推算」。")
+    with_derived = top[1].toggle("含推算值", key="t_derive", help=DERIVE_HELP)
     filters.set_param("derive", "" if with_derived else "0")
-    version, key = data.data_version(), tuple(inds)
-    sources = sel[sel["measure"] == "value"]  # every derived figure is computed from stored values
-    have = set(sel["measure"].unique())
-    if with_derived:
-        hint = view_scope(common.dedupe(sources), sources, f)  # the series the default view shows
-        have |= {m for m in DERIVERS if m not in have and derivable(version, f, key, m, hint)}
-    present = [m for m in MEASURE_ORDER if m in have]
+    present = offered_measures(version, f, inds, sel, with_derived)
     if not present:
         st.info("所选指标只有排名类数据，请在「地区」或「数据」页查看。")
         return
-    filters.page_state("t_measure", present, "value", qp="measure")
-    with top[0]:
-        if len(present) > 1:
-            measure = st.segmented_control("口径", present, key="t_measure", format_func=MEASURE_LABELS.get,
-                                           selection_mode="single") or "value"
-        else:
-            measure = present[0]
-            st.session_state["t_measure"] = measure
-    filters.remember("t_measure", qp="measure")
-    sel = common.dedupe(sel[sel["measure"] == measure])
-    if with_derived and measure in DERIVERS:
-        scope, evidence = settle_scope(version, f, key, measure, sel, sources)
-        extra = [d for d in (derived(version, f, key, measure, scope), evidence) if d is not None and len(d)]
-        if extra:
-            sel = pd.concat([sel, *extra], ignore_index=True)
-    sel, notes = default_scope(sel, f)
+    measure = measure_control(top, present)
+    rows, notes = rows_shown(version, f, inds, sel, measure, with_derived)
     for n in notes:
         st.caption(n)
-
-    for i, (unit, g) in enumerate(sel.groupby("unit", sort=False)):
-        base = common.series_label(g, period_type=True)
-        label = g["indicator"].astype(str) + " · " + base if g["indicator"].nunique() > 1 else base
-        label = label.where(g["method"].astype(str) != derive.DERIVED, label + "（推算）")
-        g = g.assign(label=label)
-        g, dropped = cap_series(g)
-        g = with_printed(g)
-        names = "、".join(dict.fromkeys(g["indicator"]))
-        title = f"{names}（{MEASURE_LABELS[measure]}）"
+    for i, (unit, g, title, dropped) in enumerate(chart_groups(rows, measure)):
+        g = selection.with_printed(g, lambda d: data.provenance(d, ("raw_value", "raw_unit", "snippet")))
         with st.container(border=True, key=f"trend_{i}"):
             if g["month"].nunique() < 2:
-                st.subheader(title)
-                st.caption("只有一期数据：趋势需要更多期的报告。当前数值：")
-                cols = st.columns(min(4, max(1, g["label"].nunique())))
-                for j, (lab, s) in enumerate(g.sort_values("period_end").groupby("label", sort=False)):
-                    last = s.iloc[-1]
-                    cols[j % len(cols)].metric(md_escape(f"{lab}（{period_label(last['period'])}）"),
-                                               printed_with_qualifier(
-                                                   last["value"], unit, measure, str(last.get("snippet", "")),
-                                                   str(last.get("raw_value", "")), str(last.get("raw_unit", ""))))
+                single_period(g, unit, measure, title)
             else:
                 chart(g, unit, measure, key=f"trend_chart_{i}", title=title)
             for note in break_notes(g):
@@ -322,6 +317,21 @@ def render() -> None:
             if dropped:
                 st.caption(f"另有 {dropped} 条序列未显示（按最新值保留前 {MAX_SERIES} 条）；可在侧栏选择地区。")
             charts.source_line(g, key=f"trend_{i}")
+
+
+DERIVE_HELP = ("当月由 1–N 月累计值相减（N月 = 1–N月 − 1–(N−1)月），同比/环比由前期数值计算。"
+               "只在报告未给出该数字时推算；推算值以虚线显示，图例标注「推算」。")
+
+
+def offered_measures(version: tuple, f: data.Filters, inds: tuple[str, ...], sel: pd.DataFrame,
+                     with_derived: bool) -> list[str]:
+    """The measures the 口径 switch offers: those stated, and those derivable for the series shown."""
+    sources = sel[sel["measure"] == "value"]  # every derived figure is computed from stored values
+    have = set(sel["measure"].unique())
+    if with_derived:
+        hint = view_scope(selection.dedupe(sources), sources, f)  # the series the default view shows
+        have |= {m for m in DERIVERS if m not in have and derivable(version, f, inds, m, hint)}
+    return [m for m in MEASURE_ORDER if m in have]
 
 
 if __name__ == "__main__":

@@ -1,0 +1,209 @@
+"""What every page selects before it draws: pure functions from fact frames to the rows shown.
+
+* :func:`dedupe` — one row per fact: a figure stated by several reports (or by the text and a table
+  of one report) is drawn once, and its ``sources`` list every report and page that states it.
+* :func:`latest_row` — the latest value of an indicator for a region (the 概览 card, the 运营商 cards).
+* :func:`default_indicator` — the indicator a one-indicator view shows when none is chosen.
+* :func:`year_change` — 同比 derived for one figure by the rules of :mod:`dashboard.rules`.
+* :func:`shown` — a number as the report printed it, with its qualifier (超过3亿户).
+* :func:`source_text` — the sources of a row as one line (报告 第N页；报告2 第M页).
+
+No Streamlit here: each function takes frames (and choices) and returns frames or values, so the
+pages' logic is tested with plain pytest on small hand-made frames (tests/test_dashboard_select.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from . import rules
+from .fmt import fmt_printed
+
+#: What makes a fact one fact: the same series, period and measure.
+FACT_KEYS = ["indicator", "region", "operator", "subject", "period", "measure"]
+
+Provenance = Callable[[pd.DataFrame], pd.DataFrame]
+
+
+def dedupe(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per fact (:data:`FACT_KEYS`): the latest stored (highest id) wins, and ``sources`` holds
+    every (document, page) that states the same value, the kept row's first.
+
+    >>> d = pd.DataFrame({"indicator": "a", "region": "r", "operator": "", "subject": "", "period": "2020",
+    ...                   "measure": "value", "id": [1, 2, 3], "value": [5.0, 5.0, 6.0],
+    ...                   "document": ["x.pdf", "y.pdf", "z.pdf"], "page": [3, 1, 2]})
+    >>> one = dedupe(d.iloc[:2])
+    >>> one["id"].tolist(), one["sources"].tolist()
+    ([2], [(('y.pdf', 1), ('x.pdf', 3))])
+    >>> dedupe(d)["sources"].tolist()  # a different value is another statement, not a source of this one
+    [(('z.pdf', 2),)]
+    """
+    if df.empty:
+        return df.assign(sources=pd.Series(dtype=object))
+    d = df.sort_values("id", kind="stable")
+    kept = d.drop_duplicates(FACT_KEYS, keep="last")
+    own = [((str(doc), int(p)),) for doc, p in zip(kept["document"], kept["page"], strict=True)]
+    kept = kept.assign(sources=pd.Series(own, index=kept.index, dtype=object))
+    dup = d.duplicated(FACT_KEYS, keep=False).to_numpy()
+    if not dup.any():
+        return kept
+    extra = d[dup & ~d.index.isin(kept.index)]
+    last = kept[FACT_KEYS + ["value"]].rename(columns={"value": "_kept"})
+    extra = _text_keys(extra).merge(_text_keys(last), on=FACT_KEYS, how="left")
+    same = np.isclose(extra["value"].to_numpy(float), extra["_kept"].to_numpy(float), rtol=1e-9, atol=0.0)
+    extra = extra[same]
+    more: dict[tuple, list[tuple[str, int]]] = {}
+    for key, doc, page in zip(extra[FACT_KEYS].itertuples(index=False, name=None), extra["document"],
+                              extra["page"], strict=True):
+        more.setdefault(key, []).append((str(doc), int(page)))
+    if more:
+        keys = _text_keys(kept[FACT_KEYS]).itertuples(index=False, name=None)
+        kept["sources"] = [tuple(dict.fromkeys(s + tuple(reversed(more.get(k, ())))))
+                           for k, s in zip(keys, kept["sources"], strict=True)]
+    return kept
+
+
+def _text_keys(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for c in FACT_KEYS:
+        out[c] = out[c].astype(str)
+    return out
+
+
+def source_text(sources: object, document: str = "", page: int = 0) -> str:
+    """The sources of one row as a line: 报告 第N页；报告2 第M页 (pages of one report together).
+
+    >>> source_text((("a.pdf", 3), ("b.pdf", 1), ("a.pdf", 5)))
+    'a.pdf 第3、5页；b.pdf 第1页'
+    >>> source_text(None, "a.pdf", 2)
+    'a.pdf 第2页'
+    """
+    pairs = list(sources) if isinstance(sources, tuple | list) and len(sources) else [(document, page)]
+    pages: dict[str, list[int]] = {}
+    for doc, p in pairs:
+        pages.setdefault(str(doc), [])
+        if int(p) not in pages[str(doc)]:
+            pages[str(doc)].append(int(p))
+    return "；".join(f"{doc} 第{'、'.join(str(p) for p in ps)}页" for doc, ps in pages.items())
+
+
+def latest_row(g: pd.DataFrame, kind: str) -> pd.Series:
+    """The latest value among one indicator's rows for one region: the latest period end; on a tie,
+    a flow's year-to-date total (the report's headline) and a stock's month. The one place every page
+    asks for "the latest value of an indicator for a region".
+
+    >>> g = pd.DataFrame({"period": ["2016", "2020-08"], "period_type": ["year", "month"],
+    ...                   "period_end": pd.to_datetime(["2016-12-31", "2020-08-31"])})
+    >>> latest_row(g, "stock")["period"]
+    '2020-08'
+    """
+    preferred = "ytd" if kind == "flow" else "month"
+    order = g.assign(_pref=(g["period_type"].astype(str) == preferred).astype(int))
+    return order.sort_values(["period_end", "_pref"], kind="stable").iloc[-1]
+
+
+def default_indicator(df: pd.DataFrame, chosen: tuple[str, ...] = (), offered: list[str] | None = None) -> str:
+    """The indicator a one-indicator view shows: the first chosen one that is offered, else the one with
+    the most periods (then the most facts) among ``df`` (rows with ``indicator`` and ``month``).
+
+    >>> d = pd.DataFrame({"indicator": ["a", "b", "b", "a"], "month": ["2020-01", "2020-01", "2020-02", "2020-01"]})
+    >>> default_indicator(d), default_indicator(d, ("a",)), default_indicator(d, ("c",), ["a", "b"])
+    ('b', 'a', 'b')
+    """
+    for i in chosen:
+        if offered is None or i in offered:
+            return i
+    if offered is not None:
+        df = df[df["indicator"].isin(offered)]
+    if df.empty:
+        return offered[0] if offered else ""
+    periods = df.groupby("indicator", observed=True)["month"].nunique()
+    counts = df.groupby("indicator", observed=True).size()
+    candidates = [i for i in offered if i in periods.index] if offered is not None else list(periods.index)
+    return str(max(candidates, key=lambda i: (int(periods[i]), int(counts[i]))))
+
+
+def year_change(hist: pd.DataFrame, last: pd.Series, unit: str) -> tuple[float | None, str, str]:
+    """The derived change on a year earlier: (value, unit, note). A relative % for quantities; the
+    difference in points (pp) for % rates; nothing for other rates, or across a documented break.
+
+    >>> h = pd.DataFrame({"value": [39.2, 43.4], "period_end": pd.to_datetime(["2019-12-31", "2020-12-31"])})
+    >>> year_change(h, h.iloc[-1], "%")
+    (4.2, 'pp', '')
+    >>> h2 = h.assign(value=[90.0, 99.0])
+    >>> year_change(h2, h2.iloc[-1], "部/百户"), year_change(h2, h2.iloc[-1], "户")[:2]
+    ((None, '', ''), (10.000000000000009, '%'))
+    """
+    prev_end = last["period_end"] - pd.DateOffset(years=1)
+    prev = hist[(hist["period_end"] - prev_end).abs() <= pd.Timedelta(days=3)]
+    if prev.empty:
+        return None, "", ""
+    before = float(prev.iloc[-1]["value"])
+    note = rules.break_between(str(last.get("indicator", "")), str(last.get("region", "")),
+                               prev.iloc[-1]["period_end"], last["period_end"])
+    if note:
+        return None, "", note
+    if rules.is_rate(unit):
+        return (round(float(last["value"]) - before, 6), "pp", "") if unit == "%" else (None, "", "")
+    if not before:
+        return None, "", ""
+    return (float(last["value"]) / before - 1) * 100, "%", ""
+
+
+def shown(value: float, unit: str, measure: str = "value", snippet: str = "", raw_value: str = "",
+          raw_unit: str = "") -> str:
+    """A value as the report printed it, with its qualifier (超过3亿户, 约1.2亿户, 8643.5万户).
+
+    >>> shown(3e8, "户", "value", "IPTV用户超过3亿户", "3", "亿户"), shown(5.2, "%", "yoy_pct")
+    ('超过3亿户', '+5.2%')
+    """
+    before, after = rules.qualifier(snippet, raw_value, raw_unit)
+    return before + fmt_printed(raw_value, raw_unit, value, unit, measure) + after
+
+
+def shown_column(df: pd.DataFrame, unit: str | None = None) -> list[str]:
+    """:func:`shown` for every row of ``df`` (its own unit and measure unless ``unit`` is given);
+    rows without printed text (derived, or not fetched) are formatted from the value.
+
+    >>> d = pd.DataFrame({"value": [3e8, 5.0], "unit": ["户", "%"], "measure": ["value", "value"],
+    ...                   "raw_value": ["3", ""], "raw_unit": ["亿户", ""], "snippet": ["超过3亿户", ""]})
+    >>> shown_column(d)
+    ['超过3亿户', '5%']
+    """
+    def col(name: str, default: str = "") -> list[str]:
+        if name not in df:
+            return [default] * len(df)
+        return ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in df[name]]
+
+    units = [unit] * len(df) if unit is not None else col("unit")
+    return [shown(v, u, m or "value", s, rv, ru) for v, u, m, s, rv, ru in
+            zip(df["value"], units, col("measure", "value"), col("snippet"), col("raw_value"), col("raw_unit"),
+                strict=True)]
+
+
+def printed_text(raw_value: object, raw_unit: object) -> str:
+    """The raw value and unit as printed, for the 原值 column (8643.5 万户).
+
+    >>> printed_text("8643.5", "万户"), printed_text("43.4", "%"), printed_text("", "")
+    ('8643.5 万户', '43.4 %', '')
+    """
+    v, u = str(raw_value or "").strip(), str(raw_unit or "").strip()
+    return f"{v} {u}".strip() if v else ""
+
+
+def with_printed(g: pd.DataFrame, provenance: Provenance) -> pd.DataFrame:
+    """The rows a page shows with the printed value, unit and snippet of each stated row (``provenance``
+    fetches them by id; derived rows carry their own explanation and no printed value)."""
+    cols = ("raw_value", "raw_unit", "snippet")
+    stated = (g["method"].astype(str) != "derived").to_numpy()
+    out = g.copy()
+    for c in cols:
+        out[c] = out[c].astype(object).where(out[c].notna(), "") if c in out else ""
+    if stated.any():
+        fetched = provenance(g.loc[stated].drop(columns=[c for c in cols if c in g.columns]))
+        for c in cols:
+            out.loc[stated, c] = fetched[c].to_numpy()
+    return out
