@@ -108,7 +108,14 @@ def test_nothing_is_attached_across_paragraphs() -> None:
 def test_growth_rate_levels() -> None:
     assert [(m, v) for _i, m, v, _p in facts("电信业务收入增速降至98.9%。")] == [("yoy_pct", 98.9)]
     got = facts("移动互联网接入流量增速由上年末的132.5%回落至78.3%。")
-    assert [(m, v) for _i, m, v, _p in got] == [("yoy_pct", 78.3)]
+    assert got == [("移动互联网接入流量", "yoy_pct", 132.5, "2020"), ("移动互联网接入流量", "yoy_pct", 78.3, "2021")]
+
+
+def test_a_dated_starting_point_is_the_value_of_its_period_an_undated_one_is_not_a_fact() -> None:
+    got = facts("2020年，移动数据及互联网业务收入6204亿元，在电信业务收入中的占比由上年的46.6%降至45.7%。")
+    assert [(m, v, p) for _i, m, v, p in got][1:] == [("share_pct", 46.6, "2019"), ("share_pct", 45.7, "2020")]
+    got = facts("截至2020年12月，深度贫困地区贫困村通宽带比例从25%提升至98%。")
+    assert [(i, v) for i, _m, v, _p in got] == [("深度贫困地区贫困村通宽带比例", 98.0)]
 
 
 def test_lists_with_fenbie_and_mixed_signs() -> None:

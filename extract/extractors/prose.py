@@ -307,6 +307,9 @@ def _compose(phrase: str, parent: Indicator | None, unit: str, measure: str,
             return rate, False
         if phrase != bare and len(bare) >= 2 and parent.name.endswith(bare):
             return parent, False  # 总容量 after 局用交换机容量
+    growth = re.match(r"^(.{2,})(?:增速|增幅|涨幅|增长率)$", phrase)
+    if growth and measure in ("yoy_pct", "mom_pct"):
+        phrase = growth.group(1)  # 「流量增速由上年末的132.5%回落至78.3%」: the growth of the flow
     found = _resolve_phrase(phrase, unit)
     if not found.catalogued and parent is not None:
         for k in range(len(parent.name) - 1, 1, -1):
@@ -621,6 +624,34 @@ _TREND_COMMENT = re.compile(r"(?:(?:增长|发展|下降|提升|回升|回落|�
                             r"|(?:持续|稳步|快速|平稳|明显|大幅|小幅)(?:增长|提升|下降|发展|扩大|减少))$")
 #: A topic opening a sentence: 「从X看，」「就X而言，」「分X看，」.
 _TOPIC = re.compile(r"^\s*(?:从|就|分)([^，。；]{2,40}?)(?:来看|看|而言|方面)[，,]")
+#: The dated starting point of a change: 「由上年的46.6%」「从2020年3月的16.9%」.
+_DATED_BASE = re.compile(r"(?:从|由)\s*(上年末|上年底|去年底|去年末|上年|去年|20\d\d\s*年(?:\s*\d{1,2}\s*月)?(?:末|底)?)\s*的\s*$")
+
+
+def _base_period(m: re.Match[str], sentence: str, seg_start: int, period: Period | None,
+                 ctx: DocContext) -> Period | None:
+    """The period of a dated starting point, relative to the sentence's own period.
+
+    >>> _base_period(_DATED_BASE.search("占比由上年的"), "", 0, Period.year(2020), None).period
+    '2019'
+    """
+    word = re.sub(r"\s+", "", m.group(1))
+    if period is None:
+        return None
+    year = period.end.year
+    if word in ("上年", "去年"):
+        return Period.year(year - 1)
+    if word in ("上年末", "上年底", "去年底", "去年末"):
+        return Period.month(year - 1, 12)
+    found = find_periods(word, ctx.period if ctx else period)
+    if not found:
+        return None
+    base = found[-1][2]
+    if base.period_type == "year" and re.search(r"[末底]$", word):
+        return Period.month(base.end.year, 12)
+    return base
+
+
 #: Words that make a period a point in time: 截至2021年底, 到2022年末.
 _POINT = re.compile(r"(?:截至|截止|截止到|到)\s*$")
 #: A change stated against the end of last year counts from January (比上年末净增, 今年以来累计净增).
@@ -711,6 +742,25 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
         prev_end = group[-1].end
         if state.undated:
             continue
+        dated = _DATED_BASE.search(lead) if cue.cue == "from_base" and len(group) == 1 else None
+        if dated is not None:
+            # 「占比由上年的46.6%降至45.7%」: the starting point is the value of a stated earlier period
+            base = _base_period(dated, sentence, seg_start, state.period or ctx.period, ctx)
+            cut = len(lead) - len(dated.group(0))
+            row = cue_for(lead[:cut], clause[:len(clause) - len(dated.group(0))], token0, "", q0)
+            if base is not None and row.measure not in ("skip", "modifier"):
+                targets = _targets(re.sub(r"(?:从|由)[^，。；从由]*$", "", phrase_text), lead, sentence[:seg_start],
+                                   group, row, scope, state, named_here, mentions, seg_start, first.start, sentence,
+                                   bounds)
+                for target in targets or []:
+                    named_here = named_here or not target.guessed
+                    when = Period.year(base.end.year) if target.indicator.kind == "flow" and base.end.month == 12 \
+                        else base
+                    fact = _fact(ctx, para, raw, offset, sentence, clause_start, first, target, row.measure, q0, when,
+                                 exact_period=True)
+                    if fact is not None:
+                        out.append(fact)
+                continue
         if cue.measure == "skip":
             phrase = subject_phrase(phrase_text)
             if phrase and not _is_bare(phrase) and _has_head(_resolve_phrase(phrase, "")):
