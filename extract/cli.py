@@ -27,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--password", help="password for encrypted PDFs")
     ing.add_argument("--max-pages", type=int, default=2000, help="refuse PDFs with more pages (default 2000)")
     ing.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per document (default 300)")
+    ing.add_argument("--max-memory", type=int, default=1536, metavar="MB",
+                     help="memory allowed to the process reading one document (default 1536 MB)")
     ing.add_argument("--indicator", help="indicator of a plain spreadsheet without a 指标 line")
     ing.add_argument("--unit", help="unit of a plain spreadsheet without a unit")
     ing.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
@@ -110,7 +112,7 @@ def _ingest(args: argparse.Namespace, db: str | None) -> int:
     from .progress import Progress
 
     options = Options(password=args.password, max_pages=args.max_pages, timeout_s=args.timeout,
-                      indicator=args.indicator, unit=args.unit)
+                      indicator=args.indicator, unit=args.unit, max_memory_mb=args.max_memory)
     bar = Progress(sys.stderr)
 
     def report(result) -> None:  # noqa: ANN001

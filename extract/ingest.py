@@ -45,6 +45,8 @@ class Options:
     timeout_s: float = 300.0
     indicator: str | None = None
     unit: str | None = None
+    #: address-space limit of the child process that reads one file (0: no limit, no child process)
+    max_memory_mb: int = 1536
 
 
 @dataclass
@@ -297,23 +299,33 @@ def _known_versions(store: Store | str | None, digests: list[str]) -> dict[str, 
     return found
 
 
+#: Imported once by the forkserver, so that each child starts with the readers and extractors loaded.
+PRELOAD = ("extract.ingest", "extract.readers", "extract.extractors")
+
+
+def _job(item: tuple[Path, Options, str]) -> Extracted:
+    path, options, digest = item
+    return extract_file(path, options, digest)
+
+
 def _run(todo: list[tuple[Path, str]], options: Options, workers: int) -> Iterator[Extracted]:
-    if workers <= 1 or len(todo) <= 1:
+    """Each file read in its own child process under hard limits (:mod:`extract.isolate`); with
+    ``max_memory_mb = 0`` in this process (no limits, for debugging)."""
+    if options.max_memory_mb <= 0:
         for f, digest in todo:
             yield extract_file(f, options, digest)
         return
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from .isolate import Failure, Guard, run_isolated
 
-    with ProcessPoolExecutor(max_workers=min(workers, len(todo), os.cpu_count() or 1)) as pool:
-        pending: set[Future[Extracted]] = set()
-        queue = list(todo)
-        while queue or pending:
-            while queue and len(pending) < workers * 2:
-                f, digest = queue.pop(0)
-                pending.add(pool.submit(extract_file, f, options, digest))
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                yield fut.result()
+    guard = Guard(max_memory_mb=options.max_memory_mb, timeout_s=options.timeout_s,
+                  workers=max(1, min(workers, len(todo), os.cpu_count() or 1)))
+    items = [(f, options, digest) for f, digest in todo]
+    for (f, _, digest), result in run_isolated(_job, items, guard, PRELOAD):
+        if isinstance(result, Failure):
+            size = f.stat().st_size if f.exists() else 0
+            yield Extracted(path=str(f), name=f.name, sha256=digest, size=size, error=result.reason)
+        else:
+            yield result
 
 
 def _save(store: Store, ex: Extracted, version: str) -> Result:

@@ -134,3 +134,53 @@ def test_names_with_newlines_and_escapes_are_printed_escaped(tmp_path: Path) -> 
     assert proc.returncode == 1
     assert "\x1b" not in proc.stdout and "\\x1b[31m" in proc.stdout and "\\n" in proc.stdout
     assert len(proc.stdout.strip().splitlines()) == 1
+
+
+# -- memory and time ---------------------------------------------------------------------------------------
+LIMIT_MB = 1536
+
+
+@pytest.fixture(scope="module")
+def bombs(tmp_path_factory) -> dict[str, Path]:
+    from .hostile_inputs import dimension_bomb_xlsx, flate_bomb_pdf, one_line_text, zip_bomb_xlsx
+
+    d = tmp_path_factory.mktemp("bombs")
+    return {
+        "dimension": dimension_bomb_xlsx(d / "dimension.xlsx"),
+        "zip": zip_bomb_xlsx(d / "zipbomb.xlsx", 1024),
+        "flate": flate_bomb_pdf(d / "flatebomb.pdf", 2048),
+        "text": one_line_text(d / "oneline.txt", 50),
+    }
+
+
+def test_hostile_files_are_named_and_the_batch_goes_on_within_memory(bombs: dict[str, Path], tmp_path: Path) -> None:
+    from .hostile_inputs import run_measured
+
+    good = fixture(MONTHLY)
+    db = tmp_path / "h.sqlite"
+    files = [str(bombs[k]) for k in ("dimension", "zip", "text", "flate")] + [str(good)]
+    run = run_measured([sys.executable, "-m", "extract", "--db", str(db), "ingest", *files, "--timeout", "20"],
+                       cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert run.returncode == 1, run.stdout + run.stderr
+    lines = run.stdout.splitlines()
+    line = {k: next(ln for ln in lines if bombs[k].name in ln) for k in bombs}
+    assert line["zip"].startswith("失败") and "too large: the workbook unpacks to 1024 MB" in line["zip"], line["zip"]
+    assert line["text"].startswith("失败") and "too large: 50 MB of text" in line["text"], line["text"]
+    assert line["flate"].startswith("失败"), line["flate"]
+    # the declared dimension is not believed: the two cells present are read (and are not a table)
+    assert line["dimension"].startswith("失败") and "too large" not in line["dimension"], line["dimension"]
+    assert any(good.name in ln and ln.startswith("已入库") for ln in lines), run.stdout
+    assert run.peak_rss_mb <= LIMIT_MB, f"peak resident memory {run.peak_rss_mb:.0f} MB"
+
+
+def test_a_flate_bomb_ends_within_its_timeout(bombs: dict[str, Path], tmp_path: Path) -> None:
+    """SIGALRM cannot interrupt pdfium's C code; the reader's process is killed at the deadline instead."""
+    from .hostile_inputs import run_measured
+
+    run = run_measured([sys.executable, "-m", "extract", "--db", str(tmp_path / "f.sqlite"), "ingest",
+                        str(bombs["flate"]), "--timeout", "5"], cwd=REPO,
+                       env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert run.returncode == 1
+    assert run.stdout.startswith("失败") and "flatebomb.pdf" in run.stdout
+    assert run.seconds <= 5 + 5 + 3, f"{run.seconds:.1f} s"  # timeout + 5 s, plus interpreter start-up
+    assert run.peak_rss_mb <= LIMIT_MB

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import SUFFIXES, Document, InputError
-from .pdf import Limits, read_pdf
+from .limits import Limits
+from .pdf import read_pdf
 from .spreadsheet import read_spreadsheet
 from .text import read_text
 
@@ -17,10 +18,11 @@ def read_document(path: str | Path, password: str | None = None, limits: Limits 
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         return read_pdf(path, password=password, limits=limits)
+    limits = limits or Limits()
     if suffix == ".txt":
-        return read_text(path)
+        return read_text(path, limits)
     if suffix in (".csv", ".xls", ".xlsx"):
-        return read_spreadsheet(path, indicator=options.get("indicator"), unit=options.get("unit"))
+        return read_spreadsheet(path, indicator=options.get("indicator"), unit=options.get("unit"), limits=limits)
     raise InputError(str(path), f"unsupported file type '{suffix or '(none)'}' (expected one of {', '.join(SUFFIXES)})")
 
 

@@ -20,20 +20,13 @@ import pypdfium2.raw as pdfium_c
 
 from ..layout import build_paragraphs, find_furniture, furniture_key, is_page_number
 from ..model import Document, InputError, Line, Page, Table
+from .limits import Limits
 from .tables import Columns, Word, find_tables, find_unruled_tables, may_hold_unruled_table
 
 #: Pages whose text is mostly replacement or private-use characters cannot be read.
 _BAD_CHAR_RATIO = 0.3
 #: Two characters further apart than this many font sizes (advance to advance) are in different words.
 _WORD_GAP = 0.9
-
-
-class Limits:
-    """Guards against hostile files; both are configurable from the CLI."""
-
-    def __init__(self, max_pages: int = 2000, timeout_s: float = 300.0):
-        self.max_pages = max_pages
-        self.timeout_s = timeout_s
 
 
 def read_pdf(path: str | Path, password: str | None = None, limits: Limits | None = None) -> Document:

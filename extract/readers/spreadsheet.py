@@ -15,9 +15,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from pathlib import Path
 
 from ..model import Document, InputError, Page, Table
+from .limits import Limits, megabytes
 from .text import decode
 
 _INDICATOR_LINE = re.compile(r"^\s*指标\s*[:：]\s*(.+?)\s*$")
@@ -28,8 +30,40 @@ SHAPE_HELP = ("expected a 国家数据 export (指标：名称(单位) line, the
               "or a region × period table whose first column is 地区/省份 and whose header has years like 2016年")
 
 
-def read_rows(path: Path) -> list[list[str]]:
+def _check_unpacked(path: Path, limits: Limits) -> None:
+    """Refuse a workbook whose zip members unpack to more than the limit (a zip bomb), from the
+    sizes its zip directory declares, before anything is decompressed."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            total = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(str(path), f"not a readable .xlsx workbook ({type(exc).__name__})") from exc
+    if total > limits.max_unpacked_bytes:
+        raise InputError(str(path), f"too large: the workbook unpacks to {megabytes(total)}, more than the "
+                                    f"limit of {megabytes(limits.max_unpacked_bytes)}")
+
+
+def _sheet_rows(ws, path: Path, limits: Limits) -> list[list[str]]:  # noqa: ANN001
+    """The cells present in a read-only sheet, whatever dimension it declares (a 1 KB file may
+    declare A1:XFD1048576); more than ``limits.max_cells`` cells → too large."""
+    ws.reset_dimensions()  # measure the sheet from its rows, not from its <dimension> element
+    rows: list[list[str]] = []
+    cells = 0
+    for row in ws.iter_rows(values_only=True):
+        values = ["" if v is None else _cell_text(v) for v in row]
+        while values and values[-1] == "":
+            values.pop()
+        cells += max(1, len(values))
+        if cells > limits.max_cells:
+            raise InputError(str(path), f"too large: the sheet has more than {limits.max_cells:,} cells (the limit)")
+        rows.append(values)
+    width = max((len(r) for r in rows), default=0)
+    return [r + [""] * (width - len(r)) for r in rows]
+
+
+def read_rows(path: Path, limits: Limits | None = None) -> list[list[str]]:
     """All cells of the first sheet as strings."""
+    limits = limits or Limits()
     suffix = path.suffix.lower()
     if suffix == ".csv":
         text = decode(path.read_bytes(), str(path))
@@ -40,13 +74,13 @@ def read_rows(path: Path) -> list[list[str]]:
     if suffix == ".xlsx":
         import openpyxl
 
+        _check_unpacked(path, limits)
         try:
             wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for broken files
             raise InputError(str(path), f"not a readable .xlsx workbook ({type(exc).__name__})") from exc
         try:
-            ws = wb.worksheets[0]
-            return [["" if v is None else _cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+            return _sheet_rows(wb.worksheets[0], path, limits)
         finally:
             wb.close()
     if suffix == ".xls":
@@ -57,6 +91,8 @@ def read_rows(path: Path) -> list[list[str]]:
         except Exception as exc:
             raise InputError(str(path), f"not a readable .xls workbook ({type(exc).__name__})") from exc
         sh = book.sheet_by_index(0)
+        if sh.nrows * sh.ncols > limits.max_cells:
+            raise InputError(str(path), f"too large: the sheet has more than {limits.max_cells:,} cells (the limit)")
         return [[_cell_text(sh.cell_value(r, c)) for c in range(sh.ncols)] for r in range(sh.nrows)]
     raise InputError(str(path), f"unsupported spreadsheet type '{suffix}'")
 
@@ -118,13 +154,14 @@ def parse_grid(rows: list[list[str]]) -> tuple[dict[str, str], list[list[str]], 
     return meta, grid, notes
 
 
-def read_spreadsheet(path: str | Path, indicator: str | None = None, unit: str | None = None) -> Document:
+def read_spreadsheet(path: str | Path, indicator: str | None = None, unit: str | None = None,
+                     limits: Limits | None = None) -> Document:
     path = Path(path)
     if not path.exists():
         raise InputError(str(path), "no such file")
     if path.stat().st_size == 0:
         raise InputError(str(path), "the file is empty")
-    rows = read_rows(path)
+    rows = read_rows(path, limits)
     meta, grid, notes = parse_grid(rows)
     if len(grid) < 2:
         raise InputError(str(path), SHAPE_HELP)

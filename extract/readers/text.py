@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..layout import build_paragraphs, find_furniture, furniture_key, is_page_number
 from ..model import Document, InputError, Line, Page, Table
+from .limits import Limits, megabytes
 
 
 def decode(data: bytes, path: str = "") -> str:
@@ -50,10 +51,15 @@ def split_pages(text: str) -> list[list[str]]:
     return [p for p in pages if p]
 
 
-def read_text(path: str | Path) -> Document:
+def read_text(path: str | Path, limits: Limits | None = None) -> Document:
     path = Path(path)
+    limits = limits or Limits()
     if not path.exists():
         raise InputError(str(path), "no such file")
+    size = path.stat().st_size
+    if size > limits.max_text_bytes:
+        raise InputError(str(path), f"too large: {megabytes(size)} of text, more than the limit of "
+                                    f"{megabytes(limits.max_text_bytes)} for a text report")
     data = path.read_bytes()
     if not data.strip():
         raise InputError(str(path), "the file is empty")
