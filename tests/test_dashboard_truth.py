@@ -306,7 +306,7 @@ def test_operator_cards_printed_with_derived_yoy_never_for_rates(hand_db: Path,
     m = metrics(at)
     assert m["中国移动"][0] == "10250.3万户"  # as printed, not 1.03亿户
     assert m["中国移动"][1] == f"+{(10250.3 / 9800 - 1) * 100:.1f}% 同比（推算）"
-    assert "合计：超过15669.5万户" in texts(at)
+    assert "合计：超过15669.5万户" in texts(at).replace("\\", "")  # as rendered (Markdown escapes dropped)
     at = run(hand_db, monkeypatch, "operators", op_ind="IPv4地址使用率", op_region="全国")
     m = metrics(at)
     assert m["中国移动"] == ("70%", "")  # a rate: no relative 同比, no share
@@ -405,3 +405,53 @@ def test_trend_with_total_and_subject_rows_draws(subject_db: Path, monkeypatch: 
                    for tr in json.loads(el.proto.spec)["data"])
     assert names == ["全国 · 合计", "全国 · 腾讯"], names
     assert len(assert_hovers_true(at)) == 4
+
+
+# -- report text is shown literally everywhere ---------------------------------------------------------
+EVIL = "**粗体** <img src=x onerror=alert(1)> [链接](http://example.com) :red[红]"
+_UNESCAPED = re.compile(r"(?<!\\)(\*\*粗体|<img|\]\(http|:red\[)")
+
+
+@pytest.fixture(scope="module")
+def evil_db(tmp_path_factory) -> Path:
+    """A report whose name, indicator and subject are Markdown and HTML: by province, operator and year."""
+    from extract.store import Store
+
+    db = tmp_path_factory.mktemp("evil") / "zhibiao.sqlite"
+    doc = EVIL[:40] + ".pdf"
+    rows = []
+    for region, code in (("河南省", "410000"), ("河北省", "130000")):
+        for op, share in (("", 1.0), ("中国移动", 0.6), ("中国联通", 0.4)):
+            for year, v in (("2019", 100.0), ("2020", 120.0)):
+                rows.append(_f(EVIL, year, v * share * 1e4, "户", f"{v * share:g}", "万户", doc=doc, region=region,
+                               code=code, operator=op, snippet=f"{EVIL}{v * share:g}万户"))
+    rows.append(_f("互联网用户", "2020", 5e7, "户", "5000", "万户", doc=doc, subject=EVIL))
+    Store(str(db)).save_document(name=doc, sha256="e" * 64, pages=3, size=1, kind="pdf", title=EVIL,
+                                 version="test", fact_rows=rows)
+    return db
+
+
+def _strings(obj: object):  # noqa: ANN202
+    if isinstance(obj, str):
+        yield obj
+    elif isinstance(obj, dict):
+        for v in obj.values():
+            yield from _strings(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _strings(v)
+
+
+@pytest.mark.parametrize("page", ["overview", "trend", "regions", "operators", "table", "imports"])
+def test_report_text_is_shown_literally_on_every_page(evil_db: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      page: str) -> None:
+    """Markdown sinks get fmt.md_escape, Plotly gets charts.plain: no document text is ever markup."""
+    at = run(evil_db, monkeypatch, page, ind=EVIL, o_region="河南省")
+    shown = [e.value for kind in ("markdown", "caption", "info", "success", "warning", "error", "subheader",
+                                  "title", "header") for e in at.get(kind) if isinstance(getattr(e, "value", None), str)]
+    shown += [m.label for m in at.metric] + [m.proto.help for m in at.metric]
+    bad = [s for s in shown if _UNESCAPED.search(s)]
+    assert not bad, bad
+    for el in at.get("plotly_chart"):
+        raw = [s for s in _strings(json.loads(el.proto.spec)) if "<img" in s]
+        assert not raw, raw[:3]

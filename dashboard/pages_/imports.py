@@ -108,8 +108,8 @@ def _reason(r) -> str:
 
 def _delete(doc_id: int, name: str) -> None:
     ok = data.store().delete_document(int(doc_id))
-    st.session_state["_import_msg"] = ("success", f"已删除「{name}」及其数据。") if ok else (
-        "error", f"未找到「{name}」，可能已被删除。")
+    st.session_state["_import_msg"] = ("success", f"已删除「{md_escape(name)}」及其数据。") if ok else (
+        "error", f"未找到「{md_escape(name)}」，可能已被删除。")
     st.session_state.pop("del_confirm", None)
 
 

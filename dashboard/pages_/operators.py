@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, common, data, filters, rules, selection
-from dashboard.fmt import axis_scale, fmt_delta_pct, fmt_value, period_label
+from dashboard.fmt import axis_scale, fmt_delta_pct, fmt_value, md_escape, period_label
 
 ORDER = list(data.OPERATORS)
 
@@ -92,7 +92,7 @@ def area_frame(vals: pd.DataFrame, mode: str) -> tuple[pd.DataFrame, str]:
         y, shown_y = v["value"] / div, value_shown
     src = [charts.plain(selection.source_text(s, d, p)) for s, d, p in
            zip(v["sources"] if "sources" in v else [None] * len(v), v["document"].astype(str), v["page"], strict=True)]
-    return v.assign(y=y, shown=shown_y, value_shown=value_shown, when=v["period"].map(period_label), src=src,
+    return v.assign(y=y, shown=[charts.plain(t) for t in shown_y], value_shown=[charts.plain(t) for t in value_shown], when=v["period"].map(period_label), src=src,
                     x=charts.x_dates(v)), y_title
 
 
@@ -112,11 +112,12 @@ def share_bar(share: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     for r in share.itertuples():
         text = fmt_value(r.share, "%")
-        label = f"{r.运营商} {text}" if r.share >= 18 else text if r.share >= 6 else ""
-        fig.add_bar(x=[r.share], y=[""], orientation="h", name=r.运营商, marker_color=charts.OPERATOR_COLORS.get(r.运营商),
+        label = f"{charts.plain(r.运营商)} {text}" if r.share >= 18 else text if r.share >= 6 else ""
+        name = charts.plain(r.运营商)
+        fig.add_bar(x=[r.share], y=[""], orientation="h", name=name, marker_color=charts.OPERATOR_COLORS.get(r.运营商),
                     text=label, textposition="inside", insidetextanchor="middle", textangle=0,
                     customdata=[[text, r.share_source]],
-                    hovertemplate=f"{r.运营商}：%{{customdata[0]}}（%{{customdata[1]}}）<extra></extra>")
+                    hovertemplate="%{fullData.name}：%{customdata[0]}（%{customdata[1]}）<extra></extra>")
     charts.style(fig, height=170, x_title="份额（%）")
     fig.update_layout(barmode="stack", showlegend=True, margin=dict(t=30, b=40),
                       legend=dict(orientation="h", y=1.25, x=0, traceorder="normal"))
@@ -128,10 +129,10 @@ def value_bars(has_vals: pd.DataFrame) -> go.Figure:
     unit = has_vals["unit"].iloc[0]
     div, y_title = axis_scale(has_vals["value"], unit)
     fig = go.Figure(go.Bar(
-        x=has_vals["运营商"], y=has_vals["value"] / div, marker_color=[charts.OPERATOR_COLORS.get(o) for o in
+        x=has_vals["运营商"].map(charts.plain), y=has_vals["value"] / div, marker_color=[charts.OPERATOR_COLORS.get(o) for o in
                                                                       has_vals["运营商"]],
-        text=list(has_vals["shown"]), textposition="outside", cliponaxis=False,
-        customdata=[[s, charts.plain(src)] for s, src in zip(has_vals["shown"], has_vals["source"], strict=True)],
+        text=[charts.plain(s) for s in has_vals["shown"]], textposition="outside", cliponaxis=False,
+        customdata=[[charts.plain(s), charts.plain(src)] for s, src in zip(has_vals["shown"], has_vals["source"], strict=True)],
         hovertemplate="%{x}：%{customdata[0]}<br>来源：%{customdata[1]}<extra></extra>"))
     charts.style(fig, height=300, y_title=y_title)
     fig.update_layout(margin=dict(t=30))
@@ -144,7 +145,7 @@ def operator_cards(tab: pd.DataFrame) -> None:
         share_txt = f"份额 {fmt_value(r.share, '%')}（{r.share_source}）" if pd.notna(r.share) else ""
         why = "；".join(t for t in (share_txt, "同比由上年同期数值推算，非报告原文。" if r.yoy_derived else "",
                                     f"来源：{r.source}" if r.source else "") if t)
-        st.metric(r.运营商, r.shown, delta, help=why or None, border=True,
+        st.metric(md_escape(r.运营商), r.shown, delta, help=md_escape(why) if why else None, border=True,
                   delta_description=("同比（推算）" if r.yoy_derived else "同比") if delta else None)
 
 
@@ -203,7 +204,7 @@ def render() -> None:
         operator_cards(tab)
         total = key_total(df, scope, ind, region, latest)
         if total:
-            st.caption(f"{region}全部运营商合计：{total}")
+            st.caption(md_escape(f"{region}全部运营商合计：{total}"))
     charts.source_line(selection.dedupe(d[d["period"] == latest]), key="op_latest")
 
 

@@ -166,7 +166,7 @@ def render() -> None:
     figs = key_figures(all_facts[data.both(in_scope, all_facts["region"] == region)], region, f.indicators,
                        provenance=data.provenance)
     if figs.empty:
-        st.info(f"{region} 在当前筛选条件下没有可汇总的指标数值。可在侧栏调整期间或指标，或在「数据」页查看全部记录。")
+        st.info(f"{md_escape(region)} 在当前筛选条件下没有可汇总的指标数值。可在侧栏调整期间或指标，或在「数据」页查看全部记录。")
     else:
         latest = figs["period_end"].max()
         c2.caption(f"最新数据期：{latest.year}年{latest.month}月　·　{card_counts(figs)}"

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, common, data, filters, geo, selection
-from dashboard.fmt import LEVEL_LABELS, MEASURE_LABELS, axis_scale, operator_label, period_label
+from dashboard.fmt import LEVEL_LABELS, MEASURE_LABELS, axis_scale, md_escape, operator_label, period_label
 
 MEASURES = ("value", "yoy_pct", "share_pct", "rank", "mom_pct", "change")
 #: Sequential blues that stay visible on white at the low end.
@@ -82,9 +82,9 @@ def bar_chart(g: pd.DataFrame, unit: str, measure: str, highlight: tuple[str, ..
     # ranks: the best gets the longest bar (length = worst rank + 1 − rank); the label says 第N位
     length = (g["value"].max() + 1 - g["value"]) if measure == "rank" else g["value"] / div
     fig = go.Figure(go.Bar(
-        x=length, y=g["region"].astype(str), orientation="h", marker_color=colors,
-        text=list(g["shown"]), textposition="outside", cliponaxis=False,
-        customdata=[[s, charts.plain(selection.source_text(src, d, p))] for s, src, d, p in
+        x=length, y=g["region"].astype(str).map(charts.plain), orientation="h", marker_color=colors,
+        text=[charts.plain(s) for s in g["shown"]], textposition="outside", cliponaxis=False,
+        customdata=[[charts.plain(s), charts.plain(selection.source_text(src, d, p))] for s, src, d, p in
                     zip(g["shown"], g["sources"], g["document"].astype(str), g["page"], strict=True)],
         hovertemplate="<b>%{y}</b>：%{customdata[0]}<br>来源：%{customdata[1]}<extra></extra>",
     ))
@@ -112,7 +112,7 @@ def map_chart(g: pd.DataFrame, unit: str, measure: str, level: str, title: str) 
     data_trace = go.Choropleth(
         geojson=gj, locations=g["region_code"], z=g["value"] / div, featureidkey="properties.adcode",
         colorscale=colorscale, marker_line_color="white", marker_line_width=0.6,
-        text=g["region"], customdata=[[s] for s in g["shown"]],
+        text=g["region"].astype(str).map(charts.plain), customdata=[[charts.plain(s)] for s in g["shown"]],
         hovertemplate="<b>%{text}</b>：%{customdata[0]}<extra></extra>",
         colorbar=_colorbar(scale_title), name="data",
     )
@@ -143,10 +143,10 @@ def city_bubbles(g: pd.DataFrame, measure: str, div: float, scale_title: str, co
     base.update(hoverinfo="skip", hovertemplate=None, marker_line_color="#B8C4D0", colorscale=[[0, "#F1F4F7"],
                                                                                                [1, "#F1F4F7"]])
     bubbles = go.Scattergeo(
-        lon=g["lon"], lat=g["lat"], text=g["region"], mode="markers", name="data", showlegend=False,
+        lon=g["lon"], lat=g["lat"], text=g["region"].astype(str).map(charts.plain), mode="markers", name="data", showlegend=False,
         marker=dict(size=size, color=v / div, colorscale=colorscale, line=dict(color="white", width=1),
                     colorbar=_colorbar(scale_title), opacity=0.9),
-        customdata=[[s] for s in g["shown"]], hovertemplate="<b>%{text}</b>：%{customdata[0]}<extra></extra>")
+        customdata=[[charts.plain(s)] for s in g["shown"]], hovertemplate="<b>%{text}</b>：%{customdata[0]}<extra></extra>")
     return go.Figure([base, bubbles, *geo.nine_dash_traces()])
 
 
@@ -187,7 +187,7 @@ def controls(df: pd.DataFrame, scope: object, f: data.Filters) -> tuple | None:
     d = d[(d["region_level"] == level) & (d["operator"] == operator) & (d["subject"] == "")]
     d, periods, note = period_choices(d, f)
     if not periods:
-        st.info(f"「{ind}」在{operator_label(operator)}口径下没有{LEVEL_LABELS[level]}数据。")
+        st.info(md_escape(f"「{ind}」在{operator_label(operator)}口径下没有{LEVEL_LABELS[level]}数据。"))
         return None
     period = filters.bind(c[3].selectbox, "期间", periods, "r_period", "r_period", default_period(d),
                           format_func=period_label)
@@ -216,8 +216,8 @@ def render() -> None:
     title = f"{ind} · {period_label(period)} · {MEASURE_LABELS[measure]}" + (f" · {operator}" if operator else "")
     st.caption(f"{LEVEL_LABELS[level]}共 {len(g)} 个地区有数据" + ("；侧栏所选地区以橙色标出。" if f.regions else "。"))
     for r in stated_ranks(d_ind, f.regions, period, operator).itertuples():
-        st.success(f"{r.region}：{ind} 居第 {int(r.value)} 位（{period_label(r.period)}，报告原文，"
-                   f"{selection.source_text(r.sources, r.document, r.page)}）")
+        st.success(md_escape(f"{r.region}：{ind} 居第 {int(r.value)} 位（{period_label(r.period)}，报告原文，"
+                             f"{selection.source_text(r.sources, r.document, r.page)}）"))
     fig_map = map_chart(g, unit, measure, level, title)
     if fig_map is not None:
         left, right = st.columns([3, 2], gap="medium")
@@ -233,7 +233,7 @@ def render() -> None:
         missing = sorted(set(df["region"][scope & (df["region_level"] == level).to_numpy()].unique())
                          - set(g["region"].unique()))
         if missing and len(missing) <= 10:
-            st.caption("本期无数据的地区：" + "、".join(missing))
+            st.caption(md_escape("本期无数据的地区：" + "、".join(missing)))
     charts.source_line(g, key="regions")
 
 

@@ -242,7 +242,7 @@ def chart_groups(sel: pd.DataFrame, measure: str) -> list[tuple[str, pd.DataFram
 
 def single_period(g: pd.DataFrame, unit: str, measure: str, title: str) -> None:
     """One period only: the value of each series as a card, as printed."""
-    st.subheader(title)
+    st.subheader(md_escape(title))
     st.caption("只有一期数据：趋势需要更多期的报告。当前数值：")
     last = g.sort_values("period_end").groupby("label", sort=False).tail(1)
     cols = st.columns(min(4, max(1, len(last))))
@@ -290,7 +290,7 @@ def render() -> None:
     version = data.data_version()
     inds = tuple(f.indicators) or (best_indicator(version, f),)
     if not f.indicators:
-        st.caption(f"未选择指标，显示数据期数最多的指标「{inds[0]}」。在侧栏可选择多个指标对比。")
+        st.caption(f"未选择指标，显示数据期数最多的指标「{md_escape(inds[0])}」。在侧栏可选择多个指标对比。")
     sel = facts[data.both(keep, facts["indicator"].isin(inds))]
     if "t_derive" not in st.session_state:
         st.session_state["t_derive"] = st.query_params.get("derive", "1") != "0"
@@ -313,7 +313,7 @@ def render() -> None:
             else:
                 chart(g, unit, measure, key=f"trend_chart_{i}", title=title)
             for note in break_notes(g):
-                st.caption(note)
+                st.caption(md_escape(note))
             if dropped:
                 st.caption(f"另有 {dropped} 条序列未显示（按最新值保留前 {MAX_SERIES} 条）；可在侧栏选择地区。")
             charts.source_line(g, key=f"trend_{i}")
