@@ -323,3 +323,13 @@ def test_a_flow_counted_up_to_a_point_starts_in_january() -> None:
 
 def test_a_share_compared_with_the_nation_is_still_ranked() -> None:
     assert cue_of("用户总数及其在宽带用户中的占比都排在全国首位").cue == "rank"
+
+
+def test_what_is_had_or_built_is_named_after_the_number() -> None:
+    got = facts("目前，全省3家运营商已建成近350个5G试验基站。目前约有1600家5G产业相关企业。")
+    assert [(i, v) for i, _m, v, _p in got] == [("5G试验基站", 350.0), ("5G产业相关企业", 1600.0)]
+
+
+def test_an_operator_named_as_an_object_does_not_carry_on() -> None:
+    got = facts_of_text("工信部向包括广电网络在内的4家基础电信企业发放了5G商用牌照。目前，全省已建成近350个5G试验基站。")
+    assert [(f.indicator, f.operator) for f in got] == [("5G试验基站", "")]

@@ -195,7 +195,7 @@ def _rw(pattern: str, repl: str, example: str, expect: str) -> Rewrite:
 #: Words that open a subject phrase without being part of it (connectives, scope, verbs).
 LEADING = re.compile(
     r"^(?:其中|同时|另外|此外|而且|而|并且|并|且|以及|及|和|与|、|的|则|也|还|均|都|共|合计|总计|累计|全年|当月|本月|本周|"
-    r"本年|今年以来|今年|去年|上年同期|上年末|上年底|上年|上月|上周|同期|年初|月初|年末|年底|月末|期末|当期|季度|月度|年度|已经|已|了|"
+    r"目前|当前|现阶段|如今|本年|今年以来|今年|去年|上年同期|上年末|上年底|上年|上月|上周|同期|年初|月初|年末|年底|月末|期末|当期|季度|月度|年度|已经|已|了|"
     r"新建成|建成开通|"
     r"建成|开通|完成|实现|拥有|有(?![线效限])|发展|监测发现|发现|"
     r"处置|接到|受理|全省|全国|全市|全区|我国|我省|我市|我区|境内|国内市场|国内|全行业|通信业|基础电信企业|"
@@ -205,7 +205,7 @@ PREDICATE = re.compile(
     r"(?:则|也|已经|已|仍然|仍|依然|继续|持续|稳居|率先|首先)?(?:同比|环比|分别|累计(?=[达为完实共净新增约超到]|\d|$)|共计|合计|总计|"
     r"约为|约|接近|将近|近(?!年)|逾|超过|超(?![高大级])|突破|高达|达到|达|为|是|实现|完成|增至|升至|降至|上升|回落|提高|提升|"
     r"增长|下降|减少|增加|净增(?!量)|净减|新增(?!量)|新建|较|相比|相较|比(?=上|去|全|同|前|年|$)|占|所占|排名|排|列(?=全|第)|居(?!民)|位居|"
-    r"位列|首次|(?<![户人平])均|共有|有(?![线效限])|(?:维持|保持|稳定)在|从(?!业)|由(?=上|去|20|\d|的|$))")
+    r"位列|首次|建成|开通|新建(?!成)|(?<![户人平])均|共有|有(?![线效限])|(?:维持|保持|稳定)在|从(?!业)|由(?=上|去|20|\d|的|$))")
 #: Rewrites applied in order to the phrase before it is looked up.
 REWRITES: tuple[Rewrite, ...] = (
     _rw(r"[（(](?:含|指|注|即|不含)[^）)]*[）)]", "", "中小学（含教学点）互联网接入率", "中小学互联网接入率"),
@@ -723,7 +723,7 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
                 if m.start >= seg_start and scope.items:
                     scope.items = []
             elif m.kind == "operator":
-                scope.operator = state.operator = m.obj.operator  # type: ignore[attr-defined]
+                scope.operator = m.obj.operator  # type: ignore[attr-defined]
                 if m.obj.region_hint:  # type: ignore[attr-defined]
                     scope.region = resolve_region(m.obj.region_hint).region or scope.region  # type: ignore[attr-defined]
             elif m.kind == "subject":
@@ -798,6 +798,7 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
                          exact_period=counted)
             if fact is not None:
                 out.append(fact)
+                state.operator = target.operator  # an operator carries on only as the subject of a statistic
         if cue.measure == "rank":
             flat = _RANK_FLAT.search(sentence, group[-1].end)
             if flat and flat.start() - group[-1].end <= 4 and out:
@@ -1100,10 +1101,22 @@ def _after_number(sentence: str, m: Mention, bounds: set[int]) -> str | None:
     '主机被境内外木马和僵尸网络控制'
     """
     rest = sentence[m.end:_clause_end(sentence, m.end, bounds)]
-    if re.search(r"\d", rest):
-        rest = rest[:re.search(r"\d", rest).start()]  # type: ignore[union-attr]
+    following = find_quantities(rest)
+    if following:
+        rest = rest[:following[0][0]]
     found = find_indicators(rest, lists=False)
-    return rest[found[0][0]:found[0][1]] if found else None
+    if found:
+        return rest[found[0][0]:found[0][1]]
+    if _HAVE_BEFORE.search(sentence[max(0, m.start - 8):m.start]):
+        # 「全省已建成近350个5G试验基站」「约有1600家5G产业相关企业」: what is had or built, named after the number
+        phrase = subject_phrase(rest)
+        if phrase and _has_head(_resolve_phrase(phrase, "")) and len(phrase) <= 12:
+            return phrase
+    return None
+
+
+#: Verbs of having and building right before a number whose noun follows it.
+_HAVE_BEFORE = re.compile(r"(?:共有|约有|拥有|现有|已有|有|已建成|累计建成|建成|新建|已开通|开通)(?:约|近|超过|逾)?\s*$")
 
 
 def compose_indicator(head: str, before: str) -> Indicator | None:
