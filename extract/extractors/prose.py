@@ -265,7 +265,7 @@ def subject_phrase(text: str) -> str:
         text = text[:cut.start()]
     for rw in REWRITES:
         text = rw.pattern.sub(rw.repl, text)
-    text = text.strip("，,：:；;、 的")
+    text = text.strip("，,：:；;、。！？!? 的")
     text = re.sub(r"^(?:对|从|由|自|该)", "", text)
     text = re.sub(r"(?<=..)(?:在|于)$", "", text)
     if not (SETTINGS.min_phrase <= len(text) <= SETTINGS.max_phrase):
