@@ -132,28 +132,56 @@ def source_panel(row: pd.Series, docs: pd.DataFrame) -> None:
             st.image(img, caption=f"第 {int(row['page'])} 页（未记录该数字在页面上的位置）")
 
 
+def kept(facts: pd.DataFrame, f: data.Filters, measures: list[str] | None, query: str,
+         found: np.ndarray | None = None) -> np.ndarray | None:
+    """The rows the table shows, as a mask (None: every row): the sidebar filters, the chosen measures,
+    and the search text in the snippet (``found``: ids whose snippet holds it), indicator, region or subject.
+
+    >>> d = pd.DataFrame({"indicator": pd.Categorical(["a", "b"]), "region": pd.Categorical(["郑州市", "r"]),
+    ...                   "subject": pd.Categorical(["", ""]), "measure": ["value", "rank"], "id": [1, 2],
+    ...                   "operator": "", "month": ["2020-01", "2020-01"]})
+    >>> kept(d, data.Filters(), ["rank"], "").tolist(), kept(d, data.Filters(), None, "郑州", np.array([])).tolist()
+    ([False, True], [True, False])
+    """
+    keep = data.mask(facts, f)
+    if measures:
+        keep = data.both(keep, facts["measure"].isin(measures))
+    q = query.strip()
+    if q:
+        keep = data.both(keep, facts["id"].isin(found if found is not None else []).to_numpy()
+                         | facts["indicator"].str.contains(q, regex=False).to_numpy()
+                         | facts["region"].str.contains(q, regex=False).to_numpy()
+                         | facts["subject"].str.contains(q, regex=False).to_numpy())
+    return keep
+
+
+def downloads(facts: pd.DataFrame, keep: np.ndarray | None, f: data.Filters, chosen: list[str], query: str,
+              docs: pd.DataFrame) -> None:
+    """CSV and Excel of exactly the rows kept, built only when a button is clicked."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    extra = [("口径", "、".join(MEASURE_LABELS[m] for m in chosen) if chosen else "全部"), ("原文查找", query or "")]
+    d1, d2, _ = st.columns([1, 1, 3])
+    d1.download_button("下载 CSV", lambda: csv_bytes(data.rows(facts, keep)), file_name=f"zhibiao-{stamp}.csv",
+                       mime="text/csv", icon=":material/download:", key="dl_csv", on_click="ignore")
+    d2.download_button("下载 Excel", lambda: xlsx_bytes(data.rows(facts, keep), docs, f, extra),
+                       file_name=f"zhibiao-{stamp}.xlsx", icon=":material/download:", key="dl_xlsx", on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
 def render() -> None:
     if not common.has_data():
         return
     f = filters.current()
     st.title("数据")
     facts = data.facts()
-    keep = data.mask(facts, f)  # the rows shown, as a mask: only the first MAX_ROWS are copied
-    have = set(facts["measure"][keep].unique() if keep is not None else facts["measure"].unique())
-    measures = [m for m in MEASURE_LABELS if m in have]
+    scoped = data.mask(facts, f)
+    have = set(facts["measure"][scoped].unique() if scoped is not None else facts["measure"].unique())
     top = st.columns([3, 2], vertical_alignment="bottom")
-    chosen = top[0].pills("口径", measures, selection_mode="multi", format_func=MEASURE_LABELS.get,
-                          key="d_measure", help="不选则显示全部口径")
+    chosen = top[0].pills("口径", [m for m in MEASURE_LABELS if m in have], selection_mode="multi",
+                          format_func=MEASURE_LABELS.get, key="d_measure", help="不选则显示全部口径")
     query = top[1].text_input("在原文中查找", key="d_query", placeholder="例如：郑州 或 5G")
-    if chosen:
-        keep = data.both(keep, facts["measure"].isin(chosen))
-    if query:
-        q = query.strip()
-        keep = data.both(keep, facts["id"].isin(data.snippet_ids(q)) | facts["indicator"].str.contains(q, regex=False)
-                         | facts["region"].str.contains(q, regex=False)
-                         | facts["subject"].str.contains(q, regex=False))
-    # stored order: report by report, as printed (sorting a million rows costs more than it helps;
-    # the grid sorts on a click)
+    keep = kept(facts, f, chosen, query, data.snippet_ids(query.strip()) if query.strip() else None)
+    # stored order: report by report, as printed (sorting a million rows costs more than it helps)
     n = len(facts) if keep is None else int(keep.sum())
     if n == 0:
         st.warning("当前筛选条件下没有数据。")
@@ -165,21 +193,9 @@ def render() -> None:
     st.caption(f"共 {fmt_count(n)} 条数据，来自 {n_docs} 份报告。点击行首选择一条，查看它在报告中的原文位置。"
                + (f" 表格仅显示前 {fmt_count(MAX_ROWS)} 条，下载包含全部 {fmt_count(n)} 条。" if n > MAX_ROWS else ""))
     event = st.dataframe(view(shown), column_config=COLUMNS, hide_index=True, on_select="rerun",
-                         selection_mode="single-row", key="facts_table",
-                         height="auto" if len(shown) <= 12 else 460)
-
+                         selection_mode="single-row", key="facts_table", height="auto" if len(shown) <= 12 else 460)
     docs = data.documents_frame()
-    stamp = datetime.now().strftime("%Y%m%d-%H%M")
-    extra = [("口径", "、".join(MEASURE_LABELS[m] for m in chosen) if chosen else "全部"), ("原文查找", query or "")]
-    d1, d2, _ = st.columns([1, 1, 3])
-    # deferred: the files are built only when a button is clicked, from exactly the rows above
-    d1.download_button("下载 CSV", lambda: csv_bytes(data.rows(facts, keep)), file_name=f"zhibiao-{stamp}.csv",
-                       mime="text/csv", icon=":material/download:", key="dl_csv", on_click="ignore")
-    d2.download_button("下载 Excel", lambda: xlsx_bytes(data.rows(facts, keep), docs, f, extra),
-                       file_name=f"zhibiao-{stamp}.xlsx",
-                       icon=":material/download:", key="dl_xlsx", on_click="ignore",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
+    downloads(facts, keep, f, chosen, query, docs)
     rows = list(event.selection.rows) if event and event.selection else []
     if rows and rows[0] < len(shown):
         st.divider()
