@@ -333,3 +333,18 @@ def test_what_is_had_or_built_is_named_after_the_number() -> None:
 def test_an_operator_named_as_an_object_does_not_carry_on() -> None:
     got = facts_of_text("工信部向包括广电网络在内的4家基础电信企业发放了5G商用牌照。目前，全省已建成近350个5G试验基站。")
     assert [(f.indicator, f.operator) for f in got] == [("5G试验基站", "")]
+
+
+def test_a_statistical_bulletin_paragraph() -> None:
+    """The post and telecom paragraph of a 统计公报: every figure, with its own subject and measure."""
+    text = ("全年邮政行业业务总量21053亿元，比上年增长29.7%。邮政业完成邮政函件业务15.8亿件，包裹业务0.2亿件，"
+            "快递业务量833.6亿件，快递业务收入8795亿元。年末移动电话基站数931万个，全国电话用户总数177608万户，"
+            "其中移动电话用户159407万户。固定互联网宽带接入用户48355万户，比上年末增加4427万户。"
+            "全年软件和信息技术服务业完成软件业务收入81616亿元，按可比口径计算，比上年增长13.3%。")
+    got = facts(text, DocContext(name="t", period=Period.year(2020), province=None))
+    assert [(i, m) for i, m, _v, _p in got] == [
+        ("邮政行业业务总量", "value"), ("邮政行业业务总量", "yoy_pct"), ("邮政函件业务", "value"), ("包裹业务", "value"),
+        ("快递业务量", "value"), ("快递业务收入", "value"), ("移动电话基站", "value"), ("电话用户", "value"),
+        ("移动电话用户", "value"), ("互联网宽带接入用户", "value"), ("互联网宽带接入用户", "change"),
+        ("软件业务收入", "value"), ("软件业务收入", "yoy_pct")]
+    assert ("互联网宽带接入用户", "change", 44270000.0, "2020") in got

@@ -231,7 +231,7 @@ REWRITES: tuple[Rewrite, ...] = (
 )
 #: A subject phrase that is an organisation: the statistic is the object of its verb
 #: (「中国铁塔股份有限公司共完成固定资产投资4072亿元」).
-ORGANISATION = re.compile(r"(?:公司|企业|集团|运营商|部门|机构|中心|平台|电信业|通信业|行业)(?:共|合计|累计|均|也)?$")
+ORGANISATION = re.compile(r"(?:公司|企业|集团|运营商|部门|机构|中心|平台|(?<!业)业)(?:共|合计|累计|均|也)?$")
 #: A bare head that names nothing by itself: it completes the subject before it.
 BARE_HEADS = ("总容量", "容量", "总量", "总数", "数量", "规模", "用户规模", "收入", "业务收入", "用户数", "总规模",
               "总长度", "长度", "用户", "投资额", "完成额", "金额", "用户总数", "指数", "产值", "客户数", "客户")
