@@ -348,3 +348,26 @@ def test_a_statistical_bulletin_paragraph() -> None:
         ("移动电话用户", "value"), ("互联网宽带接入用户", "value"), ("互联网宽带接入用户", "change"),
         ("软件业务收入", "value"), ("软件业务收入", "yoy_pct")]
     assert ("互联网宽带接入用户", "change", 44270000.0, "2020") in got
+
+
+HEBEI_JUNE = DocContext(name="t", period=Period.ytd(2023, 6), province=resolve_region("河北省").region)
+
+
+def test_per_capita_names_keep_their_verb() -> None:
+    assert one("每万人拥有5G基站数达到19.9个。", HEBEI_JUNE).indicator == "每万人拥有5G基站数"
+
+
+def test_an_agency_receiving_or_handling_is_not_the_subject() -> None:
+    got = facts_of_text("本周CNCERT接收到网络安全事件报告8312件，较上周增加了5.2%。", HEBEI_JUNE)
+    assert [(f.indicator, f.measure) for f in got] == [("网络安全事件报告", "value"), ("网络安全事件报告", "mom_pct")]
+
+
+def test_a_bare_head_after_an_organisation_completes_from_the_catalogue() -> None:
+    got = facts_of_text("1-5月份，全国规模以上互联网和相关服务企业完成业务收入5637亿元，同比增长20.4%。", HEBEI_JUNE)
+    assert [(f.indicator, f.region, f.measure) for f in got] == [
+        ("互联网业务收入", "全国", "value"), ("互联网业务收入", "全国", "yoy_pct")]
+
+
+def test_a_list_of_short_place_names_runs_to_de() -> None:
+    got = facts_of_text("石家庄、唐山和保定的5G用户数分别为320万户、210万户和198万户。", HEBEI_JUNE)
+    assert [(f.region, f.indicator) for f in got] == [("石家庄市", "5G用户"), ("唐山市", "5G用户"), ("保定市", "5G用户")]

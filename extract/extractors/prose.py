@@ -205,7 +205,7 @@ PREDICATE = re.compile(
     r"(?:则|也|已经|已|仍然|仍|依然|继续|持续|稳居|率先|首先)?(?:同比|环比|分别|累计(?=[达为完实共净新增约超到]|\d|$)|共计|合计|总计|"
     r"约为|约|接近|将近|近(?!年)|逾|超过|超(?![高大级])|突破|高达|达到|达|为|是|实现|完成|增至|升至|降至|上升|回落|提高|提升|"
     r"增长|下降|减少|增加|净增(?!量)|净减|新增(?!量)|新建|较|相比|相较|比(?=上|去|全|同|前|年|$)|占|所占|排名|排|列(?=全|第)|居(?!民)|位居|"
-    r"位列|首次|建成|开通|新建(?!成)|(?<![户人平])均|共有|有(?![线效限])|(?:维持|保持|稳定)在|从(?!业)|由(?=上|去|20|\d|的|$))")
+    r"位列|首次|建成|开通|新建(?!成)|(?<![户人平])均|共有|(?<!拥)有(?![线效限])|(?:维持|保持|稳定)在|从(?!业)|由(?=上|去|20|\d|的|$))")
 #: Rewrites applied in order to the phrase before it is looked up.
 REWRITES: tuple[Rewrite, ...] = (
     _rw(r"[（(](?:含|指|注|即|不含)[^）)]*[）)]", "", "中小学（含教学点）互联网接入率", "中小学互联网接入率"),
@@ -222,7 +222,8 @@ REWRITES: tuple[Rewrite, ...] = (
     _rw(r"^通过(.*?)的", r"\1", "通过手机上网的流量", "手机上网流量"),
     _rw(r"^[^的]*?(?:企业|公司|单位|机构|部门|平台|中心)(?:[（(][^）)]*[）)])?的", "",
         "三家基础电信企业的移动电话用户", "移动电话用户"),
-    _rw(r"^[^的，]{0,16}?(?:监测发现|监测到|发现)", "", "CNCERT监测发现境内被篡改网站数量", "境内被篡改网站数量"),
+    _rw(r"^[^的，]{0,16}?(?:监测发现|监测到|发现|接收到|收到|接到|协调处置|处置)", "", "CNCERT接收到网络安全事件报告",
+        "网络安全事件报告"),
     _rw(r"^[^的]*(?:业|行业|领域|方面)(?=(?:电信|通信|互联网|移动|固定))", "", "通信业电信业务收入", "电信业务收入"),
     _rw(r"(出货|发货|销售|发送)$", r"\1量", "5G手机出货", "5G手机出货量"),
     _rw(r"的", "", "被植入后门的网站数量", "被植入后门网站数量"),
@@ -367,6 +368,7 @@ class State:
     topics: list[Indicator] = field(default_factory=list)  # subjects named in the paragraph outside 其中
     undated: bool = False  # the text is in a span no period can name (「十四五」期间, 近年来)
     point: bool = False  # the period is a point in time (截至2021年底): flows counted up to it start in January
+    province: str | None = None  # the document's province, for short place names
     operator: str = ""  # the operator a section or paragraph is about (一、中国移动)
     names: list[Indicator] = field(default_factory=list)  # every subject named in the document (for naming only)
 
@@ -482,7 +484,8 @@ def paragraph_facts(para: Paragraph, ctx: DocContext, section: State) -> list[Fa
     text = to_halfwidth(raw)
     if _NATIONAL_SUBJECT.search(_without(text, _blocked(text))):
         section.region = resolve_region("全国").region
-    state = State(period=section.period, region=section.region, operator=section.operator, names=section.names)
+    state = State(period=section.period, region=section.region, operator=section.operator, names=section.names,
+                  province=ctx.province.name if ctx.province else None)
     if re.match(r"^\s*其中", text) and section.subject is not None:
         state.subject = section.subject  # a paragraph opening with 其中 lists the parts of the one before
     out: list[Fact] = []
@@ -907,7 +910,8 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
                if m.kind == "region" and seg_start <= m.start < seg_end]
     operators = [(m.start - seg_start, m.end - seg_start, m.obj) for m in mentions
                  if m.kind == "operator" and seg_start <= m.start < seg_end]
-    items = _region_items(lead, regions, cue.measure, unit, scope) if len(group) > 1 or "均" in lead else []
+    items = _region_items(lead, regions, cue.measure, unit, scope, state.province) \
+        if len(group) > 1 or "均" in lead else []
     if items and len(group) == 1 and "均" in lead and "分别" not in lead:
         scope.anchor = items[-1]
         return items  # the same number for every place
@@ -953,7 +957,7 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
         if topic:
             phrase, parent = "", _resolve_phrase(_join(topic.group(1), phrase), unit)
         else:
-            composed = compose_indicator(phrase, before)
+            composed = compose_indicator(phrase, before + lead)  # 「…互联网和相关服务企业完成业务收入」
             if composed is not None:
                 phrase, parent = "", composed
     if parent is None and state.subject is not None and not named_here:
@@ -1168,7 +1172,7 @@ def _items_before(before: str, head: str, unit: str, measure: str, scope: Scope)
 
 
 def _region_items(lead: str, regions: list[tuple[int, int]], measure: str, unit: str,
-                  scope: Scope) -> list[Anchor]:
+                  scope: Scope, province: str | None = None) -> list[Anchor]:
     """A list of places before 分别: one anchor per place, with the indicator printed after the last place.
 
     >>> t = "东、中、西部和东北地区移动互联网接入流量分别达到"
@@ -1184,6 +1188,9 @@ def _region_items(lead: str, regions: list[tuple[int, int]], measure: str, unit:
     if stop < 0 or not inside:
         return []
     last_end = max(b for _a, b in inside)
+    owner = lead.rfind("的", last_end, stop)
+    if owner > 0 and not re.search(r"[，,]", lead[last_end:owner]):
+        last_end = owner  # 「石家庄、唐山和保定的5G用户数分别为」: the list runs to 的
     names = _split_list(lead[start:last_end])
     if len(names) < 2:
         return []
@@ -1192,7 +1199,7 @@ def _region_items(lead: str, regions: list[tuple[int, int]], measure: str, unit:
     for name in names:
         hit = None
         for cand in (name, name + "部", name + suffix, name + "部地区"):
-            hit = resolve_region(cand).region
+            hit = resolve_region(cand, province).region
             if hit is not None:
                 break
         if hit is None:
