@@ -102,6 +102,10 @@ def breaks_in(indicator: str, region: str, start: pd.Timestamp, end: pd.Timestam
 #: Words around a printed number that make it a bound or an approximation (before, after).
 _QUALIFIER_BEFORE = ("超过", "超", "逾", "约", "近", "将近", "接近", "不足", "不到", "达到近", "高达")
 _QUALIFIER_AFTER = ("以上", "多", "余", "左右")
+_BEFORE_SET = frozenset(_QUALIFIER_BEFORE)
+_BEFORE_LENGTHS = tuple(sorted({len(w) for w in _QUALIFIER_BEFORE}, reverse=True))  # the longest word first
+_BEFORE_ENDS = frozenset(w[-1] for w in _QUALIFIER_BEFORE)
+_AFTER_STARTS = frozenset(w[0] for w in _QUALIFIER_AFTER)
 
 
 def qualifier(snippet: str, raw_value: str, raw_unit: str = "") -> tuple[str, str]:
@@ -121,8 +125,9 @@ def qualifier(snippet: str, raw_value: str, raw_unit: str = "") -> tuple[str, st
     tail = snippet[at + len(raw_value):]
     if raw_unit and tail.startswith(raw_unit):
         tail = tail[len(raw_unit):]
-    before = next((w for w in sorted(_QUALIFIER_BEFORE, key=len, reverse=True) if head.endswith(w)), "")
-    after = next((w for w in _QUALIFIER_AFTER if tail.startswith(w)), "")
+    before = next((head[-k:] for k in _BEFORE_LENGTHS if head[-k:] in _BEFORE_SET), "") \
+        if head[-1:] in _BEFORE_ENDS else ""
+    after = next((w for w in _QUALIFIER_AFTER if tail.startswith(w)), "") if tail[:1] in _AFTER_STARTS else ""
     if before == "达到近":
         before = "近"
     return before, after

@@ -176,7 +176,7 @@ def shown_column(df: pd.DataFrame, unit: str | None = None) -> list[str]:
     def col(name: str, default: str = "") -> list[str]:
         if name not in df:
             return [default] * len(df)
-        return ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in df[name]]
+        return df[name].astype(object).where(df[name].notna(), "").astype(str).tolist()
 
     units = [unit] * len(df) if unit is not None else col("unit")
     return [shown(v, u, m or "value", s, rv, ru) for v, u, m, s, rv, ru in

@@ -339,6 +339,7 @@ def test_data_sparklines_draw_each_period_once(hand_db: Path, monkeypatch: pytes
             assert line is None or len(line) == 0
     mobile = df[(df["运营商"] == "中国移动") & (df["期间"] == "2020年8月")].iloc[0]
     assert mobile["原值"] == "10250.3 万户"  # the number and unit as printed
+    assert mobile["数值"] == "10250.3万户"  # not 1.03亿户
 
 
 def test_data_sparkline_only_from_three_points() -> None:

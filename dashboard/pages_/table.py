@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import common, data, filters, selection, source
-from dashboard.fmt import MEASURE_LABELS, fmt_count, fmt_value, md_escape, operator_label, period_label
+from dashboard.fmt import MEASURE_LABELS, fmt_count, md_escape, operator_label, period_label
 from extract.export import to_csv_bytes, to_xlsx_bytes
 
 MAX_ROWS = 20_000
@@ -50,7 +50,8 @@ def _text(s: pd.Series) -> pd.Series:
 
 
 def view(df: pd.DataFrame) -> pd.DataFrame:
-    """The table as shown: Chinese headers, formatted values, provenance last."""
+    """The table as shown: Chinese headers, numbers as printed (数值 with its qualifier, 原值 with the printed
+    unit), each series' 走势, provenance last."""
     return pd.DataFrame({
         "指标": _text(df["indicator"]),
         "地区": _text(df["region"]),
@@ -58,7 +59,7 @@ def view(df: pd.DataFrame) -> pd.DataFrame:
         "对象": _text(df["subject"]),
         "期间": df["period"].map(period_label),
         "口径": df["measure"].map(lambda m: MEASURE_LABELS.get(m, m)),
-        "数值": [fmt_value(v, u, m) for v, u, m in zip(df["value"], df["unit"], df["measure"], strict=True)],
+        "数值": selection.shown_column(df) if len(df) else [],  # as printed, with its qualifier
         "原值": [selection.printed_text(v, u) for v, u in zip(df["raw_value"], df["raw_unit"], strict=True)],
         "单位": _text(df["unit"]),
         "走势": sparklines(df),
@@ -70,7 +71,7 @@ def view(df: pd.DataFrame) -> pd.DataFrame:
 
 
 COLUMNS = {
-    "数值": st.column_config.TextColumn("数值", help="按万/亿换算后的数值", width="small"),
+    "数值": st.column_config.TextColumn("数值", help="报告印出的数值（含「超过」「约」等限定词）", width="small"),
     "原值": st.column_config.TextColumn("原值", help="报告印出的数值和单位（如 8643.5 万户）", width="small"),
     "单位": st.column_config.TextColumn("单位", help="标准单位", width="small"),
     "走势": st.column_config.LineChartColumn("走势", help="同一序列各期数值（每期一次；三期以上才显示）",
