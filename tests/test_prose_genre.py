@@ -371,3 +371,20 @@ def test_a_bare_head_after_an_organisation_completes_from_the_catalogue() -> Non
 def test_a_list_of_short_place_names_runs_to_de() -> None:
     got = facts_of_text("石家庄、唐山和保定的5G用户数分别为320万户、210万户和198万户。", HEBEI_JUNE)
     assert [(f.region, f.indicator) for f in got] == [("石家庄市", "5G用户"), ("唐山市", "5G用户"), ("保定市", "5G用户")]
+
+
+def test_a_difference_in_the_unit_of_the_value_is_a_change() -> None:
+    got = facts("移动电话用户普及率达112.9部/百人，比上年末提高1.5部/百人。")
+    assert got[1] == ("移动电话普及率", "change", 1.5, "2021")
+
+
+def test_a_share_of_gdp_without_de() -> None:
+    got = facts("2021年，我国数字经济规模达到45.5万亿元，同比名义增长16.2%，占GDP比重达到39.8%。")
+    assert [(i, m, v) for i, m, v, _p in got] == [
+        ("数字经济规模", "value", 45500000000000.0), ("数字经济规模", "yoy_pct", 16.2), ("数字经济规模", "share_pct", 39.8)]
+
+
+def test_places_before_fenbie_and_the_indicator_after_it() -> None:
+    got = facts_of_text("东部、中部、西部和东北地区分别完成电信业务收入7215亿元、2364亿元、2583亿元和552亿元。")
+    assert [(f.region, f.indicator) for f in got] == [("东部地区", "电信业务收入"), ("中部地区", "电信业务收入"),
+                                                      ("西部地区", "电信业务收入"), ("东北地区", "电信业务收入")]

@@ -195,7 +195,7 @@ def _rw(pattern: str, repl: str, example: str, expect: str) -> Rewrite:
 #: Words that open a subject phrase without being part of it (connectives, scope, verbs).
 LEADING = re.compile(
     r"^(?:其中|同时|另外|此外|而且|而|并且|并|且|以及|及|和|与|、|的|则|也|还|均|都|共|合计|总计|累计|全年|当月|本月|本周|"
-    r"目前|当前|现阶段|如今|本年|今年以来|今年|去年|上年同期|上年末|上年底|上年|上月|上周|同期|年初|月初|年末|年底|月末|期末|当期|季度|月度|年度|已经|已|了|"
+    r"目前|当前|现阶段|如今|名义|实际|本年|今年以来|今年|去年|上年同期|上年末|上年底|上年|上月|上周|同期|年初|月初|年末|年底|月末|期末|当期|季度|月度|年度|已经|已|了|"
     r"新建成|建成开通|"
     r"建成|开通|完成|实现|拥有|有(?![线效限])|发展|监测发现|发现|"
     r"处置|接到|受理|全省|全国|全市|全区|我国|我省|我市|我区|境内|国内市场|国内|全行业|通信业|基础电信企业|"
@@ -557,7 +557,7 @@ def _blocked(sentence: str) -> list[tuple[int, int]]:
     >>> [s[a:b] for a, b in _blocked(s)]
     ['在全国和西部的']
     """
-    spans = [(m.start(), m.end()) for m in re.finditer(r"占[^，。；]{0,30}?的", sentence)]
+    spans = [(m.start(), m.end()) for m in re.finditer(r"所?占[^，。；]{0,30}?(?:的|(?=比重|比例|份额))", sentence)]
     spans += [(m.start(), m.end()) for m in re.finditer(r"在[^，。；]{1,20}?中的?(?=比重|占比|比例|份额|渗透率)", sentence)]
     spans += [(m.start(), m.end()) for m in _NATIONAL_CMP.finditer(sentence)]
     spans += [(m.start(), m.end()) for m in GLOSS.finditer(sentence)]
@@ -926,8 +926,8 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
         scope.anchor = shared[0]
         return [replace(a, measure=cue.measure, region=scope.region) for a in shared]
     phrase = _best_phrase(phrase_text)
-    if cue.measure == "share_pct" and phrase in ("比例", "比重", "份额", "占比"):
-        phrase = ""
+    if cue.measure == "share_pct":
+        phrase = re.sub(r"(?:比例|比重|份额|占比)$", "", phrase)  # the share of the subject, not a name
     catalogued = _catalogued_in(phrase_text, phrase)
     if catalogued is not None:
         phrase = catalogued
@@ -1206,6 +1206,8 @@ def _region_items(lead: str, regions: list[tuple[int, int]], measure: str, unit:
             return []
         places.append(hit)
     tail_text = re.sub(r"\d{1,2}月份?|当月|本月|上半年|全年", "", lead[last_end:stop])
+    if not subject_phrase(tail_text):
+        tail_text = lead[stop:]  # 「东部、中部…地区分别完成电信业务收入…」: the indicator follows 分别
     tail = subject_phrase(re.sub(r"^\d+个?(?:省|市|区|地区|城市)(?:[（(][^）)]*[）)])?", "", tail_text))
     ind = _resolve_phrase(tail, unit) if tail else (scope.anchor.indicator if scope.anchor else None)
     if ind is None:
