@@ -388,3 +388,8 @@ def test_places_before_fenbie_and_the_indicator_after_it() -> None:
     got = facts_of_text("东部、中部、西部和东北地区分别完成电信业务收入7215亿元、2364亿元、2583亿元和552亿元。")
     assert [(f.region, f.indicator) for f in got] == [("东部地区", "电信业务收入"), ("中部地区", "电信业务收入"),
                                                       ("西部地区", "电信业务收入"), ("东北地区", "电信业务收入")]
+
+
+def test_incident_counts() -> None:
+    got = facts("本月全国共发生网络安全事件7.4万起，处置网页仿冒事件2100余起。")
+    assert [(i, v) for i, _m, v, _p in got] == [("网络安全事件", 74000.0), ("网页仿冒事件", 2100.0)]
