@@ -27,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--password", help="password for encrypted PDFs")
     ing.add_argument("--max-pages", type=int, default=2000, help="refuse PDFs with more pages (default 2000)")
     ing.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per document (default 300)")
+    ing.add_argument("--lock-wait", type=float, default=120.0, metavar="SECONDS",
+                     help="how long to wait for another process writing to the database (default 120 s)")
     ing.add_argument("--max-memory", type=int, default=1536, metavar="MB",
                      help="memory allowed to the process reading one document (default 1536 MB)")
     ing.add_argument("--indicator", help="indicator of a plain spreadsheet without a 指标 line")
@@ -112,7 +114,8 @@ def _ingest(args: argparse.Namespace, db: str | None) -> int:
     from .progress import Progress
 
     options = Options(password=args.password, max_pages=args.max_pages, timeout_s=args.timeout,
-                      indicator=args.indicator, unit=args.unit, max_memory_mb=args.max_memory)
+                      indicator=args.indicator, unit=args.unit, max_memory_mb=args.max_memory,
+                      lock_wait_s=args.lock_wait)
     bar = Progress(sys.stderr)
 
     def report(result) -> None:  # noqa: ANN001
@@ -123,7 +126,12 @@ def _ingest(args: argparse.Namespace, db: str | None) -> int:
     selection = Selection(tuple(args.include), tuple(args.exclude))
     found, _ = collect_files(args.paths, selection)
     bar.start(len(found))
-    results = ingest(args.paths, db, options, workers=max(1, args.workers), progress=report, selection=selection)
+    def note(text: str) -> None:
+        bar.clear()
+        print(f"注意 note: {text}", file=sys.stderr, flush=True)
+
+    results = ingest(args.paths, db, options, workers=max(1, args.workers), progress=report, selection=selection,
+                     note=note)
     bar.finish()
     stored = sum(r.status == "stored" for r in results)
     same = sum(r.status == "unchanged" for r in results)
@@ -159,13 +167,17 @@ def _export(args: argparse.Namespace, db: str | None) -> int:
 def _documents(db: str | None) -> int:
     from .store import Store
 
-    df = Store(db).documents()
+    store = Store(db)
+    df = store.documents()
+    other = store.names()
     if df.empty:
         print("no documents stored yet: add some with  python -m extract ingest PATH...")
         return 0
     for row in df.itertuples():
         note = f"  {row.error}" if row.error else ""
-        print(f"{row.id:>4}  {row.status:<6}  {row.facts:>5} facts  {row.pages:>4} pages  {row.ingested_at}  {row.name}{note}")
+        if other.get(int(row.id)):
+            note += "  (also named " + ", ".join(shown(n) for n in other[int(row.id)]) + ")"
+        print(f"{row.id:>4}  {row.status:<6}  {row.facts:>5} facts  {row.pages:>4} pages  {row.ingested_at}  {shown(str(row.name))}{note}")
     return 0
 
 
@@ -182,7 +194,8 @@ def _delete(args: argparse.Namespace, db: str | None) -> int:
             return 2
         hits = df[df["id"] == int(args.document)]
     else:
-        hits = df[df["name"] == args.document]
+        aliases = {i for i, names in store.names().items() if args.document in names}
+        hits = df[(df["name"] == args.document) | df["id"].isin(aliases)]
     if hits.empty:
         what = f"with id {args.document}" if args.id else f"named {shown(args.document)}"
         print(f"no stored document {what} (see `zhibiao documents`)", file=sys.stderr)

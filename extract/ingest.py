@@ -47,6 +47,8 @@ class Options:
     unit: str | None = None
     #: address-space limit of the child process that reads one file (0: no limit, no child process)
     max_memory_mb: int = 1536
+    #: how long a write waits for another process that holds the database's write lock
+    lock_wait_s: float = 120.0
 
 
 @dataclass
@@ -68,7 +70,8 @@ class Result:
             note = f"  ({'; '.join(self.warnings)})" if self.warnings else ""
             return f"已入库 stored     {path}: {self.facts} facts from {self.pages} pages{note}"
         if self.status == "unchanged":
-            return f"未变化 unchanged  {path}: already stored with this extractor version, skipped"
+            why = self.reason or "already stored with this extractor version, skipped"
+            return f"未变化 unchanged  {path}: {why}"
         if self.status == "skipped":
             return f"跳过   skipped    {path}: {self.reason}"
         return f"失败   failed     {path}: {self.reason}"
@@ -225,9 +228,10 @@ def extract_file(path: str | Path, options: Options, sha256: str | None = None) 
 
 def ingest(paths: Iterable[str | Path], store: Store | str | None, options: Options | None = None,
            workers: int = 1, progress: Callable[[Result], None] | None = None,
-           selection: Selection | None = None) -> list[Result]:
+           selection: Selection | None = None, note: Callable[[str], None] | None = None) -> list[Result]:
     """Ingest files into the store (a :class:`Store`, or a database URL/path opened only when
-    there is something to write); returns one result per file, in completion order."""
+    there is something to write); returns one result per file, in completion order. ``note`` is told
+    when a write waits for another process."""
     options = options or Options()
     files, results = collect_files(paths, selection)
     for r in results:
@@ -241,29 +245,103 @@ def ingest(paths: Iterable[str | Path], store: Store | str | None, options: Opti
             results.append(_report(progress, Result(str(f), "failed", reason=f"cannot read the file ({exc.strerror})")))
     known = _known_versions(store, [d for _, d in hashed])
     todo: list[tuple[Path, str]] = []
+    first_of: dict[str, Path] = {}
+    copies: list[tuple[Path, str]] = []  # the same content under another name, in this batch
+    renamed: list[tuple[Path, str, str]] = []  # unchanged content already stored under another name
     for f, digest in hashed:
-        if known.get(digest) == ("ok", version):
-            results.append(_report(progress, Result(str(f), "unchanged")))
+        if digest in first_of:
+            copies.append((f, digest))
+            continue
+        first_of[digest] = f
+        stored = known.get(digest)
+        if stored is not None and stored[:2] == ("ok", version):
+            if stored[2] != f.name:
+                renamed.append((f, digest, stored[2]))
+            else:
+                results.append(_report(progress, Result(str(f), "unchanged")))
         else:
             todo.append((f, digest))
-    if not todo:
+    if not (todo or copies or renamed):
         return results
-    if _is_url(store):
-        from .store import Store
+    try:
+        if _is_url(store):
+            from .store import Store
 
-        store = Store(store)
+            store = Store(store, lock_wait_s=options.lock_wait_s, on_wait=note)
+        elif note is not None and store.on_wait is None:
+            store.on_wait = note
+    except Exception as exc:  # the database cannot be opened: every file says so, nothing is half-written
+        reason = f"could not open the database ({_storage_reason(exc)})"
+        for f, _ in todo + copies:
+            results.append(_report(progress, Result(str(f), "failed", reason=reason)))
+        for f, _, _ in renamed:
+            results.append(_report(progress, Result(str(f), "failed", reason=reason)))
+        return results
+    for f, digest, stored_name in renamed:
+        results.append(_report(progress, _keep_name(store, f, digest, stored_name)))
     todo.sort(key=lambda item: item[0].stat().st_size, reverse=True)  # largest first balances the workers
+    stored_ok: set[str] = set()
     for extracted in _run(todo, options, workers):
-        results.append(_report(progress, _save(store, extracted, version)))
+        result = _save_safely(store, extracted, version)
+        if result.status in ("stored", "unchanged"):
+            stored_ok.add(extracted.sha256)
+        results.append(_report(progress, result))
+    for f, digest in copies:
+        if digest in stored_ok or known.get(digest, ("",))[0] == "ok":
+            results.append(_report(progress, _keep_name(store, f, digest, first_of[digest].name)))
+        else:
+            results.append(_report(progress, Result(str(f), "failed", reason=f"same content as "
+                                                    f"{shown(str(first_of[digest]))}, which was not stored")))
     return results
+
+
+def _keep_name(store: Store, f: Path, digest: str, stored_name: str) -> Result:
+    """Content stored once, under another name: keep this name too, so the document is found by it."""
+    try:
+        store.add_name(digest, f.name)
+    except Exception as exc:
+        return Result(str(f), "failed", reason=f"could not store its name ({_storage_reason(exc)})")
+    return Result(str(f), "unchanged", reason=f"same content as {shown(stored_name)}: stored once, this name kept")
+
+
+def _storage_reason(exc: Exception) -> str:
+    """A storage error in words (no traceback): busy, full disk, read-only, or the driver's message."""
+    from .store import StoreBusy
+
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    low = text.lower()
+    if isinstance(exc, StoreBusy):
+        return text
+    if "disk is full" in low or "disk i/o" in low or "no space" in low:
+        return f"the disk is full or failing: {text}"
+    if "readonly" in low or "read-only" in low:
+        return f"the database is read-only: {text}"
+    return text
+
+
+def _save_safely(store: Store, ex: Extracted, version: str) -> Result:
+    """:func:`_save`, with any storage failure reported for this file only (the batch goes on)."""
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        known = store.find(ex.sha256)
+        if known and known.status == "ok" and known.extractor_version == version and not ex.error:
+            # another process stored the same content with this extractor version meanwhile
+            return Result(ex.path, "unchanged", reason="stored meanwhile by another process")
+        return _save(store, ex, version)
+    except IntegrityError:
+        return Result(ex.path, "unchanged", reason="stored meanwhile by another process")
+    except Exception as exc:
+        return Result(ex.path, "failed", reason=f"could not store its facts ({_storage_reason(exc)}); "
+                                                 "nothing of it was written")
 
 
 def _is_url(store: object) -> bool:
     return store is None or isinstance(store, str)
 
 
-def _known_versions(store: Store | str | None, digests: list[str]) -> dict[str, tuple[str, str]]:
-    """(status, extractor version) of already stored documents, by sha256.
+def _known_versions(store: Store | str | None, digests: list[str]) -> dict[str, tuple[str, str, str]]:
+    """(status, extractor version, name) of already stored documents, by sha256.
 
     For a SQLite file this is one read with the standard library, so re-ingesting an
     unchanged archive costs little more than hashing it.
@@ -280,13 +358,13 @@ def _known_versions(store: Store | str | None, digests: list[str]) -> dict[str, 
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
         try:
             marks = ",".join("?" * len(digests))
-            rows = con.execute(f"SELECT sha256, status, extractor_version FROM documents WHERE sha256 IN ({marks})",
-                               digests).fetchall()
+            rows = con.execute(f"SELECT sha256, status, extractor_version, name FROM documents "
+                               f"WHERE sha256 IN ({marks})", digests).fetchall()
         except sqlite3.OperationalError:  # no schema yet
             return {}
         finally:
             con.close()
-        return {sha: (status, ver) for sha, status, ver in rows}
+        return {sha: (status, ver, name) for sha, status, ver, name in rows}
     if _is_url(store):
         from .store import Store
 
@@ -295,7 +373,7 @@ def _known_versions(store: Store | str | None, digests: list[str]) -> dict[str, 
     for digest in digests:
         doc = store.find(digest)
         if doc:
-            found[digest] = (doc.status, doc.extractor_version)
+            found[digest] = (doc.status, doc.extractor_version, doc.name)
     return found
 
 

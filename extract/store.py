@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,7 +34,7 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from .files import file_sha256  # noqa: F401 - re-exported for callers of the store
@@ -63,6 +63,14 @@ documents = Table(
     Column("error", Text, nullable=False, default=""),
     Column("facts", Integer, nullable=False, default=0),
     Column("file_path", Text, nullable=False, default=""),
+)
+
+#: Other names under which the same content (same sha256) was ingested: stored once, findable by each.
+document_names = Table(
+    "document_names", metadata,
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(512), nullable=False),
+    Index("ix_document_names", "document_id", "name", unique=True),
 )
 
 _TEXT_COLS = [c for c in FACT_COLUMNS if c not in ("page", "value")]
@@ -124,13 +132,29 @@ class StoredDocument:
     extractor_version: str
 
 
-class Store:
-    """A connection to one fact database."""
+#: how long one attempt to take the write lock waits before Store._write notes the wait and tries again
+WRITE_LOCK_STEP_S = 1.0
 
-    def __init__(self, url: str | None = None):
+
+class StoreBusy(RuntimeError):
+    """Another process held the database's write lock for longer than the store waits."""
+
+
+class Store:
+    """A connection to one fact database.
+
+    Writes take the write lock when their transaction begins (SQLite ``BEGIN IMMEDIATE``), so a
+    busy database is noticed before anything is written and the whole transaction is retried until
+    ``lock_wait_s`` has passed (``on_wait`` is told once, to say so); then :class:`StoreBusy`.
+    """
+
+    def __init__(self, url: str | None = None, lock_wait_s: float = 120.0,
+                 on_wait: Callable[[str], None] | None = None):
         self.url = resolve_url(url)
-        self.engine: Engine = _engine(self.url)
-        metadata.create_all(self.engine)
+        self.lock_wait_s = lock_wait_s
+        self.on_wait = on_wait
+        self.engine: Engine = _engine(self.url, busy_timeout_s=min(30.0, max(0.1, lock_wait_s)))
+        _create_schema(self.engine)
         _ensure_indexes(self.engine)
         self.files_dir = _files_dir(self.url)
 
@@ -162,7 +186,11 @@ class Store:
         outcomes = None if numbers is None else list(numbers)
         with self._write() as conn:
             old = conn.execute(select(documents.c.id).where(documents.c.sha256 == sha256)).scalar()
+            kept_names: list[str] = []
             if old is not None:
+                kept_names = [str(n) for n in conn.execute(select(document_names.c.name).where(
+                    document_names.c.document_id == old)).scalars()]
+                conn.execute(delete(document_names).where(document_names.c.document_id == old))
                 conn.execute(delete(facts).where(facts.c.document_id == old))
                 _delete_numbers(conn, old)
                 conn.execute(delete(documents).where(documents.c.id == old))
@@ -175,27 +203,72 @@ class Store:
                 conn.execute(facts.insert(), [_fact_record(f, doc_id) for f in rows])
             if outcomes is not None:
                 _write_numbers(conn, doc_id, name, outcomes)
+            for other in dict.fromkeys(kept_names):
+                if other != name:
+                    conn.execute(document_names.insert().values(document_id=doc_id, name=other))
         return int(doc_id)
 
     def delete_document(self, doc_id: int) -> bool:
         with self._write() as conn:
+            conn.execute(delete(document_names).where(document_names.c.document_id == doc_id))
             conn.execute(delete(facts).where(facts.c.document_id == doc_id))
             _delete_numbers(conn, doc_id)
             n = conn.execute(delete(documents).where(documents.c.id == doc_id)).rowcount
         return bool(n)
 
     @contextmanager
-    def _write(self) -> Iterator:
-        """A write transaction, retried while another process holds the SQLite write lock."""
-        for attempt in range(20):
+    def _write(self) -> Iterator[Connection]:
+        """A write transaction holding the write lock from its start; waits (and retries the start)
+        while another process writes, up to ``lock_wait_s``."""
+        deadline = time.monotonic() + self.lock_wait_s
+        told = False
+        while True:
+            conn = self.engine.connect().execution_options(zhibiao_write=True)
             try:
-                with self.engine.begin() as conn:
-                    yield conn
-                return
-            except OperationalError as exc:  # pragma: no cover - needs a concurrent writer
-                if "locked" not in str(exc).lower() or attempt == 19:
+                trans = conn.begin()
+                break
+            except OperationalError as exc:
+                conn.close()
+                if not _is_lock_error(exc):
                     raise
-                time.sleep(0.1 * (attempt + 1))
+                if time.monotonic() >= deadline:
+                    raise StoreBusy(f"the database is busy: another process held its write lock for more than "
+                                    f"{self.lock_wait_s:g} s") from exc
+                if self.on_wait and not told:
+                    self.on_wait(f"waiting for another process that is writing to the database "
+                                 f"(up to {self.lock_wait_s:g} s)")
+                    told = True
+                time.sleep(0.2)
+        try:
+            yield conn
+            trans.commit()
+        except BaseException:
+            trans.rollback()
+            raise
+        finally:
+            conn.close()
+
+    def add_name(self, sha256: str, name: str) -> bool:
+        """Record another name for stored content (same sha256); False when nothing is stored for it."""
+        with self._write() as conn:
+            doc = conn.execute(select(documents.c.id, documents.c.name).where(documents.c.sha256 == sha256)).first()
+            if doc is None:
+                return False
+            known = conn.execute(select(document_names.c.name).where(document_names.c.document_id == doc.id,
+                                                                     document_names.c.name == name)).first()
+            if name != doc.name and known is None:
+                conn.execute(document_names.insert().values(document_id=doc.id, name=name))
+        return True
+
+    def names(self) -> dict[int, list[str]]:
+        """Other names of stored documents, by document id."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(document_names.c.document_id, document_names.c.name)
+                                .order_by(document_names.c.document_id, document_names.c.name)).all()
+        out: dict[int, list[str]] = {}
+        for doc_id, name in rows:
+            out.setdefault(int(doc_id), []).append(str(name))
+        return out
 
     # -- reading -----------------------------------------------------------------
     def documents(self) -> pd.DataFrame:
@@ -388,21 +461,51 @@ def _files_dir(url: str) -> Path:
     return DATA_DIR / "files"
 
 
-def _engine(url: str) -> Engine:
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _create_schema(engine: Engine) -> None:
+    """Create what is missing; several processes opening a fresh database at once all succeed (a
+    table created by another process between the check and the CREATE is simply there)."""
+    for attempt in range(20):
+        try:
+            metadata.create_all(engine)
+            return
+        except OperationalError as exc:
+            if "already exists" not in str(exc).lower() and not _is_lock_error(exc) or attempt == 19:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
+def _engine(url: str, busy_timeout_s: float = 30.0) -> Engine:
     if url.startswith("sqlite"):
         path = url[len("sqlite:///"):]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": busy_timeout_s})
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # noqa: ANN001
+            dbapi_conn.isolation_level = None  # transactions are begun below, not by the driver
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):  # noqa: ANN001
+            # a writer takes the write lock at once, waiting for it in short steps (Store._write retries
+            # and says that it waits); other transactions wait up to the full busy timeout
+            if conn.get_execution_options().get("zhibiao_write"):
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={int(min(busy_timeout_s, WRITE_LOCK_STEP_S) * 1000)}")
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
+                conn.exec_driver_sql("BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True)

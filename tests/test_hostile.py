@@ -184,3 +184,140 @@ def test_a_flate_bomb_ends_within_its_timeout(bombs: dict[str, Path], tmp_path: 
     assert run.stdout.startswith("失败") and "flatebomb.pdf" in run.stdout
     assert run.seconds <= 5 + 5 + 3, f"{run.seconds:.1f} s"  # timeout + 5 s, plus interpreter start-up
     assert run.peak_rss_mb <= LIMIT_MB
+
+
+# -- storage -------------------------------------------------------------------------------------------------
+def _hold_write_lock(db: Path, seconds: float) -> subprocess.Popen:
+    """Another process holding the SQLite write lock for ``seconds`` (started once the lock is held)."""
+    code = ("import sqlite3, sys, time\n"
+            f"con = sqlite3.connect({str(db)!r}, isolation_level=None)\n"
+            "con.execute('BEGIN IMMEDIATE')\n"
+            "print('held', flush=True)\n"
+            f"time.sleep({seconds})\n"
+            "con.execute('COMMIT')\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
+    return proc
+
+
+def _text_report(path: Path, n: int) -> Path:
+    path.write_text(f"2020年8月河南省互联网发展情况\n全省互联网用户总数达到{1000 + n}万户，同比增长{n % 9 + 1}.5%。\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_a_locked_database_is_waited_for_with_a_note(tmp_path: Path) -> None:
+    db = tmp_path / "l.sqlite"
+    assert cli("--db", str(db), "ingest", str(_text_report(tmp_path / "a.txt", 1))).returncode == 0
+    holder = _hold_write_lock(db, 4)
+    proc = cli("--db", str(db), "ingest", str(_text_report(tmp_path / "b.txt", 2)), "--lock-wait", "60")
+    holder.wait(timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "waiting for another process" in proc.stderr and "Traceback" not in proc.stderr
+    assert "stored     " in proc.stdout and "b.txt" in proc.stdout
+
+
+def test_a_lock_held_too_long_fails_each_file_by_name_and_the_batch_goes_on(tmp_path: Path) -> None:
+    db = tmp_path / "m.sqlite"
+    assert cli("--db", str(db), "ingest", str(_text_report(tmp_path / "a.txt", 1))).returncode == 0
+    holder = _hold_write_lock(db, 8)
+    files = [str(_text_report(tmp_path / f"r{i}.txt", i)) for i in range(3)]
+    proc = cli("--db", str(db), "ingest", *files, "--lock-wait", "1")
+    holder.wait(timeout=60)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 3 and all(ln.startswith("失败") and "the database is busy" in ln for ln in lines), lines
+    assert "3 failed" in proc.stderr
+
+
+def test_a_full_disk_fails_the_file_by_name_and_keeps_what_was_stored(tmp_path: Path) -> None:
+    """The database's file may not grow (RLIMIT_FSIZE, as on a full disk): a named failure, no traceback."""
+    import resource
+    import signal
+
+    db = tmp_path / "full.sqlite"
+    assert cli("--db", str(db), "ingest", str(_text_report(tmp_path / "a.txt", 1))).returncode == 0
+    wal = Path(str(db) + "-wal")
+    limit = max(db.stat().st_size, wal.stat().st_size if wal.exists() else 0) + 4096
+
+    def no_growth() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    big = fixture(MONTHLY)
+    proc = subprocess.run([sys.executable, "-m", "extract", "--db", str(db), "ingest", str(big)], cwd=REPO,
+                          capture_output=True, text=True, timeout=600, preexec_fn=no_growth,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout.startswith("失败") and MONTHLY in proc.stdout, proc.stdout
+    assert [n for _, n in stored(db)] == ["a.txt"]
+
+
+def test_concurrent_ingests_of_the_same_files_store_each_document_once(tmp_path: Path) -> None:
+    """Two processes, the same 6 files, a fresh database: both exit 0, every document stored once."""
+    files = [str(_text_report(tmp_path / f"c{i}.txt", i)) for i in range(6)]
+    for run in range(2):
+        db = tmp_path / f"conc{run}.sqlite"
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        procs = [subprocess.Popen([sys.executable, "-m", "extract", "--db", str(db), "ingest", *files],
+                                  cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                 for _ in range(2)]
+        outs = [p.communicate(timeout=600) for p in procs]
+        for p, (out, err) in zip(procs, outs, strict=True):
+            assert p.returncode == 0, out + err
+            assert "Traceback" not in err
+        names = [n for _, n in stored(db)]
+        assert sorted(names) == sorted(Path(f).name for f in files)
+
+
+def test_the_same_content_under_two_names_is_stored_once_and_found_by_both(tmp_path: Path) -> None:
+    a = _text_report(tmp_path / "august.txt", 3)
+    b = tmp_path / "copy-of-august.txt"
+    b.write_bytes(a.read_bytes())
+    db = tmp_path / "s.sqlite"
+    proc = cli("--db", str(db), "ingest", str(a), str(b))
+    assert proc.returncode == 0, proc.stderr
+    assert [n for _, n in stored(db)] == ["august.txt"]
+    line = next(ln for ln in proc.stdout.splitlines() if "copy-of-august.txt" in ln)
+    assert "same content as august.txt" in line
+    listing = cli("--db", str(db), "documents").stdout
+    assert "also named copy-of-august.txt" in listing
+    assert cli("--db", str(db), "delete", "copy-of-august.txt").returncode == 0
+    assert stored(db) == []
+
+
+def test_workers_end_when_the_ingest_is_killed(tmp_path: Path) -> None:
+    """SIGKILL the CLI mid-ingest: its forkserver and readers do not stay behind."""
+    import signal
+    import time
+
+    from .hostile_inputs import _tree_rss_kb
+
+    files = [str(fixture(MONTHLY))] + [str(_text_report(tmp_path / f"w{i}.txt", i)) for i in range(4)]
+    proc = subprocess.Popen([sys.executable, "-m", "extract", "--db", str(tmp_path / "k.sqlite"), "ingest",
+                             *files, "--workers", "2"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    deadline = time.monotonic() + 120
+    tree: set[int] = set()
+    while time.monotonic() < deadline and len(tree) < 3:  # the CLI, its forkserver and a reader
+        tree = set(_tree_rss_kb(proc.pid))
+        if proc.poll() is not None:
+            pytest.skip("the ingest finished before it could be killed")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    children = tree - {proc.pid}
+    gone_by = time.monotonic() + 60
+    while time.monotonic() < gone_by and any(Path(f"/proc/{p}").exists() and
+                                             "Z" not in _state(p) for p in children):
+        time.sleep(0.1)  # polling a condition
+    left = [p for p in children if Path(f"/proc/{p}").exists() and "Z" not in _state(p)]
+    assert not left, f"processes left behind: {left}"
+
+
+def _state(pid: int) -> str:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat[stat.rindex(")") + 2]
+    except (OSError, ValueError):
+        return "Z"
