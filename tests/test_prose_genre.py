@@ -393,3 +393,8 @@ def test_places_before_fenbie_and_the_indicator_after_it() -> None:
 def test_incident_counts() -> None:
     got = facts("本月全国共发生网络安全事件7.4万起，处置网页仿冒事件2100余起。")
     assert [(i, v) for i, _m, v, _p in got] == [("网络安全事件", 74000.0), ("网页仿冒事件", 2100.0)]
+
+
+def test_a_growth_rate_belongs_to_the_indicator_named_earlier_in_its_sentence() -> None:
+    got = facts("2020年一季度到2021年一季度，AI指数持续走高，季度环比增速平均高达22.2%。")
+    assert [(i, m, v) for i, m, v, _p in got] == [("AI指数", "mom_pct", 22.2)]

@@ -202,7 +202,7 @@ LEADING = re.compile(
     r"三家基础电信企业|各基础电信企业|[一二两三四五六七八九十]+家基础电信企业)+")
 #: Where the predicate begins: the phrase is cut at the first of these.
 PREDICATE = re.compile(
-    r"(?:则|也|已经|已|仍然|仍|依然|继续|持续|稳居|率先|首先)?(?:同比|环比|分别|累计(?=[达为完实共净新增约超到]|\d|$)|共计|合计|总计|"
+    r"(?:则|也|已经|已|仍然|仍|依然|继续|持续|稳居|率先|首先|平均)?(?:同比|环比|分别|累计(?=[达为完实共净新增约超到]|\d|$)|共计|合计|总计|"
     r"约为|约|接近|将近|近(?!年)|逾|超过|超(?![高大级])|突破|高达|达到|达|为|是|实现|完成|增至|升至|降至|上升|回落|提高|提升|"
     r"增长|下降|减少|增加|净增(?!量)|净减|新增(?!量)|新建|较|相比|相较|比(?=上|去|全|同|前|年|$)|占|所占|排名|排|列(?=全|第)|居(?!民)|位居|"
     r"位列|首次|建成|开通|新建(?!成)|(?<![户人平])均|共有|(?<!拥)有(?![线效限])|(?:维持|保持|稳定)在|从(?!业)|由(?=上|去|20|\d|的|$))")
@@ -624,7 +624,7 @@ def _clause_end(sentence: str, pos: int, bounds: set[int] | None = None) -> int:
 _UNDATED = re.compile(r"[“\"]?十[一二三四五六七八九]五[”\"]?(?:期间|以来|时期)|近年来|近几年|多年来|近[一二三四五六七八九十两\d]+年(?:来|间)?")
 #: A comment on a trend closing a clause that names a subject but no number (「…用户增长明显，」).
 _TREND_COMMENT = re.compile(r"(?:(?:增长|发展|下降|提升|回升|回落|增加|减少|扩大|收窄)(?:明显|较快|迅速|快速|平稳|显著|放缓|加快)"
-                            r"|(?:持续|稳步|快速|平稳|明显|大幅|小幅)(?:增长|提升|下降|发展|扩大|减少))$")
+                            r"|(?:持续|稳步|快速|平稳|明显|大幅|小幅)(?:增长|提升|下降|发展|扩大|减少|走高|走低|攀升))$")
 #: A topic opening a sentence: 「从X看，」「就X而言，」「分X看，」.
 _TOPIC = re.compile(r"^\s*(?:从|就|分)([^，。；]{2,40}?)(?:来看|看|而言|方面)[，,]")
 #: The dated starting point of a change: 「由上年的46.6%」「从2020年3月的16.9%」.
@@ -952,6 +952,11 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
         composed = compose_indicator(phrase, previous)
         if composed is not None and composed != parent and composed.name not in parent.name:
             phrase, parent = "", composed  # 「即时通信成为…应用之一，用户规模达9.31亿」
+    if phrase in _GROWTH_WORDS and parent is None and cue.measure in ("yoy_pct", "mom_pct"):
+        named = find_indicators(before, lists=False)  # 「AI指数持续走高，季度环比增速平均高达22.2%」
+        if named:
+            phrase, parent = "", named[-1][2]
+            state.subject = parent
     if phrase and parent is None and _is_bare(phrase):
         topic = re.search(r"等([^，。；、等]{2,8})[，,]?$", before)  # 「…等新兴业务，共完成业务收入1854亿元」
         if topic:
