@@ -26,7 +26,7 @@ system:
 
 # runs in the foreground (Ctrl-C stops it); loopback only
 dashboard: setup
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address 127.0.0.1
+	$(BIN)/zhibiao dashboard --port $(PORT)
 
 test: setup system
 	$(BIN)/python -m pytest -q

@@ -7,6 +7,7 @@ survive page switches) are mirrored in the URL.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -23,6 +24,14 @@ HERE = Path(__file__).resolve().parent
 st.set_page_config(page_title="指标看板 Zhibiao", page_icon=str(HERE / "static" / "favicon.png"), layout="wide",
                    initial_sidebar_state="expanded")
 charts.inject_css()
+
+#: Addresses that only this machine can reach. Serving on any other needs ZHIBIAO_EXPOSE=1 (see README).
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+if str(st.get_option("server.address") or "") not in LOOPBACK and os.environ.get("ZHIBIAO_EXPOSE") != "1":
+    st.error("看板只在本机地址（127.0.0.1）上提供。当前服务器监听所有网络地址，但未设置 ZHIBIAO_EXPOSE=1，"
+             "因此不显示任何数据。请用 `zhibiao dashboard` 启动（默认只在本机），"
+             "或确需在网络上共享时用 `zhibiao dashboard --expose`（并设置访问控制）。", icon=":material/lock:")
+    st.stop()
 st.logo(str(HERE / "static" / "logo.png"), size="large")
 
 PAGES = {

@@ -60,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
     res.add_argument("--period", help="the document's own period, e.g. 2020-08")
     res.add_argument("--region", help="the document's province, e.g. 河南省")
 
+    dash = sub.add_parser("dashboard", help="start the dashboard (in the foreground; Ctrl-C stops it)")
+    dash.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    dash.add_argument("--expose", action="store_true",
+                      help="listen on every network address, not only 127.0.0.1 (put access control in front)")
+    dash.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
+
     ev = sub.add_parser("evaluate", help="score extraction against answer keys: evaluate KEY.csv... -- FILES...")
     ev.add_argument("items", nargs="*", help="answer keys, then -- and the report files")
     ev.add_argument("--db", dest="db_sub", help="score facts stored in this database instead of reading files")
@@ -102,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         return _delete(args, db)
     if args.command == "resolve":
         return _resolve(args)
+    if args.command == "dashboard":
+        return _dashboard(args, db)
     if args.command == "evaluate":
         from .evaluate import run_evaluate
 
@@ -215,6 +223,33 @@ def _delete(args: argparse.Namespace, db: str | None) -> int:
     store.delete_document(doc_id)
     print(f"deleted {shown(name)} (id {doc_id}) and its {n} facts")
     return 0
+
+
+def dashboard_command(port: int, expose: bool) -> list[str]:
+    """The ``streamlit run`` line of ``zhibiao dashboard``: loopback unless ``expose``.
+
+    >>> dashboard_command(8501, False)[-4:]
+    ['--server.address', '127.0.0.1', '--server.port', '8501']
+    """
+    from .paths import REPO_DIR
+
+    return [sys.executable, "-m", "streamlit", "run", str(REPO_DIR / "dashboard" / "app.py"),
+            "--server.address", "0.0.0.0" if expose else "127.0.0.1", "--server.port", str(port)]
+
+
+def _dashboard(args: argparse.Namespace, db: str | None) -> int:
+    """Start the dashboard from the repository (its .streamlit settings apply whatever the working
+    directory), bound to 127.0.0.1 unless --expose."""
+    from .paths import REPO_DIR, database_url
+
+    env = {**os.environ, "ZHIBIAO_DB_URL": database_url(db)}
+    if args.expose:
+        env["ZHIBIAO_EXPOSE"] = "1"
+        print("warning: the dashboard will be reachable from other machines: anyone who can reach this "
+              f"port can read the facts and upload or delete reports (port {args.port})", file=sys.stderr)
+    os.chdir(REPO_DIR)
+    os.execve(sys.executable, dashboard_command(args.port, args.expose), env)
+    return 0  # pragma: no cover - execve does not return
 
 
 def _resolve(args: argparse.Namespace) -> int:

@@ -321,3 +321,67 @@ def _state(pid: int) -> str:
         return stat[stat.rindex(")") + 2]
     except (OSError, ValueError):
         return "Z"
+
+
+# -- the dashboard's address -----------------------------------------------------------------------------------
+def _listening(port: int) -> list[str]:
+    """Local addresses listening on ``port`` (from /proc/net/tcp and tcp6)."""
+    out = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for ln in lines:
+            local, state = ln.split()[1], ln.split()[3]
+            addr, hexport = local.rsplit(":", 1)
+            if state == "0A" and int(hexport, 16) == port:
+                out.append(addr)
+    return out
+
+
+def test_the_dashboard_listens_on_loopback_whatever_the_working_directory(tmp_path: Path) -> None:
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "extract", "dashboard", "--port", str(port)], cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "PYTHONPATH": str(REPO), "STREAMLIT_SERVER_HEADLESS": "true"})
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None, "the dashboard did not start"
+                time.sleep(0.2)  # polling a condition
+        addrs = _listening(port)
+        assert addrs and all(a == "0100007F" for a in addrs), addrs  # 127.0.0.1 only
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_a_server_on_every_address_shows_no_data_unless_exposed(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit import config
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("ZHIBIAO_DB_URL", str(REPO / "data" / "zhibiao.sqlite"))
+    monkeypatch.delenv("ZHIBIAO_EXPOSE", raising=False)
+    before = config.get_option("server.address")
+    config.set_option("server.address", "0.0.0.0")
+    try:
+        at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=120).run()
+        assert any("ZHIBIAO_EXPOSE" in e.value for e in at.error)
+        assert not at.metric and not at.get("plotly_chart")
+        monkeypatch.setenv("ZHIBIAO_EXPOSE", "1")
+        at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=120).run()
+        assert not any("ZHIBIAO_EXPOSE" in e.value for e in at.error)
+    finally:
+        config.set_option("server.address", before)
