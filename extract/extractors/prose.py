@@ -250,20 +250,25 @@ def subject_phrase(text: str) -> str:
     ('固定互联网宽带接入用户总数', '')
     >>> subject_phrase("移动短信业务收入则同比增长"), subject_phrase("有线宽带客户总数为")
     ('移动短信业务收入', '有线宽带客户总数')
-    >>> subject_phrase("三家基础电信企业和中国铁塔股份有限公司共完成固定资产投资")
-    '固定资产投资'
+    >>> subject_phrase("三家基础电信企业和中国铁塔股份有限公司共完成固定资产投资"), subject_phrase("互联网行业实现了广告收入")
+    ('固定资产投资', '互联网广告收入')
 
     """
     text = text.split("|")[-1]
     text = re.sub(r"\s+", "", text).strip("，,：:；;、 ")
     text = LEADING.sub("", text)
     cut = PREDICATE.search(text)
+    industry = ""
     while cut is not None and (cut.start() == 0 or ORGANISATION.search(text[:cut.start()])):
+        owner = re.fullmatch(r"(.{2,8}?)行业", text[:cut.start()])
+        industry = owner.group(1) if owner and cut.start() > 0 else industry
         text = text[cut.end():]
         text = LEADING.sub("", text)
         cut = PREDICATE.search(text)
     if cut is not None:
         text = text[:cut.start()]
+    if industry and text and not text.startswith(industry):
+        text = industry + text  # 「互联网行业实现了广告收入」: the industry's own figure, 互联网广告收入
     for rw in REWRITES:
         text = rw.pattern.sub(rw.repl, text)
     text = text.strip("，,：:；;、。！？!? 的")
