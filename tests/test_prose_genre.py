@@ -398,3 +398,15 @@ def test_incident_counts() -> None:
 def test_a_growth_rate_belongs_to_the_indicator_named_earlier_in_its_sentence() -> None:
     got = facts("2020年一季度到2021年一季度，AI指数持续走高，季度环比增速平均高达22.2%。")
     assert [(i, m, v) for i, m, v, _p in got] == [("AI指数", "mom_pct", 22.2)]
+
+
+def test_a_headline_states_figures_of_its_own() -> None:
+    from extract.extractors.prose import extract_prose
+    from extract.model import Document, Page, Paragraph
+
+    ctx = DocContext(name="t", period=Period.year(2015), province=resolve_region("宁夏回族自治区").region)
+    doc = Document(name="t", pages=[Page(number=1, paragraphs=[
+        Paragraph(text="宁夏百人拥有电话112.7部 居全国第12位", page=1, heading=True),
+        Paragraph(text="一、总体情况", page=1, heading=True)])])
+    got = extract_prose(doc, ctx)
+    assert [(f.indicator, f.measure, f.value) for f in got] == [("电话普及率", "value", 112.7), ("电话普及率", "rank", 12.0)]

@@ -216,6 +216,7 @@ REWRITES: tuple[Rewrite, ...] = (
     _rw(r"(?<=..)在[^的]{1,8}的(?=..)", "", "互联网上市企业在境内外的总市值", "互联网上市企业总市值"),
     _rw(r"(?<=.)(?:累计|总体|整体)(?=.)", "", "手机总体出货量", "手机出货量"),
     _rw(r"(?<=..)共(?=涉及|计)", "", "仿冒页面共涉及域名", "仿冒页面涉及域名"),
+    _rw(r"^每?百(?:人|户)拥有(.+)$", r"\1普及率", "百人拥有电话", "电话普及率"),
     _rw(r"^(?:网民|用户|居民)中?(?:使用|通过)", "", "网民中使用手机上网的比例", "手机上网的比例"),
     _rw(r"^[^的]{1,6}的(?=人均|平均|户均)", "", "网民的人均每周上网时长", "人均每周上网时长"),
     _rw(r"^(?:针对|面向|关于|对于|对)[^的]*的", "", "针对境内网站的仿冒页面数量", "仿冒页面数量"),
@@ -410,6 +411,9 @@ def extract_prose(doc: Document, ctx: DocContext) -> list[Fact]:
         text = to_halfwidth(para.text)
         if para.heading or _CAPTION.match(text):
             _update_from_heading(text, section, ctx)
+            if para.heading and not _CAPTION.match(text) and _HEADLINE.search(text):
+                # 「宁夏百人拥有电话112.7部 居全国第12位」: a headline states figures of its own
+                out.extend(paragraph_facts(para, ctx, replace(section, names=section.names)))
             continue
         out.extend(paragraph_facts(para, ctx, section))
     return out
@@ -625,6 +629,8 @@ def _clause_end(sentence: str, pos: int, bounds: set[int] | None = None) -> int:
     return min((i for i in bounds if i >= pos), default=len(sentence))
 
 
+#: A heading that states a figure: a number with a unit after a name, not a numbered section title.
+_HEADLINE = re.compile(r"[\u4e00-\u9fffA-Za-z]\s*(?:约|近|逾|超过|达)?\s*\d+(?:\.\d+)?\s*(?:万|亿)?(?:部|户|人|个|座|元|G|GB|款|家|条|%)|第[一二三四五六七八九十\d]+位?")
 #: Spans of time that name no period of the fact table: what is stated under them is not dated.
 _UNDATED = re.compile(r"[“\"]?十[一二三四五六七八九]五[”\"]?(?:期间|以来|时期)|近年来|近几年|多年来|近[一二三四五六七八九十两\d]+年(?:来|间)?")
 #: A comment on a trend closing a clause that names a subject but no number (「…用户增长明显，」).
