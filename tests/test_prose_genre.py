@@ -410,3 +410,15 @@ def test_a_headline_states_figures_of_its_own() -> None:
         Paragraph(text="一、总体情况", page=1, heading=True)])])
     got = extract_prose(doc, ctx)
     assert [(f.indicator, f.measure, f.value) for f in got] == [("电话普及率", "value", 112.7), ("电话普及率", "rank", 12.0)]
+
+
+def test_a_provincial_report_returns_home_after_a_national_paragraph() -> None:
+    from extract.extractors.prose import extract_prose
+    from extract.model import Document, Page, Paragraph
+
+    doc = Document(name="t", pages=[Page(number=1, paragraphs=[
+        Paragraph(text="截至6月末，全国移动电话用户达17.1亿户。", page=1),
+        Paragraph(text="截至6月末，全省移动电话用户达到4865万户。", page=1),
+        Paragraph(text="5G用户1891万户。", page=1)])])
+    got = extract_prose(doc, HEBEI_JUNE)
+    assert [f.region for f in got] == ["全国", "河北省", "河北省"]

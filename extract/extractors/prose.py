@@ -93,6 +93,7 @@ _NATIONAL_CMP = re.compile(r"(居|位居|位列|排名|排|占|约占)\s*全国|
 _RANK_FLAT = re.compile(r"[（(]?(与|较|和)上(月|期|年)(相比)?持平[）)]?")
 _YOY_FLAT = re.compile(r"与上年同期持平|同比持平")
 _NATIONAL_SUBJECT = re.compile(r"我国|(?:^|[，。；：,;:])\s*(?:截至[^，。；]{0,12}[，,])?全国(?!平均)")
+_HOME_SUBJECT = re.compile(r"(?:^|[，。；：,;:])\s*(?:截至[^，。；]{0,12}[，,])?(?:全省|我省|本省|全区|我区|全市|我市)")
 
 
 # -- the cue table -------------------------------------------------------------------------
@@ -491,9 +492,14 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 def paragraph_facts(para: Paragraph, ctx: DocContext, section: State) -> list[Fact]:
     raw = para.text
     text = to_halfwidth(raw)
-    if _NATIONAL_SUBJECT.search(_without(text, _blocked(text))):
-        section.region = resolve_region("全国").region
-    state = State(period=section.period, region=section.region, operator=section.operator, names=section.names,
+    nation = [m.start() for m in _NATIONAL_SUBJECT.finditer(_without(text, _blocked(text)))]
+    home = [m.start() for m in _HOME_SUBJECT.finditer(text)] if ctx.province is not None else []
+    if nation and (not home or max(nation) > max(home)):
+        section.region = resolve_region("全国").region  # 「我国…」: the text is about the nation from here on
+    elif home:
+        section.region = None  # 「全省…」 last: back to the report's own province
+    region = section.region
+    state = State(period=section.period, region=region, operator=section.operator, names=section.names,
                   province=ctx.province.name if ctx.province else None)
     if re.match(r"^\s*其中", text) and section.subject is not None:
         state.subject = section.subject  # a paragraph opening with 其中 lists the parts of the one before
