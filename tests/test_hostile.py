@@ -385,3 +385,53 @@ def test_a_server_on_every_address_shows_no_data_unless_exposed(tmp_path: Path,
         assert not any("ZHIBIAO_EXPOSE" in e.value for e in at.error)
     finally:
         config.set_option("server.address", before)
+
+
+# -- damaged PDFs ------------------------------------------------------------------------------------------------
+def _report_pdf(pages: int = 2) -> bytes:
+    """A small real report: a statistic in the text and a ruled grid on every page (STSong-Light, built in)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    lines = ["全省互联网用户总数达到11636.5万户，同比增长5.2%。", "全省移动电话用户达到9000.2万户，同比增长3.1%。"]
+    for p in range(pages):
+        c.setFont("STSong-Light", 12)
+        if p == 0:
+            c.drawString(72, 760, "2020年8月河南省互联网发展情况")
+        c.drawString(72, 730, lines[p % 2])
+        for k in range(5):
+            c.line(72, 600 - 20 * k, 400, 600 - 20 * k)
+        for x in (72, 236, 400):
+            c.line(x, 600, x, 520)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_a_broken_cross_reference_table_keeps_the_text_and_says_so(tmp_path: Path) -> None:
+    """Offsets shifted in the xref table: pdfium repairs it, pdfplumber sees no pages (IndexError before)."""
+    import re
+
+    src = _report_pdf()
+    at = src.rfind(b"\nxref") + 1
+    broken = src[:at] + re.sub(rb"(\d{10}) 00000 n", lambda m: b"%010d 00000 n" % (int(m.group(1)) + 3), src[at:])
+    path = tmp_path / "broken-xref.pdf"
+    path.write_bytes(broken)
+    proc = cli("--db", str(tmp_path / "x.sqlite"), "ingest", str(path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "IndexError" not in proc.stdout and "Traceback" not in proc.stderr
+    assert "stored     " in proc.stdout and "tables not read" in proc.stdout and "damaged" in proc.stdout
+    assert "0 facts" not in proc.stdout  # the statistics in the text were read
+
+
+def test_pages_the_file_names_but_does_not_hold_are_skipped_in_words(tmp_path: Path) -> None:
+    """/Count says 5 pages, 2 exist: pdfium's 'Failed to load page' becomes a warning naming the pages."""
+    path = tmp_path / "count.pdf"
+    path.write_bytes(_report_pdf().replace(b"/Count 2", b"/Count 5"))
+    proc = cli("--db", str(tmp_path / "y.sqlite"), "ingest", str(path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "PdfiumError" not in proc.stdout and "page(s) 3, 4, 5 damaged and skipped" in proc.stdout

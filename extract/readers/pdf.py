@@ -45,11 +45,17 @@ def read_pdf(path: str | Path, password: str | None = None, limits: Limits | Non
         raw_pages: list[tuple[list[Line], int, float, float, list[list[Word]]]] = []
         chars = 0
         unreadable: list[int] = []
+        damaged: list[int] = []
         for i in range(count):
             if time.monotonic() - started > limits.timeout_s:
                 raise InputError(str(path), f"reading took longer than the limit of {limits.timeout_s:g} s "
                                  "(raise it with --timeout)")
-            page = pdf[i]
+            try:
+                page = pdf[i]
+            except pdfium.PdfiumError:  # a page object the file names but does not hold
+                damaged.append(i + 1)
+                raw_pages.append(([], 0, 0.0, 0.0, []))
+                continue
             width, height = page.get_size()
             lines, words, n_chars, bad = _page_lines(page, height)
             chars += n_chars
@@ -60,13 +66,16 @@ def read_pdf(path: str | Path, password: str | None = None, limits: Limits | Non
             page.close()
     finally:
         pdf.close()
+    if len(damaged) == count:
+        raise InputError(str(path), "the PDF is damaged: none of its pages can be read")
+    warnings = [f"page(s) {', '.join(map(str, damaged))} damaged and skipped"] if damaged else []
     if chars == 0:
         raise InputError(str(path), "the PDF has no text layer (a scanned or image-only document); "
                          "run OCR on it first")
     if len(unreadable) == count:
         raise InputError(str(path), "the PDF's fonts have no Unicode map, so its text cannot be read")
 
-    tables_by_page = find_tables(path, password, [i for i, p in enumerate(raw_pages) if p[1] >= 3])
+    tables_by_page = find_tables(path, password, [i for i, p in enumerate(raw_pages) if p[1] >= 3], warnings)
     _add_unruled_tables(raw_pages, tables_by_page)
     furniture = find_furniture([p[0] for p in raw_pages])
     pages: list[Page] = []
@@ -89,7 +98,7 @@ def read_pdf(path: str | Path, password: str | None = None, limits: Limits | Non
             pg.furniture.append("(unreadable: font without a Unicode map)")
         pages.append(pg)
     title = next((p.paragraphs[0].text for p in pages if p.paragraphs), "")
-    return Document(name=path.name, pages=pages, title=title, kind="pdf")
+    return Document(name=path.name, pages=pages, title=title, kind="pdf", warnings=warnings)
 
 
 def _add_unruled_tables(raw_pages: list[tuple[list[Line], int, float, float, list[list[Word]]]],

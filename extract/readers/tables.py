@@ -31,18 +31,38 @@ _TEXT_SETTINGS = {"vertical_strategy": "text", "horizontal_strategy": "text"}
 _X_TOLERANCE = 1.5
 
 
-def find_tables(path: Path, password: str | None, page_indexes: list[int]) -> dict[int, list[Table]]:
-    """Tables on the given 0-based pages, keyed by page index."""
+def find_tables(path: Path, password: str | None, page_indexes: list[int],
+                warnings: list[str] | None = None) -> dict[int, list[Table]]:
+    """Tables on the given 0-based pages, keyed by page index.
+
+    A file whose structure pdfplumber cannot parse (a broken cross-reference table that pdfium
+    repaired for the text) keeps its text: the pages without tables are named in ``warnings``.
+    """
     if not page_indexes:
         return {}
     found: dict[int, list[Table]] = {}
-    with pdfplumber.open(str(path), password=password or "") as pdf:
-        for i in page_indexes:
-            page = pdf.pages[i]
-            tables = _ruled_tables(page, i + 1) or _three_line_tables(page, i + 1)
-            if tables:
-                found[i] = tables
-            page.close()
+    skipped: list[int] = []
+    try:
+        with pdfplumber.open(str(path), password=password or "") as pdf:
+            pages = pdf.pages
+            for i in page_indexes:
+                if i >= len(pages):
+                    skipped.append(i + 1)
+                    continue
+                try:
+                    page = pages[i]
+                    tables = _ruled_tables(page, i + 1) or _three_line_tables(page, i + 1)
+                    page.close()
+                except Exception:  # noqa: BLE001 - a damaged page object: its text is still read
+                    skipped.append(i + 1)
+                    continue
+                if tables:
+                    found[i] = tables
+    except Exception:  # noqa: BLE001 - the table reader cannot open what pdfium could
+        skipped = [i + 1 for i in page_indexes]
+    if skipped and warnings is not None:
+        warnings.append(f"tables not read on page(s) {', '.join(map(str, skipped))}: the PDF's structure is "
+                        "damaged (its text was read)")
     return found
 
 
