@@ -422,3 +422,25 @@ def test_a_provincial_report_returns_home_after_a_national_paragraph() -> None:
         Paragraph(text="5G用户1891万户。", page=1)])])
     got = extract_prose(doc, HEBEI_JUNE)
     assert [f.region for f in got] == ["全国", "河北省", "河北省"]
+
+
+def test_two_items_together_are_their_shared_head() -> None:
+    got = facts("1-3月，固定语音和移动语音业务收入分别为58.7亿元和287.8亿元，两项合计占电信业务收入的9.6%。")
+    assert got[-1][:3] == ("语音业务收入", "share_pct", 9.6)
+
+
+def test_items_of_a_run_share_the_verb_before_the_first() -> None:
+    got = facts("本周，针对境内网站的仿冒页面共涉及域名157个、IP地址60个。")
+    assert [i for i, *_ in got] == ["仿冒页面涉及域名", "仿冒页面涉及IP地址"]
+
+
+def test_parts_named_before_liang_xiang() -> None:
+    ctx = DocContext(name="t", period=Period.year(2022), province=resolve_region("江苏省").region)
+    got = facts_of_text("其中千兆宽带用户1020.6万户，在宽带用户总数中的占比达到22.9%，用户数和占比两项均列全国第1位。", ctx)
+    assert [(f.indicator, f.measure) for f in got][2:] == [("千兆宽带用户", "rank"), ("千兆宽带用户占比", "rank")]
+
+
+def test_a_numbered_note_may_open_with_the_place_and_the_months() -> None:
+    ctx = DocContext(name="t", period=Period.month(2020, 10), province=resolve_region("广东省").region)
+    f = one("注：1. 全省1—8月新建5G基站61625座。", ctx)
+    assert (f.measure, f.period) == ("change", "2020-01..2020-08")

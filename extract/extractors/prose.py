@@ -558,8 +558,8 @@ def is_time_adverbial(sentence: str, start: int) -> bool:
     (True, False)
     """
     cut = max((i for i in range(start) if sentence[i] in "，,：:" + _SENTENCE_END), default=-1)
-    lead = sentence[cut + 1:start].strip()
-    if 2 <= len(lead) <= 4 and resolve_region(lead).region is not None and re.match(r"[^，。；]{0,8}?[月季]", sentence[start:]):
+    lead = re.sub(r"^(?:注[:：]?\s*)?\d{1,2}\s*[.、．]\s*", "", sentence[cut + 1:start].strip())  # 「注：1. 全省1—8月…」
+    if 2 <= len(lead) <= 4 and (resolve_region(lead).region is not None or lead in ("全省", "全市", "全区", "全国", "我省")) and re.match(r"[^，。；]{0,8}?[月季]", sentence[start:]):
         return True  # 「广东1—8月新建5G基站…」: a place, then the months (not 「江苏省2023年世界电信日」)
     return bool(re.fullmatch(r"(?:截至|截止|截止到|在|从|于|自|到|至|其中|同时|另外|此外|而)?\s*(?:[^\s，。；]{0,4}(?:在|于))?", lead))
 
@@ -943,6 +943,16 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
         scope.anchor = shared[0]
         return [replace(a, measure=cue.measure, region=scope.region) for a in shared]
     phrase = _best_phrase(phrase_text)
+    total = re.match(r"^(?:[两二三四]项)?(?:合计|总计|共计)", re.sub(r"\s+", "", phrase_text.split("|")[-1]).lstrip("，,"))
+    if total and len(scope.items) >= 2:
+        common = _common_tail([a.indicator.name for a in scope.items])
+        if common:  # 「固定语音和移动语音业务收入分别为…，两项合计占电信业务收入的9.6%」
+            whole = replace(scope.items[0], indicator=open_indicator(common), measure=cue.measure, unit=q.unit)
+            scope.anchor = whole
+            return [whole] * len(group)
+    verb = re.match(r"^(.{2,}?(?:涉及|包括|包含|覆盖))", scope.anchor.indicator.name) if scope.anchor else None
+    if verb and phrase and lead.lstrip().startswith("、") and not phrase.startswith(verb.group(1)):
+        phrase = verb.group(1) + phrase  # 「仿冒页面共涉及域名157个、IP地址60个」: the items share the verb
     if cue.measure == "share_pct":
         phrase = re.sub(r"(?:比例|比重|份额|占比)$", "", phrase)  # the share of the subject, not a name
     catalogued = _catalogued_in(phrase_text, phrase)
@@ -1045,6 +1055,8 @@ def _shared_number(phrase_text: str, scope: Scope, state: State) -> list[Anchor]
         return []
     subject = re.split(r"[，,；;：:]", phrase_text[:cut[-1]])[-1].strip("|")
     these = _THESE.search(subject)
+    if these and len([p for p in re.split(r"和|及|与|、", subject[:these.start()]) if p]) >= 2:
+        subject, these = subject[:these.start()], None  # 「用户数和占比两项均列全国第1位」: the parts are named
     if these:
         k = "一两二三四".index(these.group(1)) if these.group(1) != "两" else 2
         named = list(dict.fromkeys(state.topics))[-k:]
@@ -1064,6 +1076,21 @@ def _shared_number(phrase_text: str, scope: Scope, state: State) -> list[Anchor]
             return []
         out.append(Anchor(ind, scope.region, scope.operator, scope.subject))
     return out
+
+
+def _common_tail(names: list[str]) -> str:
+    """The longest ending several names share, when it names something.
+
+    >>> _common_tail(["固定语音业务收入", "移动语音业务收入"])
+    '语音业务收入'
+    """
+    tail = names[0]
+    for name in names[1:]:
+        k = 0
+        while k < min(len(tail), len(name)) and tail[-1 - k] == name[-1 - k]:
+            k += 1
+        tail = tail[len(tail) - k:]
+    return tail if len(tail) >= 3 and _has_head(open_indicator(tail)) else ""
 
 
 def _join(a: str, b: str) -> str:
