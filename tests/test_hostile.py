@@ -435,3 +435,19 @@ def test_pages_the_file_names_but_does_not_hold_are_skipped_in_words(tmp_path: P
     proc = cli("--db", str(tmp_path / "y.sqlite"), "ingest", str(path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "PdfiumError" not in proc.stdout and "page(s) 3, 4, 5 damaged and skipped" in proc.stdout
+
+
+def test_conflicting_duplicate_cells_of_a_spreadsheet_are_flagged_and_named(tmp_path: Path) -> None:
+    sheet = tmp_path / "互联网上网人数分省年度数据.csv"
+    sheet.write_text("数据库：分省年度数据\n指标：互联网上网人数(万人)\n时间：最近2年\n地区,2016年,2015年\n"
+                     "北京市,1690,1647\n河南省,8000,7000\n河南省,8100,7000\n数据来源：国家统计局\n", encoding="utf-8")
+    db = tmp_path / "g.sqlite"
+    proc = cli("--db", str(db), "ingest", str(sheet))
+    assert proc.returncode == 0, proc.stderr
+    assert "2 cells give different values for the same region and period (河南省 2016)" in proc.stdout
+    import sqlite3
+
+    with sqlite3.connect(db) as con:
+        rows = sorted(con.execute("SELECT region, period, value, flags FROM facts WHERE region = '河南省'"))
+    assert rows == [("河南省", "2015", 7e7, ""), ("河南省", "2016", 8e7, "inconsistent"),
+                    ("河南省", "2016", 8.1e7, "inconsistent")]

@@ -50,4 +50,35 @@ def extract_grid(doc: Document, ctx: DocContext) -> list[Fact]:
                               flags=(*flags, *(f for f in match.flags if f == "ambiguous_region")))
                 if f:
                     out.append(f)
+    return mark_conflicts(out, doc)
+
+
+def mark_conflicts(facts: list[Fact], doc: Document) -> list[Fact]:
+    """A region and period given twice with different values (two rows for one province): both facts
+    are flagged ``inconsistent`` and the document says so; a repeated equal value is kept once.
+
+    >>> from extract.model import Document
+    >>> f = [Fact("t.csv", 1, "import", "x", "其他", "河南省", "410000", "province", "", "", "2016", "year",
+    ...      "2016-01-01", "2016-12-31", "value", v, "户", str(v), "", "河南省") for v in (1.0, 2.0, 1.0)]
+    >>> doc = Document(name="t.csv", pages=[])
+    >>> [x.flags for x in mark_conflicts(f, doc)], doc.warnings
+    (['inconsistent', 'inconsistent'], ['2 cells give different values for the same region and period (河南省 2016)'])
+    """
+    by_key: dict[tuple[str, str], list[Fact]] = {}
+    for f in facts:
+        by_key.setdefault((f.region, f.period), []).append(f)
+    out: list[Fact] = []
+    clashes: list[str] = []
+    n = 0
+    for (region, period), group in by_key.items():
+        distinct = list({round(f.value, 9): f for f in group}.values())
+        if len(distinct) > 1:
+            for f in distinct:
+                f.add_flag("inconsistent")
+            clashes.append(f"{region} {period}")
+            n += len(distinct)
+        out.extend(distinct)
+    if clashes:
+        doc.warnings.append(f"{n} cells give different values for the same region and period "
+                            f"({', '.join(clashes[:5])}{' …' if len(clashes) > 5 else ''})")
     return out
