@@ -445,10 +445,11 @@ def _period_bound(text: str, side: str) -> str:
 
 
 def _fact_record(f: Fact, doc_id: int) -> dict[str, object]:
+    """One row for the facts table; every record has the same keys (an executemany takes its columns
+    from the first record: a fact without a box among facts with one must still bind x0 … bottom)."""
     rec = f.row()
     rec["document_id"] = doc_id
-    if f.bbox:
-        rec["x0"], rec["top"], rec["x1"], rec["bottom"] = f.bbox
+    rec["x0"], rec["top"], rec["x1"], rec["bottom"] = f.bbox if f.bbox else (None, None, None, None)
     return rec
 
 

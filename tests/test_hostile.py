@@ -451,3 +451,19 @@ def test_conflicting_duplicate_cells_of_a_spreadsheet_are_flagged_and_named(tmp_
         rows = sorted(con.execute("SELECT region, period, value, flags FROM facts WHERE region = '河南省'"))
     assert rows == [("河南省", "2015", 7e7, ""), ("河南省", "2016", 8e7, "inconsistent"),
                     ("河南省", "2016", 8.1e7, "inconsistent")]
+
+
+def test_facts_with_and_without_a_box_are_stored_together(tmp_path: Path) -> None:
+    """A table fact with no box among prose facts with boxes (an executemany binds the first record's keys)."""
+    from extract.model import Fact
+    from extract.store import Store
+
+    def fact(i: int, bbox: tuple[float, float, float, float] | None) -> Fact:
+        return Fact("b.pdf", 1, "prose", "移动电话用户", "用户", "全国", "100000", "national", "", "", "2021-10",
+                    "month", "2021-10-01", "2021-10-31", "value", 1e8 + i, "户", str(i), "万户", f"s{i}", bbox=bbox)
+
+    store = Store(str(tmp_path / "b.sqlite"))
+    rows = [fact(0, (1.0, 2.0, 3.0, 4.0)), fact(1, None), fact(2, (5.0, 6.0, 7.0, 8.0))]
+    store.save_document(name="b.pdf", sha256="cd" * 32, pages=1, size=1, kind="pdf", title="", version="t",
+                        fact_rows=rows)
+    assert store.count_facts() == 3
