@@ -444,3 +444,16 @@ def test_a_numbered_note_may_open_with_the_place_and_the_months() -> None:
     ctx = DocContext(name="t", period=Period.month(2020, 10), province=resolve_region("广东省").region)
     f = one("注：1. 全省1—8月新建5G基站61625座。", ctx)
     assert (f.measure, f.period) == ("change", "2020-01..2020-08")
+
+
+def test_a_groups_share_of_a_population_has_the_group_as_subject() -> None:
+    ctx = DocContext(name="t", period=Period.month(2020, 12), province=None)
+    got = facts_of_text("截至2020年12月，30—39岁网民占比最高，为20.5%；50岁及以上网民群体占比由2020年3月的16.9%提升至26.3%。"
+                        "月收入在3001—5000元的网民群体占比最高，为19.6%。", ctx)
+    assert [(f.indicator, f.subject, f.period, f.measure, f.value) for f in got] == [
+        ("网民规模", "30—39岁", "2020-12", "share_pct", 20.5), ("网民规模", "50岁及以上", "2020-03", "share_pct", 16.9),
+        ("网民规模", "50岁及以上", "2020-12", "share_pct", 26.3), ("网民规模", "月收入3001—5000元", "2020-12", "share_pct", 19.6)]
+
+
+def test_a_named_population_share_stays_an_indicator() -> None:
+    assert one("手机网民占比为99.7%。").indicator == "手机网民规模"

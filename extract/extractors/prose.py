@@ -214,7 +214,7 @@ REWRITES: tuple[Rewrite, ...] = (
     _rw(r"^[^（(的]{2,24}[（(]([A-Za-z]{2,8})[）)]", r"\1", "国家信息安全漏洞共享平台（CNVD）新收录网络安全漏洞",
         "CNVD新收录网络安全漏洞"),
     _rw(r"^(?:接入)?速率在(.+?)的", r"\1", "接入速率在百兆以上的宽带用户", "百兆以上宽带用户"),
-    _rw(r"(?<=..)在[^的]{1,8}的(?=..)", "", "互联网上市企业在境内外的总市值", "互联网上市企业总市值"),
+    _rw(r"(?<=..)在[^的\d]{1,8}的(?=..)", "", "互联网上市企业在境内外的总市值", "互联网上市企业总市值"),
     _rw(r"(?<=.)(?:累计|总体|整体)(?=.)", "", "手机总体出货量", "手机出货量"),
     _rw(r"(?<=..)共(?=涉及|计)", "", "仿冒页面共涉及域名", "仿冒页面涉及域名"),
     _rw(r"^每?百(?:人|户)拥有(.+)$", r"\1普及率", "百人拥有电话", "电话普及率"),
@@ -641,7 +641,8 @@ _HEADLINE = re.compile(r"[\u4e00-\u9fffA-Za-z]\s*(?:约|近|逾|超过|达)?\s*\
 _UNDATED = re.compile(r"[“\"]?十[一二三四五六七八九]五[”\"]?(?:期间|以来|时期)|近年来|近几年|多年来|近[一二三四五六七八九十两\d]+年(?:来|间)?")
 #: A comment on a trend closing a clause that names a subject but no number (「…用户增长明显，」).
 _TREND_COMMENT = re.compile(r"(?:(?:增长|发展|下降|提升|回升|回落|增加|减少|扩大|收窄)(?:明显|较快|迅速|快速|平稳|显著|放缓|加快)"
-                            r"|(?:持续|稳步|快速|平稳|明显|大幅|小幅)(?:增长|提升|下降|发展|扩大|减少|走高|走低|攀升))$")
+                            r"|(?:持续|稳步|快速|平稳|明显|大幅|小幅)(?:增长|提升|下降|发展|扩大|减少|走高|走低|攀升)"
+                            r"|最高|最多|最大|最快|最低)$")
 #: A topic opening a sentence: 「从X看，」「就X而言，」「分X看，」.
 _TOPIC = re.compile(r"^\s*(?:从|就|分)([^，。；]{2,40}?)(?:来看|看|而言|方面)[，,]")
 #: The dated starting point of a change: 「由上年的46.6%」「从2020年3月的16.9%」.
@@ -710,6 +711,7 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
         quantities.append(m)
     prev_end = 0
     named_here = False
+    base_row: Cue | None = None  # the measure of a starting point (由X…至Y), for the number it moves to
     topic = _TOPIC.match(sentence)
     if topic:  # 「从…移动互联网接入流量看，河南移动公司53443万G」: the topic is the subject of what follows
         found = find_indicators(topic.group(1), lists=False)
@@ -763,6 +765,9 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
         if state.undated:
             continue
         dated = _DATED_BASE.search(lead) if cue.cue == "from_base" and len(group) == 1 else None
+        if cue.cue == "from_base":
+            stripped = re.sub(r"(?:从|由)[^，。；从由]*$", "", lead)
+            base_row = cue_for(stripped, re.sub(r"(?:从|由)[^，。；从由]*$", "", clause), token0, "", q0)
         if dated is not None:
             # 「占比由上年的46.6%降至45.7%」: the starting point is the value of a stated earlier period
             base = _base_period(dated, sentence, seg_start, state.period or ctx.period, ctx)
@@ -790,6 +795,12 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
             continue
         intro = sentence[prev_start:clause_start] if prev_start < clause_start and seg_start == clause_start else ""
         intro = re.split(r"[，,：:；;]", intro.rstrip("，,：:；; "))[-1] if intro else ""
+        if cue.cue == "value" and q0.unit == "%" and re.search(r"占比(?:最高|最多|最大|最低)?$", intro):
+            cue = next(c for c in cues() if c.measure == "share_pct")  # 「…网民占比最高，为20.5%」
+        if base_row is not None and re.fullmatch(r"(?:提升|提高|上升|增长|下降|降低|回落|回升|增加|减少|下滑)?(?:至|到)",
+                                                 lead.strip()):
+            cue = base_row  # 「占比由…的16.9%提升至26.3%」: the new level has the measure of the old one
+        base_row = None
         targets = _targets(phrase_text, lead, sentence[:seg_start], group, cue, scope, state, named_here, mentions,
                            seg_start, first.start, sentence, bounds, intro)
         if targets is None:
@@ -968,7 +979,14 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
             phrase = after
     if not phrase and scope.anchor is None and _TREND_COMMENT.search(intro):
         # 「固定互联网宽带接入用户增长明显，9月末达到310.8万户」: a subject with a comment on its trend, then its number
-        phrase = _best_phrase(_TREND_COMMENT.sub("", intro))
+        phrase = re.sub(r"(?:比例|比重|份额|占比)$", "", _best_phrase(_TREND_COMMENT.sub("", intro)))
+    group_of = _GROUP_OF.match(phrase) if cue.measure == "share_pct" else None
+    if group_of and resolve_indicator(phrase) is None and resolve_indicator(group_of.group(2)) is not None:
+        # 「30—39岁网民占比最高，为20.5%」: a group's share of a population, the group as the subject
+        whole = Anchor(resolve_indicator(group_of.group(2)), scope.region, scope.operator,  # type: ignore[arg-type]
+                       re.sub(r"^在|在|的$", "", group_of.group(1)), False, cue.measure, q.unit)
+        scope.anchor = whole
+        return [whole] * len(group)
     if phrase and resolve_region(phrase).region is not None and not find_indicators(phrase):
         scope.region = resolve_region(phrase).region  # 「其中西藏高达23.4GB」: a place, not a subject
         phrase = ""
@@ -1025,7 +1043,9 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
             guessed = True
     if cue.measure == "value" and q.unit == "%" and ind.unit not in ("%", "") and ind.catalogued:
         guessed = True
-    anchor = Anchor(ind, scope.region, scope.operator, scope.subject, guessed, cue.measure, q.unit)
+    subject = scope.subject or (scope.anchor.subject if scope.anchor and not phrase and ind is scope.anchor.indicator
+                                else "")
+    anchor = Anchor(ind, scope.region, scope.operator, subject, guessed, cue.measure, q.unit)
     if cue.measure == "value" or phrase:
         scope.anchor = anchor
         if not guessed:
@@ -1076,6 +1096,10 @@ def _shared_number(phrase_text: str, scope: Scope, state: State) -> list[Anchor]
             return []
         out.append(Anchor(ind, scope.region, scope.operator, scope.subject))
     return out
+
+
+#: A group of a population: 「30—39岁网民」「月收入在3001—5000元的网民群体」「学生网民」.
+_GROUP_OF = re.compile(r"^(.+?)的?(网民|用户|居民)(?:群体)?$")
 
 
 def _common_tail(names: list[str]) -> str:
