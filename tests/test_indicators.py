@@ -230,3 +230,46 @@ def test_indicator_like_text(text: str) -> None:
     for s, e, ind in find_indicators(text):
         assert last <= s < e <= len(text) and ind in catalogue()
         last = e
+
+
+# --- open vocabulary -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("phrase, name", [
+    ("全省移动电话基站总数", "移动电话基站"),
+    ("境内被篡改网站数量", "被篡改网站数量"),
+    ("“大联接”用户", "大联接用户"),
+    ("国内市场手机出货量", "手机出货量"),
+    ("省级数字经济竞争力指数", "数字经济竞争力指数"),
+])
+def test_printed_names_drop_scope_words_and_quotes(phrase: str, name: str) -> None:
+    from extract.normalize.indicators import open_indicator
+
+    assert open_indicator(phrase).name == name
+
+
+@pytest.mark.parametrize("a, b", [
+    ("感染网络病毒的主机数量", "境内感染网络病毒主机数量"),
+    ("被植入后门的网站数量", "被植入后门网站数量"),
+    ("5G网络客户数", "5G网络客户"),
+])
+def test_indicator_keys_ignore_de_and_trailing_counts(a: str, b: str) -> None:
+    from extract.normalize.indicators import indicator_key
+
+    assert indicator_key(a) == indicator_key(b)
+
+
+@pytest.mark.parametrize("term, name", [
+    ("移动客户", "移动电话用户"), ("有线宽带客户", "互联网宽带接入用户"), ("蜂窝物联网用户", "物联网终端用户"),
+    ("5G手机终端连接数", "5G终端连接数"), ("接入速率在100Mbps及以上的用户", "100Mbps及以上宽带接入用户"),
+    ("光缆线路总长度", "光缆线路长度"), ("户均移动互联网接入流量（DOU）", "户均移动互联网接入流量"),
+])
+def test_operator_and_release_terms_resolve_to_the_catalogue(term: str, name: str) -> None:
+    assert resolve_indicator(term).name == name
+
+
+def test_uncatalogued_names_get_a_category_from_their_head() -> None:
+    from extract.normalize.indicators import open_indicator
+
+    assert open_indicator("全省通信杆路", "万公里").category == "基础设施"
+    assert open_indicator("5G手机上市新机型").category == "终端"
+    assert not open_indicator("作业操作费").catalogued and open_indicator("作业操作费").category == "其他"
