@@ -428,3 +428,29 @@ def test_seeds_have_no_generation_or_year_quantities(prefix: str) -> None:
         span = text[s:e]
         assert "年" not in span and "月" not in span and "日" not in span, span
         assert not (q.raw_unit == "G" and q.raw_value in {"2", "3", "4", "5", "6"}), span
+
+
+# --- genre units and ranks ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("手机出货量2323.8万部", 23238000.0, "部"), ("上市新机型43款", 43.0, "款"), ("DOU达到14.32GB/户·月", 14.32, "GB/户"),
+    ("为11.7GB/户˙月", 11.7, "GB/户"), ("总容量为41052万门", 410520000.0, "门"), ("光缆215.7万公里", 2157000.0, "公里"),
+    ("授权专利1312件", 1312.0, "件"), ("网络安全事件7.4万起", 74000.0, "起"), ("时长完成1.89万亿分钟", 1.89e12, "分钟"),
+    ("流量达到22亿Gb", 2.2e9, "GB"), ("IPv6地址数量为57634块/32", 57634.0, "块/32"),
+])
+def test_genre_units(text: str, value: float, unit: str) -> None:
+    (_a, _b, q), = find_quantities(text)
+    assert (q.value, q.unit) == (value, unit)
+
+
+@pytest.mark.parametrize("text, ranks", [
+    ("增速排全国第十五", [15.0]), ("增速在全国和西部的排名分别为第十五和第四", [15.0, 4.0]),
+    ("增速居全国第八、西部第二", [8.0, 2.0]), ("用户排在全国首位", [1.0]), ("较上月后退2位", [-2.0]),
+])
+def test_ranks_of_the_genre(text: str, ranks: list[float]) -> None:
+    assert [q.value for _a, _b, q in find_quantities(text)] == ranks
+
+
+def test_net_losses_and_ordinals() -> None:
+    assert [q.value for _a, _b, q in find_quantities("电话用户净减少1640万户")] == [-16400000.0]
+    assert find_quantities("发布的第 49 次报告") == []

@@ -292,7 +292,7 @@ def _unit_fits(unit: Unit, after: str) -> bool:
     if any(after.startswith(w) for w in _UNIT_BLOCKERS.get(last, ())):
         return False
     latin = last in _LETTERS
-    if latin and after[:1] in _ALNUM:
+    if latin and after[:1] and after[:1] in _ALNUM:
         return False  # 1.6Tbps, 5GHz
     if not latin and unit.unit != "":
         return True
