@@ -457,3 +457,13 @@ def test_a_groups_share_of_a_population_has_the_group_as_subject() -> None:
 
 def test_a_named_population_share_stays_an_indicator() -> None:
     assert one("手机网民占比为99.7%。").indicator == "手机网民规模"
+
+
+def test_a_point_in_a_later_year_is_not_a_target() -> None:
+    got = facts("截至2023年底，千兆光网覆盖家庭超过5亿户。")
+    assert [(i, p) for i, _m, _v, p in got] == [("千兆光网覆盖家庭", "2023-12")]
+
+
+def test_digital_infrastructure_units() -> None:
+    got = facts("全国在用数据中心机架总规模超过810万标准机架，算力总规模达到230EFLOPS。")
+    assert [(i, v) for i, _m, v, _p in got] == [("在用数据中心机架总规模", 8100000.0), ("算力总规模", 230.0)]
