@@ -378,7 +378,7 @@ def _known_versions(store: Store | str | None, digests: list[str]) -> dict[str, 
 
 
 #: Imported once by the forkserver, so that each child starts with the readers and extractors loaded.
-PRELOAD = ("extract.ingest", "extract.readers", "extract.extractors")
+PRELOAD = ("extract.ingest", "extract.readers", "extract.extractors", "extract.warm")
 
 
 def _job(item: tuple[Path, Options, str]) -> Extracted:
@@ -397,12 +397,16 @@ def _run(todo: list[tuple[Path, str]], options: Options, workers: int) -> Iterat
 
     guard = Guard(max_memory_mb=options.max_memory_mb, timeout_s=options.timeout_s,
                   workers=max(1, min(workers, len(todo), os.cpu_count() or 1)))
-    items = [(f, options, digest) for f, digest in todo]
-    for (f, _, digest), result in run_isolated(_job, items, guard, PRELOAD):
+    # the readers run in the forkserver's working directory: they get absolute paths
+    given = {f.absolute(): f for f, _ in todo}
+    items = [(f.absolute(), options, digest) for f, digest in todo]
+    for (path, _, digest), result in run_isolated(_job, items, guard, PRELOAD):
+        f = given[path]
         if isinstance(result, Failure):
             size = f.stat().st_size if f.exists() else 0
             yield Extracted(path=str(f), name=f.name, sha256=digest, size=size, error=result.reason)
         else:
+            result.path = str(f)
             yield result
 
 

@@ -467,3 +467,23 @@ def test_facts_with_and_without_a_box_are_stored_together(tmp_path: Path) -> Non
     store.save_document(name="b.pdf", sha256="cd" * 32, pages=1, size=1, kind="pdf", title="", version="t",
                         fact_rows=rows)
     assert store.count_facts() == 3
+
+
+def test_relative_paths_are_read_whatever_the_readers_working_directory(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader processes are forked from a server started earlier, in another directory (maybe gone
+    since): a path relative to the caller's working directory must still be read, under its given name."""
+    from extract.ingest import ingest
+    from extract.store import Store
+
+    first = tmp_path / "first"
+    first.mkdir()
+    monkeypatch.chdir(first)
+    assert ingest([str(fixture(MONTHLY))], Store(str(tmp_path / "a.sqlite")))[0].status == "stored"
+    second = tmp_path / "second"
+    second.mkdir()
+    shutil.copy(fixture(MONTHLY), second / "relative.pdf")
+    monkeypatch.chdir(second)
+    shutil.rmtree(first)
+    results = ingest(["relative.pdf"], Store(str(tmp_path / "b.sqlite")))
+    assert [(r.path, r.status) for r in results] == [("relative.pdf", "stored")], [r.line() for r in results]
