@@ -467,3 +467,8 @@ def test_a_point_in_a_later_year_is_not_a_target() -> None:
 def test_digital_infrastructure_units() -> None:
     got = facts("全国在用数据中心机架总规模超过810万标准机架，算力总规模达到230EFLOPS。")
     assert [(i, v) for i, _m, v, _p in got] == [("在用数据中心机架总规模", 8100000.0), ("算力总规模", 230.0)]
+
+
+def test_a_period_without_a_year_takes_the_year_the_text_has_moved_to() -> None:
+    got = facts("2021年，我国GDP同比增长8.1%。进入2022年，第一季度GDP同比增长4.8%。")
+    assert [(i, p, v) for i, _m, v, p in got] == [("GDP", "2021", 8.1), ("GDP", "2022Q1", 4.8)]

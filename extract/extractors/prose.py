@@ -528,19 +528,32 @@ class Mention:
 _PRIORITY = {"quantity": 0, "period": 1, "operator": 2, "region": 4, "subject": 5}
 
 
-def _mentions(sentence: str, ctx: DocContext) -> list[Mention]:
+def _mentions(sentence: str, ctx: DocContext, ref: Period | None = None) -> list[Mention]:
+    """Names in a sentence; periods without a year (第一季度) take the year of the text's own context ``ref``."""
     province = ctx.province.name if ctx.province else None
     ms: list[Mention] = []
     ms += [Mention(a, b, "quantity", q) for a, b, q in find_quantities(sentence)]
     ms += [Mention(a, b, "region", r) for a, b, r in find_regions(sentence, province)]
     ms += [Mention(a, b, "operator", o) for a, b, o in find_operators(sentence)]
-    ms += [Mention(a, b, "period", p) for a, b, p in find_periods(sentence, ctx.period)]
+    ms += [Mention(a, b, "period", p) for a, b, p in find_periods(sentence, _year_ref(ref, ctx.period))]
     ms += [Mention(a, b, "subject", name) for a, b, name in find_industries(sentence)]
     keep: list[Mention] = []
     for m in sorted(ms, key=lambda m: (_PRIORITY[m.kind], m.start)):
         if not any(m.start < k.end and k.start < m.end for k in keep):
             keep.append(m)
     return sorted(keep, key=lambda m: (m.start, _PRIORITY[m.kind]))
+
+
+def _year_ref(ref: Period | None, document: Period | None) -> Period | None:
+    """The reference for periods printed without a year: the document's own period, unless the text has moved
+    to another year (「进入2022年，第一季度GDP同比增长4.8%」).
+
+    >>> _year_ref(Period.year(2022), Period.year(2021)).period, _year_ref(Period.month(2021, 3), Period.year(2021)).period
+    ('2022', '2021')
+    """
+    if ref is None or document is None or ref.end.year == document.end.year:
+        return document
+    return Period.year(ref.end.year)
 
 
 def _sets_context(sentence: str, m: Mention, glosses: list[tuple[int, int]]) -> bool:
@@ -561,7 +574,7 @@ def is_time_adverbial(sentence: str, start: int) -> bool:
     lead = re.sub(r"^(?:注[:：]?\s*)?\d{1,2}\s*[.、．]\s*", "", sentence[cut + 1:start].strip())  # 「注：1. 全省1—8月…」
     if 2 <= len(lead) <= 4 and (resolve_region(lead).region is not None or lead in ("全省", "全市", "全区", "全国", "我省")) and re.match(r"[^，。；]{0,8}?[月季]", sentence[start:]):
         return True  # 「广东1—8月新建5G基站…」: a place, then the months (not 「江苏省2023年世界电信日」)
-    return bool(re.fullmatch(r"(?:截至|截止|截止到|在|从|于|自|到|至|其中|同时|另外|此外|而)?\s*(?:[^\s，。；]{0,4}(?:在|于))?", lead))
+    return bool(re.fullmatch(r"(?:截至|截止|截止到|在|从|于|自|到|至|其中|同时|另外|此外|而|进入|到了)?\s*(?:[^\s，。；]{0,4}(?:在|于))?", lead))
 
 
 def _blocked(sentence: str) -> list[tuple[int, int]]:
@@ -694,7 +707,7 @@ def since_year_start(period: Period | None) -> Period | None:
 
 def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: DocContext,
                     state: State) -> list[Fact]:
-    mentions = _mentions(sentence, ctx)
+    mentions = _mentions(sentence, ctx, state.period)
     blocked = _blocked(sentence)
     titles = [(m.start(), m.end()) for m in _ATTRIBUTION.finditer(sentence)]
     bounds = _boundaries(sentence)
@@ -733,7 +746,8 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
                 continue
             if m.kind == "period":
                 if _sets_context(sentence, m, glosses) and not _inside(m.start, titles):
-                    state.period = m.obj  # type: ignore[assignment]
+                    again = find_periods(sentence[m.start:m.end], _year_ref(state.period, ctx.period))
+                    state.period = again[0][2] if len(again) == 1 else m.obj  # type: ignore[assignment]
                     state.undated = False
                     state.point = bool(_POINT.search(sentence[max(0, m.start - 3):m.start])
                                        or re.match(r"\s*(?:末|底)", sentence[m.end:m.end + 2])
