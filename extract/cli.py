@@ -60,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     res.add_argument("--period", help="the document's own period, e.g. 2020-08")
     res.add_argument("--region", help="the document's province, e.g. 河南省")
 
+    chk = sub.add_parser("check", help="check the stored numbers against each other (parts and totals, "
+                                       "stated against derived, restatements, ranges, magnitudes)")
+    chk.add_argument("--document", help="show only failures involving this document (all are re-checked)")
+    chk.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
+
     dash = sub.add_parser("dashboard", help="start the dashboard (in the foreground; Ctrl-C stops it)")
     dash.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     dash.add_argument("--expose", action="store_true",
@@ -110,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         return _resolve(args)
     if args.command == "dashboard":
         return _dashboard(args, db)
+    if args.command == "check":
+        return _check(args, db)
     if args.command == "evaluate":
         from .evaluate import run_evaluate
 
@@ -134,6 +141,7 @@ def _ingest(args: argparse.Namespace, db: str | None) -> int:
     selection = Selection(tuple(args.include), tuple(args.exclude))
     found, _ = collect_files(args.paths, selection)
     bar.start(len(found))
+
     def note(text: str) -> None:
         bar.clear()
         print(f"注意 note: {text}", file=sys.stderr, flush=True)
@@ -146,8 +154,17 @@ def _ingest(args: argparse.Namespace, db: str | None) -> int:
     failed = sum(r.status == "failed" for r in results)
     skipped = sum(r.status == "skipped" for r in results)
     facts = sum(r.facts for r in results)
-    for note in same_facts_notes(results):
-        print(f"注意 note: {note}", file=sys.stderr)
+    for text in same_facts_notes(results):
+        print(f"注意 note: {text}", file=sys.stderr)
+    if stored:
+        try:
+            failures = run_checks_and_store(db, automatic=True)
+        except Exception as exc:  # the facts are stored; a check that cannot run is reported, not fatal
+            print(f"注意 note: the consistency checks could not run ({type(exc).__name__}: {exc})", file=sys.stderr)
+        else:
+            if failures:
+                print(f"注意 note: {len(failures)} consistency check(s) failed across the store; "
+                      "see `zhibiao check`", file=sys.stderr)
     print(f"共 {len(results)} 个文件: {stored} stored ({facts} facts), {same} unchanged, {failed} failed"
           + (f", {skipped} skipped" if skipped else ""), file=sys.stderr)
     return 1 if failed else 0
@@ -223,6 +240,41 @@ def _delete(args: argparse.Namespace, db: str | None) -> int:
     store.delete_document(doc_id)
     print(f"deleted {shown(name)} (id {doc_id}) and its {n} facts")
     return 0
+
+
+def run_checks_and_store(db: str | None, automatic: bool = False) -> list:
+    """Every check over the stored facts; the failures replace the last run's (facts flagged check_failed).
+    After an ingest (``automatic``), a store larger than ``CheckSettings.auto_max_facts`` is left for an
+    explicit ``zhibiao check`` (it says so)."""
+    from .checks import SETTINGS, run_checks
+    from .store import Store
+
+    store = Store(db)
+    if automatic and store.count_facts() > SETTINGS.auto_max_facts:
+        print(f"注意 note: more than {SETTINGS.auto_max_facts:,} facts stored: run `zhibiao check` to check them",
+              file=sys.stderr)
+        return []
+    failures = run_checks(store.facts(with_location=True))
+    store.replace_check_failures(failures)
+    return failures
+
+
+def _check(args: argparse.Namespace, db: str | None) -> int:
+    """``zhibiao check``: exit 0 when every check passes, 1 when any fails (each printed)."""
+    failures = run_checks_and_store(db)
+    shown_failures = failures
+    if args.document:
+        from .store import Store
+
+        ids = set(Store(db).facts(document=args.document, with_location=True)["id"].astype(int))
+        shown_failures = [f for f in failures if ids & set(f.fact_ids)]
+    for f in shown_failures:
+        print(f"{f.check:<12} {shown(f.document)}: expected {f.expected}; found {f.found} (tolerance {f.tolerance}); "
+              f"facts {', '.join(map(str, f.fact_ids))}")
+    scope = f" involving {shown(args.document)}" if args.document else ""
+    print(f"{len(shown_failures)} check failure(s){scope}; the facts involved are flagged check_failed",
+          file=sys.stderr)
+    return 1 if shown_failures else 0
 
 
 def dashboard_command(port: int, expose: bool) -> list[str]:

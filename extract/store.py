@@ -33,6 +33,7 @@ from sqlalchemy import (
     event,
     func,
     select,
+    update,
 )
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .accounting import NumberOutcome
+    from .checks import Failure
 
 metadata = MetaData()
 
@@ -121,6 +123,26 @@ number_tallies = Table(
     Column("set_aside", Integer, nullable=False, default=0),
     Column("unexplained", Integer, nullable=False, default=0),
 )
+
+
+#: Failed consistency checks (extract/checks.py): one row per failure, its facts in check_failure_facts.
+check_failures = Table(
+    "check_failures", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("check_name", String(32), nullable=False),
+    Column("document", String(512), nullable=False, default=""),
+    Column("expected", Text, nullable=False, default=""),
+    Column("found", Text, nullable=False, default=""),
+    Column("tolerance", String(64), nullable=False, default=""),
+    Column("checked_at", String(32), nullable=False),
+)
+check_failure_facts = Table(
+    "check_failure_facts", metadata,
+    Column("failure_id", Integer, ForeignKey("check_failures.id", ondelete="CASCADE"), nullable=False),
+    Column("fact_id", Integer, nullable=False),
+    Index("ix_check_failure_facts_fact", "fact_id"),
+)
+CHECK_FLAG = "check_failed"
 
 
 @dataclass
@@ -283,6 +305,42 @@ class Store:
         """The kept original of a document (stored relative to the file store)."""
         p = Path(file_path)
         return p if p.is_absolute() else self.files_dir / p
+
+    def replace_check_failures(self, failures: Iterable[Failure]) -> int:
+        """Store the result of a whole check run, atomically: the failures replace those of the last run,
+        and the flag ``check_failed`` is on exactly the facts involved in one."""
+        rows = list(failures)
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._write() as conn:
+            flagged = [r[0] for r in conn.execute(select(facts.c.id, facts.c.flags).where(
+                facts.c.flags.like(f"%{CHECK_FLAG}%"))).all()]
+            for fact_id, flags in conn.execute(select(facts.c.id, facts.c.flags).where(facts.c.id.in_(flagged))).all():
+                kept = ";".join(f for f in str(flags).split(";") if f and f != CHECK_FLAG)
+                conn.execute(update(facts).where(facts.c.id == fact_id).values(flags=kept))
+            conn.execute(delete(check_failure_facts))
+            conn.execute(delete(check_failures))
+            involved: set[int] = set()
+            for f in rows:
+                fid = conn.execute(check_failures.insert().values(
+                    check_name=f.check, document=f.document, expected=f.expected, found=f.found,
+                    tolerance=f.tolerance, checked_at=now)).inserted_primary_key[0]
+                conn.execute(check_failure_facts.insert(), [{"failure_id": fid, "fact_id": i} for i in f.fact_ids])
+                involved.update(f.fact_ids)
+            for fact_id, flags in conn.execute(select(facts.c.id, facts.c.flags).where(
+                    facts.c.id.in_(sorted(involved)))).all():
+                parts = [x for x in str(flags).split(";") if x]
+                conn.execute(update(facts).where(facts.c.id == fact_id).values(flags=";".join([*parts, CHECK_FLAG])))
+        return len(rows)
+
+    def check_failures(self) -> pd.DataFrame:
+        """The stored failures with the ids of their facts (``fact_ids``, ;-separated)."""
+        import pandas as pd
+
+        with self.engine.connect() as conn:
+            df = pd.read_sql(select(check_failures).order_by(check_failures.c.id), conn)
+            links = pd.read_sql(select(check_failure_facts), conn)
+        ids = links.groupby("failure_id")["fact_id"].agg(lambda s: ";".join(map(str, s)))
+        return df.assign(fact_ids=df["id"].map(ids).fillna(""))
 
     def count_facts(self) -> int:
         with self.engine.connect() as conn:
