@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing as mp
+import multiprocessing.spawn
 import resource
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -95,6 +97,21 @@ def _child(conn: Connection, job: Callable[[T], R], item: T, max_memory_mb: int)
 
 
 _CONTEXT: Any = None
+_STARTING = threading.local()
+_PREPARATION_DATA = multiprocessing.spawn.get_preparation_data
+
+
+def _preparation_without_main(name: str) -> dict[str, Any]:
+    """multiprocessing's preparation data, without the parent's ``__main__`` for our readers: a child would
+    otherwise run the parent's main script again (under Streamlit's AppTest that is the dashboard app)."""
+    data = _PREPARATION_DATA(name)
+    if getattr(_STARTING, "reader", False):
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+    return data
+
+
+multiprocessing.spawn.get_preparation_data = _preparation_without_main
 
 
 def _context(preload: tuple[str, ...]) -> Any:
@@ -133,7 +150,11 @@ def run_isolated(job: Callable[[T], R], items: Iterable[T], guard: Guard,
                 item = queue.pop(0)
                 parent, child = ctx.Pipe(duplex=False)
                 proc = ctx.Process(target=_child, args=(child, job, item, guard.max_memory_mb), daemon=True)
-                proc.start()
+                _STARTING.reader = True
+                try:
+                    proc.start()
+                finally:
+                    _STARTING.reader = False
                 child.close()
                 deadline = time.monotonic() + guard.timeout_s + guard.grace_s if guard.timeout_s > 0 else float("inf")
                 running.append(_Running(item, proc, parent, deadline))
