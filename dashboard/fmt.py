@@ -106,7 +106,8 @@ def fmt_value(value: float | None, unit: str, measure: str = "value") -> str:
     return text + unit_label(unit)
 
 
-_SCALE_ONLY = ("万亿", "百万", "千万", "万", "亿", "千", "百")
+#: Printed units that are only a scale word: the number then takes the canonical unit (2.07亿 → 2.07亿户).
+SCALE_ONLY = _SCALE_ONLY = ("万亿", "百万", "千万", "万", "亿", "千", "百")
 
 
 def fmt_printed(raw_value: str, raw_unit: str, value: float | None, unit: str, measure: str = "value") -> str:

@@ -102,6 +102,8 @@ def breaks_in(indicator: str, region: str, start: pd.Timestamp, end: pd.Timestam
 #: Words around a printed number that make it a bound or an approximation (before, after).
 _QUALIFIER_BEFORE = ("超过", "超", "逾", "约", "近", "将近", "接近", "不足", "不到", "达到近", "高达")
 _QUALIFIER_AFTER = ("以上", "多", "余", "左右")
+#: Any qualifier word, for finding the few snippets that hold one (a column at a time).
+QUALIFIER_PATTERN = "|".join(sorted({*_QUALIFIER_BEFORE, *_QUALIFIER_AFTER}, key=len, reverse=True))
 _BEFORE_SET = frozenset(_QUALIFIER_BEFORE)
 _BEFORE_LENGTHS = tuple(sorted({len(w) for w in _QUALIFIER_BEFORE}, reverse=True))  # the longest word first
 _BEFORE_ENDS = frozenset(w[-1] for w in _QUALIFIER_BEFORE)

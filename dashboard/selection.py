@@ -14,13 +14,14 @@ pages' logic is tested with plain pytest on small hand-made frames (tests/test_d
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from . import rules
-from .fmt import fmt_printed
+from .fmt import SCALE_ONLY, fmt_printed, fmt_value, unit_label
 
 #: What makes a fact one fact: the same series, period and measure.
 FACT_KEYS = ["indicator", "region", "operator", "subject", "period", "measure"]
@@ -29,8 +30,9 @@ Provenance = Callable[[pd.DataFrame], pd.DataFrame]
 
 
 def dedupe(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per fact (:data:`FACT_KEYS`): the latest stored (highest id) wins, and ``sources`` holds
-    every (document, page) that states the same value, the kept row's first.
+    """One row per fact (:data:`FACT_KEYS`): the latest stored (highest id) wins. Where other rows state the
+    same value, ``sources`` holds every (document, page) stating it, the kept row's first; elsewhere it is
+    None (the row's own document and page are its only source — see :func:`source_text`).
 
     >>> d = pd.DataFrame({"indicator": "a", "region": "r", "operator": "", "subject": "", "period": "2020",
     ...                   "measure": "value", "id": [1, 2, 3], "value": [5.0, 5.0, 6.0],
@@ -39,20 +41,20 @@ def dedupe(df: pd.DataFrame) -> pd.DataFrame:
     >>> one["id"].tolist(), one["sources"].tolist()
     ([2], [(('y.pdf', 1), ('x.pdf', 3))])
     >>> dedupe(d)["sources"].tolist()  # a different value is another statement, not a source of this one
-    [(('z.pdf', 2),)]
+    [None]
     """
     if df.empty:
         return df.assign(sources=pd.Series(dtype=object))
     d = df.sort_values("id", kind="stable")
-    kept = d.drop_duplicates(FACT_KEYS, keep="last")
-    own = [((str(doc), int(p)),) for doc, p in zip(kept["document"], kept["page"], strict=True)]
-    kept = kept.assign(sources=pd.Series(own, index=kept.index, dtype=object))
     dup = d.duplicated(FACT_KEYS, keep=False).to_numpy()
+    last = ~d.duplicated(FACT_KEYS, keep="last").to_numpy()
+    kept = d[last].assign(sources=pd.Series([None] * int(last.sum()), index=d.index[last], dtype=object))
     if not dup.any():
         return kept
-    extra = d[dup & ~d.index.isin(kept.index)]
-    last = kept[FACT_KEYS + ["value"]].rename(columns={"value": "_kept"})
-    extra = _text_keys(extra).merge(_text_keys(last), on=FACT_KEYS, how="left")
+    # only the facts stated more than once: the others keep sources = None
+    mine = _text_keys(d[dup & last][FACT_KEYS + ["value", "document", "page"]])
+    extra = _text_keys(d[dup & ~last][FACT_KEYS + ["value", "document", "page"]]).merge(
+        mine[FACT_KEYS + ["value"]].rename(columns={"value": "_kept"}), on=FACT_KEYS, how="left")
     same = np.isclose(extra["value"].to_numpy(float), extra["_kept"].to_numpy(float), rtol=1e-9, atol=0.0)
     extra = extra[same]
     more: dict[tuple, list[tuple[str, int]]] = {}
@@ -60,9 +62,10 @@ def dedupe(df: pd.DataFrame) -> pd.DataFrame:
                               extra["page"], strict=True):
         more.setdefault(key, []).append((str(doc), int(page)))
     if more:
-        keys = _text_keys(kept[FACT_KEYS]).itertuples(index=False, name=None)
-        kept["sources"] = [tuple(dict.fromkeys(s + tuple(reversed(more.get(k, ())))))
-                           for k, s in zip(keys, kept["sources"], strict=True)]
+        keys = mine[FACT_KEYS].itertuples(index=False, name=None)
+        both = [tuple(dict.fromkeys(((doc, int(p)), *reversed(more[k])))) if k in more else None
+                for k, doc, p in zip(keys, mine["document"], mine["page"], strict=True)]
+        kept.loc[d.index[dup & last], "sources"] = pd.Series(both, index=d.index[dup & last], dtype=object)
     return kept
 
 
@@ -165,23 +168,48 @@ def shown(value: float, unit: str, measure: str = "value", snippet: str = "", ra
 
 
 def shown_column(df: pd.DataFrame, unit: str | None = None) -> list[str]:
-    """:func:`shown` for every row of ``df`` (its own unit and measure unless ``unit`` is given);
-    rows without printed text (derived, or not fetched) are formatted from the value.
+    """:func:`shown` for every row of ``df`` (its own unit and measure unless ``unit`` is given), a column
+    at a time: rows without printed text (derived, or not fetched) are formatted from the value, and the
+    qualifier is looked for only in snippets holding a qualifier word.
 
-    >>> d = pd.DataFrame({"value": [3e8, 5.0], "unit": ["户", "%"], "measure": ["value", "value"],
-    ...                   "raw_value": ["3", ""], "raw_unit": ["亿户", ""], "snippet": ["超过3亿户", ""]})
+    >>> d = pd.DataFrame({"value": [3e8, 5.0, 2.07e8, 1.5], "unit": ["户", "%", "户", "%"],
+    ...                   "measure": ["value", "value", "value", "yoy_pct"], "raw_value": ["3", "", "2.07", "1.5"],
+    ...                   "raw_unit": ["亿户", "", "亿", "%"], "snippet": ["超过3亿户", "", "约2.07亿", "增长1.5%"]})
     >>> shown_column(d)
-    ['超过3亿户', '5%']
+    ['超过3亿户', '5%', '约2.07亿户', '+1.5%']
     """
-    def col(name: str, default: str = "") -> list[str]:
-        if name not in df:
-            return [default] * len(df)
-        return df[name].astype(object).where(df[name].notna(), "").astype(str).tolist()
+    n = len(df)
+    if not n:
+        return []
 
-    units = [unit] * len(df) if unit is not None else col("unit")
-    return [shown(v, u, m or "value", s, rv, ru) for v, u, m, s, rv, ru in
-            zip(df["value"], units, col("measure", "value"), col("snippet"), col("raw_value"), col("raw_unit"),
-                strict=True)]
+    def col(name: str, default: str = "") -> np.ndarray:  # plain Python strings, '' for missing
+        if name not in df:
+            return np.full(n, default, dtype=object)
+        return np.array(["" if v is None or v != v else str(v) for v in df[name].tolist()], dtype=object)
+
+    units = np.full(n, unit, dtype=object) if unit is not None else col("unit")
+    measures = np.array([m or "value" for m in col("measure", "value").tolist()], dtype=object)
+    rv = np.array([v.strip() for v in col("raw_value").tolist()], dtype=object)
+    ru = np.array([u.strip() for u in col("raw_unit").tolist()], dtype=object)
+    printed = (measures == "value") & (rv != "") & (ru != "")
+    labels = {u: unit_label(u) for u in {*units.tolist(), *ru.tolist()}}
+    unit_labels = np.array([labels[u] for u in units.tolist()], dtype=object)
+    raw_labels = np.array([labels[u] for u in ru.tolist()], dtype=object)
+    scale_only = np.array([u in SCALE_ONLY for u in ru.tolist()], dtype=bool)
+    out = np.where(printed, np.where(scale_only, rv + ru + unit_labels, rv + raw_labels), "").astype(object)
+    values = df["value"].to_numpy()
+    for i in np.flatnonzero(~printed).tolist():
+        out[i] = fmt_value(values[i], units[i], measures[i])
+    if (rv != "").any():
+        snippets = col("snippet")
+        for i in np.flatnonzero(rv != "").tolist():
+            if _QUALIFIER_WORD.search(snippets[i]):
+                before, after = rules.qualifier(snippets[i], rv[i], ru[i])
+                out[i] = before + out[i] + after
+    return out.tolist()
+
+
+_QUALIFIER_WORD = re.compile(rules.QUALIFIER_PATTERN)
 
 
 def printed_text(raw_value: object, raw_unit: object) -> str:
@@ -190,8 +218,17 @@ def printed_text(raw_value: object, raw_unit: object) -> str:
     >>> printed_text("8643.5", "万户"), printed_text("43.4", "%"), printed_text("", "")
     ('8643.5 万户', '43.4 %', '')
     """
-    v, u = str(raw_value or "").strip(), str(raw_unit or "").strip()
+    v, u = ("" if x is None or x != x else str(x).strip() for x in (raw_value, raw_unit))  # x != x: NaN
     return f"{v} {u}".strip() if v else ""
+
+
+def printed_column(raw_values: pd.Series, raw_units: pd.Series) -> list[str]:
+    """:func:`printed_text` for whole columns.
+
+    >>> printed_column(pd.Series(["8643.5", "", "3"]), pd.Series(["万户", "万户", None]))
+    ['8643.5 万户', '', '3']
+    """
+    return [printed_text(v, u) for v, u in zip(raw_values.tolist(), raw_units.tolist(), strict=True)]
 
 
 def with_printed(g: pd.DataFrame, provenance: Provenance) -> pd.DataFrame:

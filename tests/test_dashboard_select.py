@@ -4,6 +4,8 @@ labels, the 数据 sparklines (issue 13: pages that select, then draw)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -29,7 +31,8 @@ def test_a_revised_figure_is_not_listed_as_a_source_of_the_new_one() -> None:
     rows = frame([{"indicator": "x", "period": "2020", "value": 5.0, "unit": "户", "document": "old.pdf"},
                   {"indicator": "x", "period": "2020", "value": 6.0, "unit": "户", "document": "new.pdf"}])
     one = selection.dedupe(rows)
-    assert one["value"].tolist() == [6.0] and one["sources"].tolist() == [(("new.pdf", 1),)]
+    assert one["value"].tolist() == [6.0] and one["sources"].tolist() == [None]  # only its own document
+    assert selection.source_text(one["sources"].iloc[0], "new.pdf", 1) == "new.pdf 第1页"
 
 
 def test_the_latest_value_of_an_indicator_for_a_region() -> None:
@@ -119,3 +122,27 @@ def test_data_sparklines_each_period_once_from_three() -> None:
 
 def test_the_printed_value_column() -> None:
     assert selection.printed_text("8643.5", "万户") == "8643.5 万户"
+
+
+def test_shown_column_is_shown_row_by_row_on_the_embedded_database() -> None:
+    """The column-at-a-time formatting gives exactly what :func:`selection.shown` gives for each fact."""
+    from extract.paths import DATA_DIR
+    from extract.store import Store
+
+    path = DATA_DIR / "zhibiao.sqlite"
+    if not path.exists():
+        pytest.skip("no embedded database")
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:  # a copy: opening a store may add indexes
+        copy = Path(tmp) / "zhibiao.sqlite"
+        shutil.copy(path, copy)
+        facts = Store(str(copy)).facts()
+    assert len(facts) > 1000
+    one_by_one = [selection.shown(v, u, m, s, rv, ru) for v, u, m, s, rv, ru in
+                  zip(facts["value"], facts["unit"], facts["measure"], facts["snippet"], facts["raw_value"],
+                      facts["raw_unit"], strict=True)]
+    assert selection.shown_column(facts) == one_by_one
+    assert selection.printed_column(facts["raw_value"], facts["raw_unit"]) == [
+        selection.printed_text(v, u) for v, u in zip(facts["raw_value"], facts["raw_unit"], strict=True)]

@@ -60,7 +60,7 @@ def view(df: pd.DataFrame) -> pd.DataFrame:
         "期间": df["period"].map(period_label),
         "口径": df["measure"].map(lambda m: MEASURE_LABELS.get(m, m)),
         "数值": selection.shown_column(df) if len(df) else [],  # as printed, with its qualifier
-        "原值": [selection.printed_text(v, u) for v, u in zip(df["raw_value"], df["raw_unit"], strict=True)],
+        "原值": selection.printed_column(df["raw_value"], df["raw_unit"]),
         "单位": _text(df["unit"]),
         "走势": sparklines(df),
         "原文": _text(df["snippet"]),

@@ -1,4 +1,9 @@
-"""趋势 — an indicator over time, per region / operator, one chart per unit."""
+"""趋势 — an indicator over time, per region / operator, one chart per unit.
+
+What is drawn is selected first — :func:`offered_measures`, :func:`rows_shown` (each fact once with all
+its sources, plus the derived rows of the series shown), :func:`chart_groups` (one chart per unit, series
+labels) and :func:`chart_frame` (each point's hover built from its own row) — and ``render`` only draws.
+"""
 
 from __future__ import annotations
 
