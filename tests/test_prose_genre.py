@@ -472,3 +472,24 @@ def test_digital_infrastructure_units() -> None:
 def test_a_period_without_a_year_takes_the_year_the_text_has_moved_to() -> None:
     got = facts("2021年，我国GDP同比增长8.1%。进入2022年，第一季度GDP同比增长4.8%。")
     assert [(i, p, v) for i, _m, v, p in got] == [("GDP", "2021", 8.1), ("GDP", "2022Q1", 4.8)]
+
+
+def test_a_quarter_after_zhi_is_a_point_reported_on_not_a_target() -> None:
+    got = facts("2021年，网络游戏市场增速为6.4%，至2022年第一季度增速回落到2.1%。")
+    assert [(i, m, v, p) for i, m, v, p in got] == [("网络游戏市场规模", "yoy_pct", 6.4, "2021"),
+                                                  ("网络游戏市场规模", "yoy_pct", 2.1, "2022Q1")]
+    assert facts("到2025年，网络游戏市场规模达到5000亿元。") == []
+
+
+@pytest.mark.parametrize("span", ["2017年-2019年", "2017年至2019年"])
+def test_a_span_of_years_dates_only_the_two_ends_of_a_change(span: str) -> None:
+    ctx = DocContext(name="t", period=Period.year(2019), province=resolve_region("山东省").region)
+    got = facts(f"{span}，全省累计完成通信业固定资产投资420亿元，移动电话用户逐年从9800万户增长到10560万户。", ctx)
+    assert got == [("移动电话用户", "value", 98000000.0, "2017-12"), ("移动电话用户", "value", 105600000.0, "2019-12")]
+
+
+def test_a_segment_of_a_market_is_the_subject_of_its_figures() -> None:
+    got = facts_of_text("2021年，网络游戏收入2965亿元。其中，移动类平台游戏收入增长7.6%，市场份额进一步提升至76.1%。")
+    assert [(f.indicator, f.subject, f.measure, f.value) for f in got] == [
+        ("网络游戏收入", "", "value", 296500000000.0), ("网络游戏收入", "移动类平台", "yoy_pct", 7.6),
+        ("网络游戏收入", "移动类平台", "share_pct", 76.1)]

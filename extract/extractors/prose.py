@@ -88,7 +88,10 @@ _SENTENCE_END = "。！？!?"
 _CLAUSE_END = "，,：:；;"
 _CAPTION = re.compile(r"^\s*[图表]\s*\d+([.．]\d+)*")
 _TARGET = re.compile(r"预计|预测|力争|目标|计划|规划|将达|将会|将超|有望|以上的优势")
-_BY_YEAR = re.compile(r"(?<![截止])(?:到|至)\s*(20\d\d)\s*年")
+#: 「到2025年」: a year ahead named as a deadline (a quarter or month of it is a point reported on: 「至2022年一季度增速下滑到1.4%」).
+_BY_YEAR = re.compile(r"(?<![截止])(?:到|至)\s*(20\d\d)\s*年(?!\s*(?:第?[一二三四1-4]\s*季度|[上下]半年|前三季度|\d{1,2}\s*月))")
+#: A span of years opening a clause (「2018年-2020年，」「2018年至2020年」): a starting point 从X is its first year's.
+_YEAR_SPAN = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:-|—|–|~|～|至|到)\s*((?:19|20)\d\d)\s*年")
 _NATIONAL_CMP = re.compile(r"(居|位居|位列|排名|排|占|约占)\s*全国|全国(平均|总量|感染总量)")
 _RANK_FLAT = re.compile(r"[（(]?(与|较|和)上(月|期|年)(相比)?持平[）)]?")
 _YOY_FLAT = re.compile(r"与上年同期持平|同比持平")
@@ -195,7 +198,7 @@ def _rw(pattern: str, repl: str, example: str, expect: str) -> Rewrite:
 
 #: Words that open a subject phrase without being part of it (connectives, scope, verbs).
 LEADING = re.compile(
-    r"^(?:其中|同时|另外|此外|而且|而|并且|并|且|以及|及|和|与|、|的|则|也|还|均|都|共|合计|总计|累计|全年|当月|本月|本周|"
+    r"^(?:其中|同时|另外|此外|截至|至|而且|而|并且|并|且|以及|及|和|与|、|的|则|也|还|均|都|共|合计|总计|累计|全年|当月|本月|本周|"
     r"目前|当前|现阶段|如今|名义|实际|本年|今年以来|今年|去年|上年同期|上年末|上年底|上年|上月|上周|同期|年初|月初|年末|年底|月末|期末|当期|季度|月度|年度|已经|已|了|"
     r"新建成|建成开通|"
     r"建成|开通|完成|实现|拥有|有(?![线效限])|发展|监测发现|发现|发生|出现|新发现|"
@@ -205,10 +208,13 @@ LEADING = re.compile(
 PREDICATE = re.compile(
     r"(?:则|也|已经|已|仍然|仍|依然|继续|持续|稳居|率先|首先|平均)?(?:同比|环比|分别|累计(?=[达为完实共净新增约超到]|\d|$)|共计|合计|总计|"
     r"约为|约|接近|将近|近(?!年)|逾|超过|超(?![高大级])|突破|高达|达到|达|为|是|实现|完成|增至|升至|降至|上升|回落|提高|提升|"
-    r"增长|下降|减少|增加|净增(?!量)|净减|新增(?!量)|新建|较|相比|相较|比(?=上|去|全|同|前|年|$)|占|所占|排名|排|列(?=全|第)|居(?!民)|位居|"
+    r"增长|下降|下滑|降低|减少|增加|净增(?!量)|净减|新增(?!量)|新建|较|相比|相较|比(?=上|去|全|同|前|年|$)|占|所占|排名|排|列(?=全|第)|居(?!民)|位居|"
     r"位列|首次|建成|开通|新建(?!成)|(?<![户人平])均|共有|(?<!拥)有(?![线效限])|(?:维持|保持|稳定)在|从(?!业)|由(?=上|去|20|\d|的|$))")
 #: Rewrites applied in order to the phrase before it is looked up.
 REWRITES: tuple[Rewrite, ...] = (
+    _rw(r"(?<=..)(?:逐年|逐步|进一步|持续|继续|不断|大幅|小幅|明显|快速|稳步)+$", "", "视频类平台广告收入持续大幅",
+        "视频类平台广告收入"),
+    _rw(r"(?<=..)市场(?=增速$|增幅$|增长率$)", "市场规模", "网络游戏市场增速", "网络游戏市场规模增速"),
     _rw(r"[（(](?:含|指|注|即|不含)[^）)]*[）)]", "", "中小学（含教学点）互联网接入率", "中小学互联网接入率"),
     _rw(r"^(?:按照?|以)[^的]{0,16}?(?:计算|测算|口径)的?", "", "按照上年不变价计算的电信业务总量", "电信业务总量"),
     _rw(r"^[^（(的]{2,24}[（(]([A-Za-z]{2,8})[）)]", r"\1", "国家信息安全漏洞共享平台（CNVD）新收录网络安全漏洞",
@@ -288,7 +294,8 @@ def _has_head(ind: Indicator) -> bool:
 
 
 def _compose(phrase: str, parent: Indicator | None, unit: str, measure: str,
-             topics: list[Indicator] = (), names: list[Indicator] = ()) -> tuple[Indicator | None, bool]:  # type: ignore[assignment]
+             topics: list[Indicator] = (), names: list[Indicator] = (),  # type: ignore[assignment]
+             known: list[Indicator] = ()) -> tuple[Indicator | None, bool]:  # type: ignore[assignment]
     """The indicator a phrase names given the subject before it; and whether that is a guess.
 
     >>> p = open_indicator("手机上市新机型")
@@ -334,6 +341,10 @@ def _compose(phrase: str, parent: Indicator | None, unit: str, measure: str,
         for topic in (*reversed(list(topics)), *([parent] if parent else [])):
             if topic.name.endswith(phrase) and len(phrase) >= 3 and topic.name != phrase:
                 return topic, False  # 「上市新机型累计381款」 after 手机上市新机型 in the paragraph
+        for name in reversed(list(known)):
+            if name.name.endswith(phrase) and len(phrase) >= 4 and name.name != phrase and not name.catalogued \
+                    and _has_head(name) and guess_category(phrase) == (name.category, name.kind):
+                return name, False  # 「广告收入」 after 互联网广告收入 earlier in the document: the same series
     if parent is not None and not _has_head(found):
         for size in range(min(len(phrase), 6), 1, -1):
             tail = phrase[-size:]
@@ -374,6 +385,7 @@ class State:
     subject: Indicator | None = None  # the paragraph's last subject (a guess across sentences)
     topics: list[Indicator] = field(default_factory=list)  # subjects named in the paragraph outside 其中
     undated: bool = False  # the text is in a span no period can name (「十四五」期间, 近年来)
+    span: Period | None = None  # the first year of a span of years (2018年-2020年): only 从X…到Y is dated under it
     point: bool = False  # the period is a point in time (截至2021年底): flows counted up to it start in January
     province: str | None = None  # the document's province, for short place names
     operator: str = ""  # the operator a section or paragraph is about (一、中国移动)
@@ -569,9 +581,12 @@ def is_time_adverbial(sentence: str, start: int) -> bool:
 
     >>> is_time_adverbial("截至 2020 年 6 月，我国", 3), is_time_adverbial("成为上半年增长最快", 2)
     (True, False)
+    >>> is_time_adverbial("而2018年-2020年，", 7)
+    True
     """
     cut = max((i for i in range(start) if sentence[i] in "，,：:" + _SENTENCE_END), default=-1)
     lead = re.sub(r"^(?:注[:：]?\s*)?\d{1,2}\s*[.、．]\s*", "", sentence[cut + 1:start].strip())  # 「注：1. 全省1—8月…」
+    lead = re.sub(r"(?:19|20)\d\d\s*年?\s*(?:-|—|–|~|～|至|到)\s*$", "", lead)  # the end of 「2018年-2020年，」
     if 2 <= len(lead) <= 4 and (resolve_region(lead).region is not None or lead in ("全省", "全市", "全区", "全国", "我省")) and re.match(r"[^，。；]{0,8}?[月季]", sentence[start:]):
         return True  # 「广东1—8月新建5G基站…」: a place, then the months (not 「江苏省2023年世界电信日」)
     return bool(re.fullmatch(r"(?:截至|截止|截止到|在|从|于|自|到|至|其中|同时|另外|此外|而|进入|到了)?\s*(?:[^\s，。；]{0,4}(?:在|于))?", lead))
@@ -686,6 +701,22 @@ def _base_period(m: re.Match[str], sentence: str, seg_start: int, period: Period
     return base
 
 
+#: The verb before the level a starting point moves to: 「由…的16.9%提升至26.3%」.
+_TO_LEVEL = r"(?:提升|提高|上升|增长|下降|降低|回落|回升|增加|减少|下滑)?(?:至|到)"
+
+
+def _span_start(sentence: str, start: int, end: int) -> Period | None:
+    """The first year of a span of years a period mention closes (「2018年-2020年，」), else None.
+
+    >>> _span_start("而2018年-2020年，增速从25.70%下降到11.94%", 7, 12).period
+    '2018'
+    """
+    for m in _YEAR_SPAN.finditer(sentence, max(0, start - 12), end + 1):
+        if m.end() == end and m.start() < start:
+            return Period.year(int(m.group(1)))
+    return None
+
+
 #: Words that make a period a point in time: 截至2021年底, 到2022年末.
 _POINT = re.compile(r"(?:截至|截止|截止到|到)\s*$")
 #: A change stated against the end of last year counts from January (比上年末净增, 今年以来累计净增).
@@ -749,6 +780,7 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
                     again = find_periods(sentence[m.start:m.end], _year_ref(state.period, ctx.period))
                     state.period = again[0][2] if len(again) == 1 else m.obj  # type: ignore[assignment]
                     state.undated = False
+                    state.span = _span_start(sentence, m.start, m.end)
                     state.point = bool(_POINT.search(sentence[max(0, m.start - 3):m.start])
                                        or re.match(r"\s*(?:末|底)", sentence[m.end:m.end + 2])
                                        or re.search(r"[末底]$", sentence[m.start:m.end]))
@@ -779,12 +811,18 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
         if state.undated:
             continue
         dated = _DATED_BASE.search(lead) if cue.cue == "from_base" and len(group) == 1 else None
+        if dated is None and state.span is not None and cue.cue == "from_base" and len(group) == 1:
+            dated = re.search(r"(?:从|由)\s*$", lead)  # 「2018年-2020年，…增速逐年从25.70%下降到11.94%」
+        level = base_row is not None and re.fullmatch(_TO_LEVEL, lead.strip()) is not None
+        if state.span is not None and dated is None and not level:
+            continue  # under a span of years only its two ends are dated
         if cue.cue == "from_base":
             stripped = re.sub(r"(?:从|由)[^，。；从由]*$", "", lead)
             base_row = cue_for(stripped, re.sub(r"(?:从|由)[^，。；从由]*$", "", clause), token0, "", q0)
         if dated is not None:
             # 「占比由上年的46.6%降至45.7%」: the starting point is the value of a stated earlier period
-            base = _base_period(dated, sentence, seg_start, state.period or ctx.period, ctx)
+            base = _base_period(dated, sentence, seg_start, state.period or ctx.period, ctx) \
+                if dated.groups() else state.span
             cut = len(lead) - len(dated.group(0))
             row = cue_for(lead[:cut], clause[:len(clause) - len(dated.group(0))], token0, "", q0)
             if base is not None and row.measure not in ("skip", "modifier"):
@@ -795,6 +833,8 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
                     named_here = named_here or not target.guessed
                     when = Period.year(base.end.year) if target.indicator.kind == "flow" and base.end.month == 12 \
                         else base
+                    if not dated.groups():  # the first year of a span: a stock at its end, a flow over it
+                        when = adjust_period(base, target.indicator, row.measure)
                     fact = _fact(ctx, para, raw, offset, sentence, clause_start, first, target, row.measure, q0, when,
                                  exact_period=True)
                     if fact is not None:
@@ -811,8 +851,7 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
         intro = re.split(r"[，,：:；;]", intro.rstrip("，,：:；; "))[-1] if intro else ""
         if cue.cue == "value" and q0.unit == "%" and re.search(r"占比(?:最高|最多|最大|最低)?$", intro):
             cue = next(c for c in cues() if c.measure == "share_pct")  # 「…网民占比最高，为20.5%」
-        if base_row is not None and re.fullmatch(r"(?:提升|提高|上升|增长|下降|降低|回落|回升|增加|减少|下滑)?(?:至|到)",
-                                                 lead.strip()):
+        if level:
             cue = base_row  # 「占比由…的16.9%提升至26.3%」: the new level has the measure of the old one
         base_row = None
         targets = _targets(phrase_text, lead, sentence[:seg_start], group, cue, scope, state, named_here, mentions,
@@ -979,7 +1018,10 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
     if verb and phrase and lead.lstrip().startswith("、") and not phrase.startswith(verb.group(1)):
         phrase = verb.group(1) + phrase  # 「仿冒页面共涉及域名157个、IP地址60个」: the items share the verb
     if cue.measure == "share_pct":
-        phrase = re.sub(r"(?:比例|比重|份额|占比)$", "", phrase)  # the share of the subject, not a name
+        phrase = re.sub(r"(?:市场份额|比例|比重|份额|占比)$", "", phrase)  # the share of the subject, not a name
+    segment = _SEGMENT.match(phrase)
+    if segment and _has_head(_resolve_phrase(segment.group(2), unit)):
+        scope.subject, phrase = segment.group(1), segment.group(2)  # 「视频类平台广告收入」: a segment's revenue
     catalogued = _catalogued_in(phrase_text, phrase)
     if catalogued is not None:
         phrase = catalogued
@@ -1030,8 +1072,8 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
             return None  # a guess across sentences must at least count the same thing
     if phrase:
         ind, unsure = _compose(phrase, parent, unit, cue.measure, state.topics,
-                               state.names if scope.anchor is not None else [])
-        guessed = unsure or (guessed and ind is parent)
+                               state.names if scope.anchor is not None else [], state.names)
+        guessed = unsure or (guessed and ind is parent and not (len(phrase) >= 4 and parent.name.endswith(phrase)))
         if ind is None:
             return None
         if ind is not parent:
@@ -1112,6 +1154,8 @@ def _shared_number(phrase_text: str, scope: Scope, state: State) -> list[Anchor]
     return out
 
 
+#: A segment of a market named before its figure: 「视频类平台广告收入」「电商类企业营业收入」.
+_SEGMENT = re.compile(r"^([^的，。；]{1,8}?类(?:平台|媒体|企业|应用|网站|产品|业务|公司))([^类]{2,})$")
 #: A group of a population: 「30—39岁网民」「月收入在3001—5000元的网民群体」「学生网民」.
 _GROUP_OF = re.compile(r"^(.+?)的?(网民|用户|居民)(?:群体)?$")
 
