@@ -493,3 +493,9 @@ def test_a_segment_of_a_market_is_the_subject_of_its_figures() -> None:
     assert [(f.indicator, f.subject, f.measure, f.value) for f in got] == [
         ("网络游戏收入", "", "value", 296500000000.0), ("网络游戏收入", "移动类平台", "yoy_pct", 7.6),
         ("网络游戏收入", "移动类平台", "share_pct", 76.1)]
+
+
+def test_the_objects_of_an_action_are_counted_and_the_counting_word_carries_on() -> None:
+    got = facts("2021年，全省对1.6万家网站开展了安全检查，责令整改312家，关闭27家。")
+    assert got == [("安全检查网站数量", "value", 16000.0, "2021"), ("责令整改网站数量", "value", 312.0, "2021"),
+                   ("关闭网站数量", "value", 27.0, "2021")]

@@ -454,3 +454,10 @@ def test_ranks_of_the_genre(text: str, ranks: list[float]) -> None:
 def test_net_losses_and_ordinals() -> None:
     assert [q.value for _a, _b, q in find_quantities("电话用户净减少1640万户")] == [-16400000.0]
     assert find_quantities("发布的第 49 次报告") == []
+
+
+@pytest.mark.parametrize("text, value, unit", [("共检测86万款应用", 860000.0, "款"), ("累计报告1.2万例", 12000.0, "例"),
+                                               ("新增3亿张", 300000000.0, "张")])
+def test_a_multiplier_before_any_counting_word(text: str, value: float, unit: str) -> None:
+    [(_a, _b, q)] = find_quantities(text)
+    assert (q.value, q.unit) == (value, unit)

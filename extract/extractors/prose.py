@@ -414,6 +414,7 @@ class Scope:
     subject: str = ""
     anchor: Anchor | None = None
     items: list[Anchor] = field(default_factory=list)  # an active list of subjects (分别)
+    acted_on: tuple[str, str] | None = None  # (unit, noun) of 「对N款App进行了技术检测」, for 「下架514款」 after it
 
 
 def extract_prose(doc: Document, ctx: DocContext) -> list[Fact]:
@@ -987,6 +988,11 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
     """The subject of each number of a group, by scope; None when there is none."""
     q: Quantity = group[0].obj  # type: ignore[assignment]
     unit = q.unit if cue.measure in ("value", "change") else ""
+    acted = _acted_on(lead, phrase_text, sentence[group[-1].end:_clause_end(sentence, group[-1].end, bounds)], q, scope) \
+        if cue.measure == "value" and len(group) == 1 and sentence else None
+    if acted is not None:
+        scope.anchor = Anchor(acted, scope.region, scope.operator, scope.subject, False, cue.measure, q.unit)
+        return [scope.anchor]
     regions = [(m.start - seg_start, m.end - seg_start) for m in mentions
                if m.kind == "region" and seg_start <= m.start < seg_end]
     operators = [(m.start - seg_start, m.end - seg_start, m.obj) for m in mentions
@@ -1152,6 +1158,38 @@ def _shared_number(phrase_text: str, scope: Scope, state: State) -> list[Anchor]
             return []
         out.append(Anchor(ind, scope.region, scope.operator, scope.subject))
     return out
+
+
+#: 「对208万款App进行了技术检测」: what an action was done to, counted, then the action.
+_ACTION_AFTER = re.compile(r"^\s*([^\d，。；、的]{1,8}?)\s*(?:进行了?|开展了?|实施了?|予以)\s*([^\d，。；]{2,8})\s*$")
+
+
+def _acted_on(lead: str, phrase_text: str, after: str, q: Quantity, scope: Scope) -> Indicator | None:
+    """The count of things an action was done to in the period (a flow): 「对208万款App进行了技术检测」 →
+    技术检测App数量; the same counting word after it names the next action's objects (「通报违规1549款，下架514款」).
+
+    >>> scope = Scope(None)
+    >>> from extract.normalize.quantities import parse_quantity as p
+    >>> _acted_on("全年组织对", "全年组织对", "App进行了技术检测", p("208万款"), scope).name
+    '技术检测App数量'
+    >>> _acted_on("，下架", "，下架", "", p("514款"), scope).name, _acted_on("，下架", "，下架", "", p("5家"), scope)
+    ('下架App数量', None)
+    """
+    acted = _ACTION_AFTER.match(after) if re.search(r"对\s*(?:约|近|超过)?\s*$", lead) else None
+    if acted is not None:
+        noun, action = acted.group(1), acted.group(2)
+        scope.acted_on = (q.unit, noun)
+    elif scope.acted_on is not None and scope.acted_on[0] == q.unit and not after.strip(" 。！？!?"):
+        noun = scope.acted_on[1]
+        action = re.split(r"[，,；;：:|]", phrase_text)[-1].strip()
+        if not re.fullmatch(r"[\u4e00-\u9fff]{2,8}", action) or _has_head(open_indicator(action)):
+            return None
+    else:
+        return None
+    ind = open_indicator(action + noun + "数量", q.unit)
+    if ind.catalogued or not _has_head(ind):
+        return None
+    return replace(ind, kind="flow")  # how many were checked, reported, taken down in the period
 
 
 #: A segment of a market named before its figure: 「视频类平台广告收入」「电商类企业营业收入」.

@@ -111,6 +111,8 @@ def unit_table() -> dict[str, Unit]:
 
     >>> unit_table()["万G"]
     Unit(raw='万G', unit='GB', factor=Decimal('10000'), note='')
+    >>> unit_table()["万款"].factor, "万名" in unit_table()
+    (Decimal('10000'), False)
     """
     table: dict[str, Unit] = {}
     with open(data_file("units.csv"), encoding="utf-8", newline="") as f:
@@ -118,7 +120,15 @@ def unit_table() -> dict[str, Unit]:
             raw = row["raw_unit"].strip()
             if raw:
                 table[raw] = Unit(raw, row["unit"].strip(), Decimal(row["factor"].strip()), row.get("note") or "")
+    for raw, unit in list(table.items()):  # 208万款, 3亿张: a multiplier before a counting word the table knows
+        if len(raw) == 1 and "\u4e00" <= raw <= "\u9fff" and unit.factor == 1 and raw not in _RANK_UNITS + ("点",):
+            for word, factor in _MULTIPLIERS:
+                table.setdefault(word + raw, Unit(word + raw, unit.unit, factor, "derived: multiplier and counting word"))
     return table
+
+
+#: Multipliers that may stand before any counting word (万款 = 10000 款).
+_MULTIPLIERS = (("万", Decimal(10000)), ("亿", Decimal(100000000)))
 
 
 @cache
