@@ -499,3 +499,18 @@ def test_the_objects_of_an_action_are_counted_and_the_counting_word_carries_on()
     got = facts("2021年，全省对1.6万家网站开展了安全检查，责令整改312家，关闭27家。")
     assert got == [("安全检查网站数量", "value", 16000.0, "2021"), ("责令整改网站数量", "value", 312.0, "2021"),
                    ("关闭网站数量", "value", 27.0, "2021")]
+
+
+def test_a_proportion_of_no_population_is_a_level_under_its_own_name() -> None:
+    f = one("2023年，全省政务服务全程网办占比为87.2%。")
+    assert (f.indicator, f.measure, f.value) == ("政务服务全程网办占比", "value", 87.2)
+    assert one("截至12月底，5G用户占比为40.1%。").measure == "share_pct"
+
+
+def test_crossing_a_round_threshold_is_a_milestone_not_a_value() -> None:
+    assert facts("截至9月底，全省5G基站数量突破10万个。") == []
+    assert one("截至9月底，全省5G基站数量超过10万个。").value == 100000.0
+
+
+def test_a_places_part_of_an_unnamed_whole_is_no_level() -> None:
+    assert facts("2025年，国产大模型在海外平台的调用量占比达61%。") == []

@@ -403,6 +403,7 @@ class Anchor:
     guessed: bool = False
     measure: str = "value"
     unit: str = ""
+    fixed: bool = False  # the measure is the anchor's own, not the cue's (「智能服务占比为84.8%」: a level)
 
 
 @dataclass
@@ -871,7 +872,7 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
                 negative = own  # 「同比分别下降2.5%和增长1.3%」: each number's own word wins, and carries on
             elif negative and q.value > 0:
                 q = replace(q, value=-q.value)  # 「分别同比下降24.9%和12.1%」
-            measure = cue.measure
+            measure = target.measure if target.fixed else cue.measure
             if m is not first:
                 row = cue_for(lead, sentence[clause_start:m.start], sentence[m.start:m.end], "", q)
                 if row.measure not in ("skip", "value", "modifier") and row.measure != measure:
@@ -1023,6 +1024,9 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
     verb = re.match(r"^(.{2,}?(?:涉及|包括|包含|覆盖))", scope.anchor.indicator.name) if scope.anchor else None
     if verb and phrase and lead.lstrip().startswith("、") and not phrase.startswith(verb.group(1)):
         phrase = verb.group(1) + phrase  # 「仿冒页面共涉及域名157个、IP地址60个」: the items share the verb
+    word = re.search(r"(占比|比例|比重)(?:为|达|达到|约为)?\s*$", lead) if cue.cue == "share_of" else None
+    share_name = phrase + word.group(1) if word and phrase and lead.rstrip().endswith(word.group(0).rstrip()) \
+        and not phrase.endswith(word.group(1)) else phrase
     if cue.measure == "share_pct":
         phrase = re.sub(r"(?:市场份额|比例|比重|份额|占比)$", "", phrase)  # the share of the subject, not a name
     segment = _SEGMENT.match(phrase)
@@ -1095,6 +1099,14 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
             return None  # 「…占比达到38.4%，较2020年增长了20.4%」: the growth of a share
     else:
         return None
+    if not ind.catalogued and not _has_head(ind) and share_name != phrase and _has_head(open_indicator(share_name)) \
+            and not re.search(r"[|的在]", re.split(r"[，,；;：:]", phrase_text)[-1]):
+        # 「智慧客服智能服务占比为84.8%」: the part is no population, the proportion is the statistic itself (not
+        # 「中国大模型在该平台的周Token调用量占比达61%」: a place's part of a whole is a share, whose whole is unnamed)
+        ind = open_indicator(share_name, "%")
+        anchor = Anchor(ind, scope.region, scope.operator, scope.subject, False, "value", q.unit, fixed=True)
+        scope.anchor = anchor
+        return [anchor] * len(group)
     if not ind.catalogued and not _has_head(ind):
         return None  # 「作业操作费就节省400万元」: no statistic is named
     if cue.measure == "value" and q.unit == "%" and ind.kind != "rate" and not ind.catalogued:
