@@ -43,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--operator", action="append", help="only this operator (repeatable)")
     exp.add_argument("--from", dest="start", help="first period, e.g. 2020-01")
     exp.add_argument("--to", dest="end", help="last period, e.g. 2020-08")
+    exp.add_argument("--with-ids", action="store_true",
+                     help="a leading fact_id column, to name facts on the command line (zhibiao review …)")
     exp.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
     docs = sub.add_parser("documents", help="list stored documents")
@@ -59,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     res.add_argument("text")
     res.add_argument("--period", help="the document's own period, e.g. 2020-08")
     res.add_argument("--region", help="the document's province, e.g. 河南省")
+
+    _review_parser(sub)
 
     chk = sub.add_parser("check", help="check the stored numbers against each other (parts and totals, "
                                        "stated against derived, restatements, ranges, magnitudes)")
@@ -117,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
         return _dashboard(args, db)
     if args.command == "check":
         return _check(args, db)
+    if args.command == "review":
+        from .review import run as run_review
+
+        return run_review(args, db)
     if args.command == "evaluate":
         from .evaluate import run_evaluate
 
@@ -179,8 +187,9 @@ def _export(args: argparse.Namespace, db: str | None) -> int:
         return 2
     store = Store(db)
     df = store.facts(indicator=args.indicator, region=args.region, operator=args.operator,
-                     start=args.start, end=args.end)
-    data = write_export(df, store.documents(), args.format, args.output)
+                     start=args.start, end=args.end, with_location=args.with_ids)
+    data = write_export(df, store.documents(), args.format, args.output, with_ids=args.with_ids,
+                        review=store.audit_log())
     if not args.output:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -240,6 +249,29 @@ def _delete(args: argparse.Namespace, db: str | None) -> int:
     store.delete_document(doc_id)
     print(f"deleted {shown(name)} (id {doc_id}) and its {n} facts")
     return 0
+
+
+def _review_parser(sub: argparse._SubParsersAction) -> None:
+    """``zhibiao review list|accept|reject|correct|log`` (the logic is in :mod:`extract.review`)."""
+    rev = sub.add_parser("review", help="the review queue, and decisions on facts (accept, reject, correct)")
+    rsub = rev.add_subparsers(dest="review_command", required=True)
+    ls = rsub.add_parser("list", help="what needs a person, most consequential first")
+    ls.add_argument("--kind", choices=("check", "unanchored", "unit_assumed", "low_confidence", "ambiguous_region",
+                                       "number", "uncatalogued_indicator"))
+    ls.add_argument("--document", help="only items of this document")
+    ls.add_argument("--json", action="store_true", help="one JSON object per line")
+    acc = rsub.add_parser("accept", help="the fact is right as it is")
+    rej = rsub.add_parser("reject", help="not a statistic: leave it out of the facts")
+    cor = rsub.add_parser("correct", help="change fields: correct F123 region=郑州市 value=8643.5万户")
+    for p in (acc, rej, cor):
+        p.add_argument("target", help="F123 (a fact, or just its id 123) or C7 (every fact of a failed check)")
+    cor.add_argument("changes", nargs="+", metavar="field=value",
+                     help="fields: indicator, region, operator, subject, period, measure, value, unit")
+    for p in (acc, rej, cor):
+        p.add_argument("--note", default="", help="why (kept in the audit log)")
+    log = rsub.add_parser("log", help="every decision: who, when, before, after, note")
+    for p in (rev, ls, acc, rej, cor, log):
+        p.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
 
 def run_checks_and_store(db: str | None, automatic: bool = False) -> list:

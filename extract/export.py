@@ -60,7 +60,8 @@ def safe_frame(df: pd.DataFrame, xlsx: bool = False) -> pd.DataFrame:
 
 def to_csv_bytes(df: pd.DataFrame, bom: bool = False) -> bytes:
     """CSV bytes of the contract columns; ``bom`` for Excel's sake (the dashboard's download)."""
-    data = safe_frame(df[list(FACT_COLUMNS)] if set(FACT_COLUMNS) <= set(df.columns) else df)
+    cols = (["fact_id"] if "fact_id" in df.columns else []) + list(FACT_COLUMNS)
+    data = safe_frame(df[cols] if set(FACT_COLUMNS) <= set(df.columns) else df)
     text = data.to_csv(index=False, lineterminator="\n")
     return (("\ufeff" if bom else "") + text).encode("utf-8")
 
@@ -74,12 +75,19 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     return buf.getvalue()
 
 
-def write_export(df: pd.DataFrame, documents: pd.DataFrame, fmt: str, target: str | Path | None) -> bytes:
-    """Write facts as csv or xlsx to ``target`` (a path) and return the bytes."""
+def write_export(df: pd.DataFrame, documents: pd.DataFrame, fmt: str, target: str | Path | None,
+                 with_ids: bool = False, review: pd.DataFrame | None = None) -> bytes:
+    """Write facts as csv or xlsx to ``target`` (a path) and return the bytes. The contract columns, with
+    a leading ``fact_id`` when ``with_ids``; the workbook adds the documents and the review audit log."""
+    columns = (["fact_id"] if with_ids else []) + list(FACT_COLUMNS)
+    facts = df.rename(columns={"id": "fact_id"})[columns] if with_ids else df[list(FACT_COLUMNS)]
     if fmt == "xlsx":
-        data = to_xlsx_bytes({"facts": df[list(FACT_COLUMNS)], "documents": documents})
+        sheets = {"facts": facts, "documents": documents}
+        if review is not None:
+            sheets["review"] = review
+        data = to_xlsx_bytes(sheets)
     else:
-        data = to_csv_bytes(df)
+        data = to_csv_bytes(facts)
     if target is not None:
         Path(target).write_bytes(data)
     return data

@@ -8,6 +8,7 @@ shown against their page.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -144,6 +145,42 @@ check_failure_facts = Table(
 )
 CHECK_FLAG = "check_failed"
 
+#: A person's decision on a fact, anchored on what the fact was read from (the document's content, the
+#: page, the snippet, the number as printed and the measure) so that it is re-applied when the document
+#: is extracted again (a new extractor version, ingest --force). ``status``: applied, or unanchored when
+#: no fact of a new extraction matches the anchor (the decision goes back to the review queue).
+reviews = Table(
+    "reviews", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sha256", String(64), nullable=False),
+    Column("page", Integer, nullable=False),
+    Column("snippet", Text, nullable=False),
+    Column("raw_value", Text, nullable=False),
+    Column("measure", String(16), nullable=False),
+    Column("action", String(16), nullable=False),  # accept | reject | correct
+    Column("changes", Text, nullable=False, default="{}"),  # JSON: field → new value (correct)
+    Column("status", String(16), nullable=False, default="applied"),
+    Column("who", String(128), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Index("ix_reviews_sha256", "sha256"),
+)
+#: Every decision, as taken: who, when, on what, the fact before and after, the note.
+review_log = Table(
+    "review_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("who", String(128), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("target", String(64), nullable=False),
+    Column("before", Text, nullable=False, default=""),
+    Column("after", Text, nullable=False, default=""),
+    Column("note", Text, nullable=False, default=""),
+)
+#: Flags a review leaves on a fact: accepted as it is, or corrected by a person.
+REVIEWED_FLAG = "reviewed"
+CORRECTED_FLAG = "corrected"
+
 
 @dataclass
 class StoredDocument:
@@ -223,6 +260,7 @@ class Store:
             )).inserted_primary_key[0]
             if rows:
                 conn.execute(facts.insert(), [_fact_record(f, doc_id) for f in rows])
+                _reapply_reviews(conn, int(doc_id), sha256)
             if outcomes is not None:
                 _write_numbers(conn, doc_id, name, outcomes)
             for other in dict.fromkeys(kept_names):
@@ -331,6 +369,55 @@ class Store:
                 parts = [x for x in str(flags).split(";") if x]
                 conn.execute(update(facts).where(facts.c.id == fact_id).values(flags=";".join([*parts, CHECK_FLAG])))
         return len(rows)
+
+    def fact_anchor(self, fact_id: int) -> dict[str, object] | None:
+        """A stored fact with its document's sha256 (the anchor of a review), or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(facts, documents.c.sha256).join(documents, documents.c.id == facts.c.document_id)
+                               .where(facts.c.id == fact_id)).mappings().first()
+        return dict(row) if row else None
+
+    def review(self, fact_id: int, action: str, changes: dict[str, object], who: str, note: str = "") -> dict:
+        """Record a decision on a fact and apply it now (accept: flag reviewed; reject: the fact is removed;
+        correct: the fields changed and the flag corrected), with its audit entry, atomically. Returns the
+        fact after the decision (empty for a rejection)."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._write() as conn:
+            row = conn.execute(select(facts, documents.c.sha256).join(documents, documents.c.id == facts.c.document_id)
+                               .where(facts.c.id == fact_id)).mappings().first()
+            if row is None:
+                raise KeyError(f"no fact with id {fact_id}")
+            before = {c: row[c] for c in (*FACT_COLUMNS, "id")}
+            conn.execute(reviews.insert().values(
+                sha256=row["sha256"], page=row["page"], snippet=row["snippet"], raw_value=row["raw_value"],
+                measure=row["measure"], action=action, changes=json.dumps(changes, ensure_ascii=False),
+                status="applied", who=who, at=now, note=note))
+            after = _apply_review(conn, dict(row), action, changes)
+            conn.execute(review_log.insert().values(
+                at=now, who=who, action=action, target=f"fact {fact_id}",
+                before=json.dumps(before, ensure_ascii=False, default=str),
+                after=json.dumps(after, ensure_ascii=False, default=str) if after else "", note=note))
+        return after
+
+    def list_reviews(self) -> pd.DataFrame:
+        import pandas as pd
+
+        with self.engine.connect() as conn:
+            return pd.read_sql(select(reviews).order_by(reviews.c.id), conn)
+
+    def audit_log(self) -> pd.DataFrame:
+        import pandas as pd
+
+        with self.engine.connect() as conn:
+            return pd.read_sql(select(review_log).order_by(review_log.c.id), conn)
+
+    def numbers_to_review(self) -> pd.DataFrame:
+        """Numbers the extractor could not explain (neither a fact nor set aside with a reason)."""
+        import pandas as pd
+
+        with self.engine.connect() as conn:
+            return pd.read_sql(select(set_aside_numbers).where(set_aside_numbers.c.reason == "unexplained")
+                               .order_by(set_aside_numbers.c.id), conn)
 
     def check_failures(self) -> pd.DataFrame:
         """The stored failures with the ids of their facts (``fact_ids``, ;-separated)."""
@@ -500,6 +587,46 @@ def _period_bound(text: str, side: str) -> str:
     if p is None:
         return text
     return (p.start if side == "start" else p.end).isoformat()
+
+
+def _apply_review(conn: Connection, row: dict, action: str, changes: dict[str, object]) -> dict:
+    """Apply one decision to the fact ``row`` (a mapping of its stored columns); the fact after it."""
+    fact_id = row["id"]
+    flags = [f for f in str(row.get("flags") or "").split(";") if f]
+    if action == "reject":
+        conn.execute(delete(facts).where(facts.c.id == fact_id))
+        return {}
+    values: dict[str, object] = {}
+    if action == "correct":
+        values.update({k: v for k, v in changes.items() if k in facts.c})
+        flags = [f for f in flags if f != REVIEWED_FLAG] + ([CORRECTED_FLAG] if CORRECTED_FLAG not in flags else [])
+    elif REVIEWED_FLAG not in flags:
+        flags.append(REVIEWED_FLAG)
+    values["flags"] = ";".join(flags)
+    conn.execute(update(facts).where(facts.c.id == fact_id).values(**values))
+    return {**{c: row[c] for c in (*FACT_COLUMNS, "id") if c in row}, **values}
+
+
+def _reapply_reviews(conn: Connection, doc_id: int, sha256: str) -> None:
+    """Re-apply the decisions made on an earlier extraction of this content to the new facts, by anchor
+    (page, snippet, printed number, measure); a decision whose anchor matches no fact is marked
+    unanchored (it goes back to the review queue), never silently dropped."""
+    pending = conn.execute(select(reviews).where(reviews.c.sha256 == sha256).order_by(reviews.c.id)).mappings().all()
+    if not pending:
+        return
+    rows = [dict(r) for r in conn.execute(select(facts).where(facts.c.document_id == doc_id)).mappings()]
+    for rv in pending:
+        match = next((r for r in rows if r["page"] == rv["page"] and r["snippet"] == rv["snippet"]
+                      and r["raw_value"] == rv["raw_value"] and r["measure"] == rv["measure"]), None)
+        if match is None:
+            conn.execute(update(reviews).where(reviews.c.id == rv["id"]).values(status="unanchored"))
+            continue
+        after = _apply_review(conn, match, rv["action"], json.loads(rv["changes"] or "{}"))
+        if after:
+            match.update(after)
+        else:
+            rows.remove(match)
+        conn.execute(update(reviews).where(reviews.c.id == rv["id"]).values(status="applied"))
 
 
 def _fact_record(f: Fact, doc_id: int) -> dict[str, object]:
