@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: setup system dashboard test lint bench screenshots browser-soak
+.PHONY: setup system dashboard test lint bench screenshots browser-soak quality
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -45,3 +45,7 @@ browser-soak: setup system
 bench: setup
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/dashboard.py
+
+# P/R/F1 per document, method and measure on ../shared, and the numbers nothing explains
+quality: setup
+	$(BIN)/python bench/quality.py

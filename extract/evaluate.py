@@ -216,7 +216,7 @@ def run_evaluate(keys: list[str], files: list[str], db: str | None = None, metho
     Exit status 1, with the reason, when a key has no document to score or a document could not be
     read — a score over nothing must never read as a perfect one.
     """
-    from .api import read_report
+    from .explain import print_tallies, read_report_and_tally, stored_tallies
     from .model import InputError
 
     if not keys:
@@ -229,6 +229,7 @@ def run_evaluate(keys: list[str], files: list[str], db: str | None = None, metho
         return 1
     problems = 0
     facts: dict[str, pd.DataFrame] = {}
+    tallies = {}  # how many numbers of each document nothing explains (extract/accounting.py)
     if files:
         for f in files:
             if not Path(f).is_file():
@@ -236,7 +237,7 @@ def run_evaluate(keys: list[str], files: list[str], db: str | None = None, metho
                 problems += 1
                 continue
             try:
-                facts[Path(f).name] = read_report(f)
+                facts[Path(f).name], tallies[Path(f).name] = read_report_and_tally(f)
             except InputError as exc:
                 print(f"error: {f}: could not be read ({exc.reason}), not scored", file=sys.stderr)
                 problems += 1
@@ -251,6 +252,7 @@ def run_evaluate(keys: list[str], files: list[str], db: str | None = None, metho
         problems += 1
     report = evaluate(keys, facts, method)
     print_report(report)
+    print_tallies(tallies if files else {n: t for n, t in stored_tallies(db).items() if n in facts})
     if problems:
         print(f"{problems} problem(s) above: the score covers only the documents that were read", file=sys.stderr)
         return 1

@@ -382,3 +382,29 @@ def test_quality_scores_a_keyed_corpus_and_counts_its_unexplained_numbers(
     assert "unexplained numbers: 1 of 16 (6.2%) in 1 documents" in out
     assert "numbers of the keys: 2; unexplained (missed by the extractors) 1; set aside by a reason 0" in out
     assert re.search(r"method\s+prose\s+P=", out) and re.search(r"measure\s+value\s+P=", out)
+
+
+# -- the counts printed by evaluate ------------------------------------------------------------------
+
+UNEXPLAINED_LINE = "8月份，全省共举办网络安全宣传活动36场，移动电话用户达到10156万户。"
+
+
+def _two_pages(tmp_path: Path) -> Path:
+    """Page 1 fully explained; page 2 with one number no extractor reads and no rule explains (36场)."""
+    return _render(tmp_path / "henan-2020-08.pdf", [PDF_PAGES[0], [UNEXPLAINED_LINE]])
+
+
+def _key(tmp_path: Path) -> Path:
+    key = tmp_path / "henan-2020-08.csv"
+    key.write_text("indicator,region,operator,subject,period,measure,value,unit,snippet\n"
+                   "互联网宽带接入用户,河南省,,,2020-08,value,2993,万户,河南省互联网宽带接入用户达到2993万户\n",
+                   encoding="utf-8")
+    return key
+
+
+def test_evaluate_prints_the_unexplained_count_per_document(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from extract.cli import main
+
+    main(["evaluate", str(_key(tmp_path)), "--", str(_two_pages(tmp_path))])
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1] == "numbers      henan-2020-08.pdf: 1 of 16 numbers unexplained (6.2%)", out
