@@ -514,3 +514,14 @@ def test_crossing_a_round_threshold_is_a_milestone_not_a_value() -> None:
 
 def test_a_places_part_of_an_unnamed_whole_is_no_level() -> None:
     assert facts("2025年，国产大模型在海外平台的调用量占比达61%。") == []
+
+
+def test_places_of_a_list_qualified_by_their_province_share_one_rank_move() -> None:
+    ctx = DocContext(name="t", period=Period.month(2021, 3), province=None)
+    got = facts_of_text("2020Q1至2021Q1之间，数字经济指数增长较快：甘肃的张掖市、吉林的白山市排名上升均超过120。", ctx)
+    assert [(f.region, f.indicator, f.measure, f.value, f.period) for f in got] == [
+        ("张掖市", "数字经济指数", "rank_change", 120.0, "2021Q1"), ("白山市", "数字经济指数", "rank_change", 120.0, "2021Q1")]
+
+
+def test_a_group_of_places_the_region_table_cannot_name_states_no_fact() -> None:
+    assert facts("其中成渝地区双城经济圈增速超过200%。") == []

@@ -461,3 +461,8 @@ def test_net_losses_and_ordinals() -> None:
 def test_a_multiplier_before_any_counting_word(text: str, value: float, unit: str) -> None:
     [(_a, _b, q)] = find_quantities(text)
     assert (q.value, q.unit) == (value, unit)
+
+
+def test_a_rank_move_printed_without_its_unit() -> None:
+    assert [(q.value, q.unit) for _a, _b, q in find_quantities("两市排名上升均超过120。")] == [(120.0, "位")]
+    assert find_quantities("排名上升后进入120强") == [] and find_quantities("排名上升均超过120强") == []

@@ -998,7 +998,15 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
                if m.kind == "region" and seg_start <= m.start < seg_end]
     operators = [(m.start - seg_start, m.end - seg_start, m.obj) for m in mentions
                  if m.kind == "operator" and seg_start <= m.start < seg_end]
-    items = _region_items(lead, regions, cue.measure, unit, scope, state.province) \
+    intro_clause = re.split(r"[，,；;。]", before.rstrip("，,；;：: "))[-1]
+    named_before = find_indicators(intro_clause, lists=False)  # 「AI指数用量涨幅明显：A市、B市排名上升均…」: the longest name
+    earlier = [max(named_before, key=lambda t: t[1] - t[0])[2]] if named_before else []
+    if not earlier and _TREND_COMMENT.search(intro_clause):
+        commented = _best_phrase(_TREND_COMMENT.sub("", intro_clause))
+        earlier = [_resolve_phrase(commented, "")] if commented and _has_head(_resolve_phrase(commented, "")) else []
+    items = _region_items(lead, regions, cue.measure, unit, scope, state.province,
+                          (earlier[-1], False) if earlier else None if named_here or state.subject is None
+                          else (state.subject, True)) \
         if len(group) > 1 or "均" in lead else []
     if items and len(group) == 1 and "均" in lead and "分别" not in lead:
         scope.anchor = items[-1]
@@ -1029,6 +1037,8 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
         and not phrase.endswith(word.group(1)) else phrase
     if cue.measure == "share_pct":
         phrase = re.sub(r"(?:市场份额|比例|比重|份额|占比)$", "", phrase)  # the share of the subject, not a name
+    if _PLACE_GROUP.search(phrase):
+        return None  # 「长江中游城市群增速超300%」: a group of places the region table cannot name, not an indicator
     segment = _SEGMENT.match(phrase)
     if segment and _has_head(_resolve_phrase(segment.group(2), unit)):
         scope.subject, phrase = segment.group(1), segment.group(2)  # 「视频类平台广告收入」: a segment's revenue
@@ -1204,6 +1214,8 @@ def _acted_on(lead: str, phrase_text: str, after: str, q: Quantity, scope: Scope
     return replace(ind, kind="flow")  # how many were checked, reported, taken down in the period
 
 
+#: A group of places named as the subject: 长江中游城市群, 成渝经济圈.
+_PLACE_GROUP = re.compile(r"^[^的]{2,10}?(?:城市群|都市圈|经济圈|经济带|城市带)")
 #: A segment of a market named before its figure: 「视频类平台广告收入」「电商类企业营业收入」.
 _SEGMENT = re.compile(r"^([^的，。；]{1,8}?类(?:平台|媒体|企业|应用|网站|产品|业务|公司))([^类]{2,})$")
 #: A group of a population: 「30—39岁网民」「月收入在3001—5000元的网民群体」「学生网民」.
@@ -1353,7 +1365,8 @@ def _items_before(before: str, head: str, unit: str, measure: str, scope: Scope)
 
 
 def _region_items(lead: str, regions: list[tuple[int, int]], measure: str, unit: str,
-                  scope: Scope, province: str | None = None) -> list[Anchor]:
+                  scope: Scope, province: str | None = None,
+                  guess: tuple[Indicator, bool] | None = None) -> list[Anchor]:
     """A list of places before 分别: one anchor per place, with the indicator printed after the last place.
 
     >>> t = "东、中、西部和东北地区移动互联网接入流量分别达到"
@@ -1379,7 +1392,7 @@ def _region_items(lead: str, regions: list[tuple[int, int]], measure: str, unit:
     places = []
     for name in names:
         hit = None
-        for cand in (name, name + "部", name + suffix, name + "部地区"):
+        for cand in (name, name + "部", name + suffix, name + "部地区", name.rsplit("的", 1)[-1]):  # 新疆的克拉玛依市
             hit = resolve_region(cand, province).region
             if hit is not None:
                 break
@@ -1391,9 +1404,12 @@ def _region_items(lead: str, regions: list[tuple[int, int]], measure: str, unit:
         tail_text = lead[stop:]  # 「东部、中部…地区分别完成电信业务收入…」: the indicator follows 分别
     tail = subject_phrase(re.sub(r"^\d+个?(?:省|市|区|地区|城市)(?:[（(][^）)]*[）)])?", "", tail_text))
     ind = _resolve_phrase(tail, unit) if tail else (scope.anchor.indicator if scope.anchor else None)
+    guessed = False
+    if ind is None and guess is not None:  # 「…伊春市排名上升均超过150」 after the AI指数 was named
+        ind, guessed = guess
     if ind is None:
         return []
-    return [Anchor(ind, r, scope.operator, scope.subject, False, measure, unit) for r in places]
+    return [Anchor(ind, r, scope.operator, scope.subject, guessed, measure, unit) for r in places]
 
 
 def _operator_items(lead: str, operators: list, measure: str, unit: str, scope: Scope,  # noqa: ANN001
@@ -1557,7 +1573,7 @@ def adjust_period(period: Period | None, indicator: Indicator, measure: str,
     """
     if period is None:
         return period
-    if period.period_type == "range" and measure in ("value", "yoy_pct", "share_pct", "rank"):
+    if period.period_type == "range" and measure in ("value", "yoy_pct", "share_pct", "rank", "rank_change"):
         return Period.quarter(period.end.year, (period.end.month - 1) // 3 + 1) if period.end.month % 3 == 0 \
             else Period.month(period.end.year, period.end.month)
     if period.period_type not in ("ytd", "half", "quarter", "year") or indicator.kind == "flow":

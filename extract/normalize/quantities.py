@@ -402,6 +402,23 @@ def _bare_rank(s: str, start: int, end: int, raw: str, chinese: bool) -> tuple[i
     return start - 1, end, Quantity(float(n), "位", raw, "", ())
 
 
+#: A move in a ranking whose number is printed without 位/名: 「排名上升均超过150」.
+_RANK_MOVE = re.compile(r"排名(上升|提升|前进|下降|下滑|后退)了?\s*均?\s*(?:超过|超|约|近|逾)?\s*$")
+
+
+def _bare_rank_move(s: str, start: int, end: int, raw: str, chinese: bool) -> tuple[int, int, Quantity] | None:
+    """「排名上升均超过150。」: a rank change printed without its unit, at the end of a clause.
+
+    >>> [(t[a:b], q.value, q.unit) for t in ["两市排名上升均超过 150。", "排名下降12，"] for a, b, q in find_quantities(t)]
+    [('150', 150.0, '位'), ('12', -12.0, '位')]
+    """
+    move = _RANK_MOVE.search(s, max(0, start - 16), start)
+    if chinese or move is None or not raw.isdigit() or not re.match(r"\s*(?:[，。；、,;!?！？）)]|$)", s[end:]):
+        return None
+    value = -float(raw) if move.group(1) in ("下降", "下滑", "后退") else float(raw)
+    return start, end, Quantity(value, "位", raw, "", ())
+
+
 def _token(s: str, start: int, end: int, raw: str, chinese: bool) -> tuple[int, int, Quantity] | None:
     """Read the quantity whose number is ``s[start:end]``, or None."""
     prev = s[start - 1] if start > 0 else ""
@@ -423,7 +440,7 @@ def _token(s: str, start: int, end: int, raw: str, chinese: bool) -> tuple[int, 
         extra = (APPROXIMATE,)
     unit = _unit_at(s, pos, running=True)
     if unit is None:
-        return _bare_rank(s, start, end, raw, chinese)
+        return _bare_rank(s, start, end, raw, chinese) or _bare_rank_move(s, start, end, raw, chinese)
     unit_end = pos + len(unit.raw)
     if unit.unit == "" and s[unit_end : unit_end + 1] in ("余", "多"):
         # 5万余人, 300多万户: an approximate count with its unit noun after 余/多
