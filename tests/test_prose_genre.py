@@ -525,3 +525,14 @@ def test_places_of_a_list_qualified_by_their_province_share_one_rank_move() -> N
 
 def test_a_group_of_places_the_region_table_cannot_name_states_no_fact() -> None:
     assert facts("其中成渝地区双城经济圈增速超过200%。") == []
+
+
+def test_a_starting_point_without_a_date_takes_the_date_of_a_parallel_one() -> None:
+    got = facts("农村学校宽带接入率从2016年的不足60%提高到96%，边远地区学校宽带接入率从18%提高到91%。")
+    assert got == [("农村学校宽带接入率", "value", 96.0, "2021-12"), ("边远地区学校宽带接入率", "value", 18.0, "2016"),
+                   ("边远地区学校宽带接入率", "value", 91.0, "2021-12")]
+
+
+def test_what_was_formed_is_named_after_the_number() -> None:
+    f = one("2021年，全省已培育形成32个特色鲜明、绿色低碳的大型数据中心。")
+    assert (f.indicator, f.value) == ("大型数据中心", 32.0)

@@ -415,6 +415,7 @@ class Scope:
     subject: str = ""
     anchor: Anchor | None = None
     items: list[Anchor] = field(default_factory=list)  # an active list of subjects (分别)
+    base: Period | None = None  # the date of a starting point (从2017年的…), for a parallel 从X without one
     acted_on: tuple[str, str] | None = None  # (unit, noun) of 「对N款App进行了技术检测」, for 「下架514款」 after it
 
 
@@ -813,8 +814,13 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
         if state.undated:
             continue
         dated = _DATED_BASE.search(lead) if cue.cue == "from_base" and len(group) == 1 else None
-        if dated is None and state.span is not None and cue.cue == "from_base" and len(group) == 1:
-            dated = re.search(r"(?:从|由)\s*$", lead)  # 「2018年-2020年，…增速逐年从25.70%下降到11.94%」
+        bounded = _DATED_BASE.search(re.sub(r"(?:不足|不到|低于|少于|超过|约|近)\s*$", "", lead))
+        if bounded is not None:  # 「从2017年的不足70%提升至98%」: the date of the start, for a parallel clause after it
+            scope.base = _base_period(bounded, sentence, seg_start, state.period or ctx.period, ctx)
+        undated_base = dated is None and cue.cue == "from_base" and len(group) == 1
+        if undated_base and (state.span is not None or scope.base is not None):
+            # 「2018年-2020年，…增速逐年从25.70%下降到11.94%」「…比例从2017年的不足70%提升至98%，…比例从25%提升至98%」
+            dated = re.search(r"(?:从|由)\s*$", lead)
         level = base_row is not None and re.fullmatch(_TO_LEVEL, lead.strip()) is not None
         if state.span is not None and dated is None and not level:
             continue  # under a span of years only its two ends are dated
@@ -824,7 +830,7 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
         if dated is not None:
             # 「占比由上年的46.6%降至45.7%」: the starting point is the value of a stated earlier period
             base = _base_period(dated, sentence, seg_start, state.period or ctx.period, ctx) \
-                if dated.groups() else state.span
+                if dated.groups() else state.span or scope.base
             cut = len(lead) - len(dated.group(0))
             row = cue_for(lead[:cut], clause[:len(clause) - len(dated.group(0))], token0, "", q0)
             if base is not None and row.measure not in ("skip", "modifier"):
@@ -835,7 +841,7 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
                     named_here = named_here or not target.guessed
                     when = Period.year(base.end.year) if target.indicator.kind == "flow" and base.end.month == 12 \
                         else base
-                    if not dated.groups():  # the first year of a span: a stock at its end, a flow over it
+                    if not dated.groups() and state.span is not None:  # a span's first year: a stock at its end
                         when = adjust_period(base, target.indicator, row.measure)
                     fact = _fact(ctx, para, raw, offset, sentence, clause_start, first, target, row.measure, q0, when,
                                  exact_period=True)
@@ -1049,6 +1055,9 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
         scope.items = _items_before(before, phrase, unit, cue.measure, scope)
     if len(group) > 1 and len(scope.items) == len(group) and (not phrase or _is_bare(phrase)):
         return [replace(a, measure=cue.measure) for a in scope.items]
+    if phrase and not _has_head(_resolve_phrase(phrase, "")) and _HAVE_BEFORE.search(lead):
+        # 「工业互联网领域已培育形成超过500个…的工业互联网平台」: what was formed is named after the number
+        phrase = _after_number(sentence, group[-1], bounds) or phrase
     if not phrase and scope.anchor is None:
         after = _after_number(sentence, group[-1], bounds)
         if after is not None:
@@ -1306,14 +1315,14 @@ def _after_number(sentence: str, m: Mention, bounds: set[int]) -> str | None:
         return rest[found[0][0]:found[0][1]]
     if _HAVE_BEFORE.search(sentence[max(0, m.start - 8):m.start]):
         # 「全省已建成近350个5G试验基站」「约有1600家5G产业相关企业」: what is had or built, named after the number
-        phrase = subject_phrase(rest)
+        phrase = subject_phrase(rest.rsplit("的", 1)[-1])  # 「…32个特色鲜明、绿色低碳的大型数据中心」: the noun after 的
         if phrase and _has_head(_resolve_phrase(phrase, "")) and len(phrase) <= 12:
             return phrase
     return None
 
 
 #: Verbs of having and building right before a number whose noun follows it.
-_HAVE_BEFORE = re.compile(r"(?:共有|约有|拥有|现有|已有|有|已建成|累计建成|建成|新建|已开通|开通)(?:约|近|超过|逾)?\s*$")
+_HAVE_BEFORE = re.compile(r"(?:共有|约有|拥有|现有|已有|有|已建成|累计建成|建成|新建|已开通|开通|培育形成|培育|形成|打造)(?:约|近|超过|逾)?\s*$")
 
 
 def compose_indicator(head: str, before: str) -> Indicator | None:
