@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="memory allowed to the process reading one document (default 1536 MB)")
     ing.add_argument("--indicator", help="indicator of a plain spreadsheet without a 指标 line")
     ing.add_argument("--unit", help="unit of a plain spreadsheet without a unit")
+    ing.add_argument("--ocr", choices=("auto", "never", "always"), default="auto",
+                     help="read PDF pages by OCR: auto (pages without a usable text layer; default), never, always")
     ing.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
     exp = sub.add_parser("export", help="write the fact table as CSV or Excel")
@@ -138,7 +140,7 @@ def _ingest(args: argparse.Namespace, db: str | None) -> int:
 
     options = Options(password=args.password, max_pages=args.max_pages, timeout_s=args.timeout,
                       indicator=args.indicator, unit=args.unit, max_memory_mb=args.max_memory,
-                      lock_wait_s=args.lock_wait)
+                      lock_wait_s=args.lock_wait, ocr=args.ocr)
     bar = Progress(sys.stderr)
 
     def report(result) -> None:  # noqa: ANN001

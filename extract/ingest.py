@@ -49,6 +49,8 @@ class Options:
     max_memory_mb: int = 1536
     #: how long a write waits for another process that holds the database's write lock
     lock_wait_s: float = 120.0
+    #: which PDF pages are read by OCR: auto (pages without a usable text layer) | never | always
+    ocr: str = "auto"
 
 
 @dataclass
@@ -216,7 +218,7 @@ def extract_file(path: str | Path, options: Options, sha256: str | None = None) 
         with deadline(options.timeout_s, str(path)):
             doc = read_document(path, password=options.password,
                                 limits=Limits(options.max_pages, options.timeout_s),
-                                indicator=options.indicator, unit=options.unit)
+                                indicator=options.indicator, unit=options.unit, ocr=options.ocr)
             out.facts = extract_facts(doc)
         out.pages, out.kind, out.title, out.warnings = len(doc.pages), doc.kind, doc.title, doc.warnings
     except InputError as exc:

@@ -28,7 +28,7 @@ def test_bad_files_fail_clearly_while_the_good_one_is_stored(db_url: str) -> Non
     good = fixture(MONTHLY)
     bad = [fixture("henan-internet-monthly-2020-08-encrypted.pdf"), fixture("henan-internet-monthly-2020-08-truncated.pdf"),
            fixture("henan-internet-monthly-2020-08-scanned.pdf")]
-    proc = run_cli("--db", db_url, "ingest", *map(str, bad), str(good))
+    proc = run_cli("--db", db_url, "ingest", "--ocr", "never", *map(str, bad), str(good))  # the scan: no OCR
     assert proc.returncode == 1, proc.stderr
     out = proc.stdout
     assert "encrypted.pdf: the PDF is password-protected; give the password with --password" in out

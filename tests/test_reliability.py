@@ -94,9 +94,11 @@ def test_a_gbk_text_report_is_detected_and_read(db_url: str, tmp_path: Path) -> 
     assert total["region"] == "河南省" and total["value"] == pytest.approx(116_365_000) and total["period"] == "2020-08"
 
 
-def test_scanned_pdf_says_it_has_no_text_layer(db_url: str) -> None:
-    proc = cli("--db", db_url, "ingest", str(fixture("henan-internet-monthly-2020-08-scanned.pdf")))
+def test_scanned_pdf_without_ocr_says_it_has_no_text_layer(db_url: str) -> None:
+    """With OCR off; with OCR (the default) the scan is read: tests/test_ocr.py."""
+    proc = cli("--db", db_url, "ingest", "--ocr", "never", str(fixture("henan-internet-monthly-2020-08-scanned.pdf")))
     assert proc.returncode == 1 and "has no text layer (a scanned or image-only document)" in proc.stdout
+    assert "--ocr auto" in proc.stdout
 
 
 # -- interrupted and repeated work -----------------------------------------------------------------

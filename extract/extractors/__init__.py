@@ -7,6 +7,7 @@ document context (its period and province) is read once and shared.
 from __future__ import annotations
 
 from ..model import Document, Fact
+from ..readers.ocr import flag_ocr_facts
 from .context import DocContext, document_context
 from .grid import extract_grid
 from .prose import extract_prose
@@ -19,7 +20,7 @@ def extract_facts(doc: Document) -> list[Fact]:
     if doc.kind == "spreadsheet":
         return extract_grid(doc, ctx)
     facts = extract_tables(doc, ctx) + extract_prose(doc, ctx)
-    return dedupe(facts)
+    return flag_ocr_facts(doc, dedupe(facts))  # OCR (issue 17): flags ocr / low_confidence on OCR pages
 
 
 def dedupe(facts: list[Fact]) -> list[Fact]:

@@ -17,7 +17,7 @@ def read_document(path: str | Path, password: str | None = None, limits: Limits 
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        return read_pdf(path, password=password, limits=limits)
+        return read_pdf(path, password=password, limits=limits, ocr=options.get("ocr") or "auto")
     limits = limits or Limits()
     if suffix == ".txt":
         return read_text(path, limits)

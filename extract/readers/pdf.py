@@ -20,6 +20,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..layout import build_paragraphs, find_furniture, furniture_key, is_page_number
 from ..model import Document, InputError, Line, Page, Table
+from . import ocr as _ocr
 from .limits import Limits
 from .tables import Columns, Word, find_tables, find_unruled_tables, may_hold_unruled_table
 
@@ -29,8 +30,11 @@ _BAD_CHAR_RATIO = 0.3
 _WORD_GAP = 0.9
 
 
-def read_pdf(path: str | Path, password: str | None = None, limits: Limits | None = None) -> Document:
-    """Read a PDF into pages of paragraphs and tables, or raise :class:`InputError`."""
+def read_pdf(path: str | Path, password: str | None = None, limits: Limits | None = None,
+             ocr: str = "auto") -> Document:
+    """Read a PDF into pages of paragraphs and tables, or raise :class:`InputError`.
+
+    ``ocr`` (auto | never | always): which pages are read by OCR (see :mod:`extract.readers.ocr`)."""
     path = Path(path)
     limits = limits or Limits()
     started = time.monotonic()
@@ -46,6 +50,7 @@ def read_pdf(path: str | Path, password: str | None = None, limits: Limits | Non
         chars = 0
         unreadable: list[int] = []
         damaged: list[int] = []
+        ocr_pages: dict[int, _ocr.OcrPage] = {}  # OCR (issue 17): 1-based page → what OCR read there
         for i in range(count):
             if time.monotonic() - started > limits.timeout_s:
                 raise InputError(str(path), f"reading took longer than the limit of {limits.timeout_s:g} s "
@@ -58,11 +63,18 @@ def read_pdf(path: str | Path, password: str | None = None, limits: Limits | Non
                 continue
             width, height = page.get_size()
             lines, words, n_chars, bad = _page_lines(page, height)
+            # --- OCR (issue 17): a page without a usable text layer is read from its image -------------
+            if ocr != "never" and _ocr.wants_page(page, lines, bad / n_chars if n_chars else 0.0, ocr):
+                ocr_pages[i + 1] = read = _ocr.ocr_page(page)
+                lines, words, bad = read.lines, read.words, 0
+                n_chars = max(n_chars, sum(len(ln.text) for ln in lines))
+            # --- end OCR ----------------------------------------------------------------------------------
             chars += n_chars
             if n_chars and bad / n_chars > _BAD_CHAR_RATIO:
                 unreadable.append(i + 1)
                 lines, words = [], []
-            raw_pages.append((lines, _count_paths(page), width, height, words))
+            paths = 0 if i + 1 in ocr_pages else _count_paths(page)  # OCR pages: tables come from the image
+            raw_pages.append((lines, paths, width, height, words))
             page.close()
     finally:
         pdf.close()
@@ -71,11 +83,12 @@ def read_pdf(path: str | Path, password: str | None = None, limits: Limits | Non
     warnings = [f"page(s) {', '.join(map(str, damaged))} damaged and skipped"] if damaged else []
     if chars == 0:
         raise InputError(str(path), "the PDF has no text layer (a scanned or image-only document); "
-                         "run OCR on it first")
+                         + ("read it by OCR with --ocr auto" if ocr == "never" else "and OCR found no text on it"))
     if len(unreadable) == count:
         raise InputError(str(path), "the PDF's fonts have no Unicode map, so its text cannot be read")
 
     tables_by_page = find_tables(path, password, [i for i, p in enumerate(raw_pages) if p[1] >= 3], warnings)
+    tables_by_page.update(_ocr.page_tables(ocr_pages))  # OCR (issue 17): ruled tables found in the image
     _add_unruled_tables(raw_pages, tables_by_page)
     furniture = find_furniture([p[0] for p in raw_pages])
     pages: list[Page] = []
@@ -98,7 +111,9 @@ def read_pdf(path: str | Path, password: str | None = None, limits: Limits | Non
             pg.furniture.append("(unreadable: font without a Unicode map)")
         pages.append(pg)
     title = next((p.paragraphs[0].text for p in pages if p.paragraphs), "")
-    return Document(name=path.name, pages=pages, title=title, kind="pdf", warnings=warnings)
+    doc = Document(name=path.name, pages=pages, title=title, kind="pdf", warnings=warnings)
+    _ocr.record(doc, ocr_pages)  # OCR (issue 17): which pages, and the doubtful words, for the flags
+    return doc
 
 
 def _add_unruled_tables(raw_pages: list[tuple[list[Line], int, float, float, list[list[Word]]]],
