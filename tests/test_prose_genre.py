@@ -536,3 +536,22 @@ def test_a_starting_point_without_a_date_takes_the_date_of_a_parallel_one() -> N
 def test_what_was_formed_is_named_after_the_number() -> None:
     f = one("2021年，全省已培育形成32个特色鲜明、绿色低碳的大型数据中心。")
     assert (f.indicator, f.value) == ("大型数据中心", 32.0)
+
+
+def test_the_rate_of_a_speed_tier_is_its_share_of_the_users() -> None:
+    ctx = DocContext(name="t", period=Period.year(2016), province=resolve_region("甘肃省").region)
+    got = facts_of_text("全省固定宽带用户达到312.5万户，接入速率在50M及以上的宽带用户渗透率为41.3%，该占比在全国排名第9位。", ctx)
+    assert [(f.indicator, f.measure, f.value) for f in got][1:] == [
+        ("50M及以上宽带用户", "share_pct", 41.3), ("50M及以上宽带用户占比", "rank", 9.0)]
+
+
+def test_a_headline_statement_may_end_in_a_space() -> None:
+    ctx = DocContext(name="t", period=Period.year(2022), province=resolve_region("浙江省").region)
+    assert [(f.indicator, f.measure, f.value) for f in facts_of_text("浙江5G用户率先破千万 数据中心机架数居全国第三", ctx)] \
+        == [("数据中心机架数", "rank", 3.0)]
+
+
+def test_how_many_were_awarded_a_title() -> None:
+    ctx = DocContext(name="t", period=Period.year(2023), province=resolve_region("山东省").region)
+    assert facts("2023年，山东又有4个城市获评“千兆城市”。", ctx) == [("千兆城市", "change", 4.0, "2023")]
+    assert facts("截至2023年底，全省共有14家企业入选“灯塔工厂”。", ctx) == [("灯塔工厂", "value", 14.0, "2023-12")]

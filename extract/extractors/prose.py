@@ -639,6 +639,10 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
+#: A headline statement ended by a space instead of a comma: 「千兆宽带用户率先破千万 5G基站数居全国第二」.
+_SPACED_STATEMENT = re.compile(r"(?:破|突破|超|超过|达|达到)[一二两三四五六七八九十百千万亿]+(?=[ \u3000]+\S)")
+
+
 def _boundaries(sentence: str) -> set[int]:
     """Where clauses end: ，：； and parentheses that hold a number of their own (「（全国排第13位）」),
     not those inside a name (「IPTV（网络电视）用户」「（DOU）」).
@@ -646,8 +650,12 @@ def _boundaries(sentence: str) -> set[int]:
     >>> s = "IPTV（网络电视）用户达到3.15亿户（全国排第3位）"
     >>> sorted(s[i] for i in _boundaries(s))
     ['（', '）']
+    >>> s = "千兆宽带用户率先破千万 5G基站数居全国第二"
+    >>> [s[i:i + 2] for i in sorted(_boundaries(s))]
+    [' 5']
     """
     out = {i for i, ch in enumerate(sentence) if ch in _CLAUSE_END}
+    out.update(m.end() for m in _SPACED_STATEMENT.finditer(sentence))
     for m in re.finditer(r"[（(][^（）()]*[）)]", sentence):
         if (find_quantities(m.group(0)) or re.search(r"第[一二三四五六七八九十]", m.group(0))) \
                 and not GLOSS.fullmatch(m.group(0)):
@@ -1000,6 +1008,14 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
     if acted is not None:
         scope.anchor = Anchor(acted, scope.region, scope.operator, scope.subject, False, cue.measure, q.unit)
         return [scope.anchor]
+    title = _TITLE_AWARDED.match(sentence[group[-1].end:]) if cue.measure == "value" and len(group) == 1 else None
+    if title is not None and re.search(r"有\s*$", lead):
+        # 「江苏又有6个城市获评“千兆城市”」: how many hold a title; 又/新 make it an addition
+        again = re.search(r"(?:又|新|再|另)有\s*$", lead) is not None
+        ind = replace(open_indicator(title.group(1), q.unit), kind="stock")
+        scope.anchor = Anchor(ind, scope.region, scope.operator, scope.subject, False,
+                              "change" if again else "value", q.unit, fixed=True)
+        return [scope.anchor]
     regions = [(m.start - seg_start, m.end - seg_start) for m in mentions
                if m.kind == "region" and seg_start <= m.start < seg_end]
     operators = [(m.start - seg_start, m.end - seg_start, m.obj) for m in mentions
@@ -1043,6 +1059,10 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
         and not phrase.endswith(word.group(1)) else phrase
     if cue.measure == "share_pct":
         phrase = re.sub(r"(?:市场份额|比例|比重|份额|占比)$", "", phrase)  # the share of the subject, not a name
+    own = ""
+    tier = _TIER_SHARE.match(phrase) if cue.measure == "value" and q.unit == "%" else None
+    if tier:  # 「速率在20M及以上的宽带用户渗透率为59.5%」: the share of a speed tier among the users
+        phrase, own = tier.group(1), "share_pct"
     if _PLACE_GROUP.search(phrase):
         return None  # 「长江中游城市群增速超300%」: a group of places the region table cannot name, not an indicator
     segment = _SEGMENT.match(phrase)
@@ -1128,17 +1148,17 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
         return [anchor] * len(group)
     if not ind.catalogued and not _has_head(ind):
         return None  # 「作业操作费就节省400万元」: no statistic is named
-    if cue.measure == "value" and q.unit == "%" and ind.kind != "rate" and not ind.catalogued:
+    if cue.measure == "value" and not own and q.unit == "%" and ind.kind != "rate" and not ind.catalogued:
         return None  # 「实现了全区学校及用户100%」: a percent of a count is not a level
     if cue.measure in ("value", "change") and q.unit not in ("pp",) and ind.catalogued and not _unit_fits(ind, q):
         ind = open_indicator(phrase, q.unit) if phrase else ind
         if ind.catalogued and not _unit_fits(ind, q):
             guessed = True
-    if cue.measure == "value" and q.unit == "%" and ind.unit not in ("%", "") and ind.catalogued:
+    if cue.measure == "value" and not own and q.unit == "%" and ind.unit not in ("%", "") and ind.catalogued:
         guessed = True
     subject = scope.subject or (scope.anchor.subject if scope.anchor and not phrase and ind is scope.anchor.indicator
                                 else "")
-    anchor = Anchor(ind, scope.region, scope.operator, subject, guessed, cue.measure, q.unit)
+    anchor = Anchor(ind, scope.region, scope.operator, subject, guessed, own or cue.measure, q.unit, fixed=bool(own))
     if cue.measure == "value" or phrase:
         scope.anchor = anchor
         if not guessed:
@@ -1191,6 +1211,8 @@ def _shared_number(phrase_text: str, scope: Scope, state: State) -> list[Anchor]
     return out
 
 
+#: What a counted group was awarded: 「6个城市获评“千兆城市”」「12家企业入选“专精特新”名单」.
+_TITLE_AWARDED = re.compile(r"^\s*[^\d，。；“”\"]{0,6}?(?:获评|入选|被评为|被认定为|被命名为|获批)(?:为)?\s*[“\"「]([^”\"」，。；]{2,12})[”\"」]")
 #: 「对208万款App进行了技术检测」: what an action was done to, counted, then the action.
 _ACTION_AFTER = re.compile(r"^\s*([^\d，。；、的]{1,8}?)\s*(?:进行了?|开展了?|实施了?|予以)\s*([^\d，。；]{2,8})\s*$")
 
@@ -1223,6 +1245,9 @@ def _acted_on(lead: str, phrase_text: str, after: str, q: Quantity, scope: Scope
     return replace(ind, kind="flow")  # how many were checked, reported, taken down in the period
 
 
+#: A rate of a tier of users (20M及以上宽带用户渗透率): the tier's share of the users.
+_TIER_SHARE = re.compile(r"^((?:\d+(?:\.\d+)?\s*(?:M|G|Mbps|Gbps|兆|M/s)|百兆|千兆|万兆)及?以[上下][^，。；]{2,12}?用户)"
+                         r"(?:渗透率|占比|比重|比例)$")
 #: A group of places named as the subject: 长江中游城市群, 成渝经济圈.
 _PLACE_GROUP = re.compile(r"^[^的]{2,10}?(?:城市群|都市圈|经济圈|经济带|城市带)")
 #: A segment of a market named before its figure: 「视频类平台广告收入」「电商类企业营业收入」.
