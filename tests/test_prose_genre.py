@@ -555,3 +555,8 @@ def test_how_many_were_awarded_a_title() -> None:
     ctx = DocContext(name="t", period=Period.year(2023), province=resolve_region("山东省").region)
     assert facts("2023年，山东又有4个城市获评“千兆城市”。", ctx) == [("千兆城市", "change", 4.0, "2023")]
     assert facts("截至2023年底，全省共有14家企业入选“灯塔工厂”。", ctx) == [("灯塔工厂", "value", 14.0, "2023-12")]
+
+
+def test_the_nations_figure_ranks_among_places_only_in_a_wider_field() -> None:
+    assert facts("2021年，全国完成固定资产投资4100亿元，其中5G投资仍居首位。")[1:] == []
+    assert facts("截至2021年底，我国5G基站数居全球第1位。") == [("5G基站数", "rank", 1.0, "2021-12")]

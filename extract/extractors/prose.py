@@ -1560,9 +1560,24 @@ def _unit_fits(ind: Indicator, q: Quantity) -> bool:
     return False
 
 
+#: A field a rank is taken in (全国, 西部, 全球 …): without one, the nation's rank is among its parts.
+_WORLD_FIELD = re.compile(r"全国|全省|全市|全区|西部|东部|中部|东北|各省|城市|全球|世界|国际|亚洲|各国|G20|OECD|金砖")
+
+
+@cache
+def ctx_nation() -> str:
+    """The name of the nation's region (全国)."""
+    region = resolve_region("全国").region
+    return region.name if region else "全国"
+
+
 def _fact(ctx: DocContext, para: Paragraph, raw: str, offset: int, sentence: str, clause_start: int, m: Mention,
           target: Anchor, measure: str, q: Quantity, period: Period | None, exact_period: bool = False) -> Fact | None:
     lead = sentence[clause_start:m.start]
+    place = target.region or ctx.home
+    if measure in ("rank", "rank_change") and place is not None and place.name == ctx_nation() \
+            and not _WORLD_FIELD.search(sentence[clause_start:m.end]):
+        return None  # 「移动通信固定资产投资仍居首位」: the nation's figure ranks among its parts, not among places
     against = bool(re.search(r"(较|比|相比)\s*(20\d\d\s*年)?\s*\d{1,2}\s*月", lead))
     if not exact_period:
         period = adjust_period(period or ctx.period, target.indicator, measure, against)
