@@ -81,6 +81,10 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("items", nargs="*", help="answer keys, then -- and the report files")
     ev.add_argument("--db", dest="db_sub", help="score facts stored in this database instead of reading files")
     ev.add_argument("--method", help="only score facts of this method (table, prose, import)")
+
+    from .explain import add_parser as add_explain_parser
+
+    add_explain_parser(sub)
     return p
 
 
@@ -131,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
         from .evaluate import run_evaluate
 
         return run_evaluate(args.items, files, db=db, method=args.method)
+    if args.command == "explain":
+        from .explain import run_explain
+
+        return run_explain(args)
     return 2
 
 

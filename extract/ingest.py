@@ -24,6 +24,8 @@ from .names import shown
 from .paths import DATA_DIR, resolve_url, sqlite_path
 
 if TYPE_CHECKING:
+    from .accounting import NumberOutcome
+    from .model import Document
     from .store import Store
 
 CODE_VERSION = "0.2.0"
@@ -61,6 +63,8 @@ class Result:
     pages: int = 0
     reason: str = ""
     warnings: list[str] = field(default_factory=list)
+    numbers: int = 0  # numbers printed in the document (extract/accounting.py)
+    unexplained: int = 0  # of which neither a fact nor set aside with a reason
     #: what the stored facts say (indicator, region, operator, subject, period, measure, value), to
     #: notice two documents of one batch that state the same facts
     signatures: frozenset[tuple] = field(default=frozenset(), repr=False, compare=False)
@@ -70,7 +74,8 @@ class Result:
         path = shown(self.path)
         if self.status == "stored":
             note = f"  ({'; '.join(self.warnings)})" if self.warnings else ""
-            return f"已入库 stored     {path}: {self.facts} facts from {self.pages} pages{note}"
+            counts = f", {self.unexplained} of {self.numbers} numbers unexplained" if self.numbers else ""
+            return f"已入库 stored     {path}: {self.facts} facts from {self.pages} pages{counts}{note}"
         if self.status == "unchanged":
             why = self.reason or "already stored with this extractor version, skipped"
             return f"未变化 unchanged  {path}: {why}"
@@ -93,6 +98,7 @@ class Extracted:
     facts: list[Fact] = field(default_factory=list)
     error: str = ""
     warnings: list[str] = field(default_factory=list)
+    numbers: list[NumberOutcome] = field(default_factory=list)  # every printed number and its outcome
 
 
 @dataclass(frozen=True)
@@ -220,6 +226,7 @@ def extract_file(path: str | Path, options: Options, sha256: str | None = None) 
                                 limits=Limits(options.max_pages, options.timeout_s),
                                 indicator=options.indicator, unit=options.unit, ocr=options.ocr)
             out.facts = extract_facts(doc)
+            out.numbers = _account(doc, out.facts)
         out.pages, out.kind, out.title, out.warnings = len(doc.pages), doc.kind, doc.title, doc.warnings
     except InputError as exc:
         out.error = exc.reason
@@ -422,11 +429,24 @@ def _save(store: Store, ex: Extracted, version: str) -> Result:
         return Result(ex.path, "failed", reason=ex.error)
     kept = store.keep_file(ex.path, ex.sha256)
     store.save_document(name=ex.name, sha256=ex.sha256, pages=ex.pages, size=ex.size, kind=ex.kind,
-                        title=ex.title, version=version, fact_rows=ex.facts, file_path=str(kept))
+                        title=ex.title, version=version, fact_rows=ex.facts, file_path=str(kept),
+                        numbers=ex.numbers)
     signatures = frozenset((f.indicator, f.region, f.operator, f.subject, f.period, f.measure, round(f.value, 9))
                            for f in ex.facts)
     return Result(ex.path, "stored", facts=len(ex.facts), pages=ex.pages, warnings=ex.warnings,
-                  signatures=signatures)
+                  signatures=signatures, numbers=len(ex.numbers),
+                  unexplained=sum(o.unexplained for o in ex.numbers))
+
+
+def _account(doc: Document, facts: list[Fact]) -> list[NumberOutcome]:
+    """Every number of the document and its outcome; a failure here never fails the document."""
+    from .accounting import account
+
+    try:
+        return account(doc, facts)
+    except Exception as exc:  # a bug in the accounting: keep the facts, say so
+        doc.warnings.append(f"numbers not accounted for ({type(exc).__name__}: {exc})")
+        return []
 
 
 def _report(progress: Callable[[Result], None] | None, result: Result) -> Result:

@@ -408,3 +408,66 @@ def test_evaluate_prints_the_unexplained_count_per_document(tmp_path: Path, caps
     main(["evaluate", str(_key(tmp_path)), "--", str(_two_pages(tmp_path))])
     out = capsys.readouterr().out
     assert out.splitlines()[-1] == "numbers      henan-2020-08.pdf: 1 of 16 numbers unexplained (6.2%)", out
+
+
+# -- the explain command, and the counts printed by ingest ------------------------------------------
+
+def test_explain_lists_each_number_with_its_outcome(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from extract.cli import main
+
+    pdf = _two_pages(tmp_path)
+    assert main(["explain", str(pdf)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"p1 .*2993  fact: 互联网宽带接入用户 \| 河南省 \| 2020-08 \| value = 29930000 户", out), out
+    assert re.search(r"p1 .*0371  phone_or_code  «", out), out
+    assert re.search(r"p1 .*furniture .*1  page_number  «- 1 -»", out), out
+    assert re.search(r"p2 .*36  UNEXPLAINED  «.*宣传活动36场", out), out
+    last = out.splitlines()[-1]
+    assert last.startswith("henan-2020-08.pdf: ") and last.endswith("1 of 16 numbers unexplained (6.2%)"), last
+
+    assert main(["explain", str(pdf), "--page", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "p1 " not in out and "p2 " in out and "henan-2020-08.pdf p2: " in out
+
+    assert main(["explain", str(pdf), "--unexplained"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [ln for ln in lines if ln.startswith("p")] == [ln for ln in lines if "UNEXPLAINED" in ln]
+    assert len([ln for ln in lines if "UNEXPLAINED" in ln]) == 1
+
+    assert main(["explain", str(tmp_path / "missing.pdf")]) == 1
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_ingest_prints_the_unexplained_count_and_stores_the_set_aside_numbers(
+        tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    from extract import ingest as ingest_module
+    from extract.cli import main
+    from extract.store import Store
+
+    pdf = _two_pages(tmp_path)
+    assert main(["--db", db_url, "ingest", str(pdf)]) == 0
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if "henan-2020-08.pdf" in ln)
+    assert re.search(r"\d+ facts from 2 pages, 1 of 16 numbers unexplained", line), line
+    store = Store(db_url)
+    rows = store.set_aside_numbers()
+    assert rows.loc[rows["reason"] == "unexplained", "number"].tolist() == ["36"]
+    assert {"date", "phone_or_code", "page_number", "running_header"} <= set(rows["reason"])
+
+    # a new extractor version re-extracts: the numbers are replaced with the document, never doubled
+    monkeypatch.setattr(ingest_module, "CODE_VERSION", ingest_module.CODE_VERSION + "-next")
+    assert main(["--db", db_url, "ingest", str(pdf)]) == 0
+    assert "已入库 stored" in capsys.readouterr().out
+    again = store.set_aside_numbers()
+    assert again.drop(columns="document_id").equals(rows.drop(columns="document_id"))
+    assert len(store.documents()) == 1
+    assert store.number_tallies()[["numbers", "unexplained"]].values.tolist() == [[16, 1]]
+
+
+def test_evaluate_prints_the_stored_unexplained_count(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from extract.cli import main
+
+    db = f"sqlite:///{tmp_path / 'facts.sqlite'}"
+    assert main(["--db", db, "ingest", str(_two_pages(tmp_path))]) == 0
+    capsys.readouterr()
+    main(["evaluate", str(_key(tmp_path)), "--db", db])
+    assert "numbers      henan-2020-08.pdf: 1 of 16 numbers unexplained (6.2%)" in capsys.readouterr().out
