@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from extract.extractors.context import DocContext
-from extract.extractors.prose import REWRITES, cue_of, cues, facts_of_text, subject_phrase
+from extract.extractors.prose import REWRITES, cue_of, cues, extract_prose, facts_of_text, subject_phrase
+from extract.model import Document, Page, Paragraph
 from extract.normalize.indicators import guess_category, head_rules, open_indicator
 from extract.normalize.periods import Period
 from extract.normalize.regions import resolve_region
@@ -560,3 +561,23 @@ def test_how_many_were_awarded_a_title() -> None:
 def test_the_nations_figure_ranks_among_places_only_in_a_wider_field() -> None:
     assert facts("2021年，全国完成固定资产投资4100亿元，其中5G投资仍居首位。")[1:] == []
     assert facts("截至2021年底，我国5G基站数居全球第1位。") == [("5G基站数", "rank", 1.0, "2021-12")]
+
+
+def test_a_launched_products_figures_carry_its_name() -> None:
+    ctx = DocContext(name="t", period=Period.month(2022, 12), province=None)
+    got = facts_of_text("2022年，国家政务服务平台上线“跨省通办”专区，累计办理约3.2亿人，访问次数超过80亿人次。", ctx)
+    assert [(f.indicator, f.value) for f in got] == [("跨省通办办理人数", 320000000.0), ("跨省通办访问次数", 8000000000.0)]
+
+
+def test_a_group_with_a_superlative_opens_a_new_subject_after_another() -> None:
+    ctx = DocContext(name="t", period=Period.month(2022, 12), province=None)
+    got = facts_of_text("从学历看，初中学历网民最多，占比为40.3%；从年龄看，20—29岁的网民群体占比最高，为17.2%。", ctx)
+    assert [(f.subject, f.value) for f in got] == [("初中学历", 40.3), ("20—29岁", 17.2)]
+
+
+def test_a_paragraph_opening_with_an_events_span_is_dated_by_the_report() -> None:
+    ctx = DocContext(name="t", period=Period.month(2022, 12), province=None)
+    doc = Document(name="t", pages=[Page(number=1, paragraphs=[
+        Paragraph(text="截至2022年10月，行政村通宽带比例达100%。", page=1),
+        Paragraph(text="冬奥会期间，赛区5G基站累计承载流量超过6000TB。", page=1)])])
+    assert [f.period for f in extract_prose(doc, ctx)] == ["2022-10", "2022-12"]

@@ -514,6 +514,9 @@ def paragraph_facts(para: Paragraph, ctx: DocContext, section: State) -> list[Fa
     elif home:
         section.region = None  # 「全省…」 last: back to the report's own province
     region = section.region
+    opening = _EVENT_SPAN.match(text)
+    if opening and not find_periods(opening.group(0), ctx.period) and not _UNDATED.match(text.lstrip()):
+        section.period = ctx.period  # 「疫情期间，…」: a new time frame, not the last paragraph's 截至2020年11月
     state = State(period=section.period, region=region, operator=section.operator, names=section.names,
                   province=ctx.province.name if ctx.province else None)
     if re.match(r"^\s*其中", text) and section.subject is not None:
@@ -678,6 +681,8 @@ def _clause_end(sentence: str, pos: int, bounds: set[int] | None = None) -> int:
 _HEADLINE = re.compile(r"[\u4e00-\u9fffA-Za-z]\s*(?:约|近|逾|超过|达)?\s*\d+(?:\.\d+)?\s*(?:万|亿)?(?:部|户|人|个|座|元|G|GB|款|家|条|%)|第[一二三四五六七八九十\d]+位?")
 #: Spans of time that name no period of the fact table: what is stated under them is not dated.
 _UNDATED = re.compile(r"[“\"]?十[一二三四五六七八九]五[”\"]?(?:期间|以来|时期)|近年来|近几年|多年来|近[一二三四五六七八九十两\d]+年(?:来|间)?")
+#: A paragraph opening with the span of an event (疫情期间，): it is dated by the report, not the paragraph before.
+_EVENT_SPAN = re.compile(r"^\s*(?:在)?[^，。；\d]{1,8}(?:期间|以来)[，,]")
 #: A comment on a trend closing a clause that names a subject but no number (「…用户增长明显，」).
 _TREND_COMMENT = re.compile(r"(?:(?:增长|发展|下降|提升|回升|回落|增加|减少|扩大|收窄)(?:明显|较快|迅速|快速|平稳|显著|放缓|加快)"
                             r"|(?:持续|稳步|快速|平稳|明显|大幅|小幅)(?:增长|提升|下降|发展|扩大|减少|走高|走低|攀升)"
@@ -1082,9 +1087,12 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
         after = _after_number(sentence, group[-1], bounds)
         if after is not None:
             phrase = after
-    if not phrase and scope.anchor is None and _TREND_COMMENT.search(intro):
-        # 「固定互联网宽带接入用户增长明显，9月末达到310.8万户」: a subject with a comment on its trend, then its number
-        phrase = re.sub(r"(?:比例|比重|份额|占比)$", "", _best_phrase(_TREND_COMMENT.sub("", intro)))
+    if not phrase and _TREND_COMMENT.search(intro):
+        # 「固定互联网宽带接入用户增长明显，9月末达到310.8万户」: a subject with a comment on its trend, then its number;
+        # it opens a new subject also after another one (「…学生网民最多，占比为21.0%；…月收入在…的网民群体占比最高，为19.6%」)
+        commented = re.sub(r"(?:比例|比重|份额|占比)$", "", _best_phrase(_TREND_COMMENT.sub("", intro)))
+        if scope.anchor is None or commented and (_GROUP_OF.match(commented) or _has_head(_resolve_phrase(commented, ""))):
+            phrase = commented
     group_of = _GROUP_OF.match(phrase) if cue.measure == "share_pct" else None
     if group_of and resolve_indicator(phrase) is None and resolve_indicator(group_of.group(2)) is not None:
         # 「30—39岁网民占比最高，为20.5%」: a group's share of a population, the group as the subject
@@ -1146,6 +1154,13 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
         anchor = Anchor(ind, scope.region, scope.operator, scope.subject, False, "value", q.unit, fixed=True)
         scope.anchor = anchor
         return [anchor] * len(group)
+    launched = _LAUNCHED.search(before + lead) if not ind.catalogued and phrase \
+        and (not _has_head(ind) or len(phrase) <= 4) else None
+    if launched is not None and re.fullmatch(r"[\u4e00-\u9fff]{2,6}", phrase):
+        # 「…推出“防疫健康码”，累计申领近9亿人，使用次数超过400亿人次」: the launched product's own figures
+        count = "" if re.search(r"[数量]$", phrase) else {"人": "人数", "人次": "人次", "次": "次数"}.get(q.unit, "数量")
+        ind = open_indicator(launched.group(1) + phrase + count, q.unit)
+        guessed = False
     if not ind.catalogued and not _has_head(ind):
         return None  # 「作业操作费就节省400万元」: no statistic is named
     if cue.measure == "value" and not own and q.unit == "%" and ind.kind != "rate" and not ind.catalogued:
@@ -1211,6 +1226,8 @@ def _shared_number(phrase_text: str, scope: Scope, state: State) -> list[Anchor]
     return out
 
 
+#: A product or service launched, in quotation marks: its figures follow (推出“防疫健康码”，累计申领近9亿人).
+_LAUNCHED = re.compile(r"(?:推出|上线|发布|开通|启用)了?\s*[“\"「]([^”\"」，。；]{2,12})[”\"」][^，。；\d]{0,4}[，,]")
 #: What a counted group was awarded: 「6个城市获评“千兆城市”」「12家企业入选“专精特新”名单」.
 _TITLE_AWARDED = re.compile(r"^\s*[^\d，。；“”\"]{0,6}?(?:获评|入选|被评为|被认定为|被命名为|获批)(?:为)?\s*[“\"「]([^”\"」，。；]{2,12})[”\"」]")
 #: 「对208万款App进行了技术检测」: what an action was done to, counted, then the action.
