@@ -581,3 +581,8 @@ def test_a_paragraph_opening_with_an_events_span_is_dated_by_the_report() -> Non
         Paragraph(text="截至2022年10月，行政村通宽带比例达100%。", page=1),
         Paragraph(text="冬奥会期间，赛区5G基站累计承载流量超过6000TB。", page=1)])])
     assert [f.period for f in extract_prose(doc, ctx)] == ["2022-10", "2022-12"]
+
+
+def test_an_average_per_unit_names_what_each_carries_after_the_number() -> None:
+    got = facts("2021年，全省平均每个行政村拥有4.2个5G基站。")
+    assert got == [("平均每个行政村拥有5G基站数", "value", 4.2, "2021-12")]

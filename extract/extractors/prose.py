@@ -1080,6 +1080,12 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
         scope.items = _items_before(before, phrase, unit, cue.measure, scope)
     if len(group) > 1 and len(scope.items) == len(group) and (not phrase or _is_bare(phrase)):
         return [replace(a, measure=cue.measure) for a in scope.items]
+    per = _PER_EACH.match(phrase) if phrase else None
+    if per is not None:  # 「平均每个IP地址承载了约3个仿冒页面」: what each one carries, named after the number
+        rest = sentence[group[-1].end:_clause_end(sentence, group[-1].end, bounds)]
+        noun = subject_phrase(rest.rsplit("的", 1)[-1])
+        if noun and _has_head(_resolve_phrase(noun, "")):
+            phrase = per.group(1) + per.group(2) + noun + "数"
     if phrase and not _has_head(_resolve_phrase(phrase, "")) and _HAVE_BEFORE.search(lead):
         # 「工业互联网领域已培育形成超过500个…的工业互联网平台」: what was formed is named after the number
         phrase = _after_number(sentence, group[-1], bounds) or phrase
@@ -1265,6 +1271,8 @@ def _acted_on(lead: str, phrase_text: str, after: str, q: Quantity, scope: Scope
 #: A rate of a tier of users (20M及以上宽带用户渗透率): the tier's share of the users.
 _TIER_SHARE = re.compile(r"^((?:\d+(?:\.\d+)?\s*(?:M|G|Mbps|Gbps|兆|M/s)|百兆|千兆|万兆)及?以[上下][^，。；]{2,12}?用户)"
                          r"(?:渗透率|占比|比重|比例)$")
+#: An average per unit with its verb, the counted noun after the number: 「平均每个IP地址承载了约3个仿冒页面」.
+_PER_EACH = re.compile(r"^(平均每[个家户人台部]?[^，。；]{1,10}?)(承载|拥有|使用|消费|接入|访问|下载|发送|部署|连接)了?$")
 #: A group of places named as the subject: 长江中游城市群, 成渝经济圈.
 _PLACE_GROUP = re.compile(r"^[^的]{2,10}?(?:城市群|都市圈|经济圈|经济带|城市带)")
 #: A segment of a market named before its figure: 「视频类平台广告收入」「电商类企业营业收入」.
