@@ -233,14 +233,16 @@ def printed_column(raw_values: pd.Series, raw_units: pd.Series) -> list[str]:
 
 def with_printed(g: pd.DataFrame, provenance: Provenance) -> pd.DataFrame:
     """The rows a page shows with the printed value, unit and snippet of each stated row (``provenance``
-    fetches them by id; derived rows carry their own explanation and no printed value)."""
-    cols = ("raw_value", "raw_unit", "snippet")
+    fetches them by id; derived rows keep their own explanation and have no printed value)."""
+    cols = ["raw_value", "raw_unit", "snippet"]
     stated = (g["method"].astype(str) != "derived").to_numpy()
-    out = g.copy()
-    for c in cols:
-        out[c] = out[c].astype(object).where(out[c].notna(), "") if c in out else ""
+    base = g.drop(columns=[c for c in cols if c in g.columns])
+    if stated.all():
+        return provenance(base)
+    out = {c: (g[c].astype(object).where(g[c].notna(), "").to_numpy() if c in g else np.full(len(g), "", object))
+           for c in cols}
     if stated.any():
-        fetched = provenance(g.loc[stated].drop(columns=[c for c in cols if c in g.columns]))
+        fetched = provenance(base[stated])
         for c in cols:
-            out.loc[stated, c] = fetched[c].to_numpy()
-    return out
+            out[c][stated] = fetched[c].to_numpy()
+    return base.assign(**out)
