@@ -586,3 +586,15 @@ def test_a_paragraph_opening_with_an_events_span_is_dated_by_the_report() -> Non
 def test_an_average_per_unit_names_what_each_carries_after_the_number() -> None:
     got = facts("2021年，全省平均每个行政村拥有4.2个5G基站。")
     assert got == [("平均每个行政村拥有5G基站数", "value", 4.2, "2021-12")]
+
+
+def test_a_part_of_a_kind_of_the_parents_head_keeps_its_technology() -> None:
+    ctx = DocContext(name="t", period=Period.month(2021, 6), province=resolve_region("四川省").region)
+    got = facts_of_text("截至6月底，全省4G基站达到12.6万个，其中宏站数量为9.8万个；移动电话用户9000万户，其中5G用户2100万户。", ctx)
+    assert [f.indicator for f in got] == ["4G基站", "4G宏基站数量", "移动电话用户", "5G用户"]
+
+
+def test_an_aside_in_parentheses_is_no_subject_for_what_follows() -> None:
+    ctx = DocContext(name="t", period=Period.month(2021, 6), province=resolve_region("四川省").region)
+    got = facts_of_text("截至6月底，全省累计建成5G基站6.2万个（其中宏站数量约占全国的5%）。其中，成都3.1万个。", ctx)
+    assert [(f.indicator, f.region) for f in got][-1] == ("5G基站数", "成都市")

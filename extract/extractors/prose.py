@@ -215,6 +215,7 @@ REWRITES: tuple[Rewrite, ...] = (
     _rw(r"(?<=..)(?:逐年|逐步|进一步|持续|继续|不断|大幅|小幅|明显|快速|稳步)+$", "", "视频类平台广告收入持续大幅",
         "视频类平台广告收入"),
     _rw(r"(?<=..)市场(?=增速$|增幅$|增长率$)", "市场规模", "网络游戏市场增速", "网络游戏市场规模增速"),
+    _rw(r"(?<![基])(宏|微|室内)站(?!点)", r"\1基站", "宏站数量", "宏基站数量"),
     _rw(r"[（(](?:含|指|注|即|不含)[^）)]*[）)]", "", "中小学（含教学点）互联网接入率", "中小学互联网接入率"),
     _rw(r"^(?:按照?|以)[^的]{0,16}?(?:计算|测算|口径)的?", "", "按照上年不变价计算的电信业务总量", "电信业务总量"),
     _rw(r"^[^（(的]{2,24}[（(]([A-Za-z]{2,8})[）)]", r"\1", "国家信息安全漏洞共享平台（CNVD）新收录网络安全漏洞",
@@ -354,6 +355,23 @@ def _compose(phrase: str, parent: Indicator | None, unit: str, measure: str,
     if _is_bare(phrase):
         return None, True  # 「客户数超过200万」 with nothing before it: no statistic is named
     return found, False
+
+
+def _qualified_part(phrase: str, parent: str) -> str:
+    """A part (其中…) of a kind of the parent's head keeps the parent's technology qualifier: 宏基站 under 5G基站 is
+    5G宏基站.
+
+    >>> _qualified_part("宏基站数量", "5G基站数"), _qualified_part("4G用户", "移动电话用户")
+    ('5G宏基站数量', '4G用户')
+    """
+    qualifier = re.match(r"^(?:\d+G|[A-Za-z]+\d*|千兆|百兆|万兆|光纤)", parent)
+    if qualifier is None or phrase.startswith(qualifier.group(0)) or re.match(r"^(?:\d+G|[A-Za-z])", phrase):
+        return phrase
+    head = parent[qualifier.end():]
+    shared = next((head[:k] for k in range(len(head), 1, -1) if head[:k] in phrase), "")
+    if not shared or not _has_head(open_indicator(shared)):
+        return phrase
+    return qualifier.group(0) + phrase
 
 
 def _stem(name: str) -> str:
@@ -1133,6 +1151,8 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
         parent, guessed = state.subject, True
         if cue.measure in ("value", "change") and not phrase and parent.unit and not _unit_fits(parent, q):
             return None  # a guess across sentences must at least count the same thing
+    if phrase and parent is not None and re.match(r"^\s*[（(]?\s*其中", phrase_text):
+        phrase = _qualified_part(phrase, parent.name)
     if phrase:
         ind, unsure = _compose(phrase, parent, unit, cue.measure, state.topics,
                                state.names if scope.anchor is not None else [], state.names)
@@ -1182,7 +1202,8 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
     anchor = Anchor(ind, scope.region, scope.operator, subject, guessed, own or cue.measure, q.unit, fixed=bool(own))
     if cue.measure == "value" or phrase:
         scope.anchor = anchor
-        if not guessed:
+        aside = seg_start > 0 and sentence[seg_start - 1] in "（(" and re.match(r"^\s*其中", phrase_text)
+        if not guessed and not aside:  # 「（其中宏站数量约占全国的15%）」: an aside is no subject for what follows
             state.subject = ind
             if not re.match(r"^\s*[，,]?\s*其中", phrase_text):
                 state.topics.append(ind)
