@@ -18,6 +18,8 @@ TYPES = ["pdf", "txt", "csv", "xls", "xlsx"]
 STATUS = {"stored": "已入库", "unchanged": "未变化", "failed": "失败"}
 MAX_NAME = 120
 MAX_FILES = 20  # files per batch; the size of each is capped by server.maxUploadSize
+#: OCR (issue 17): which PDF pages are read by OCR, as `zhibiao ingest --ocr`
+OCR_MODES = {"auto": "自动（仅识别没有可用文字层的页面，如扫描件）", "never": "不识别", "always": "识别所有页面"}
 
 
 def max_upload_mb() -> int:
@@ -121,6 +123,8 @@ def render() -> None:
                "PDF 最多 2000 页、每份最长处理 300 秒。文件以随机生成的名称保存，原文件名仅用于显示。")
     with st.form("upload", clear_on_submit=True, border=True):
         files = st.file_uploader("选择文件", type=TYPES, accept_multiple_files=True, key="uploads")
+        ocr = st.selectbox("扫描件文字识别（OCR）", list(OCR_MODES), format_func=OCR_MODES.get, key="ocr_mode",
+                           help="由 OCR 读出的数据标记为 ocr，识别把握不足的数字另标 low_confidence")  # issue 17
         go = st.form_submit_button("开始导入", type="primary", icon=":material/upload:")
     problem = batch_problem(len(files or []))
     if go and files and problem:
@@ -137,7 +141,9 @@ def render() -> None:
         def progress(i: int, fraction: float, text: str) -> None:
             bars[i].progress(fraction, text=md_escape(text))
 
-        results = ingest_uploads(files, progress=progress)
+        from extract.ingest import Options
+
+        results = ingest_uploads(files, options=Options(ocr=ocr), progress=progress)  # OCR mode: issue 17
         st.session_state["_import_results"] = results
         data.clear_caches()
     elif go:
