@@ -1,7 +1,7 @@
 """Two ingests of the same files at once, on a fresh database, N times: both must exit 0 and every
 document must be stored exactly once (issue: concurrent use).
 
-    .venv/bin/python bench/concurrent.py [RUNS] [FILES]     (defaults: 10 runs, 30 files)
+    .venv/bin/python bench/concurrent_ingest.py [RUNS] [FILES]     (defaults: 10 runs, 30 files)
 
 The files are the PDFs of ../shared/corpus and ../shared/fixtures (the hostile fixtures excluded), then
 the NBS exports of ../shared/data/nbs.

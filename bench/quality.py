@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-# bench/ is not a package: its scripts (bench/concurrent.py) must not shadow the standard library
+# bench/ is not a package: a script there must never shadow a standard-library module
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(REPO))
 

@@ -89,7 +89,7 @@ def test_export_csv_and_xlsx_round_trip(db_url: str, tmp_path) -> None:
     xlsx = tmp_path / "facts.xlsx"
     assert main(["--db", db_url, "export", "--format", "xlsx", "-o", str(xlsx)]) == 0
     sheets = pd.read_excel(xlsx, sheet_name=None)
-    assert set(sheets) == {"facts", "documents"}
+    assert set(sheets) == {"facts", "documents", "review"}
     assert len(sheets["facts"]) == len(stored) and list(sheets["facts"].columns) == list(FACT_COLUMNS)
     assert sheets["documents"]["name"].tolist() == [MONTHLY]
 
