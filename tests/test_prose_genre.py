@@ -598,3 +598,9 @@ def test_an_aside_in_parentheses_is_no_subject_for_what_follows() -> None:
     ctx = DocContext(name="t", period=Period.month(2021, 6), province=resolve_region("四川省").region)
     got = facts_of_text("截至6月底，全省累计建成5G基站6.2万个（其中宏站数量约占全国的5%）。其中，成都3.1万个。", ctx)
     assert [(f.indicator, f.region) for f in got][-1] == ("5G基站数", "成都市")
+
+
+def test_a_comparison_with_an_earlier_years_own_value_states_that_value() -> None:
+    got = facts("2021年，北美流媒体广告收入达到315亿美元，远远高于2016年的52亿美元。")
+    assert [(v, p) for _i, _m, v, p in got] == [(31500000000.0, "2021"), (5200000000.0, "2016")]
+    assert facts("2021年，全省5G用户达到2100万户，高于上年末的980万户。")[1][2:] == (9800000.0, "2020-12")

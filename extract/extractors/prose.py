@@ -735,6 +735,9 @@ def _base_period(m: re.Match[str], sentence: str, seg_start: int, period: Period
     return base
 
 
+#: A comparison with the subject's own value in a stated earlier year: 「远远高于2015年的18亿美元」.
+_DATED_COMPARE = re.compile(r"(?:远远|远|明显|大幅)?(?:高于|低于|多于|少于|超过|超出)\s*"
+                            r"(上年末|上年底|去年底|去年末|上年|去年|20\d\d\s*年(?:\s*\d{1,2}\s*月)?(?:末|底)?)\s*的\s*$")
 #: The verb before the level a starting point moves to: 「由…的16.9%提升至26.3%」.
 _TO_LEVEL = r"(?:提升|提高|上升|增长|下降|降低|回落|回升|增加|减少|下滑)?(?:至|到)"
 
@@ -852,6 +855,9 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
         if undated_base and (state.span is not None or scope.base is not None):
             # 「2018年-2020年，…增速逐年从25.70%下降到11.94%」「…比例从2017年的不足70%提升至98%，…比例从25%提升至98%」
             dated = re.search(r"(?:从|由)\s*$", lead)
+        compared = _DATED_COMPARE.search(lead) if cue.cue == "value" and dated is None and len(group) == 1 else None
+        if compared is not None and not subject_phrase(lead[:compared.start()]):
+            dated = compared  # 「…收入达到142亿美元，远远高于2015年的18亿美元」: the subject's value in an earlier year
         level = base_row is not None and re.fullmatch(_TO_LEVEL, lead.strip()) is not None
         if state.span is not None and dated is None and not level:
             continue  # under a span of years only its two ends are dated
@@ -865,7 +871,9 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
             cut = len(lead) - len(dated.group(0))
             row = cue_for(lead[:cut], clause[:len(clause) - len(dated.group(0))], token0, "", q0)
             if base is not None and row.measure not in ("skip", "modifier"):
-                targets = _targets(re.sub(r"(?:从|由)[^，。；从由]*$", "", phrase_text), lead, sentence[:seg_start],
+                targets = _targets(re.sub(r"(?:(?:远远|远|明显|大幅)?(?:高于|低于|多于|少于|超过|超出)|从|由)[^，。；从由]*$", "",
+                                          phrase_text),
+                                   lead, sentence[:seg_start],
                                    group, row, scope, state, named_here, mentions, seg_start, first.start, sentence,
                                    bounds)
                 for target in targets or []:
