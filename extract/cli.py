@@ -27,6 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--password", help="password for encrypted PDFs")
     ing.add_argument("--max-pages", type=int, default=2000, help="refuse PDFs with more pages (default 2000)")
     ing.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per document (default 300)")
+    ing.add_argument("--force", action="store_true",
+                     help="read and extract again even files stored with this extractor version "
+                          "(reviewed decisions are re-applied)")
     ing.add_argument("--lock-wait", type=float, default=120.0, metavar="SECONDS",
                      help="how long to wait for another process writing to the database (default 120 s)")
     ing.add_argument("--max-memory", type=int, default=1536, metavar="MB",
@@ -148,7 +151,7 @@ def _ingest(args: argparse.Namespace, db: str | None) -> int:
 
     options = Options(password=args.password, max_pages=args.max_pages, timeout_s=args.timeout,
                       indicator=args.indicator, unit=args.unit, max_memory_mb=args.max_memory,
-                      lock_wait_s=args.lock_wait, ocr=args.ocr)
+                      lock_wait_s=args.lock_wait, ocr=args.ocr, force=args.force)
     bar = Progress(sys.stderr)
 
     def report(result) -> None:  # noqa: ANN001

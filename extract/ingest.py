@@ -51,6 +51,8 @@ class Options:
     max_memory_mb: int = 1536
     #: how long a write waits for another process that holds the database's write lock
     lock_wait_s: float = 120.0
+    #: read and extract again even when the file is stored with this extractor version
+    force: bool = False
     #: which PDF pages are read by OCR: auto (pages without a usable text layer) | never | always
     ocr: str = "auto"
 
@@ -263,7 +265,7 @@ def ingest(paths: Iterable[str | Path], store: Store | str | None, options: Opti
             continue
         first_of[digest] = f
         stored = known.get(digest)
-        if stored is not None and stored[:2] == ("ok", version):
+        if stored is not None and stored[:2] == ("ok", version) and not options.force:
             if stored[2] != f.name:
                 renamed.append((f, digest, stored[2]))
             else:
@@ -291,7 +293,7 @@ def ingest(paths: Iterable[str | Path], store: Store | str | None, options: Opti
     todo.sort(key=lambda item: item[0].stat().st_size, reverse=True)  # largest first balances the workers
     stored_ok: set[str] = set()
     for extracted in _run(todo, options, workers):
-        result = _save_safely(store, extracted, version)
+        result = _save_safely(store, extracted, version, options.force)
         if result.status in ("stored", "unchanged"):
             stored_ok.add(extracted.sha256)
         results.append(_report(progress, result))
@@ -328,13 +330,13 @@ def _storage_reason(exc: Exception) -> str:
     return text
 
 
-def _save_safely(store: Store, ex: Extracted, version: str) -> Result:
+def _save_safely(store: Store, ex: Extracted, version: str, force: bool = False) -> Result:
     """:func:`_save`, with any storage failure reported for this file only (the batch goes on)."""
     from sqlalchemy.exc import IntegrityError
 
     try:
         known = store.find(ex.sha256)
-        if known and known.status == "ok" and known.extractor_version == version and not ex.error:
+        if known and known.status == "ok" and known.extractor_version == version and not ex.error and not force:
             # another process stored the same content with this extractor version meanwhile
             return Result(ex.path, "unchanged", reason="stored meanwhile by another process")
         return _save(store, ex, version)

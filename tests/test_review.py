@@ -33,11 +33,16 @@ def export_rows(db: Path) -> list[dict[str, str]]:
 
 
 def reextract(db: Path) -> None:
-    """The document extracted again and stored anew (what a new extractor version does)."""
-    path = fixture(MONTHLY)
-    ex = extract_file(path, Options(max_memory_mb=0))
+    """The document extracted again and stored anew: ``ingest --force``, and a new extractor version."""
+    proc = cli("--db", str(db), "ingest", str(fixture(MONTHLY)), "--force")
+    assert proc.returncode == 0 and "stored     " in proc.stdout, proc.stdout + proc.stderr
+
+
+def new_extractor_version(db: Path) -> None:
+    """The same content stored by another extractor version (what an upgrade does on the next ingest)."""
+    ex = extract_file(fixture(MONTHLY), Options(max_memory_mb=0))
     Store(str(db)).save_document(name=ex.name, sha256=ex.sha256, pages=ex.pages, size=ex.size, kind=ex.kind,
-                                 title=ex.title, version=extractor_version() + "+again", fact_rows=ex.facts)
+                                 title=ex.title, version=extractor_version() + "+next", fact_rows=ex.facts)
 
 
 @pytest.fixture
@@ -61,9 +66,10 @@ def test_a_correction_shows_in_exports_is_audited_and_survives_reextraction(db: 
     assert [(r["region"], "corrected" in r["flags"]) for r in after] == [("郑州市", True)]
     log = cli("--db", str(db), "review", "log").stdout
     assert "correct" in log and '"region": "河南省"' in log and '"region": "郑州市"' in log and "note=test" in log
-    reextract(db)
-    again = [r for r in export_rows(db) if r["raw_value"] == "8643.5" and r["measure"] == "value"]
-    assert [(r["region"], "corrected" in r["flags"]) for r in again] == [("郑州市", True)]
+    for again_by in (reextract, new_extractor_version):
+        again_by(db)
+        again = [r for r in export_rows(db) if r["raw_value"] == "8643.5" and r["measure"] == "value"]
+        assert [(r["region"], "corrected" in r["flags"]) for r in again] == [("郑州市", True)], again_by
     book = openpyxl.load_workbook(io.BytesIO(_xlsx(db)))
     assert book.sheetnames == ["facts", "documents", "review"]
     assert any("郑州市" in str(c) for row in book["review"].iter_rows(values_only=True) for c in row)
@@ -82,6 +88,8 @@ def test_a_rejected_fact_stays_out_after_reextraction(db: Path) -> None:
     assert not [r for r in export_rows(db) if r["raw_value"] == "8643.5" and r["measure"] == "value"]
     assert len(export_rows(db)) == len(rows) - 1
     reextract(db)
+    assert len(export_rows(db)) == len(rows) - 1
+    new_extractor_version(db)
     assert len(export_rows(db)) == len(rows) - 1
 
 
