@@ -604,3 +604,8 @@ def test_a_comparison_with_an_earlier_years_own_value_states_that_value() -> Non
     got = facts("2021年，北美流媒体广告收入达到315亿美元，远远高于2016年的52亿美元。")
     assert [(v, p) for _i, _m, v, p in got] == [(31500000000.0, "2021"), (5200000000.0, "2016")]
     assert facts("2021年，全省5G用户达到2100万户，高于上年末的980万户。")[1][2:] == (9800000.0, "2020-12")
+
+
+def test_a_shortened_name_takes_an_earlier_name_of_the_document() -> None:
+    got = facts("2021年，网络视听行业实现了会员收入1200亿元。长视频类平台会员收入增长8.5%。")
+    assert got[-1][:2] == ("网络视听会员收入", "yoy_pct")

@@ -343,7 +343,9 @@ def _compose(phrase: str, parent: Indicator | None, unit: str, measure: str,
             if topic.name.endswith(phrase) and len(phrase) >= 3 and topic.name != phrase:
                 return topic, False  # 「上市新机型累计381款」 after 手机上市新机型 in the paragraph
         for name in reversed(list(known)):
-            if name.name.endswith(phrase) and len(phrase) >= 4 and name.name != phrase and not name.catalogued \
+            owner = name.name[:len(name.name) - len(phrase)]
+            if name.name.endswith(phrase) and len(phrase) >= 4 and owner and not name.catalogued \
+                    and not re.fullmatch(r"\d+G|千兆|百兆|万兆|光纤|[A-Za-z0-9]+", owner) \
                     and _has_head(name) and guess_category(phrase) == (name.category, name.kind):
                 return name, False  # 「广告收入」 after 互联网广告收入 earlier in the document: the same series
     if parent is not None and not _has_head(found):
