@@ -480,6 +480,7 @@ def test_a_quarter_after_zhi_is_a_point_reported_on_not_a_target() -> None:
     assert [(i, m, v, p) for i, m, v, p in got] == [("网络游戏市场规模", "yoy_pct", 6.4, "2021"),
                                                   ("网络游戏市场规模", "yoy_pct", 2.1, "2022Q1")]
     assert facts("到2025年，网络游戏市场规模达到5000亿元。") == []
+    assert facts("到2022年6月，全省将建成5G基站8万个。") == []
 
 
 @pytest.mark.parametrize("span", ["2017年-2019年", "2017年至2019年"])

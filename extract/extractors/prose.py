@@ -88,8 +88,10 @@ _SENTENCE_END = "。！？!?"
 _CLAUSE_END = "，,：:；;"
 _CAPTION = re.compile(r"^\s*[图表]\s*\d+([.．]\d+)*")
 _TARGET = re.compile(r"预计|预测|力争|目标|计划|规划|将达|将会|将超|有望|以上的优势")
-#: 「到2025年」: a year ahead named as a deadline (a quarter or month of it is a point reported on: 「至2022年一季度增速下滑到1.4%」).
-_BY_YEAR = re.compile(r"(?<![截止])(?:到|至)\s*(20\d\d)\s*年(?!\s*(?:第?[一二三四1-4]\s*季度|[上下]半年|前三季度|\d{1,2}\s*月))")
+#: 「到2025年」: a year ahead named as a deadline; a quarter or month of the next year with nothing still to be done
+#: is a point reported on (「至2022年一季度增速下滑到1.4%」 in a 2021 report).
+_BY_YEAR = re.compile(r"(?<![截止])(?:到|至)\s*(20\d\d)\s*年(\s*(?:第?[一二三四1-4]\s*季度|[上下]半年|前三季度|\d{1,2}\s*月))?")
+_STILL_TO_DO = re.compile(r"将|要|确保|力争|争取|计划|实现")
 #: A span of years opening a clause (「2018年-2020年，」「2018年至2020年」): a starting point 从X is its first year's.
 _YEAR_SPAN = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:-|—|–|~|～|至|到)\s*((?:19|20)\d\d)\s*年")
 _NATIONAL_CMP = re.compile(r"(居|位居|位列|排名|排|占|约占)\s*全国|全国(平均|总量|感染总量)")
@@ -500,11 +502,18 @@ def is_target(sentence: str, period: Period | None) -> bool:
     >>> from extract.normalize.periods import Period
     >>> is_target("到2022年，建设50个", Period.month(2020, 8)), is_target("2020年一季度到2021年一季度，增长57%", Period.year(2021))
     (True, False)
+    >>> is_target("至2022年一季度增速下滑到1.4%", Period.year(2021)), is_target("到2022年6月，全省将建成5G基站8万个", Period.year(2021))
+    (False, True)
     """
     if _TARGET.search(sentence):
         return True
     limit = period.end.year if period else None
-    return any(limit is None or int(m.group(1)) > limit for m in _BY_YEAR.finditer(sentence))
+    for m in _BY_YEAR.finditer(sentence):
+        year = int(m.group(1))
+        reported = m.group(2) and limit is not None and year == limit + 1 and not _STILL_TO_DO.search(sentence, m.end())
+        if (limit is None or year > limit) and not reported:
+            return True
+    return False
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
