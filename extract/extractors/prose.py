@@ -21,6 +21,12 @@ of ``data/prose_cues.csv``, phrase rewrites and head words are module tuples (``
   is the subject: 「…公司共完成固定资产投资」). A catalogue name printed in the lead wins; else the phrase
   names the catalogue indicator it resolves to, else an uncatalogued indicator under its printed name
   (``open_indicator``). A phrase with no head noun names nothing and states no fact (「…就节省400万元」).
+* **Named around the number** — what an action was done to (「对208万款App进行了技术检测，通报违规1549款」:
+  技术检测App数量, then 通报违规App数量, flows), what was formed or is carried on average (「已培育形成超过500个…的
+  工业互联网平台」「平均每个IP地址承载了约3个仿冒页面」), how many hold a title (「又有6个城市获评“千兆城市”」), a
+  launched product's own figures (「推出“防疫健康码”，累计申领近9亿人」), a market segment as subject
+  (「视频类平台广告收入」: 互联网广告收入 of 视频类平台), a proportion of no population as a level of its own
+  (「智慧客服智能服务占比为84.8%」) but a speed tier's rate as its share (「速率在20M及以上的宽带用户渗透率」).
 * **Composition** — a bare head (总容量, 投资额, 用户规模) is the subject before it, or completes an activity
   named earlier (即时通信…，用户规模); a rate word (渗透率, 增速, 占比, 净增量) completes the subject before it;
   a phrase without a head takes its parent's head (其中5G手机 → 5G手机上市新机型); a sibling keeps its
@@ -36,9 +42,13 @@ of ``data/prose_cues.csv``, phrase rewrites and head words are module tuples (``
   and for the rest of the sentence (「同比分别下降2.5%和增长1.3%」); with 均/都 one number is every item's
   (「西藏、青海…均超过19GB」, 「用户总数及其占比都排在全国首位」, 「两项数据均位居全国第一」); a ranking list
   gives each place its position (「排名前十五位的省分别为广东、北京…」).
-* **Not statistics** — targets and forecasts (到2025年, 预计, 力争, 目标), captions, explanatory
+* **Not statistics** — milestones (突破6亿), the nation's rank with no field (仍居首位: among its parts), groups of
+  places no region names (长江中游城市群), targets and forecasts (到2025年, 预计, 力争, 目标), captions, explanatory
   parentheses (（指…）), sources and titles (据…显示, 《…》), spans no period can name (「十四五」期间, 近年来).
-* **Periods** — a period opening a clause sets the context (a place may precede it: 广东1—8月); stocks
+* **Periods** — under a span of years (2018年-2020年) only 从X…到Y is dated, X at the first year; a starting point
+  without a date takes a parallel one's (从2017年的…，…从25%); 「高于2015年的18亿美元」 is the 2015 value; a paragraph
+  opening with an event's span (疫情期间) takes the report's period.
+  A period opening a clause sets the context (a place may precede it: 广东1—8月); stocks
   in a year-to-date or year context are month-end values; flows keep the span; changes against last
   year's end (比上年末, 比年初, 今年以来) and flows counted up to a point (截至2021年底) start in January.
 
