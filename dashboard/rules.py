@@ -100,7 +100,8 @@ def breaks_in(indicator: str, region: str, start: pd.Timestamp, end: pd.Timestam
 
 
 #: Words around a printed number that make it a bound or an approximation (before, after).
-_QUALIFIER_BEFORE = ("超过", "超", "逾", "约", "近", "将近", "接近", "不足", "不到", "达到近", "高达")
+#: (高达 "as much as" is emphasis, not a bound: the figure after it is exact, so it is not one of them.)
+_QUALIFIER_BEFORE = ("超过", "超", "逾", "约", "近", "将近", "接近", "不足", "不到", "达到近")
 _QUALIFIER_AFTER = ("以上", "多", "余", "左右")
 #: Any qualifier word, for finding the few snippets that hold one (a column at a time).
 QUALIFIER_PATTERN = "|".join(sorted({*_QUALIFIER_BEFORE, *_QUALIFIER_AFTER}, key=len, reverse=True))

@@ -146,3 +146,9 @@ def test_shown_column_is_shown_row_by_row_on_the_embedded_database() -> None:
     assert selection.shown_column(facts) == one_by_one
     assert selection.printed_column(facts["raw_value"], facts["raw_unit"]) == [
         selection.printed_text(v, u) for v, u in zip(facts["raw_value"], facts["raw_unit"], strict=True)]
+
+
+def test_bounds_are_qualifiers_emphasis_is_not() -> None:
+    """不足/超过 bound a figure and stay with it; 高达 (as much as) only stresses an exact figure."""
+    assert selection.shown(23.4, "GB/户·月", "value", "西藏户均流量高达23.4GB/户·月", "23.4", "GB/户·月") == "23.4GB/户·月"
+    assert selection.shown(3e8, "户", "value", "用户不足3亿户", "3", "亿户") == "不足3亿户"

@@ -86,6 +86,17 @@ def _tolerance(q) -> float:  # noqa: ANN001
     return 0.5 * 10.0 ** -len(digits) * (unit.value if unit is not None else 1.0)
 
 
+def _bare(text: str) -> str:
+    """A shown number without the qualifier the report printed with it (不足3亿户 → 3亿户)."""
+    from dashboard import rules
+
+    for w in sorted(rules._QUALIFIER_BEFORE, key=len, reverse=True):
+        if text.startswith(w):
+            text = text[len(w):]
+            break
+    return next((text[: -len(w)] for w in rules._QUALIFIER_AFTER if text.endswith(w)), text)
+
+
 def hover_points(at: AppTest) -> list[dict]:
     """For every point of every trace that has a hover: its plotted value (times the axis scale) and
     the value its hover text states; traces whose hover is switched off (map outlines) are skipped."""
@@ -102,7 +113,7 @@ def hover_points(at: AppTest) -> list[dict]:
             assert len(custom) == len(values), (tr.get("name"), len(custom), len(values))
             for v, cd in zip(values, custom, strict=True):
                 text = str(cd[0])
-                q = parse_quantity(text.lstrip("+"))
+                q = parse_quantity(_bare(text).lstrip("+"))
                 assert q is not None, text
                 out.append({"chart": n, "trace": tr.get("name", ""), "plotted": float(v) * scale, "text": text,
                             "hover": q.value if not text.startswith("-") or q.value < 0 else -q.value,
