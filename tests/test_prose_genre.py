@@ -610,3 +610,7 @@ def test_a_comparison_with_an_earlier_years_own_value_states_that_value() -> Non
 def test_a_shortened_name_takes_an_earlier_name_of_the_document() -> None:
     got = facts("2021年，网络视听行业实现了会员收入1200亿元。长视频类平台会员收入增长8.5%。")
     assert got[-1][:2] == ("网络视听会员收入", "yoy_pct")
+
+
+def test_a_segment_before_a_bare_head_stays_in_the_name() -> None:
+    assert one("2021年，游戏类应用用户规模达5.2亿。").indicator == "游戏类应用用户规模"

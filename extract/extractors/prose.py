@@ -1118,7 +1118,7 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
     if _PLACE_GROUP.search(phrase):
         return None  # 「长江中游城市群增速超300%」: a group of places the region table cannot name, not an indicator
     segment = _SEGMENT.match(phrase)
-    if segment and _has_head(_resolve_phrase(segment.group(2), unit)):
+    if segment and _has_head(_resolve_phrase(segment.group(2), unit)) and not _is_bare(segment.group(2)):
         scope.subject, phrase = segment.group(1), segment.group(2)  # 「视频类平台广告收入」: a segment's revenue
     catalogued = _catalogued_in(phrase_text, phrase)
     if catalogued is not None:
