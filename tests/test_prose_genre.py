@@ -614,3 +614,8 @@ def test_a_shortened_name_takes_an_earlier_name_of_the_document() -> None:
 
 def test_a_segment_before_a_bare_head_stays_in_the_name() -> None:
     assert one("2021年，游戏类应用用户规模达5.2亿。").indicator == "游戏类应用用户规模"
+
+
+def test_a_headless_part_after_qi_zhong_is_named_with_its_whole() -> None:
+    got = facts("2021年，全省网民规模达到4000万人，其中农村占比为30.5%。")
+    assert got[1][:3] == ("农村网民规模", "share_pct", 30.5)

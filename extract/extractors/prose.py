@@ -1201,8 +1201,11 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
             return None  # 「…占比达到38.4%，较2020年增长了20.4%」: the growth of a share
     else:
         return None
+    part = parent is not None and re.match(r"^\s*[（(]?\s*其中", phrase_text) is not None
+    if part and phrase and not ind.catalogued and not _has_head(ind) and _has_head(open_indicator(phrase + parent.name)):
+        ind = open_indicator(phrase + parent.name, unit)  # 「网民规模…，其中农村占比为30.5%」: 农村网民规模
     if not ind.catalogued and not _has_head(ind) and share_name != phrase and _has_head(open_indicator(share_name)) \
-            and not re.search(r"[|的在]", re.split(r"[，,；;：:]", phrase_text)[-1]):
+            and not part and not re.search(r"[|的在]", re.split(r"[，,；;：:]", phrase_text)[-1]):
         # 「智慧客服智能服务占比为84.8%」: the part is no population, the proportion is the statistic itself (not
         # 「中国大模型在该平台的周Token调用量占比达61%」: a place's part of a whole is a share, whose whole is unnamed)
         ind = open_indicator(share_name, "%")
