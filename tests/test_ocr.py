@@ -157,6 +157,14 @@ def test_a_built_scan_turned_by_a_degree_gives_the_same_facts(built) -> None:
     assert list(ranks["value"]) == [-1.0]  # ↓1, which the recogniser alone reads as 11
 
 
+def test_ocr_always_reads_a_text_pdf_from_its_images_to_the_same_facts(built) -> None:
+    text, _scan = built
+    original, read = read_report(text), read_report(text, ocr="always")
+    found, extra, lost, added = compare(original, read)
+    assert found >= 0.95 and extra <= 0.02, (sorted(lost, key=str), sorted(added, key=str))
+    assert set(read["flags"].str.contains("ocr")) == {True} and not original["flags"].str.contains("ocr").any()
+
+
 # --- text PDFs never reach OCR -------------------------------------------------------------------
 
 
