@@ -157,6 +157,34 @@ def test_a_built_scan_turned_by_a_degree_gives_the_same_facts(built) -> None:
     assert list(ranks["value"]) == [-1.0]  # ↓1, which the recogniser alone reads as 11
 
 
+def test_boxes_on_a_turned_scan_sit_where_the_number_is_printed_on_it(built) -> None:
+    """The scan was turned by 1° (counter-clockwise, about the page's centre): each fact's box is centred
+    on the text version's box turned the same way — where the source view draws it on the scanned page."""
+    import math
+
+    from extract.extractors import extract_facts
+    from extract.readers import read_document
+
+    text, scan = built
+
+    def key(f: Fact) -> tuple:
+        return (f.method, f.indicator, f.subject, f.period, f.measure, round(f.value, 4))
+
+    original = {key(f): f for f in extract_facts(read_document(text))}
+    doc = read_document(scan)
+    width, height, a = doc.pages[0].width, doc.pages[0].height, math.radians(1.0)
+    off = []
+    for f in extract_facts(doc):
+        g = original.get(key(f))
+        if g is None or f.bbox is None or g.bbox is None:
+            continue
+        dx, dy = (g.bbox[0] + g.bbox[2] - width) / 2, (g.bbox[1] + g.bbox[3] - height) / 2
+        printed = (width / 2 + dx * math.cos(a) + dy * math.sin(a), height / 2 - dx * math.sin(a) + dy * math.cos(a))
+        off.append(math.dist(printed, ((f.bbox[0] + f.bbox[2]) / 2, (f.bbox[1] + f.bbox[3]) / 2)))
+    off.sort()
+    assert len(off) >= 60 and off[len(off) // 2] <= 1.5 and off[-1] <= 3.0, off[-5:]  # points
+
+
 def test_ocr_always_reads_a_text_pdf_from_its_images_to_the_same_facts(built) -> None:
     text, _scan = built
     original, read = read_report(text), read_report(text, ocr="always")

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 #: Document.meta keys where the reader leaves what the flags need (JSON).
 META_PAGES = "ocr_pages"
 META_DOUBTFUL = "ocr_doubtful"
+META_SKEW = "ocr_skew"
 MODES = ("auto", "never", "always")
 
 
@@ -97,6 +98,10 @@ class OcrPage:
     words: list[list[Word]] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     doubtful: list[tuple[BBox, str, float]] = field(default_factory=list)
+    #: the page was turned back by ``skew`` degrees about ``centre`` (points) before it was read:
+    #: all boxes above are on the levelled page (see :func:`unlevel`)
+    skew: float = 0.0
+    centre: tuple[float, float] = (0.0, 0.0)
 
 
 # --- which pages ----------------------------------------------------------------------------------
@@ -233,12 +238,13 @@ def read_image(gray: np.ndarray, scale: float, settings: OcrSettings | None = No
     if not boxes:
         return OcrPage()
     angle = skew_degrees([b.tolist() for b in boxes])
+    out = OcrPage()
     if abs(angle) >= s.min_skew_deg:
         gray, boxes = _level(gray, boxes, angle)
         rgb = np.ascontiguousarray(np.stack([gray] * 3, axis=-1))
+        out.skew, out.centre = angle, (gray.shape[1] / 2 / scale, gray.shape[0] / 2 / scale)
     crops = engine.get_crop_img_list(rgb, boxes)
     results, _ = engine.text_rec(crops, True)
-    out = OcrPage()
     words: list[tuple[Word, float, float]] = []  # word, mean score, lowest digit score
     for box, crop, res in zip(boxes, crops, results, strict=True):
         words.extend(_box_words(box, crop.shape[1], res, scale, s))
@@ -572,16 +578,21 @@ def record(doc: Document, pages: dict[int, OcrPage]) -> None:
         [[n, [round(v, 1) for v in box], text, score] for n, p in sorted(pages.items()) for box, text, score in p.doubtful],
         ensure_ascii=False,
     )
+    skewed = {n: [p.skew, *p.centre] for n, p in pages.items() if p.skew}
+    if skewed:
+        doc.meta[META_SKEW] = json.dumps(skewed)
     doc.warnings.append(f"page(s) {', '.join(map(str, sorted(pages)))} read by OCR")
 
 
 def flag_ocr_facts(doc: Document, facts: list[Fact]) -> list[Fact]:
     """Mark facts of OCR pages ``ocr``, and ``low_confidence`` where the number's word was doubtful
-    (same page, the boxes meet, and the word holds the number's digits)."""
+    (same page, the boxes meet, and the word holds the number's digits). The box of a fact on a page
+    that was levelled is turned back onto the page as scanned, where the source view draws it."""
     if META_PAGES not in doc.meta:
         return facts
     pages = set(json.loads(doc.meta[META_PAGES]))
     doubtful = json.loads(doc.meta.get(META_DOUBTFUL, "[]"))
+    skewed = {int(k): v for k, v in json.loads(doc.meta.get(META_SKEW, "{}")).items()}
     for f in facts:
         if f.page not in pages:
             continue
@@ -593,7 +604,29 @@ def flag_ocr_facts(doc: Document, facts: list[Fact]) -> list[Fact]:
             if f.bbox is None or _meet(f.bbox, tuple(box)):
                 f.add_flag("low_confidence")
                 break
+        if f.bbox is not None and f.page in skewed:
+            angle, cx, cy = skewed[f.page]
+            f.bbox = unlevel(f.bbox, angle, (cx, cy))
     return facts
+
+
+def unlevel(box: BBox, angle: float, centre: tuple[float, float]) -> BBox:
+    """A box on the levelled page, back on the page as scanned (turned by ``angle`` degrees, the slope
+    :func:`skew_degrees` measured, about ``centre``): the upright box around its four turned corners.
+
+    >>> [round(v, 1) for v in unlevel((100.0, 100.0, 200.0, 110.0), 1.0, (300.0, 400.0))]
+    [105.1, 96.6, 205.2, 108.3]
+    >>> unlevel((1.0, 2.0, 3.0, 4.0), 0.0, (0.0, 0.0))
+    (1.0, 2.0, 3.0, 4.0)
+    """
+    a = math.radians(angle)
+    cos, sin = math.cos(a), math.sin(a)
+    cx, cy = centre
+    corners = [(x, y) for x in (box[0], box[2]) for y in (box[1], box[3])]
+    # the levelling turned the page by -angle (cv2.getRotationMatrix2D(centre, angle)); undo it
+    xs = [cx + (x - cx) * cos - (y - cy) * sin for x, y in corners]
+    ys = [cy + (x - cx) * sin + (y - cy) * cos for x, y in corners]
+    return (round(min(xs), 2), round(min(ys), 2), round(max(xs), 2), round(max(ys), 2))
 
 
 def _meet(a: BBox | tuple, b: BBox | tuple) -> bool:
