@@ -1,6 +1,6 @@
 """Pages without a usable text layer, read by OCR into the same lines, words and tables.
 
-Which pages (:func:`needs_ocr`, cheap, from what the text reader already has): a page whose text
+Which pages (:func:`wants_page`, cheap, from what the text reader already has): a page whose text
 layer is empty while it draws an image, or is garbage — replacement / private-use characters and
 ``(cid:123)`` runs, mojibake (Latin-1 letters where Chinese was meant) — or is far shorter than
 the image it draws (a scan with a stamped page number). A page with a good text layer never
@@ -10,20 +10,23 @@ How a page is read (:func:`ocr_page`):
 
 1. The page is rendered with pypdfium2 at :attr:`OcrSettings.dpi` (grey).
 2. RapidOCR's PP-OCR Chinese text detector (ONNX, shipped inside the ``rapidocr-onnxruntime``
-   wheel; one ONNX Runtime thread) finds text boxes. Their median slope is the page's skew: a page
+   wheel; one ONNX Runtime thread) finds text boxes, strip by strip down the page (bounded memory;
+   a box belongs to the strip holding its centre). Their median slope is the page's skew: a page
    turned by more than :attr:`OcrSettings.min_skew_deg` is turned back and the boxes with it, so
-   lines and ruling lines are level.
-3. The PP-OCR recogniser reads each box; its CTC columns give every character a position and a
-   probability. A box splits into words where two characters are further apart than
-   :attr:`OcrSettings.word_gap` character heights (table cells read as one box); boxes that share
+   lines and ruling lines are level (a fact's box is turned onto the scanned page again at the end).
+3. The PP-OCR recogniser reads each box, one at a time; its CTC columns give every character a
+   position and a probability. A few misreadings that are never words (NB-loT, 僵户, 未马) are put
+   right, also across a line break. A box splits into words where two characters are further apart
+   than :attr:`OcrSettings.word_gap` character heights (table cells read as one box); boxes that share
    a baseline form one printed line — the same :class:`~extract.model.Line` and word tuples the
    text reader makes, in PDF points from the page's top-left, so boxes drawn on the rendered page
    sit on the scanned number.
 4. Ruled tables: long horizontal and vertical strokes are found in the image (morphological
    opening); a grid of them is a table whose cells take the words whose centres fall inside. An
    empty cell holding a single short flat stroke is a dash ("-", no change), which the detector
-   misses. Pages without a grid go to the unruled-table finder on the OCR words (word-position
-   columns), as text pages do.
+   misses; a doubtful 1 before a digit whose glyph is a stem with a head on both sides is ↑ or ↓
+   (the recogniser reads ↓1 as 11). Pages without a grid go to the unruled-table finder on the OCR
+   words (word-position columns), as text pages do.
 5. A word is *doubtful* when its mean probability is below :attr:`OcrSettings.min_word_score`
    or any of its digits is below :attr:`OcrSettings.min_digit_score` (a misread digit is a wrong
    number). Doubtful words are handed back with their boxes; :func:`flag_ocr_facts` marks every fact
