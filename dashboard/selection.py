@@ -239,8 +239,8 @@ def with_printed(g: pd.DataFrame, provenance: Provenance) -> pd.DataFrame:
     base = g.drop(columns=[c for c in cols if c in g.columns])
     if stated.all():
         return provenance(base)
-    out = {c: (g[c].astype(object).where(g[c].notna(), "").to_numpy() if c in g else np.full(len(g), "", object))
-           for c in cols}
+    out = {c: (np.array(g[c].astype(object).where(g[c].notna(), "").tolist(), dtype=object) if c in g
+               else np.full(len(g), "", dtype=object)) for c in cols}
     if stated.any():
         fetched = provenance(base[stated])
         for c in cols:

@@ -152,3 +152,19 @@ def test_bounds_are_qualifiers_emphasis_is_not() -> None:
     """不足/超过 bound a figure and stay with it; 高达 (as much as) only stresses an exact figure."""
     assert selection.shown(23.4, "GB/户·月", "value", "西藏户均流量高达23.4GB/户·月", "23.4", "GB/户·月") == "23.4GB/户·月"
     assert selection.shown(3e8, "户", "value", "用户不足3亿户", "3", "亿户") == "不足3亿户"
+
+
+def test_printed_text_is_fetched_for_stated_rows_and_kept_for_derived_ones() -> None:
+    """A chart of stated and derived rows (当月 from 1–N月): the stated get their printed text by id, the
+    derived keep their explanation."""
+    stated = frame([{"indicator": "x", "period": "2020-07", "value": 1.0, "unit": "户"}])
+    derived = frame([{"indicator": "x", "period": "2020-08", "value": 2.0, "unit": "户", "method": "derived",
+                      "snippet": "由 2020年1-8月 累计值减去 2020年1-7月 累计值推算"}]).assign(id=2)
+    rows = pd.concat([stated.drop(columns=["raw_value", "raw_unit", "snippet"]), derived], ignore_index=True)
+
+    def fetch(d: pd.DataFrame) -> pd.DataFrame:
+        return d.assign(raw_value="1", raw_unit="户", snippet="x为1户")
+
+    got = selection.with_printed(rows, fetch)
+    assert got["snippet"].tolist() == ["x为1户", "由 2020年1-8月 累计值减去 2020年1-7月 累计值推算"]
+    assert got["raw_value"].tolist() == ["1", ""]
