@@ -126,6 +126,10 @@ def test_nbs_export_headers() -> None:
 
 
 def test_answer_key_indicators_are_canonical() -> None:
+    """A key names a catalogue indicator by its canonical name, or a statistic outside the catalogue by
+    its printed name as the extractor writes it (open vocabulary)."""
+    from extract.normalize.indicators import open_indicator, printed_name
+
     pending = set()
     for notes in (TESTS / "answers").glob("*.new-indicators.txt"):
         pending |= {line.split(",")[0] for line in notes.read_text(encoding="utf-8").splitlines()
@@ -135,7 +139,8 @@ def test_answer_key_indicators_are_canonical() -> None:
         with open(key, encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f):
                 name = row.get("indicator", "")
-                assert name in names or name in pending, (key.name, name)
+                uncatalogued = not open_indicator(name).catalogued and printed_name(name) == name
+                assert name in names or name in pending or uncatalogued, (key.name, name)
 
 
 # (text, [(span, indicator), ...])
