@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Rebuilds the embedded default database (data/zhibiao.sqlite + data/files/) and the demo
-# dataset (data/demo/facts.csv) from real reports in ../shared. Run after extractor changes.
+# dataset (data/demo/facts.csv) from real reports in ../shared: the Henan monthly report, the Tencent
+# white paper, the NBS province tables and the 18 reports of the development corpus (national,
+# provincial and city releases). Run after extractor changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -9,7 +11,8 @@ rm -rf data/zhibiao.sqlite data/zhibiao.sqlite-wal data/zhibiao.sqlite-shm data/
 $PY -m extract --db data/zhibiao.sqlite ingest \
   "$SHARED/fixtures/henan-internet-monthly-2020-08.pdf" \
   "$SHARED/fixtures/tencent-cloud-ai-whitepaper-2021.pdf" \
-  "$SHARED/data/nbs"
+  "$SHARED/data/nbs" \
+  "$SHARED"/corpus/*.pdf
 $PY - <<'PY'
 import sqlite3
 con = sqlite3.connect("data/zhibiao.sqlite")
