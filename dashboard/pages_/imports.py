@@ -41,12 +41,20 @@ def batch_problem(count: int, limit: int = MAX_FILES) -> str | None:
 def display_name(name: str) -> str:
     """An uploaded file's name, for display only (never used as a path).
 
+    A long name is shortened in its middle and keeps its extension (the type is read from it).
+
     >>> display_name("../../etc/passwd"), display_name("报告\\x00.pdf")
     ('passwd', '报告.pdf')
+    >>> long = display_name("年" * 300 + ".pdf"); len(long) <= MAX_NAME, long.endswith(".pdf")
+    (True, True)
     """
     base = re.split(r"[\\\\/]", name)[-1]
     base = "".join(ch for ch in base if ch.isprintable())
-    return base[:MAX_NAME] or "未命名文件"
+    if len(base) > MAX_NAME:
+        stem, dot, ext = base.rpartition(".")
+        keep = "." + ext if dot and 0 < len(ext) <= 8 else ""
+        base = (stem if keep else base)[: MAX_NAME - len(keep) - 1] + "…" + keep
+    return base or "未命名文件"
 
 
 def safe_suffix(name: str) -> str:
