@@ -1347,28 +1347,36 @@ def _rank_only(
     bbox,
 ) -> list[Fact]:  # noqa: ANN001
     """A ranking printed as 排名 | 城市 only: each place's rank in the table's indicator."""
-    rank_key = next((k for k in group.keys if k.role == "rank_key"), None)
-    if rank_key is None or indicator is None or key.region is None:
-        return []
-    rq = parse_quantity(to_halfwidth(row[rank_key.index]).strip() + "位")
-    if rq is None:
+    if indicator is None or key.region is None:
         return []
     period = caption.period or text_period or ctx.period
-    f = make_fact(
-        ctx,
-        page=page,
-        method="table",
-        indicator=indicator,
-        region=key.region,
-        period=period,
-        measure="rank",
-        quantity=rq,
-        snippet=snippet,
-        subject=key.subject,
-        flags=key.flags,
-        bbox=bbox,
-    )
+    f = _rank_key_fact(group, row, key, ctx, indicator, period, page, snippet, bbox, key.flags, operator="")
     return [f] if f else []
+
+
+def _rank_key_fact(
+    group: Group,
+    row: list[str],
+    key: RowKey,
+    ctx: DocContext,
+    indicator: Indicator,
+    period: Period | None,
+    page: int,
+    snippet: str,
+    bbox,  # noqa: ANN001
+    flags: tuple[str, ...],
+    operator: str,
+) -> Fact | None:
+    """The rank printed in the group's rank column for this row (排名 | 城市 | …), as a ``rank`` fact."""
+    rank_key = next((k for k in group.keys if k.role == "rank_key"), None)
+    if rank_key is None:
+        return None
+    rq = parse_quantity(to_halfwidth(row[rank_key.index]).strip() + "位")
+    if rq is None:
+        return None
+    return make_fact(ctx, page=page, method="table", indicator=indicator, region=key.region, period=period,
+                     measure="rank", quantity=rq, snippet=snippet, subject=key.subject, flags=flags, bbox=bbox,
+                     operator=operator)
 
 
 def _cell_facts(
@@ -1449,27 +1457,11 @@ def _cell_facts(
     )
     if f:
         facts.append(f)
-    rank_key = next((k for k in group.keys if k.role == "rank_key"), None)
-    if rank_key is not None and col.role == "value" and col is _first_value(group):
-        rq = parse_quantity(to_halfwidth(row[rank_key.index]).strip() + "位")
-        if rq is not None:
-            rf = make_fact(
-                ctx,
-                page=page,
-                method="table",
-                indicator=indicator,
-                region=key.region,
-                period=period,
-                measure="rank",
-                quantity=rq,
-                snippet=snippet,
-                subject=key.subject,
-                flags=tuple(extra),
-                bbox=bbox,
-                operator=key.operator,
-            )
-            if rf:
-                facts.append(rf)
+    if col.role == "value" and col is _first_value(group):
+        rf = _rank_key_fact(group, row, key, ctx, indicator, period, page, snippet, bbox, tuple(extra),
+                            operator=key.operator)
+        if rf:
+            facts.append(rf)
     return facts
 
 
