@@ -3,22 +3,16 @@ and store; each check on its own small hand-made frame."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 
 from extract.checks import SETTINGS, run_checks
 
-from .conftest import REPO
+from .conftest import run_cli
 
-
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "extract", *args], cwd=REPO, capture_output=True, text=True,
-                          timeout=600, env={**os.environ, "PYTHONPATH": str(REPO)})
+cli = run_cli
 
 
 def test_operators_that_add_up_to_more_than_the_total_are_flagged(tmp_path: Path) -> None:

@@ -14,15 +14,14 @@ import pytest
 
 from extract.paths import database_url
 
-from .conftest import ANSWERS, FIXTURES, REPO, fixture
+from .conftest import ANSWERS, FIXTURES, REPO, fixture, run_cli
 
 ZHIBIAO = REPO / ".venv" / "bin" / "zhibiao"
 MONTHLY = "henan-internet-monthly-2020-08"
 
 
-def cli(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "extract", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=600, env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})})
+
+cli = run_cli
 
 
 # -- the console command -----------------------------------------------------------------------------

@@ -15,14 +15,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from .conftest import REPO, fixture
+from .conftest import REPO, fixture, run_cli
 
 MONTHLY = "henan-internet-monthly-2020-08.pdf"
 
 
-def cli(*args: str, cwd: Path = REPO, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "extract", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=600, input=stdin, env={**os.environ, "PYTHONPATH": str(REPO)})
+
+cli = run_cli
 
 
 # -- exports -------------------------------------------------------------------------------------------

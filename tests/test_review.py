@@ -5,9 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -16,14 +13,13 @@ import pytest
 from extract.ingest import Options, extract_file, extractor_version
 from extract.store import Store
 
-from .conftest import REPO, fixture
+from .conftest import fixture, run_cli
 
 MONTHLY = "henan-internet-monthly-2020-08.pdf"
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "extract", *args], cwd=REPO, capture_output=True, text=True,
-                          timeout=600, env={**os.environ, "PYTHONPATH": str(REPO)})
+
+cli = run_cli
 
 
 def export_rows(db: Path) -> list[dict[str, str]]:
