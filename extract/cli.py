@@ -177,15 +177,6 @@ def _ingest(args: argparse.Namespace, db: str | None) -> int:
     facts = sum(r.facts for r in results)
     for text in same_facts_notes(results):
         print(f"注意 note: {text}", file=sys.stderr)
-    if stored:
-        try:
-            failures = run_checks_and_store(db, automatic=True)
-        except Exception as exc:  # the facts are stored; a check that cannot run is reported, not fatal
-            print(f"注意 note: the consistency checks could not run ({type(exc).__name__}: {exc})", file=sys.stderr)
-        else:
-            if failures:
-                print(f"注意 note: {len(failures)} consistency check(s) failed across the store; "
-                      "see `zhibiao check`", file=sys.stderr)
     print(f"共 {len(results)} 个文件: {stored} stored ({facts} facts), {same} unchanged, {failed} failed"
           + (f", {skipped} skipped" if skipped else ""), file=sys.stderr)
     return 1 if failed else 0
@@ -287,31 +278,16 @@ def _review_parser(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
 
-def run_checks_and_store(db: str | None, automatic: bool = False) -> list:
-    """Every check over the stored facts; the failures replace the last run's (facts flagged check_failed).
-    After an ingest (``automatic``), a store larger than ``CheckSettings.auto_max_facts`` is left for an
-    explicit ``zhibiao check`` (it says so)."""
-    from .checks import SETTINGS, run_checks
+def _check(args: argparse.Namespace, db: str | None) -> int:
+    """``zhibiao check``: exit 0 when every check passes, 1 when any fails (each printed)."""
+    from .ingest import check_store
     from .store import Store
 
     store = Store(db)
-    if automatic and store.count_facts() > SETTINGS.auto_max_facts:
-        print(f"注意 note: more than {SETTINGS.auto_max_facts:,} facts stored: run `zhibiao check` to check them",
-              file=sys.stderr)
-        return []
-    failures = run_checks(store.facts(with_location=True))
-    store.replace_check_failures(failures)
-    return failures
-
-
-def _check(args: argparse.Namespace, db: str | None) -> int:
-    """``zhibiao check``: exit 0 when every check passes, 1 when any fails (each printed)."""
-    failures = run_checks_and_store(db)
+    failures = check_store(store) or []
     shown_failures = failures
     if args.document:
-        from .store import Store
-
-        ids = set(Store(db).facts(document=args.document, with_location=True)["id"].astype(int))
+        ids = set(store.facts(document=args.document, with_location=True)["id"].astype(int))
         shown_failures = [f for f in failures if ids & set(f.fact_ids)]
     for f in shown_failures:
         print(f"{f.check:<12} {shown(f.document)}: expected {f.expected}; found {f.found} (tolerance {f.tolerance}); "

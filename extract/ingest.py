@@ -25,6 +25,7 @@ from .paths import DATA_DIR, resolve_url, sqlite_path
 
 if TYPE_CHECKING:
     from .accounting import NumberOutcome
+    from .checks import Failure
     from .model import Document
     from .store import Store
 
@@ -303,7 +304,37 @@ def ingest(paths: Iterable[str | Path], store: Store | str | None, options: Opti
         else:
             results.append(_report(progress, Result(str(f), "failed", reason=f"same content as "
                                                     f"{shown(str(first_of[digest]))}, which was not stored")))
+    if any(r.status == "stored" for r in results):
+        _check_after_ingest(store, note)
     return results
+
+
+def check_store(store: Store, max_facts: int | None = None) -> list[Failure] | None:
+    """Every consistency check over the stored facts; the failures replace the last run's (their facts
+    flagged ``check_failed``). None, without checking, when more than ``max_facts`` facts are stored."""
+    from .checks import run_checks
+
+    if max_facts is not None and store.count_facts() > max_facts:
+        return None
+    failures = run_checks(store.facts(with_location=True))
+    store.replace_check_failures(failures)
+    return failures
+
+
+def _check_after_ingest(store: Store, note: Callable[[str], None] | None) -> None:
+    """The checks after an ingest (CLI and dashboard alike); a check that cannot run is reported, not fatal."""
+    from .checks import SETTINGS
+
+    say = note or (lambda _text: None)
+    try:
+        failures = check_store(store, SETTINGS.auto_max_facts)
+    except Exception as exc:  # the facts are stored; the checks are a second look
+        say(f"the consistency checks could not run ({type(exc).__name__}: {exc})")
+        return
+    if failures is None:
+        say(f"more than {SETTINGS.auto_max_facts:,} facts stored: run `zhibiao check` to check them")
+    elif failures:
+        say(f"{len(failures)} consistency check(s) failed across the store; see `zhibiao check`")
 
 
 def _keep_name(store: Store, f: Path, digest: str, stored_name: str) -> Result:

@@ -116,3 +116,19 @@ def test_a_value_ten_thousand_times_off_is_flagged() -> None:
                          ("安徽省", 6.8e3))]  # 6800 户: the 万 of 6800万户 lost
     assert checks_of(rows) == ["magnitude"]
     assert SETTINGS.magnitude_decades <= 4
+
+
+def test_checks_run_after_an_ingest_through_the_api_too(tmp_path: Path) -> None:
+    """The dashboard's upload calls ingest() directly: its documents are checked like the CLI's."""
+    from extract.ingest import ingest
+    from extract.store import Store
+
+    report = tmp_path / "ops.txt"
+    report.write_text("2021年10月河南省通信业运行情况\n截至2021年10月底，全省移动电话用户总数达到1000万户。"
+                      "河南移动公司移动电话用户600万户，河南联通公司移动电话用户300万户，"
+                      "河南电信公司移动电话用户200万户。\n", encoding="utf-8")
+    store = Store(str(tmp_path / "api.sqlite"))
+    notes: list[str] = []
+    assert [r.status for r in ingest([report], store, note=notes.append)] == ["stored"]
+    assert store.check_failures()["check_name"].tolist() == ["parts_total"]
+    assert any("1 consistency check(s) failed" in n for n in notes)
