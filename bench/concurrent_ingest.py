@@ -25,8 +25,12 @@ EXCLUDE = ("scanned", "encrypted", "truncated")
 def main(argv: list[str]) -> int:
     runs = int(argv[0]) if argv else 10
     n = int(argv[1]) if len(argv) > 1 else 30
-    files = sorted(p for d in ("corpus", "fixtures") for p in (SHARED / d).glob("*.pdf")
-                   if not any(x in p.name for x in EXCLUDE))
+    files = sorted(
+        p
+        for d in ("corpus", "fixtures")
+        for p in (SHARED / d).glob("*.pdf")
+        if not any(x in p.name for x in EXCLUDE)
+    )
     files = (files + sorted((SHARED / "data" / "nbs").glob("*.csv")))[:n]
     if not files:
         print(f"no PDFs under {SHARED}: nothing to do")
@@ -37,9 +41,17 @@ def main(argv: list[str]) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             db = Path(tmp) / "c.sqlite"
             t0 = time.monotonic()
-            procs = [subprocess.Popen([sys.executable, "-m", "extract", "--db", str(db), "ingest",
-                                       *map(str, files)], cwd=REPO, stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)]
+            procs = [
+                subprocess.Popen(
+                    [sys.executable, "-m", "extract", "--db", str(db), "ingest", *map(str, files)],
+                    cwd=REPO,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    env=env,
+                )
+                for _ in range(2)
+            ]
             outs = [p.communicate() for p in procs]
             codes = [p.returncode for p in procs]
             with sqlite3.connect(db) as con:
@@ -48,9 +60,12 @@ def main(argv: list[str]) -> int:
             tracebacks = sum("Traceback" in err for _, err in outs)
             ok = codes == [0, 0] and once and not tracebacks
             bad += not ok
-            print(f"run {run:>2}: exit {codes}, {len(names)} documents for {len(files)} files "
-                  f"({'each once' if once else 'NOT each once'}), {tracebacks} tracebacks, "
-                  f"{time.monotonic() - t0:.1f} s  {'ok' if ok else 'FAIL'}", flush=True)
+            print(
+                f"run {run:>2}: exit {codes}, {len(names)} documents for {len(files)} files "
+                f"({'each once' if once else 'NOT each once'}), {tracebacks} tracebacks, "
+                f"{time.monotonic() - t0:.1f} s  {'ok' if ok else 'FAIL'}",
+                flush=True,
+            )
     print(f"{runs - bad} of {runs} runs ok")
     return 1 if bad else 0
 

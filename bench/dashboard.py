@@ -69,12 +69,18 @@ def ensure_store(db: Path, facts: int, rebuild: bool) -> int:
         for p in db.parent.glob(db.name + "*"):
             p.unlink()
         print(f"building a store of about {facts:,} facts in {db} (once) …", file=sys.stderr)
-        subprocess.run([sys.executable, str(BENCH / "synth.py"), "--db", str(db), "--facts", str(facts)],
-                       check=True, cwd=REPO)
+        subprocess.run(
+            [sys.executable, str(BENCH / "synth.py"), "--db", str(db), "--facts", str(facts)],
+            check=True,
+            cwd=REPO,
+        )
     # open it once through the store, in another process: creates any index this version adds
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import sys; from extract.store import Store; Store(sys.argv[1])", str(db)],
-                   check=True, cwd=REPO)
+    subprocess.run(
+        [sys.executable, "-c", "import sys; from extract.store import Store; Store(sys.argv[1])", str(db)],
+        check=True,
+        cwd=REPO,
+    )
     took = time.perf_counter() - t0
     if took > 5:
         print(f"(opening the store took {took:.1f}s: indexes were created)", file=sys.stderr)
@@ -137,6 +143,7 @@ def sidebar_changes(at, opts: dict, k: int) -> list[tuple[str, Callable]]:
         def f():
             at.selectbox(key="f_from").set_value(months[a])
             at.selectbox(key="f_to").set_value(months[b])
+
         return f
 
     def clear():
@@ -172,19 +179,26 @@ def sidebar_changes(at, opts: dict, k: int) -> list[tuple[str, Callable]]:
 def page_changes(at, page: str) -> list[tuple[str, Callable]]:
     """A few of the page's own controls (each a rerun with new data to show)."""
     boxes = {w.key: w for w in at.selectbox if w.key}
-    picks = {"overview": [("o_region", 3), ("o_region", 40), ("o_region", -1)],
-             "regions": [("r_level", -1), ("r_period", -1), ("r_ind", -1)],
-             "operators": [("op_region", 3), ("op_ind", 3), ("op_region", 1)]}.get(page, [])
+    picks = {
+        "overview": [("o_region", 3), ("o_region", 40), ("o_region", -1)],
+        "regions": [("r_level", -1), ("r_period", -1), ("r_ind", -1)],
+        "operators": [("op_region", 3), ("op_ind", 3), ("op_region", 1)],
+    }.get(page, [])
     out: list[tuple[str, Callable]] = []
     for key, i in picks:
         if key in boxes and len(boxes[key].options) > max(i, 1):
-            out.append((key, lambda key=key, i=i: at.selectbox(key=key).select_index(i % len(boxes[key].options))))
+            out.append(
+                (key, lambda key=key, i=i: at.selectbox(key=key).select_index(i % len(boxes[key].options)))
+            )
     if page == "trend" and at.get("button_group"):
         from dashboard.fmt import MEASURE_LABELS
 
         shown = [o.content for o in at.get("button_group")[0].proto.options]
-        out += [("t_measure", lambda m=m: at.get("button_group")[0].set_value(m))
-                for m in ("mom_pct", "yoy_pct", "value") if MEASURE_LABELS[m] in shown]
+        out += [
+            ("t_measure", lambda m=m: at.get("button_group")[0].set_value(m))
+            for m in ("mom_pct", "yoy_pct", "value")
+            if MEASURE_LABELS[m] in shown
+        ]
     return out
 
 
@@ -194,7 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--facts", type=int, default=1_000_000)
     p.add_argument("--rebuild", action="store_true")
     p.add_argument("--cold", type=int, default=3, help="cold renders per page")
-    p.add_argument("--verbose", "-v", action="store_true", help="print every warm timing (ms) with its change")
+    p.add_argument(
+        "--verbose", "-v", action="store_true", help="print every warm timing (ms) with its change"
+    )
     p.add_argument("--pages", default=",".join(PAGES), help="comma-separated pages to time (default: all)")
     args = p.parse_args(argv)
 
@@ -215,10 +231,14 @@ def main(argv: list[str] | None = None) -> int:
     levels = list(opts["region_level"].values())
     with sqlite3.connect(db) as conn:
         n_docs = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-    print(f"\n{n:,} facts · {n_docs:,} reports · {len(opts['indicators'])} indicators · "
-          f"{len(opts['regions'])} regions ({levels.count('province')} provinces, {levels.count('city')} cities) · "
-          f"{len([o for o in opts['operators'] if o])} operators · {len(opts['months'])} months")
-    print(f"app cold start (first run in a fresh process: imports, reading the store, 概览): {app_cold:.2f}s\n")
+    print(
+        f"\n{n:,} facts · {n_docs:,} reports · {len(opts['indicators'])} indicators · "
+        f"{len(opts['regions'])} regions ({levels.count('province')} provinces, {levels.count('city')} cities) · "
+        f"{len([o for o in opts['operators'] if o])} operators · {len(opts['months'])} months"
+    )
+    print(
+        f"app cold start (first run in a fresh process: imports, reading the store, 概览): {app_cold:.2f}s\n"
+    )
 
     rows = []
     all_warm: list[float] = []
@@ -234,35 +254,52 @@ def main(argv: list[str] | None = None) -> int:
             warm = [run(at) for _ in changes]
         else:
             cold = [run(at, changes[i][1], cold=True) for i in range(args.cold)]
-            steps = changes[args.cold:]
+            steps = changes[args.cold :]
             warm = [run(at, fn) for _, fn in steps]
             extra = page_changes(at, page)
             warm += [run(at, fn) for _, fn in extra]
             if args.verbose:
-                print("  " + " ".join(f"{label}:{t * 1000:.0f}" for (label, _), t in zip(steps + extra, warm,
-                                                                                      strict=True)))
+                print(
+                    "  "
+                    + " ".join(
+                        f"{label}:{t * 1000:.0f}" for (label, _), t in zip(steps + extra, warm, strict=True)
+                    )
+                )
         all_warm += warm
         all_cold += cold
         rows.append((page, cold, warm))
-        print(f"{page:<10} cold {len(cold)}× p50 {statistics.median(cold):6.3f}s p95 {pct(cold, .95):6.3f}s · "
-              f"warm {len(warm)}× p50 {statistics.median(warm):6.3f}s p95 {pct(warm, .95):6.3f}s "
-              f"max {max(warm):6.3f}s", flush=True)
+        print(
+            f"{page:<10} cold {len(cold)}× p50 {statistics.median(cold):6.3f}s p95 {pct(cold, 0.95):6.3f}s · "
+            f"warm {len(warm)}× p50 {statistics.median(warm):6.3f}s p95 {pct(warm, 0.95):6.3f}s "
+            f"max {max(warm):6.3f}s",
+            flush=True,
+        )
 
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    warm_p95 = max(pct(w, .95) for _, _, w in rows)
+    warm_p95 = max(pct(w, 0.95) for _, _, w in rows)
     cold_max = max(app_cold, *all_cold)
     print(f"\n{'page':<10} {'cold p50':>9} {'cold p95':>9} {'warm p50':>9} {'warm p95':>9} {'warm max':>9}")
     for page, cold, warm in rows:
-        print(f"{page:<10} {statistics.median(cold) * 1000:7.0f}ms {pct(cold, .95) * 1000:7.0f}ms "
-              f"{statistics.median(warm) * 1000:7.0f}ms {pct(warm, .95) * 1000:7.0f}ms {max(warm) * 1000:7.0f}ms")
-    print(f"\nall pages: warm p50 {statistics.median(all_warm) * 1000:.0f}ms, p95 {pct(all_warm, .95) * 1000:.0f}ms "
-          f"({len(all_warm)} filter changes); cold p95 {pct(all_cold, .95):.2f}s")
+        print(
+            f"{page:<10} {statistics.median(cold) * 1000:7.0f}ms {pct(cold, 0.95) * 1000:7.0f}ms "
+            f"{statistics.median(warm) * 1000:7.0f}ms {pct(warm, 0.95) * 1000:7.0f}ms {max(warm) * 1000:7.0f}ms"
+        )
+    print(
+        f"\nall pages: warm p50 {statistics.median(all_warm) * 1000:.0f}ms, p95 {pct(all_warm, 0.95) * 1000:.0f}ms "
+        f"({len(all_warm)} filter changes); cold p95 {pct(all_cold, 0.95):.2f}s"
+    )
     print(f"peak RSS: {rss:,.0f} MiB")
     print("\ntargets (issue #8):")
-    print(f"  warm p95 < 300 ms on every page: worst page {warm_p95 * 1000:.0f}ms  "
-          f"{'met' if warm_p95 < TARGET_WARM_P95 else 'NOT met'}")
-    print(f"  cold start < 3 s:                 slowest {cold_max:.2f}s  {'met' if cold_max < TARGET_COLD else 'NOT met'}")
-    print(f"  peak RSS < 2 GB:                  {rss:,.0f} MiB  {'met' if rss < TARGET_RSS_MIB else 'NOT met'}")
+    print(
+        f"  warm p95 < 300 ms on every page: worst page {warm_p95 * 1000:.0f}ms  "
+        f"{'met' if warm_p95 < TARGET_WARM_P95 else 'NOT met'}"
+    )
+    print(
+        f"  cold start < 3 s:                 slowest {cold_max:.2f}s  {'met' if cold_max < TARGET_COLD else 'NOT met'}"
+    )
+    print(
+        f"  peak RSS < 2 GB:                  {rss:,.0f} MiB  {'met' if rss < TARGET_RSS_MIB else 'NOT met'}"
+    )
     return 0
 
 

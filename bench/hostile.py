@@ -40,12 +40,27 @@ def main() -> int:
         env = {**os.environ, "PYTHONPATH": str(REPO)}
         print(f"{'file':<32} {'size':>9} {'exit':>4} {'time':>7} {'peak RSS':>9}  result")
         for label, path in files.items():
-            run = run_measured([sys.executable, "-m", "extract", "--db", str(d / "h.sqlite"), "ingest", str(path),
-                                "--timeout", "5"], cwd=REPO, env=env)
+            run = run_measured(
+                [
+                    sys.executable,
+                    "-m",
+                    "extract",
+                    "--db",
+                    str(d / "h.sqlite"),
+                    "ingest",
+                    str(path),
+                    "--timeout",
+                    "5",
+                ],
+                cwd=REPO,
+                env=env,
+            )
             size = path.stat().st_size
             shown = f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
             reason = run.stdout.strip().split(": ", 1)[-1][:90]
-            print(f"{label:<32} {shown:>9} {run.returncode:>4} {run.seconds:>6.1f}s {run.peak_rss_mb:>7.0f} MB  {reason}")
+            print(
+                f"{label:<32} {shown:>9} {run.returncode:>4} {run.seconds:>6.1f}s {run.peak_rss_mb:>7.0f} MB  {reason}"
+            )
     return 0
 
 

@@ -23,9 +23,14 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-FIXTURES = ("henan-internet-monthly-2020-08.pdf", "henan-internet-2020-09-issue.pdf",
-            "tencent-cloud-ai-whitepaper-2021.pdf", "cernet-industry-news-2026-04.pdf", "wuzhen-faces-2025.pdf",
-            "wic-wuzhen-2025-newspaper.pdf")
+FIXTURES = (
+    "henan-internet-monthly-2020-08.pdf",
+    "henan-internet-2020-09-issue.pdf",
+    "tencent-cloud-ai-whitepaper-2021.pdf",
+    "cernet-industry-news-2026-04.pdf",
+    "wuzhen-faces-2025.pdf",
+    "wic-wuzhen-2025-newspaper.pdf",
+)
 
 PDFPLUMBER_ALONE = """
 import sys, pdfplumber
@@ -102,24 +107,43 @@ def main() -> None:
         print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
 
         alone, alone_rss, out = run([py, "-c", PDFPLUMBER_ALONE, *map(str, files)])
-        print(f"pdfplumber alone      {alone:7.1f} s  {pages / alone:7.1f} pages/s  peak RSS {alone_rss:6.0f} MiB")
+        print(
+            f"pdfplumber alone      {alone:7.1f} s  {pages / alone:7.1f} pages/s  peak RSS {alone_rss:6.0f} MiB"
+        )
 
         results = {}
         for workers in (1, 2):
             db = tmp_path / f"w{workers}.sqlite"
             env_files = tmp_path / f"files{workers}"
             os.environ["ZHIBIAO_FILES_DIR"] = str(env_files)
-            wall, rss, _ = run([py, "-m", "extract", "--db", str(db), "ingest", str(tmp_path / "corpus"),
-                                "--workers", str(workers)])
+            wall, rss, _ = run(
+                [
+                    py,
+                    "-m",
+                    "extract",
+                    "--db",
+                    str(db),
+                    "ingest",
+                    str(tmp_path / "corpus"),
+                    "--workers",
+                    str(workers),
+                ]
+            )
             n = facts_in(db)
             results[workers] = (wall, db)
-            print(f"zhibiao --workers {workers}   {wall:7.1f} s  {pages / wall:7.1f} pages/s  {n / wall:8.0f} facts/s"
-                  f"  peak RSS {rss:6.0f} MiB  ({n} facts)")
-        again, _, out = run([py, "-m", "extract", "--db", str(results[1][1]), "ingest", str(tmp_path / "corpus")])
+            print(
+                f"zhibiao --workers {workers}   {wall:7.1f} s  {pages / wall:7.1f} pages/s  {n / wall:8.0f} facts/s"
+                f"  peak RSS {rss:6.0f} MiB  ({n} facts)"
+            )
+        again, _, out = run(
+            [py, "-m", "extract", "--db", str(results[1][1]), "ingest", str(tmp_path / "corpus")]
+        )
         print(f"re-ingest unchanged   {again:7.2f} s")
         print()
         print(f"ratio zhibiao(1 worker) / pdfplumber alone: {results[1][0] / alone:5.2f}   (target ≤ 1.0)")
-        print(f"speed-up 1 → 2 workers:                     {results[1][0] / results[2][0]:5.2f}×  (target ≥ 1.8×)")
+        print(
+            f"speed-up 1 → 2 workers:                     {results[1][0] / results[2][0]:5.2f}×  (target ≥ 1.8×)"
+        )
         print(f"re-ingest vs first ingest:                  {results[1][0] / again:5.0f}×  (target ≥ 100×)")
 
 

@@ -65,20 +65,35 @@ def main() -> None:
         for workers in (1, 2):
             db = tmp_path / f"w{workers}.sqlite"
             os.environ["ZHIBIAO_FILES_DIR"] = str(tmp_path / f"files{workers}")
-            wall, rss, out = run([py, "-m", "extract", "--db", str(db), "ingest", str(tmp_path / "corpus"),
-                                  "--workers", str(workers)])
+            wall, rss, out = run(
+                [
+                    py,
+                    "-m",
+                    "extract",
+                    "--db",
+                    str(db),
+                    "ingest",
+                    str(tmp_path / "corpus"),
+                    "--workers",
+                    str(workers),
+                ]
+            )
             n = facts_in(db)
             walls[workers] = wall
-            print(f"zhibiao --workers {workers}   {wall:7.1f} s  {pages / wall:6.2f} pages/s  {n / wall:6.1f} facts/s"
-                  f"  ({n} facts)")
+            print(
+                f"zhibiao --workers {workers}   {wall:7.1f} s  {pages / wall:6.2f} pages/s  {n / wall:6.1f} facts/s"
+                f"  ({n} facts)"
+            )
             if n == 0:
                 print(out)
         print(f"speed-up 1 → 2 workers: {walls[1] / walls[2]:5.2f}×")
         # the reading process's own peak (the forkserver's children are not counted by RUSAGE_CHILDREN)
         wall, _, out = run([py, "-c", ONE_FILE, str(files[0])])
         rss, address, cpu = map(float, out.split())
-        print(f"one file in one process: {wall:6.1f} s  {cpu:4.1f} CPU s per page (≈ {1 / cpu:4.2f} pages/s per idle core)"
-              f"  peak RSS {rss:5.0f} MiB  peak address space {address:5.0f} MiB (limit 1536)")
+        print(
+            f"one file in one process: {wall:6.1f} s  {cpu:4.1f} CPU s per page (≈ {1 / cpu:4.2f} pages/s per idle core)"
+            f"  peak RSS {rss:5.0f} MiB  peak address space {address:5.0f} MiB (limit 1536)"
+        )
 
 
 if __name__ == "__main__":

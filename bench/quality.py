@@ -60,12 +60,30 @@ def cases(shared: Path, corpus: bool = True, answers: bool = True) -> list[Case]
     if answers:
         fixtures = shared / "fixtures"
         for variant in ("", "-cidfont", "-wordstyle", "-threeline"):
-            out.append(Case(f"answers/{MONTHLY}{variant}.pdf", fixtures / f"{MONTHLY}{variant}.pdf",
-                            [ANSWERS / f"{MONTHLY}.csv"]))
-        out.append(Case(f"answers/{ISSUE}.pdf (CNNIC p12-16)", fixtures / f"{ISSUE}.pdf",
-                        [ANSWERS / f"{ISSUE}.cnnic.csv"], 12, 16))
-        out.append(Case(f"answers/{ISSUE}.pdf (monthly p80-)", fixtures / f"{ISSUE}.pdf",
-                        [ANSWERS / f"{MONTHLY}.csv"], 80))
+            out.append(
+                Case(
+                    f"answers/{MONTHLY}{variant}.pdf",
+                    fixtures / f"{MONTHLY}{variant}.pdf",
+                    [ANSWERS / f"{MONTHLY}.csv"],
+                )
+            )
+        out.append(
+            Case(
+                f"answers/{ISSUE}.pdf (CNNIC p12-16)",
+                fixtures / f"{ISSUE}.pdf",
+                [ANSWERS / f"{ISSUE}.cnnic.csv"],
+                12,
+                16,
+            )
+        )
+        out.append(
+            Case(
+                f"answers/{ISSUE}.pdf (monthly p80-)",
+                fixtures / f"{ISSUE}.pdf",
+                [ANSWERS / f"{MONTHLY}.csv"],
+                80,
+            )
+        )
         name = "tencent-cloud-ai-whitepaper-2021"
         out.append(Case(f"answers/{name}.pdf", fixtures / f"{name}.pdf", [ANSWERS / f"{name}.csv"]))
         for key in sorted((ANSWERS / "nbs").glob("*.csv")):
@@ -86,7 +104,7 @@ def unit_after(o: NumberOutcome, context_chars: int) -> str:
     from extract.normalize.quantities import unit_table
 
     at = min(o.start, context_chars) + len(o.number)
-    after = to_halfwidth(o.context[at:at + 6]).lstrip()
+    after = to_halfwidth(o.context[at : at + 6]).lstrip()
     table = unit_table()
     for n in range(min(5, len(after)), 0, -1):
         if after[:n] in table:
@@ -146,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             units.update(unit_after(o, DEFAULT_SETTINGS.context_chars) for o in left)
             if args.examples and left:
                 print(f"{case.path.name}: {t.line()}")
-                for o in left[:args.examples]:
+                for o in left[: args.examples]:
                     print(f"    p{o.page} {o.source:<5} {o.number:>10}  «{o.context}»")
         df, outcomes, doc = read[case.path]
         df = df[df["page"].between(case.first_page, case.last_page)]
@@ -160,7 +178,9 @@ def main(argv: list[str] | None = None) -> int:
             keyed += 1
             if mine.fact is None and mine.reason is not None:
                 hidden[mine.reason] += 1
-                hidden_examples.append(f"    {case.label} p{mine.page} {mine.number} {mine.reason}  «{mine.context}»")
+                hidden_examples.append(
+                    f"    {case.label} p{mine.page} {mine.number} {mine.reason}  «{mine.context}»"
+                )
             elif mine.unexplained:
                 keyed_missed += 1
         doc = report.by_document[case.label]
@@ -170,8 +190,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'document':<{width}}  facts   key      P      R     F1")
     for label, n_facts, n_keys, s in rows:
         print(f"{label:<{width}}  {n_facts:>5}  {n_keys:>4}  {s.precision:.3f}  {s.recall:.3f}  {s.f1:.3f}")
-    print(f"{'all':<{width}}  {sum(r[1] for r in rows):>5}  {sum(r[2] for r in rows):>4}  "
-          f"{report.overall.precision:.3f}  {report.overall.recall:.3f}  {report.overall.f1:.3f}")
+    print(
+        f"{'all':<{width}}  {sum(r[1] for r in rows):>5}  {sum(r[2] for r in rows):>4}  "
+        f"{report.overall.precision:.3f}  {report.overall.recall:.3f}  {report.overall.f1:.3f}"
+    )
     print()
     for title, scores in (("method", report.by_method), ("measure", report.by_measure)):
         for name, s in sorted(scores.items()):
@@ -180,16 +202,26 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'document':<{width}}  numbers  facts  set aside  unexplained")
     for name, t in tallies.items():
         print(f"{name:<{width}}  {t.numbers:>7}  {t.facts:>5}  {t.set_aside:>9}  {t.unexplained:>11}")
-    total = Tally(*(sum(getattr(t, f) for t in tallies.values()) for f in ("numbers", "facts", "set_aside",
-                                                                            "unexplained")))
-    print(f"unexplained numbers: {total.unexplained} of {total.numbers} ({total.unexplained_pct:.1f}%) "
-          f"in {len(tallies)} documents")
+    total = Tally(
+        *(
+            sum(getattr(t, f) for t in tallies.values())
+            for f in ("numbers", "facts", "set_aside", "unexplained")
+        )
+    )
+    print(
+        f"unexplained numbers: {total.unexplained} of {total.numbers} ({total.unexplained_pct:.1f}%) "
+        f"in {len(tallies)} documents"
+    )
     if units:
-        print("unexplained by the unit printed after them: "
-              + ", ".join(f"{u} {n}" for u, n in units.most_common(15)))
-    print(f"numbers of the keys: {keyed}; unexplained (missed by the extractors) {keyed_missed}; "
-          f"set aside by a reason {sum(hidden.values())}" + (f" ({dict(hidden)})" if hidden else ""))
-    for line in hidden_examples[:max(args.examples, 10)]:
+        print(
+            "unexplained by the unit printed after them: "
+            + ", ".join(f"{u} {n}" for u, n in units.most_common(15))
+        )
+    print(
+        f"numbers of the keys: {keyed}; unexplained (missed by the extractors) {keyed_missed}; "
+        f"set aside by a reason {sum(hidden.values())}" + (f" ({dict(hidden)})" if hidden else "")
+    )
+    for line in hidden_examples[: max(args.examples, 10)]:
         print(line)
     return 0
 
@@ -197,8 +229,28 @@ def main(argv: list[str] | None = None) -> int:
 def key_fact(row: dict) -> Fact:
     """A key row as a fact, so the accounting can find its number (page unknown: searched everywhere)."""
     method = row.get("method") or "prose"
-    return Fact("", 0, method, row["indicator"], "", row["region"], "", "", row["operator"], row["subject"],
-                row["period"], "", "", "", row["measure"], 0.0, "", row["value"], row["unit"], row["snippet"])
+    return Fact(
+        "",
+        0,
+        method,
+        row["indicator"],
+        "",
+        row["region"],
+        "",
+        "",
+        row["operator"],
+        row["subject"],
+        row["period"],
+        "",
+        "",
+        "",
+        row["measure"],
+        0.0,
+        "",
+        row["value"],
+        row["unit"],
+        row["snippet"],
+    )
 
 
 if __name__ == "__main__":

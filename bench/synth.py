@@ -90,7 +90,12 @@ def regions(cities_per_province: int | None = None) -> list[Region]:
         for c in cities:
             out.append(Region(c["name"], c["code"], "city", share * rng.uniform(0.03, 0.3), p["name"]))
     if len(out) == 1:  # no gazetteer yet: a handful of well-known provinces
-        for name, code in (("河南省", "410000"), ("广东省", "440000"), ("江苏省", "320000"), ("北京市", "110000")):
+        for name, code in (
+            ("河南省", "410000"),
+            ("广东省", "440000"),
+            ("江苏省", "320000"),
+            ("北京市", "110000"),
+        ):
             out.append(Region(name, code, "province", 0.05, name))
     return out
 
@@ -131,9 +136,15 @@ def city_indicators(inds: list[Indicator], n: int) -> list[str]:
 
 def _national_level(ind: Indicator, rng: random.Random) -> float:
     return {
-        "户": rng.uniform(2e8, 1.6e9), "人": rng.uniform(1e8, 1e9), "元": rng.uniform(5e9, 1.5e11),
-        "GB": rng.uniform(5e9, 2.5e10), "个": rng.uniform(1e6, 4e8), "次": rng.uniform(1e9, 1e11),
-        "家": rng.uniform(1e3, 5e4), "%": rng.uniform(40, 95), "点": rng.uniform(80, 400),
+        "户": rng.uniform(2e8, 1.6e9),
+        "人": rng.uniform(1e8, 1e9),
+        "元": rng.uniform(5e9, 1.5e11),
+        "GB": rng.uniform(5e9, 2.5e10),
+        "个": rng.uniform(1e6, 4e8),
+        "次": rng.uniform(1e9, 1e11),
+        "家": rng.uniform(1e3, 5e4),
+        "%": rng.uniform(40, 95),
+        "点": rng.uniform(80, 400),
     }.get(ind.unit, 1000.0)
 
 
@@ -150,9 +161,16 @@ def _month_bounds(year: int, month: int) -> tuple[str, str]:
     return f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}"
 
 
-def generate(months: int = 120, n_indicators: int = 40, cities_per_province: int | None = 2, start_year: int = 2015,
-             operators: bool = True, seed: int = 1, city_indicators_n: int = 4,
-             per_province: bool = True) -> Iterator[tuple[str, list[Fact]]]:
+def generate(
+    months: int = 120,
+    n_indicators: int = 40,
+    cities_per_province: int | None = 2,
+    start_year: int = 2015,
+    operators: bool = True,
+    seed: int = 1,
+    city_indicators_n: int = 4,
+    per_province: bool = True,
+) -> Iterator[tuple[str, list[Fact]]]:
     """Yield (document name, [Fact]) per report: per month, the national report, then one per province.
 
     ``per_province=False`` writes one report per month holding everything (fewer, larger documents).
@@ -202,7 +220,13 @@ def generate(months: int = 120, n_indicators: int = 40, cities_per_province: int
                     level = base[ind.name] * (1 + 0.02 * t) * region_noise[reg.name]
                     level = min(level, 99.9) if ind.unit == "%" else level
                 else:
-                    level = base[ind.name] * reg.weight * region_noise[reg.name] * (1 + growth[ind.name]) ** t * season
+                    level = (
+                        base[ind.name]
+                        * reg.weight
+                        * region_noise[reg.name]
+                        * (1 + growth[ind.name]) ** t
+                        * season
+                    )
                 ops = [""] + (list(OPERATORS) if ind.name in with_ops and reg.level != "city" else [])
                 for op in ops:
                     value = level * (OP_SHARE[op] * (1 + 0.02 * math.sin(m / 9 + len(op))) if op else 1.0)
@@ -216,25 +240,66 @@ def generate(months: int = 120, n_indicators: int = 40, cities_per_province: int
                     raw, raw_unit = _printed(value, ind.unit)
                     who = f"{reg.name}{op}"
                     snippet = f"{when}{who}{ind.name}{'累计' if ytd else ''}达到{raw}{raw_unit}。"
-                    common = dict(document=name, page=page, method="table", indicator=ind.name,
-                                  category=ind.category, region=reg.name, region_code=reg.code,
-                                  region_level=reg.level, operator=op, subject="", period=p_text,
-                                  period_type=p_type, period_start=p_start, period_end=p_end)
+                    common = dict(
+                        document=name,
+                        page=page,
+                        method="table",
+                        indicator=ind.name,
+                        category=ind.category,
+                        region=reg.name,
+                        region_code=reg.code,
+                        region_level=reg.level,
+                        operator=op,
+                        subject="",
+                        period=p_text,
+                        period_type=p_type,
+                        period_start=p_start,
+                        period_end=p_end,
+                    )
                     row = len(facts) % 30
                     box = (72.0, 100.0 + row * 20, 520.0, 114.0 + row * 20)
-                    facts.append(Fact(**common, measure="value", value=value, unit=ind.unit,
-                                      raw_value=raw, raw_unit=raw_unit, snippet=snippet, bbox=box))
+                    facts.append(
+                        Fact(
+                            **common,
+                            measure="value",
+                            value=value,
+                            unit=ind.unit,
+                            raw_value=raw,
+                            raw_unit=raw_unit,
+                            snippet=snippet,
+                            bbox=box,
+                        )
+                    )
                     prev = printed[key].get(m - 12)
                     if prev and ind.unit not in RATES:
                         yoy = round((value / prev - 1) * 100, 1)
-                        facts.append(Fact(**common, measure="yoy_pct", value=yoy, unit="%", raw_value=f"{yoy}",
-                                          raw_unit="%", snippet=f"{who}{ind.name}同比增长{yoy}%。", bbox=box))
+                        facts.append(
+                            Fact(
+                                **common,
+                                measure="yoy_pct",
+                                value=yoy,
+                                unit="%",
+                                raw_value=f"{yoy}",
+                                raw_unit="%",
+                                snippet=f"{who}{ind.name}同比增长{yoy}%。",
+                                bbox=box,
+                            )
+                        )
                     if op and reg.level == "province":
                         total = printed[(ind.name, reg.name, "")][m]
                         share = round(value / total * 100, 1)
-                        facts.append(Fact(**common, measure="share_pct", value=share, unit="%",
-                                          raw_value=f"{share}", raw_unit="%",
-                                          snippet=f"{who}{ind.name}占全省的{share}%。", bbox=box))
+                        facts.append(
+                            Fact(
+                                **common,
+                                measure="share_pct",
+                                value=share,
+                                unit="%",
+                                raw_value=f"{share}",
+                                raw_unit="%",
+                                snippet=f"{who}{ind.name}占全省的{share}%。",
+                                bbox=box,
+                            )
+                        )
         # the national report ranks the provinces on a few indicators
         national = docs.setdefault(doc_of(regs[0]), [])
         for k, ind in enumerate(ranked):
@@ -244,14 +309,31 @@ def generate(months: int = 120, n_indicators: int = 40, cities_per_province: int
             for rank, reg in enumerate(order, 1):
                 last = printed[(ind_name, reg.name, "")][m]
                 raw, raw_unit = _printed(last, ind.unit)
-                national.append(Fact(
-                    document=doc_of(regs[0]), page=30 + k, method="table", indicator=ind_name, category=ind.category,
-                    region=reg.name, region_code=reg.code, region_level="province", operator="", subject="",
-                    period=f"{year:04d}-01..{period}" if ytd else period, period_type="ytd" if ytd else "month",
-                    period_start=f"{year:04d}-01-01" if ytd else m_start, period_end=m_end, measure="rank",
-                    value=float(rank), unit="位", raw_value=str(rank), raw_unit="位",
-                    snippet=f"{reg.name}{ind_name}{raw}{raw_unit}，居全国第{rank}位。",
-                    bbox=(72.0, 100.0 + rank * 18, 520.0, 114.0 + rank * 18)))
+                national.append(
+                    Fact(
+                        document=doc_of(regs[0]),
+                        page=30 + k,
+                        method="table",
+                        indicator=ind_name,
+                        category=ind.category,
+                        region=reg.name,
+                        region_code=reg.code,
+                        region_level="province",
+                        operator="",
+                        subject="",
+                        period=f"{year:04d}-01..{period}" if ytd else period,
+                        period_type="ytd" if ytd else "month",
+                        period_start=f"{year:04d}-01-01" if ytd else m_start,
+                        period_end=m_end,
+                        measure="rank",
+                        value=float(rank),
+                        unit="位",
+                        raw_value=str(rank),
+                        raw_unit="位",
+                        snippet=f"{reg.name}{ind_name}{raw}{raw_unit}，居全国第{rank}位。",
+                        bbox=(72.0, 100.0 + rank * 18, 520.0, 114.0 + rank * 18),
+                    )
+                )
         yield from docs.items()
 
 
@@ -264,9 +346,11 @@ def shape(facts: int, months: int = 120, n_indicators: int = 40) -> dict:
     growth_capable = sum(i.unit not in RATES for i in inds)
     n_ops = len(operator_indicators(inds))
     yoy_share = max(0, months - 12) / max(1, months)
-    base = months * (n_top * (len(inds) + growth_capable * yoy_share)
-                     + n_ops * len(OPERATORS) * (n_top * (1 + yoy_share) + (n_top - 1))
-                     + RANKED_INDICATORS * (n_top - 1))
+    base = months * (
+        n_top * (len(inds) + growth_capable * yoy_share)
+        + n_ops * len(OPERATORS) * (n_top * (1 + yoy_share) + (n_top - 1))
+        + RANKED_INDICATORS * (n_top - 1)
+    )
     per_city_indicator = months * n_cities * (1 + yoy_share)
     k = max(0, min(len(city_indicators(inds, 99)), round((facts - base) / per_city_indicator)))
     return dict(months=months, n_indicators=n_indicators, cities_per_province=None, city_indicators_n=k)
@@ -278,8 +362,16 @@ def build(db: str, **kw) -> int:
     t0 = time.perf_counter()
     for name, facts in generate(**kw):
         sha = hashlib.sha256(name.encode()).hexdigest()
-        store.save_document(name=name, sha256=sha, pages=36, size=0, kind="pdf",
-                            title=name.removesuffix(".pdf"), version=VERSION, fact_rows=facts)
+        store.save_document(
+            name=name,
+            sha256=sha,
+            pages=36,
+            size=0,
+            kind="pdf",
+            title=name.removesuffix(".pdf"),
+            version=VERSION,
+            fact_rows=facts,
+        )
         n += len(facts)
     print(f"{n} facts in {time.perf_counter() - t0:.1f}s → {store.url}", file=sys.stderr)
     return n
@@ -292,13 +384,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--indicators", type=int, default=40)
     p.add_argument("--cities", type=int, default=None, help="cities per province (default: all)")
     p.add_argument("--city-indicators", type=int, default=4, help="indicators the cities report")
-    p.add_argument("--facts", type=int, help="aim for about this many facts (all cities; scales --city-indicators)")
+    p.add_argument(
+        "--facts", type=int, help="aim for about this many facts (all cities; scales --city-indicators)"
+    )
     args = p.parse_args(argv)
     if args.facts:
         kw = shape(args.facts, args.months, args.indicators)
     else:
-        kw = dict(months=args.months, n_indicators=args.indicators, cities_per_province=args.cities,
-                  city_indicators_n=args.city_indicators)
+        kw = dict(
+            months=args.months,
+            n_indicators=args.indicators,
+            cities_per_province=args.cities,
+            city_indicators_n=args.city_indicators,
+        )
     build(args.db, **kw)
     return 0
 

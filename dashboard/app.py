@@ -21,29 +21,43 @@ from dashboard import charts, data, filters  # noqa: E402
 from dashboard.fmt import fmt_count  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-st.set_page_config(page_title="指标看板 Zhibiao", page_icon=str(HERE / "static" / "favicon.png"), layout="wide",
-                   initial_sidebar_state="expanded")
+st.set_page_config(
+    page_title="指标看板 Zhibiao",
+    page_icon=str(HERE / "static" / "favicon.png"),
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
 charts.inject_css()
 
 #: Addresses that only this machine can reach. Serving on any other needs ZHIBIAO_EXPOSE=1 (see README).
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 if str(st.get_option("server.address") or "") not in LOOPBACK and os.environ.get("ZHIBIAO_EXPOSE") != "1":
-    st.error("看板只在本机地址（127.0.0.1）上提供。当前服务器监听所有网络地址，但未设置 ZHIBIAO_EXPOSE=1，"
-             "因此不显示任何数据。请用 `zhibiao dashboard` 启动（默认只在本机），"
-             "或确需在网络上共享时用 `zhibiao dashboard --expose`（并设置访问控制）。", icon=":material/lock:")
+    st.error(
+        "看板只在本机地址（127.0.0.1）上提供。当前服务器监听所有网络地址，但未设置 ZHIBIAO_EXPOSE=1，"
+        "因此不显示任何数据。请用 `zhibiao dashboard` 启动（默认只在本机），"
+        "或确需在网络上共享时用 `zhibiao dashboard --expose`（并设置访问控制）。",
+        icon=":material/lock:",
+    )
     st.stop()
 st.logo(str(HERE / "static" / "logo.png"), size="large")
 
 PAGES = {
-    "overview": st.Page(HERE / "pages_" / "overview.py", title="概览", icon=":material/dashboard:",
-                        default=True),
-    "trend": st.Page(HERE / "pages_" / "trend.py", title="趋势", icon=":material/show_chart:", url_path="trend"),
-    "regions": st.Page(HERE / "pages_" / "regions.py", title="地区", icon=":material/map:", url_path="regions"),
-    "operators": st.Page(HERE / "pages_" / "operators.py", title="运营商", icon=":material/cell_tower:",
-                         url_path="operators"),
+    "overview": st.Page(
+        HERE / "pages_" / "overview.py", title="概览", icon=":material/dashboard:", default=True
+    ),
+    "trend": st.Page(
+        HERE / "pages_" / "trend.py", title="趋势", icon=":material/show_chart:", url_path="trend"
+    ),
+    "regions": st.Page(
+        HERE / "pages_" / "regions.py", title="地区", icon=":material/map:", url_path="regions"
+    ),
+    "operators": st.Page(
+        HERE / "pages_" / "operators.py", title="运营商", icon=":material/cell_tower:", url_path="operators"
+    ),
     "table": st.Page(HERE / "pages_" / "table.py", title="数据", icon=":material/table:", url_path="data"),
-    "imports": st.Page(HERE / "pages_" / "imports.py", title="导入", icon=":material/upload_file:",
-                       url_path="import"),
+    "imports": st.Page(
+        HERE / "pages_" / "imports.py", title="导入", icon=":material/upload_file:", url_path="import"
+    ),
 }
 st.session_state["_pages"] = PAGES
 
@@ -52,8 +66,12 @@ for _k in ("f_ind", "f_region", "f_op", "f_from", "f_to", "f_cat"):
     if _k in st.session_state:
         st.session_state[_k] = st.session_state[_k]
 
-nav = st.navigation({"分析": [PAGES[k] for k in ("overview", "trend", "regions", "operators", "table")],
-                     "管理": [PAGES["imports"]]})
+nav = st.navigation(
+    {
+        "分析": [PAGES[k] for k in ("overview", "trend", "regions", "operators", "table")],
+        "管理": [PAGES["imports"]],
+    }
+)
 
 with st.sidebar:
     st.markdown("### 指标看板")

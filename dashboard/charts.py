@@ -100,8 +100,15 @@ def end_labels(fig: go.Figure, g: pd.DataFrame) -> None:
         return
     for t in lines:
         color = (t.line.color if t.line and t.line.color else None) or "#1F2933"
-        fig.add_annotation(x=t.x[-1], y=t.y[-1], text=t.name, showarrow=False, xanchor="left", xshift=6,
-                           font=dict(size=11, color=color))
+        fig.add_annotation(
+            x=t.x[-1],
+            y=t.y[-1],
+            text=t.name,
+            showarrow=False,
+            xanchor="left",
+            xshift=6,
+            font=dict(size=11, color=color),
+        )
     fig.update_layout(margin=dict(r=140))
 
 
@@ -114,8 +121,9 @@ def plain(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
-def style(fig: go.Figure, *, height: int = 420, y_title: str = "", x_title: str = "",
-          legend_title: str = "") -> go.Figure:
+def style(
+    fig: go.Figure, *, height: int = 420, y_title: str = "", x_title: str = "", legend_title: str = ""
+) -> go.Figure:
     """The house look: Chinese font, light grid, legend on top, compact margins."""
     fig.update_layout(
         height=height,
@@ -127,8 +135,14 @@ def style(fig: go.Figure, *, height: int = 420, y_title: str = "", x_title: str 
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title_text=legend_title),
         separators=".,",
     )
-    fig.update_xaxes(title_text=x_title, showgrid=False, linecolor="#CBD2D9", ticks="outside",
-                     tickcolor="#CBD2D9", automargin=True)
+    fig.update_xaxes(
+        title_text=x_title,
+        showgrid=False,
+        linecolor="#CBD2D9",
+        ticks="outside",
+        tickcolor="#CBD2D9",
+        automargin=True,
+    )
     fig.update_yaxes(title_text=y_title, gridcolor="#EEF1F4", zerolinecolor="#CBD2D9", automargin=True)
     return fig
 
@@ -167,11 +181,16 @@ def _statements(df: pd.DataFrame) -> pd.DataFrame:
     """(document, page, period_end) of every statement a frame's rows stand for: a row deduplicated by
     :func:`dashboard.selection.dedupe` carries all its ``sources``; any other row is its own."""
     if "sources" not in df or df.empty:
-        return pd.DataFrame({"document": df["document"].astype(str), "page": df["page"],
-                             "period_end": df["period_end"]})
-    rows = [(d, p, e) for s, doc, page, e in zip(df["sources"], df["document"].astype(str), df["page"],
-                                                 df["period_end"], strict=True)
-            for d, p in (s if isinstance(s, tuple) and s else ((doc, page),))]
+        return pd.DataFrame(
+            {"document": df["document"].astype(str), "page": df["page"], "period_end": df["period_end"]}
+        )
+    rows = [
+        (d, p, e)
+        for s, doc, page, e in zip(
+            df["sources"], df["document"].astype(str), df["page"], df["period_end"], strict=True
+        )
+        for d, p in (s if isinstance(s, tuple) and s else ((doc, page),))
+    ]
     return pd.DataFrame(rows, columns=["document", "page", "period_end"])
 
 
@@ -200,10 +219,13 @@ def source_line(df: pd.DataFrame, key: str) -> None:
         first, last = st_df["period_end"].min(), st_df["period_end"].max()
         span = f"，{first.year}年{first.month}月至{last.year}年{last.month}月" if pd.notna(first) else ""
         with st.container(key=f"src_{key}"):
-            st.text(f"来源：{len(docs)} 份报告{span}，包括 " + "；".join(docs[:3]) + " 等（明细见「数据」页）")
+            st.text(
+                f"来源：{len(docs)} 份报告{span}，包括 " + "；".join(docs[:3]) + " 等（明细见「数据」页）"
+            )
         return
     pages = st_df.groupby("document")["page"].agg(
-        lambda p: "、".join(str(x) for x in sorted(set(p))[:5]) + ("…" if p.nunique() > 5 else ""))
+        lambda p: "、".join(str(x) for x in sorted(set(p))[:5]) + ("…" if p.nunique() > 5 else "")
+    )
     with st.container(key=f"src_{key}"):
         st.text("来源：" + "；".join(f"{d}（第{pages.get(d, '')}页）" for d in docs))
 

@@ -37,9 +37,13 @@ def ingest_command() -> str:
 def empty_state() -> None:
     """What an empty database shows: how to add reports, and the demo dataset."""
     st.title("欢迎使用指标看板")
-    st.caption("把统计报告（PDF、文本、国家统计局表格）变成可筛选、可追溯的指标数据：每个数字都能一键回到报告原文。")
-    st.info("数据库中还没有报告。用下面任一方式导入后，这里会显示指标概览、趋势、地区对比和运营商份额。",
-            icon=":material/info:")
+    st.caption(
+        "把统计报告（PDF、文本、国家统计局表格）变成可筛选、可追溯的指标数据：每个数字都能一键回到报告原文。"
+    )
+    st.info(
+        "数据库中还没有报告。用下面任一方式导入后，这里会显示指标概览、趋势、地区对比和运营商份额。",
+        icon=":material/info:",
+    )
     c1, c2, c3 = st.columns(3, gap="medium")
     with c1.container(border=True, height="stretch"):
         st.markdown("**① 命令行导入**")
@@ -54,9 +58,16 @@ def empty_state() -> None:
     with c3.container(border=True, height="stretch"):
         st.markdown("**③ 先看演示数据**")
         if demo.available():
-            st.caption("演示数据由指标看板从真实报告（河南省互联网月报、腾讯云白皮书、国家统计局分省数据）中抽取，附带原文出处。")
-            st.button("载入演示数据", type="primary", on_click=_load_demo, key="load_demo",
-                      icon=":material/play_arrow:")
+            st.caption(
+                "演示数据由指标看板从真实报告（河南省互联网月报、腾讯云白皮书、国家统计局分省数据）中抽取，附带原文出处。"
+            )
+            st.button(
+                "载入演示数据",
+                type="primary",
+                on_click=_load_demo,
+                key="load_demo",
+                icon=":material/play_arrow:",
+            )
         else:
             st.caption("本安装未附带演示数据（data/demo/facts.csv 不存在）。")
             st.button("载入演示数据", disabled=True, key="load_demo", help="data/demo/facts.csv 不存在")
@@ -73,8 +84,14 @@ def has_data() -> bool:
     return True
 
 
-def series_label(df: pd.DataFrame, *, region: bool = True, operator: bool = True, subject: bool = True,
-                 period_type: bool = False) -> pd.Series:
+def series_label(
+    df: pd.DataFrame,
+    *,
+    region: bool = True,
+    operator: bool = True,
+    subject: bool = True,
+    period_type: bool = False,
+) -> pd.Series:
     """A readable name per series: 河南省 · 中国移动 · 腾讯. Region and operator appear when they vary;
     a subject (金融, 医疗 …) always appears, since it says what the number is about.
 

@@ -71,11 +71,24 @@ def data_version(url: str | None = None) -> tuple[int, int, str]:
 PROVENANCE = ("raw_value", "raw_unit", "snippet", "x0", "top", "x1", "bottom")
 HELD = tuple(c for c in FACT_COLUMNS if c not in PROVENANCE) + ("id", "document_id")
 #: Read together, one group per series (the columns of the store's covering index ix_facts_series) …
-SERIES_COLS = ("indicator", "region", "operator", "measure", "subject", "unit", "category", "region_code",
-               "region_level", "method", "flags")
+SERIES_COLS = (
+    "indicator",
+    "region",
+    "operator",
+    "measure",
+    "subject",
+    "unit",
+    "category",
+    "region_code",
+    "region_level",
+    "method",
+    "flags",
+)
 #: … and one group per period and document (ix_facts_period_doc; ``page`` is read per fact).
 PERIOD_COLS = ("period_end", "period_start", "period", "period_type", "document_id", "document")
-_TEXT = tuple(c for c in HELD if c not in ("page", "value", "period_start", "period_end", "id", "document_id"))
+_TEXT = tuple(
+    c for c in HELD if c not in ("page", "value", "period_start", "period_end", "id", "document_id")
+)
 
 
 def read_facts(s: Store) -> pd.DataFrame:
@@ -98,7 +111,9 @@ def read_facts(s: Store) -> pd.DataFrame:
 
 def _read_grouped(s: Store) -> pd.DataFrame:
     if s.url.endswith(":memory:"):  # one connection only: read everything in one transaction
-        series, (periods, values) = _query(s, lambda cur: (_groups(cur, SERIES_COLS), _periods_and_values(cur)))
+        series, (periods, values) = _query(
+            s, lambda cur: (_groups(cur, SERIES_COLS), _periods_and_values(cur))
+        )
         return _assemble(series, periods, values, np.sort(periods["ids"]))
     # the series groups are read on a second connection meanwhile (SQLite works without the GIL)
     got: dict[str, object] = {}
@@ -119,7 +134,9 @@ def _read_grouped(s: Store) -> pd.DataFrame:
     ids = np.sort(periods["ids"])
     # facts are never changed in place, so the same ids mean the same facts: both reads saw one state
     if not np.array_equal(np.sort(series["ids"]), ids):  # a report was stored or deleted meanwhile
-        series, (periods, values) = _query(s, lambda cur: (_groups(cur, SERIES_COLS), _periods_and_values(cur)))
+        series, (periods, values) = _query(
+            s, lambda cur: (_groups(cur, SERIES_COLS), _periods_and_values(cur))
+        )
         ids = np.sort(periods["ids"])
     return _assemble(series, periods, values, ids)
 
@@ -236,7 +253,9 @@ def _expand(values: tuple, first: np.ndarray, row_group: np.ndarray) -> pd.Categ
 
 def _read_rows(raw) -> pd.DataFrame:  # noqa: ANN001
     """The portable way: the held columns row by row through the DB-API cursor, ordered by id."""
-    cols = ["id", "document_id", "page", "value"] + [c for c in HELD if c not in ("id", "document_id", "page", "value")]
+    cols = ["id", "document_id", "page", "value"] + [
+        c for c in HELD if c not in ("id", "document_id", "page", "value")
+    ]
     cur = raw.cursor()
     try:
         cur.execute("SELECT " + ", ".join(f'"{c}"' for c in cols) + " FROM facts ORDER BY id")
@@ -253,7 +272,9 @@ def _read_rows(raw) -> pd.DataFrame:  # noqa: ANN001
             out[name] = np.array([np.nan if v is None else v for v in values], dtype="float64")
         elif name in ("period_start", "period_end"):
             cat = _categorical(values)
-            dates = pd.to_datetime(pd.Series(cat.categories, dtype="object"), errors="coerce", format="ISO8601")
+            dates = pd.to_datetime(
+                pd.Series(cat.categories, dtype="object"), errors="coerce", format="ISO8601"
+            )
             out[name] = dates.to_numpy().take(cat.codes)
         else:
             out[name] = _categorical(values)
@@ -376,7 +397,9 @@ def region_table() -> pd.DataFrame:
     """data/regions.csv (name, code, level, parent, …), empty if absent."""
     path = DATA_DIR / "regions.csv"
     if not path.exists():
-        return pd.DataFrame(columns=["name", "code", "level", "parent", "parent_code", "lon", "lat", "short_name"])
+        return pd.DataFrame(
+            columns=["name", "code", "level", "parent", "parent_code", "lon", "lat", "short_name"]
+        )
     return pd.read_csv(path, dtype=str).fillna("")
 
 
@@ -393,7 +416,9 @@ def _options(url: str, version: tuple[int, int, str]) -> dict[str, list]:
     inds.sort(key=lambda i: (order.get(cat_of[i], 99), pos.get(i, 999), i))
     level_order = {"national": 0, "macro_region": 1, "province": 2, "city": 3, "county": 4}
     regs = df.drop_duplicates("region")[["region", "region_code", "region_level"]]
-    regs = regs.assign(o=regs["region_level"].astype(str).map(level_order).fillna(9)).sort_values(["o", "region_code", "region"])
+    regs = regs.assign(o=regs["region_level"].astype(str).map(level_order).fillna(9)).sort_values(
+        ["o", "region_code", "region"]
+    )
     ops = set(df["operator"].unique())
     months = sorted(m for m in df["month"].unique() if m)
     default = selection.default_indicator(df[["indicator", "month"]], offered=inds)
@@ -402,7 +427,8 @@ def _options(url: str, version: tuple[int, int, str]) -> dict[str, list]:
         "category": cat_of,
         "regions": list(regs["region"]),
         "region_level": dict(zip(regs["region"], regs["region_level"], strict=True)),
-        "operators": [o for o in ("", *OPERATORS) if o in ops] + sorted(o for o in ops if o not in OPERATORS and o),
+        "operators": [o for o in ("", *OPERATORS) if o in ops]
+        + sorted(o for o in ops if o not in OPERATORS and o),
         "months": months,
         "default_indicator": default,
     }
@@ -436,13 +462,24 @@ class Filters:
         ]
 
 
-def mask(df: pd.DataFrame, f: Filters, *, indicators: bool = True, regions: bool = True,
-         operators: bool = True, period: bool = True) -> np.ndarray | None:
+def mask(
+    df: pd.DataFrame,
+    f: Filters,
+    *,
+    indicators: bool = True,
+    regions: bool = True,
+    operators: bool = True,
+    period: bool = True,
+) -> np.ndarray | None:
     """Which rows of ``df`` pass the filters (each dimension can be switched off), as a boolean array;
     None when no filter is active. Pages combine it with their own conditions and copy only the rows
     (and columns) they use."""
-    active = ((indicators and f.indicators) or (regions and f.regions) or (operators and f.operators)
-              or (period and (f.start or f.end)))
+    active = (
+        (indicators and f.indicators)
+        or (regions and f.regions)
+        or (operators and f.operators)
+        or (period and (f.start or f.end))
+    )
     if not active:
         return None
     keep = np.ones(len(df), dtype=bool)
@@ -459,8 +496,15 @@ def mask(df: pd.DataFrame, f: Filters, *, indicators: bool = True, regions: bool
     return keep
 
 
-def apply(df: pd.DataFrame, f: Filters, *, indicators: bool = True, regions: bool = True,
-          operators: bool = True, period: bool = True) -> pd.DataFrame:
+def apply(
+    df: pd.DataFrame,
+    f: Filters,
+    *,
+    indicators: bool = True,
+    regions: bool = True,
+    operators: bool = True,
+    period: bool = True,
+) -> pd.DataFrame:
     """The rows of ``df`` that pass the filters (each dimension can be switched off).
 
     Without any active filter ``df`` itself is returned (no copy): treat the result as read-only.

@@ -70,15 +70,30 @@ def load_demo(store: Store, path: Path | None = None) -> tuple[int, int]:
                 continue
             box = tuple(_num(rec.get(k)) for k in ("x0", "top", "x1", "bottom"))
             page = int(_num(rec["page"]) or 0)
-            rows.append(Fact(**{c: rec[c] for c in FACT_COLUMNS if c not in ("page", "value")},
-                             page=page, value=value,
-                             bbox=box if all(b is not None for b in box) else None))  # type: ignore[arg-type]
+            rows.append(
+                Fact(
+                    **{c: rec[c] for c in FACT_COLUMNS if c not in ("page", "value")},
+                    page=page,
+                    value=value,
+                    bbox=box if all(b is not None for b in box) else None,
+                )
+            )  # type: ignore[arg-type]
         pages = int(pd.to_numeric(group["page"], errors="coerce").max() or 0)
         suffix = Path(str(name)).suffix.lower()
-        kind = {".txt": "text", ".csv": "spreadsheet", ".xls": "spreadsheet", ".xlsx": "spreadsheet"}.get(suffix, "pdf")
-        store.save_document(name=str(name), sha256=sha, pages=pages, size=size, kind=kind,
-                            title=str(name).rsplit(".", 1)[0], version=DEMO_VERSION, fact_rows=rows,
-                            file_path=kept)
+        kind = {".txt": "text", ".csv": "spreadsheet", ".xls": "spreadsheet", ".xlsx": "spreadsheet"}.get(
+            suffix, "pdf"
+        )
+        store.save_document(
+            name=str(name),
+            sha256=sha,
+            pages=pages,
+            size=size,
+            kind=kind,
+            title=str(name).rsplit(".", 1)[0],
+            version=DEMO_VERSION,
+            fact_rows=rows,
+            file_path=kept,
+        )
         n_docs += 1
         n_facts += len(rows)
     return n_docs, n_facts

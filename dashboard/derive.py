@@ -58,8 +58,11 @@ def monthly_from_ytd(df: pd.DataFrame) -> pd.DataFrame:
     # computed on the frame's own (categorical) columns: only the rows derived are turned into text
     y = y.sort_values("id").drop_duplicates(SERIES + ["period"], keep="last")
     y = y.assign(_year=y["period_end"].dt.year, _n=y["period_end"].dt.month)
-    prev = y[SERIES + ["_year", "_n", "value", "period"]].rename(
-        columns={"value": "_prev", "period": "_prev_period"}).assign(_n=lambda d: d["_n"] + 1)
+    prev = (
+        y[SERIES + ["_year", "_n", "value", "period"]]
+        .rename(columns={"value": "_prev", "period": "_prev_period"})
+        .assign(_n=lambda d: d["_n"] + 1)
+    )
     m = y.merge(prev, on=SERIES + ["_year", "_n"], how="left")
     first = m["_n"] == 1
     m = m[first | m["_prev"].notna()].copy()
@@ -71,13 +74,19 @@ def monthly_from_ytd(df: pd.DataFrame) -> pd.DataFrame:
     if m.empty:
         return df.iloc[0:0]
     names: dict[tuple[int, int], str] = {}
-    m = m.assign(_ytd=m["period"], period=[names.get(k) or names.setdefault(k, f"{k[0]:04d}-{k[1]:02d}")
-                                           for k in zip(m["_year"], m["_n"], strict=True)])
+    m = m.assign(
+        _ytd=m["period"],
+        period=[
+            names.get(k) or names.setdefault(k, f"{k[0]:04d}-{k[1]:02d}")
+            for k in zip(m["_year"], m["_n"], strict=True)
+        ],
+    )
     m = _without(m, df[(df["period_type"] == "month") & (df["measure"] == "value")])
     label = _labels()
     m["snippet"] = [
         f"由 {label(p)} 累计值减去 {label(q)} 累计值推算" if isinstance(q, str) else f"即 {label(p)} 累计值"
-        for p, q in zip(m["_ytd"], m["_prev_period"], strict=True)]
+        for p, q in zip(m["_ytd"], m["_prev_period"], strict=True)
+    ]
     m["period_type"] = "month"
     m["period_start"] = m["period_end"].dt.to_period("M").dt.start_time
     return _mark(_text(m, SERIES).drop(columns=["_year", "_n", "_prev", "_prev_period", "_ytd"]))
@@ -112,31 +121,47 @@ def growth(df: pd.DataFrame, measure: str = "yoy_pct") -> pd.DataFrame:
         end = end.where(~month_end, end.dt.to_period("M").dt.end_time.dt.normalize())
         shift = {"period_start": v["period_start"] + pd.DateOffset(years=1), "period_end": end}
     else:
-        shift = {"period_start": v["period_start"] + pd.DateOffset(months=1),
-                 "period_end": (v["period_end"] + pd.DateOffset(days=1)).dt.to_period("M").dt.end_time.dt.normalize()}
+        shift = {
+            "period_start": v["period_start"] + pd.DateOffset(months=1),
+            "period_end": (v["period_end"] + pd.DateOffset(days=1))
+            .dt.to_period("M")
+            .dt.end_time.dt.normalize(),
+        }
     # periods are matched by their calendar days (the time of day, if any, does not count)
-    prev = v[SERIES + ["period_type", "value", "period"]].assign(
-        _s=shift["period_start"].dt.normalize(), _e=shift["period_end"].dt.normalize()).rename(
-        columns={"value": "_prev", "period": "_prev_period"})
+    prev = (
+        v[SERIES + ["period_type", "value", "period"]]
+        .assign(_s=shift["period_start"].dt.normalize(), _e=shift["period_end"].dt.normalize())
+        .rename(columns={"value": "_prev", "period": "_prev_period"})
+    )
     cur = v.assign(_s=v["period_start"].dt.normalize(), _e=v["period_end"].dt.normalize())
     m = cur.merge(prev, on=SERIES + ["period_type", "_s", "_e"], how="inner")
     m = m[m["_prev"].notna() & (m["_prev"] != 0)].copy()
     if len(m) and rules.series_breaks():
-        before = m["period_end"] - (pd.DateOffset(years=1) if measure == "yoy_pct" else pd.DateOffset(months=1))
-        crossing = [rules.break_between(str(i), str(r), b, e) is not None for i, r, b, e in
-                    zip(m["indicator"], m["region"], before, m["period_end"], strict=True)]
+        before = m["period_end"] - (
+            pd.DateOffset(years=1) if measure == "yoy_pct" else pd.DateOffset(months=1)
+        )
+        crossing = [
+            rules.break_between(str(i), str(r), b, e) is not None
+            for i, r, b, e in zip(m["indicator"], m["region"], before, m["period_end"], strict=True)
+        ]
         m = m[~pd.Series(crossing, index=m.index, dtype=bool)]
     if m.empty:
         return df.iloc[0:0]
     m["value"] = ((m["value"] / m["_prev"] - 1.0) * 100.0).round(2)
-    m = _without(m, df[df["measure"] == measure], keys=["indicator", "region", "operator", "subject", "period"])
+    m = _without(
+        m, df[df["measure"] == measure], keys=["indicator", "region", "operator", "subject", "period"]
+    )
     word = "同比" if measure == "yoy_pct" else "环比"
     label = _labels()
-    m["snippet"] = [f"{word}：由 {label(p)} 与 {label(q)} 的数值计算"
-                    for p, q in zip(m["period"], m["_prev_period"], strict=True)]
+    m["snippet"] = [
+        f"{word}：由 {label(p)} 与 {label(q)} 的数值计算"
+        for p, q in zip(m["period"], m["_prev_period"], strict=True)
+    ]
     m["measure"] = measure
     m["unit"] = "%"
-    return _mark(_text(m, SERIES + ["period", "period_type"]).drop(columns=["_prev", "_prev_period", "_s", "_e"]))
+    return _mark(
+        _text(m, SERIES + ["period", "period_type"]).drop(columns=["_prev", "_prev_period", "_s", "_e"])
+    )
 
 
 def _labels():
@@ -154,7 +179,9 @@ def _labels():
 def _trusted(df: pd.DataFrame) -> pd.DataFrame:
     """Facts fit to compute with: not flagged as inconsistent or low-confidence."""
     flags = df["flags"].astype(str)
-    return df[~(flags.str.contains("inconsistent", regex=False) | flags.str.contains("low_confidence", regex=False))]
+    return df[
+        ~(flags.str.contains("inconsistent", regex=False) | flags.str.contains("low_confidence", regex=False))
+    ]
 
 
 def _without(derived: pd.DataFrame, stated: pd.DataFrame, keys: list[str] | None = None) -> pd.DataFrame:
@@ -178,6 +205,7 @@ def _codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     >>> [x.tolist() for x in _codes(pd.Series(["a", "b"], dtype="category"), pd.Series(["b", "c", "b"]))]
     [[0, 1], [1, 2, 1]]
     """
+
     def factor(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
         if isinstance(s.dtype, pd.CategoricalDtype):
             return s.cat.codes.to_numpy(), pd.Index(s.cat.categories.astype(str), dtype=object)
@@ -188,15 +216,40 @@ def _codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     cb, ub = factor(b)
     words = pd.Index(ua.append(ub).unique(), dtype=object)
     missing = len(words)  # a missing value (-1 from either side) matches only missing values
-    return (np.where(ca >= 0, words.get_indexer(ua)[ca], missing),
-            np.where(cb >= 0, words.get_indexer(ub)[cb], missing))
+    return (
+        np.where(ca >= 0, words.get_indexer(ua)[ca], missing),
+        np.where(cb >= 0, words.get_indexer(ub)[cb], missing),
+    )
 
 
 def _example(rows, period_type: str = "ytd") -> pd.DataFrame:
     """A tiny fact frame for the doctests."""
-    return pd.DataFrame([{
-        "id": i, "document": "r.pdf", "page": 1, "method": "table", "indicator": "电信业务收入", "category": "收入",
-        "region": "河南省", "region_code": "410000", "region_level": "province", "operator": "", "subject": "",
-        "period": p, "period_type": period_type, "period_start": pd.Timestamp(s), "period_end": pd.Timestamp(e),
-        "measure": "value", "value": v, "unit": "元", "raw_value": "", "raw_unit": "", "snippet": "", "flags": "",
-    } for i, (p, s, e, v) in enumerate(rows)])
+    return pd.DataFrame(
+        [
+            {
+                "id": i,
+                "document": "r.pdf",
+                "page": 1,
+                "method": "table",
+                "indicator": "电信业务收入",
+                "category": "收入",
+                "region": "河南省",
+                "region_code": "410000",
+                "region_level": "province",
+                "operator": "",
+                "subject": "",
+                "period": p,
+                "period_type": period_type,
+                "period_start": pd.Timestamp(s),
+                "period_end": pd.Timestamp(e),
+                "measure": "value",
+                "value": v,
+                "unit": "元",
+                "raw_value": "",
+                "raw_unit": "",
+                "snippet": "",
+                "flags": "",
+            }
+            for i, (p, s, e, v) in enumerate(rows)
+        ]
+    )

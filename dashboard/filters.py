@@ -50,8 +50,9 @@ def set_param(key: str, value: str | Sequence[str] | None) -> None:
     _set_qp(key, value)
 
 
-def page_state(key: str, options: Sequence[str], default: str | Callable[[], str] | None = None,
-               qp: str | None = None) -> None:
+def page_state(
+    key: str, options: Sequence[str], default: str | Callable[[], str] | None = None, qp: str | None = None
+) -> None:
     """Seed the page widget ``key`` from the URL key ``qp`` (once), keeping it within ``options``.
 
     ``default`` may be a function: it is called only when the default is needed.
@@ -62,8 +63,11 @@ def page_state(key: str, options: Sequence[str], default: str | Callable[[], str
         want = _qp_str(qp)
         if want not in options and callable(default):
             default = default()
-        st.session_state[key] = want if want in options else (default if default in options else
-                                                              (options[0] if options else None))
+        st.session_state[key] = (
+            want
+            if want in options
+            else (default if default in options else (options[0] if options else None))
+        )
 
 
 def remember(key: str, qp: str | None = None) -> None:
@@ -72,8 +76,15 @@ def remember(key: str, qp: str | None = None) -> None:
     _set_qp(qp or key, "" if value is None else str(value))
 
 
-def bind(widget: Callable[..., object], label: str, options: Sequence[str], key: str, qp: str | None = None,
-         default: str | Callable[[], str] | None = None, **kwargs: object) -> object:
+def bind(
+    widget: Callable[..., object],
+    label: str,
+    options: Sequence[str],
+    key: str,
+    qp: str | None = None,
+    default: str | Callable[[], str] | None = None,
+    **kwargs: object,
+) -> object:
     """A page control bound to the URL, the one way every page does it: seeded from the URL key ``qp``
     (else ``default``, kept within ``options``), drawn with ``widget`` (``st.selectbox``, a column's
     ``segmented_control`` …), and written back to the URL. Returns the widget's value.
@@ -114,15 +125,34 @@ def sidebar() -> data.Filters:
         st.session_state.f_cat = "全部类别"
     cat = sb.selectbox("指标类别", cats, key="f_cat")
     shown = [i for i in inds if cat == "全部类别" or cat_of[i] == cat or i in st.session_state.f_ind]
-    sb.multiselect("指标", shown, key="f_ind", placeholder="输入以搜索指标…",
-                   help="按类别分组，可输入关键词搜索；不选则各页显示数据最多的指标。")
+    sb.multiselect(
+        "指标",
+        shown,
+        key="f_ind",
+        placeholder="输入以搜索指标…",
+        help="按类别分组，可输入关键词搜索；不选则各页显示数据最多的指标。",
+    )
     level = opts["region_level"]
-    sb.multiselect("地区", regs, key="f_region", placeholder="全部地区",
-                   format_func=lambda r: r if level.get(r) in ("national", "province") else
-                   f"{r}（{LEVEL_LABELS.get(level.get(r, ''), '')}）",
-                   help="省级和地市均可多选。")
-    sb.multiselect("运营商", ops, key="f_op", placeholder="全部（含合计）", format_func=operator_label,
-                   help="「全部运营商」是报告中不分运营商的合计数。")
+    sb.multiselect(
+        "地区",
+        regs,
+        key="f_region",
+        placeholder="全部地区",
+        format_func=lambda r: (
+            r
+            if level.get(r) in ("national", "province")
+            else f"{r}（{LEVEL_LABELS.get(level.get(r, ''), '')}）"
+        ),
+        help="省级和地市均可多选。",
+    )
+    sb.multiselect(
+        "运营商",
+        ops,
+        key="f_op",
+        placeholder="全部（含合计）",
+        format_func=operator_label,
+        help="「全部运营商」是报告中不分运营商的合计数。",
+    )
     start = end = ""
     if len(months) >= 2:
         _seed("f_from", _qp_str("from") if _qp_str("from") in months else months[0])
@@ -132,8 +162,13 @@ def sidebar() -> data.Filters:
                 st.session_state[k] = fallback
         label = {m: f"{m[:4]}年{int(m[5:])}月" for m in months}
         c1, c2 = sb.columns(2)
-        start = c1.selectbox("起始期", months, key="f_from", format_func=label.get,
-                             help="按数据期的截止月筛选（年度数据的截止月为 12 月）")
+        start = c1.selectbox(
+            "起始期",
+            months,
+            key="f_from",
+            format_func=label.get,
+            help="按数据期的截止月筛选（年度数据的截止月为 12 月）",
+        )
         end = c2.selectbox("截止期", months, key="f_to", format_func=label.get)
         if start > end:
             start, end = end, start
@@ -145,8 +180,13 @@ def sidebar() -> data.Filters:
     elif months:
         sb.caption(f"期间：{months[0][:4]}年{int(months[0][5:])}月（仅一期）")
 
-    f = data.Filters(tuple(st.session_state.f_ind), tuple(st.session_state.f_region),
-                     tuple(st.session_state.f_op), start, end)
+    f = data.Filters(
+        tuple(st.session_state.f_ind),
+        tuple(st.session_state.f_region),
+        tuple(st.session_state.f_op),
+        start,
+        end,
+    )
     _set_qp("ind", f.indicators)
     _set_qp("region", f.regions)
     _set_qp("op", [o or TOTAL_OP for o in f.operators])

@@ -26,10 +26,22 @@ MEASURE_LABELS = {
     "rank_change": "排名变化",
 }
 
-PERIOD_TYPE_LABELS = {"month": "当月", "ytd": "累计", "quarter": "季度", "half": "半年", "year": "年度",
-                      "week": "周"}
+PERIOD_TYPE_LABELS = {
+    "month": "当月",
+    "ytd": "累计",
+    "quarter": "季度",
+    "half": "半年",
+    "year": "年度",
+    "week": "周",
+}
 
-LEVEL_LABELS = {"national": "全国", "macro_region": "大区", "province": "省级", "city": "地市", "county": "区县"}
+LEVEL_LABELS = {
+    "national": "全国",
+    "macro_region": "大区",
+    "province": "省级",
+    "city": "地市",
+    "county": "区县",
+}
 
 
 def scale_for(magnitude: float, unit: str) -> tuple[float, str]:

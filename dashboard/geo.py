@@ -16,8 +16,12 @@ import plotly.graph_objects as go
 from extract.paths import DATA_DIR
 
 GEO_DIR = DATA_DIR / "geo"
-FILES = {"province": "provinces.geojson", "city": "cities.geojson", "nine_dash": "nine_dash_line.geojson",
-         "undetermined": "undetermined_border.geojson"}
+FILES = {
+    "province": "provinces.geojson",
+    "city": "cities.geojson",
+    "nine_dash": "nine_dash_line.geojson",
+    "undetermined": "undetermined_border.geojson",
+}
 
 
 class Shared(dict):
@@ -106,8 +110,15 @@ def _line_trace(kind: str, dash: str) -> go.Scattergeo | None:
                     add(ring)
     if not lons:
         return None
-    return go.Scattergeo(lon=lons, lat=lats, mode="lines", line=dict(color="#6B7785", width=1.2, dash=dash),
-                         hoverinfo="skip", showlegend=False, name=kind)
+    return go.Scattergeo(
+        lon=lons,
+        lat=lats,
+        mode="lines",
+        line=dict(color="#6B7785", width=1.2, dash=dash),
+        hoverinfo="skip",
+        showlegend=False,
+        name=kind,
+    )
 
 
 def outline_trace(level: str = "province", exclude: set[str] | None = None) -> go.Choropleth | None:
@@ -122,8 +133,16 @@ def outline_trace(level: str = "province", exclude: set[str] | None = None) -> g
         return None
     gj = Shared({"type": "FeatureCollection", "features": feats})
     ids = [f["properties"]["adcode"] for f in feats]
-    return go.Choropleth(geojson=gj, locations=ids, z=[0] * len(ids), featureidkey="properties.adcode",
-                         colorscale=[[0, "#E4E8ED"], [1, "#E4E8ED"]], showscale=False,
-                         text=[f["properties"].get("name", "") for f in feats],
-                         hovertemplate="%{text}：无数据<extra></extra>",
-                         marker_line_color="#9AA5B1", marker_line_width=0.6, name="outline")
+    return go.Choropleth(
+        geojson=gj,
+        locations=ids,
+        z=[0] * len(ids),
+        featureidkey="properties.adcode",
+        colorscale=[[0, "#E4E8ED"], [1, "#E4E8ED"]],
+        showscale=False,
+        text=[f["properties"].get("name", "") for f in feats],
+        hovertemplate="%{text}：无数据<extra></extra>",
+        marker_line_color="#9AA5B1",
+        marker_line_width=0.6,
+        name="outline",
+    )

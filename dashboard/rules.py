@@ -73,13 +73,23 @@ class SeriesBreak:
 def series_breaks() -> tuple[SeriesBreak, ...]:
     """The documented breaks of ``data/series_breaks.csv``."""
     with open(data_file("series_breaks.csv"), encoding="utf-8", newline="") as f:
-        return tuple(SeriesBreak(r["indicator"], r["region"], pd.Timestamp(f"{r['first_period']}-01-01"
-                                                                            if len(r["first_period"]) == 4
-                                                                            else f"{r['first_period']}-01"),
-                                 r["note"], r["source"]) for r in csv.DictReader(f))
+        return tuple(
+            SeriesBreak(
+                r["indicator"],
+                r["region"],
+                pd.Timestamp(
+                    f"{r['first_period']}-01-01" if len(r["first_period"]) == 4 else f"{r['first_period']}-01"
+                ),
+                r["note"],
+                r["source"],
+            )
+            for r in csv.DictReader(f)
+        )
 
 
-def break_between(indicator: str, region: str, before_end: pd.Timestamp, after_end: pd.Timestamp) -> str | None:
+def break_between(
+    indicator: str, region: str, before_end: pd.Timestamp, after_end: pd.Timestamp
+) -> str | None:
     """The note of a documented break that falls after ``before_end`` and by ``after_end``, if any.
 
     >>> break_between("电信业务总量", "北京市", pd.Timestamp("2010-12-31"), pd.Timestamp("2011-12-31"))[:9]
@@ -95,8 +105,11 @@ def break_between(indicator: str, region: str, before_end: pd.Timestamp, after_e
 
 def breaks_in(indicator: str, region: str, start: pd.Timestamp, end: pd.Timestamp) -> list[SeriesBreak]:
     """Documented breaks inside a drawn range (for the note under a chart)."""
-    return [b for b in series_breaks() if b.indicator == indicator and b.region in ("", region)
-            and start < b.first_period <= end]
+    return [
+        b
+        for b in series_breaks()
+        if b.indicator == indicator and b.region in ("", region) and start < b.first_period <= end
+    ]
 
 
 #: Words around a printed number that make it a bound or an approximation (before, after).
@@ -125,11 +138,14 @@ def qualifier(snippet: str, raw_value: str, raw_unit: str = "") -> tuple[str, st
     if at < 0:
         return "", ""
     head = snippet[:at]
-    tail = snippet[at + len(raw_value):]
+    tail = snippet[at + len(raw_value) :]
     if raw_unit and tail.startswith(raw_unit):
-        tail = tail[len(raw_unit):]
-    before = next((head[-k:] for k in _BEFORE_LENGTHS if head[-k:] in _BEFORE_SET), "") \
-        if head[-1:] in _BEFORE_ENDS else ""
+        tail = tail[len(raw_unit) :]
+    before = (
+        next((head[-k:] for k in _BEFORE_LENGTHS if head[-k:] in _BEFORE_SET), "")
+        if head[-1:] in _BEFORE_ENDS
+        else ""
+    )
     after = next((w for w in _QUALIFIER_AFTER if tail.startswith(w)), "") if tail[:1] in _AFTER_STARTS else ""
     if before == "达到近":
         before = "近"

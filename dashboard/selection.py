@@ -54,17 +54,21 @@ def dedupe(df: pd.DataFrame) -> pd.DataFrame:
     # only the facts stated more than once: the others keep sources = None
     mine = _text_keys(d[dup & last][FACT_KEYS + ["value", "document", "page"]])
     extra = _text_keys(d[dup & ~last][FACT_KEYS + ["value", "document", "page"]]).merge(
-        mine[FACT_KEYS + ["value"]].rename(columns={"value": "_kept"}), on=FACT_KEYS, how="left")
+        mine[FACT_KEYS + ["value"]].rename(columns={"value": "_kept"}), on=FACT_KEYS, how="left"
+    )
     same = np.isclose(extra["value"].to_numpy(float), extra["_kept"].to_numpy(float), rtol=1e-9, atol=0.0)
     extra = extra[same]
     more: dict[tuple, list[tuple[str, int]]] = {}
-    for key, doc, page in zip(extra[FACT_KEYS].itertuples(index=False, name=None), extra["document"],
-                              extra["page"], strict=True):
+    for key, doc, page in zip(
+        extra[FACT_KEYS].itertuples(index=False, name=None), extra["document"], extra["page"], strict=True
+    ):
         more.setdefault(key, []).append((str(doc), int(page)))
     if more:
         keys = mine[FACT_KEYS].itertuples(index=False, name=None)
-        both = [tuple(dict.fromkeys(((doc, int(p)), *reversed(more[k])))) if k in more else None
-                for k, doc, p in zip(keys, mine["document"], mine["page"], strict=True)]
+        both = [
+            tuple(dict.fromkeys(((doc, int(p)), *reversed(more[k])))) if k in more else None
+            for k, doc, p in zip(keys, mine["document"], mine["page"], strict=True)
+        ]
         kept.loc[d.index[dup & last], "sources"] = pd.Series(both, index=d.index[dup & last], dtype=object)
     return kept
 
@@ -108,7 +112,9 @@ def latest_row(g: pd.DataFrame, kind: str) -> pd.Series:
     return order.sort_values(["period_end", "_pref"], kind="stable").iloc[-1]
 
 
-def default_indicator(df: pd.DataFrame, chosen: tuple[str, ...] = (), offered: list[str] | None = None) -> str:
+def default_indicator(
+    df: pd.DataFrame, chosen: tuple[str, ...] = (), offered: list[str] | None = None
+) -> str:
     """The indicator a one-indicator view shows: the first chosen one that is offered, else the one with
     the most periods (then the most facts) among ``df`` (rows with ``indicator`` and ``month``).
 
@@ -145,8 +151,12 @@ def year_change(hist: pd.DataFrame, last: pd.Series, unit: str) -> tuple[float |
     if prev.empty:
         return None, "", ""
     before = float(prev.iloc[-1]["value"])
-    note = rules.break_between(str(last.get("indicator", "")), str(last.get("region", "")),
-                               prev.iloc[-1]["period_end"], last["period_end"])
+    note = rules.break_between(
+        str(last.get("indicator", "")),
+        str(last.get("region", "")),
+        prev.iloc[-1]["period_end"],
+        last["period_end"],
+    )
     if note:
         return None, "", note
     if rules.is_rate(unit):
@@ -156,8 +166,14 @@ def year_change(hist: pd.DataFrame, last: pd.Series, unit: str) -> tuple[float |
     return (float(last["value"]) / before - 1) * 100, "%", ""
 
 
-def shown(value: float, unit: str, measure: str = "value", snippet: str = "", raw_value: str = "",
-          raw_unit: str = "") -> str:
+def shown(
+    value: float,
+    unit: str,
+    measure: str = "value",
+    snippet: str = "",
+    raw_value: str = "",
+    raw_unit: str = "",
+) -> str:
     """A value as the report printed it, with its qualifier (超过3亿户, 约1.2亿户, 8643.5万户).
 
     >>> shown(3e8, "户", "value", "IPTV用户超过3亿户", "3", "亿户"), shown(5.2, "%", "yoy_pct")
@@ -239,8 +255,14 @@ def with_printed(g: pd.DataFrame, provenance: Provenance) -> pd.DataFrame:
     base = g.drop(columns=[c for c in cols if c in g.columns])
     if stated.all():
         return provenance(base)
-    out = {c: (np.array(g[c].astype(object).where(g[c].notna(), "").tolist(), dtype=object) if c in g
-               else np.full(len(g), "", dtype=object)) for c in cols}
+    out = {
+        c: (
+            np.array(g[c].astype(object).where(g[c].notna(), "").tolist(), dtype=object)
+            if c in g
+            else np.full(len(g), "", dtype=object)
+        )
+        for c in cols
+    }
     if stated.any():
         fetched = provenance(base[stated])
         for c in cols:

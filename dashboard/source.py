@@ -46,13 +46,19 @@ def page_image(path: str, page: int, box: tuple | None = None, scale: float = SC
         pad = 3 * scale
         overlay = Image.new("RGBA", img.size, (0, 0, 0, 0))
         draw = ImageDraw.Draw(overlay)
-        draw.rectangle([x0 - pad, top - pad, x1 + pad, bottom + pad], fill=(255, 214, 0, 70),
-                       outline=(230, 57, 70, 255), width=max(2, int(1.5 * scale)))
+        draw.rectangle(
+            [x0 - pad, top - pad, x1 + pad, bottom + pad],
+            fill=(255, 214, 0, 70),
+            outline=(230, 57, 70, 255),
+            width=max(2, int(1.5 * scale)),
+        )
         img = Image.alpha_composite(img.convert("RGBA"), overlay).convert("RGB")
     return img
 
 
-def crop_around(img: Image.Image, box: tuple | None, scale: float = SCALE, margin: float = 160) -> Image.Image:
+def crop_around(
+    img: Image.Image, box: tuple | None, scale: float = SCALE, margin: float = 160
+) -> Image.Image:
     """The band of the page around the highlighted box (whole width), for a close-up."""
     b = _box(box) if box else None
     if not b:

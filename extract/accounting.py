@@ -113,8 +113,15 @@ def rules() -> tuple[Rule, ...]:
     out: list[Rule] = []
     with open(data_file(REASONS_FILE), encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
-            out.append(Rule(row["reason"].strip(), (row.get("where") or "any").strip(),
-                            re.compile(row["pattern"]), row.get("example") or "", row.get("note") or ""))
+            out.append(
+                Rule(
+                    row["reason"].strip(),
+                    (row.get("where") or "any").strip(),
+                    re.compile(row["pattern"]),
+                    row.get("example") or "",
+                    row.get("note") or "",
+                )
+            )
     return tuple(out)
 
 
@@ -146,7 +153,9 @@ _SENTENCE_ENDS = "。；！？\n"
 _ANY_NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千]")
 
 
-def find_numbers(text: str, settings: Settings = DEFAULT_SETTINGS, half: str | None = None) -> list[tuple[int, int, str]]:
+def find_numbers(
+    text: str, settings: Settings = DEFAULT_SETTINGS, half: str | None = None
+) -> list[tuple[int, int, str]]:
     """Numbers in printed text: ``(start, end, as printed)``, Arabic and Chinese numerals.
 
     >>> [n for _, _, n in find_numbers("1-8月，全省物联网终端用户减少９１２．２万户，居全国第七位")]
@@ -159,7 +168,7 @@ def find_numbers(text: str, settings: Settings = DEFAULT_SETTINGS, half: str | N
     if not text:
         return []
     s = to_halfwidth(text) if half is None else half
-    out = [(m.start(), m.end(), text[m.start():m.end()]) for m in _ARABIC.finditer(s)]
+    out = [(m.start(), m.end(), text[m.start() : m.end()]) for m in _ARABIC.finditer(s)]
     for m in _CHINESE.finditer(s):
         start, end = m.start(), m.end()
         run = m.group()
@@ -175,7 +184,7 @@ def find_numbers(text: str, settings: Settings = DEFAULT_SETTINGS, half: str | N
 def _chinese_context(s: str, start: int, end: int, value: int, settings: Settings) -> bool:
     """False when a Chinese numeral stands as a number (so it is kept); True to drop it."""
     prev = s[start - 1] if start else ""
-    after = s[end:end + 2]
+    after = s[end : end + 2]
     if prev == "第":
         return False
     if after[:1] == "、" and (start == 0 or prev in "。；;\n "):
@@ -192,13 +201,14 @@ def _chinese_context(s: str, start: int, end: int, value: int, settings: Setting
 def _unit_after(s: str, pos: int) -> bool:
     table = unit_table()
     for length in (3, 2, 1):
-        unit = table.get(s[pos:pos + length])
+        unit = table.get(s[pos : pos + length])
         if unit is not None and unit.unit:
             return True
     return False
 
 
 # -- text units ----------------------------------------------------------------------------------------
+
 
 @dataclass
 class _Unit:
@@ -220,8 +230,9 @@ def _units(doc: Document, settings: Settings) -> list[_Unit]:
     for page in doc.pages:
         for para in page.paragraphs:
             half = to_halfwidth(para.text)
-            units.append(_Unit("text", para.page, para.text, find_numbers(para.text, settings, half), half,
-                               para=para))
+            units.append(
+                _Unit("text", para.page, para.text, find_numbers(para.text, settings, half), half, para=para)
+            )
         for table in page.tables:
             for r, row in enumerate(table.rows):
                 for c, cell in enumerate(row):
@@ -256,6 +267,7 @@ def _value(printed: str) -> float | None:
 
 
 # -- claiming numbers for facts -----------------------------------------------------------------------
+
 
 def _claim_prose(f: Fact, i: int, units: Sequence[_Unit], want: float) -> bool:
     for u in units:
@@ -336,8 +348,10 @@ def _claim_facts(doc: Document, facts: Sequence[Fact], units: list[_Unit]) -> No
 
 # -- reasons ------------------------------------------------------------------------------------------
 
-def classify(text: str, where: str = "text", settings: Settings = DEFAULT_SETTINGS,
-             year: int | None = None) -> list[tuple[str, str | None]]:
+
+def classify(
+    text: str, where: str = "text", settings: Settings = DEFAULT_SETTINGS, year: int | None = None
+) -> list[tuple[str, str | None]]:
     """Each number of a text with the reason the rules give it (None: no rule applies).
 
     >>> classify("根据第47次《中国互联网络发展状况统计报告》，截至2020年12月，我国IPv6地址数量为57634块/32")
@@ -350,8 +364,9 @@ def classify(text: str, where: str = "text", settings: Settings = DEFAULT_SETTIN
     return [(n[2], reasons.get(k)) for k, n in enumerate(numbers)]
 
 
-def _rule_reasons(s: str, numbers: list[tuple[int, int, str]], where: str, skip: set[int],
-                  year: int | None = None) -> dict[int, str]:
+def _rule_reasons(
+    s: str, numbers: list[tuple[int, int, str]], where: str, skip: set[int], year: int | None = None
+) -> dict[int, str]:
     """Reasons by the rules for the numbers of halfwidth text ``s`` (those in ``skip`` are taken);
     ``year`` is the document's latest data year, for rules with a group ``future``."""
     open_ = {k for k in range(len(numbers)) if k not in skip}
@@ -415,8 +430,9 @@ def _row_numbers(table: Table, settings: Settings) -> set[int]:
         return set()
     body = [(r, (row[0] if row else "").strip()) for r, row in enumerate(table.rows) if r > 0]
     counted = [(r, v) for r, v in body if v.isdigit()]
-    if len(counted) < 2 or [int(v) for _, v in counted] != list(range(int(counted[0][1]),
-                                                                          int(counted[0][1]) + len(counted))):
+    if len(counted) < 2 or [int(v) for _, v in counted] != list(
+        range(int(counted[0][1]), int(counted[0][1]) + len(counted))
+    ):
         return set()
     return {r for r, _ in counted}
 
@@ -461,9 +477,12 @@ def _set_aside(facts: Sequence[Fact], units: list[_Unit], settings: Settings, ye
                 continue
             if _significant_digits(printed) < settings.restated_min_digits:
                 continue
-            after = s[end:end + 8].lstrip()
-            if u.where == "table" or not settings.restated_same_unit or any(
-                    after.startswith(to_halfwidth(un)) for un in units_of if un):
+            after = s[end : end + 8].lstrip()
+            if (
+                u.where == "table"
+                or not settings.restated_same_unit
+                or any(after.startswith(to_halfwidth(un)) for un in units_of if un)
+            ):
                 u.reasons[k] = RESTATED
 
 
@@ -475,8 +494,10 @@ def _is_page_number(line: str) -> bool:
 
 # -- the whole document -------------------------------------------------------------------------------
 
-def account(doc: Document, facts: Sequence[Fact], settings: Settings = DEFAULT_SETTINGS,
-            year: int | None = None) -> list[NumberOutcome]:
+
+def account(
+    doc: Document, facts: Sequence[Fact], settings: Settings = DEFAULT_SETTINGS, year: int | None = None
+) -> list[NumberOutcome]:
     """Every number of ``doc`` with its outcome, in reading order (furniture last on its page).
 
     ``year`` is the last year of the document's data (default: the latest of its facts' periods).
@@ -488,11 +509,20 @@ def account(doc: Document, facts: Sequence[Fact], settings: Settings = DEFAULT_S
     n = settings.context_chars
     for u in units:
         for k, (start, end, printed) in enumerate(u.numbers):
-            context = u.text[max(0, start - n):end + n].replace("\n", " ")
-            out.append(NumberOutcome(
-                page=_page_of(u, start), number=printed, context=context, source=u.where, start=start, end=end,
-                fact=u.claimed.get(k), reason=None if k in u.claimed else u.reasons.get(k),
-                bbox=_bbox(u, start, end)))
+            context = u.text[max(0, start - n) : end + n].replace("\n", " ")
+            out.append(
+                NumberOutcome(
+                    page=_page_of(u, start),
+                    number=printed,
+                    context=context,
+                    source=u.where,
+                    start=start,
+                    end=end,
+                    fact=u.claimed.get(k),
+                    reason=None if k in u.claimed else u.reasons.get(k),
+                    bbox=_bbox(u, start, end),
+                )
+            )
     return out
 
 

@@ -24,15 +24,23 @@ def read_report(path: str | Path, password: str | None = None, **options: str) -
     return typed_facts(pd.DataFrame([f.row() for f in facts], columns=list(FACT_COLUMNS)))
 
 
-def load(db: str | None = None, indicator: str | list[str] | None = None, region: str | list[str] | None = None,
-         operator: str | list[str] | None = None, start: str | None = None, end: str | None = None) -> pd.DataFrame:
+def load(
+    db: str | None = None,
+    indicator: str | list[str] | None = None,
+    region: str | list[str] | None = None,
+    operator: str | list[str] | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> pd.DataFrame:
     """Stored facts, filtered, as a typed DataFrame with the contract columns."""
     from .store import Store
 
     return Store(db).facts(indicator=indicator, region=region, operator=operator, start=start, end=end)
 
 
-def resolve(kind: str, text: str, period: str | None = None, region: str | None = None) -> tuple[dict | None, str]:
+def resolve(
+    kind: str, text: str, period: str | None = None, region: str | None = None
+) -> tuple[dict | None, str]:
     """How Zhibiao reads one phrase: a JSON-ready dict, or None and the reason."""
     if kind == "region":
         from .normalize.regions import resolve_region
@@ -61,8 +69,12 @@ def resolve(kind: str, text: str, period: str | None = None, region: str | None 
         p = parse_period(text, ref)
         if p is None:
             return None, "no period recognised" + ("" if ref else " (give --period for relative phrases)")
-        return {"period": p.period, "period_type": p.period_type, "start": p.start.isoformat(),
-                "end": p.end.isoformat()}, ""
+        return {
+            "period": p.period,
+            "period_type": p.period_type,
+            "start": p.start.isoformat(),
+            "end": p.end.isoformat(),
+        }, ""
     if kind == "quantity":
         from .normalize.quantities import parse_quantity
 

@@ -49,9 +49,17 @@ class CheckSettings:
     #: fewest values of an indicator (same unit and level) before its median is trusted
     magnitude_min_values: int = 5
     #: regions at each level, for the highest plausible rank
-    regions_at_level: dict[str, int] = field(default_factory=lambda: {
-        "province": 34, "city": 400, "county": 3000, "macro_region": 4, "national": 250, "world": 250,
-        "foreign": 250})
+    regions_at_level: dict[str, int] = field(
+        default_factory=lambda: {
+            "province": 34,
+            "city": 400,
+            "county": 3000,
+            "macro_region": 4,
+            "national": 250,
+            "world": 250,
+            "foreign": 250,
+        }
+    )
     #: rates (units per hundred, %) above this are implausible
     max_rate: float = 400.0
     #: after an ingest the checks run by themselves up to this many stored facts (then: `zhibiao check`);
@@ -102,24 +110,42 @@ def _values(df: pd.DataFrame) -> pd.DataFrame:
     return df[df["measure"] == "value"]
 
 
-def _sum_against_total(parts: pd.DataFrame, totals: pd.DataFrame, keys: list[str], who: str, label: str,
-                       s: CheckSettings) -> list[Failure]:
+def _sum_against_total(
+    parts: pd.DataFrame, totals: pd.DataFrame, keys: list[str], who: str, label: str, s: CheckSettings
+) -> list[Failure]:
     """Parts (one row per part) summed per ``keys`` and compared with the total of the same keys."""
     if parts.empty or totals.empty:
         return []
     parts = parts.assign(_slack=parts["value"] * parts["raw_value"].map(printed_step))
-    grouped = parts.groupby(keys, sort=False).agg(agg_sum=("value", "sum"), agg_n=(who, "nunique"), agg_slack=("_slack", "sum"),
-                                                  agg_ids=("id", tuple)).reset_index()
+    grouped = (
+        parts.groupby(keys, sort=False)
+        .agg(
+            agg_sum=("value", "sum"),
+            agg_n=(who, "nunique"),
+            agg_slack=("_slack", "sum"),
+            agg_ids=("id", tuple),
+        )
+        .reset_index()
+    )
     grouped = grouped[grouped["agg_n"] >= 2]
     m = grouped.merge(totals.drop_duplicates(keys), on=keys)
     if m.empty:
         return []
     tol = m["value"] * (s.relative_slack + m["raw_value"].map(printed_step)) + m["agg_slack"]
     out = []
-    for r, t in zip(m[m["agg_sum"] > m["value"] + tol].itertuples(), tol[m["agg_sum"] > m["value"] + tol], strict=True):
-        out.append(Failure("parts_total", (int(r.id), *map(int, r.agg_ids)),
-                           f"{label}之和 ≤ {r.region} {r.raw_value}{r.raw_unit}（{r.indicator} {r.period}）",
-                           f"{r.agg_sum:g} {r.unit}（{r.agg_n} 项之和）", f"±{t:g} {r.unit}", str(r.document)))
+    for r, t in zip(
+        m[m["agg_sum"] > m["value"] + tol].itertuples(), tol[m["agg_sum"] > m["value"] + tol], strict=True
+    ):
+        out.append(
+            Failure(
+                "parts_total",
+                (int(r.id), *map(int, r.agg_ids)),
+                f"{label}之和 ≤ {r.region} {r.raw_value}{r.raw_unit}（{r.indicator} {r.period}）",
+                f"{r.agg_sum:g} {r.unit}（{r.agg_n} 项之和）",
+                f"±{t:g} {r.unit}",
+                str(r.document),
+            )
+        )
     return out
 
 
@@ -147,15 +173,24 @@ def shares_sum(df: pd.DataFrame, s: CheckSettings = SETTINGS) -> list[Failure]:
     out: list[Failure] = []
     # operators partition a market; subjects may overlap (a device with two risks), so only operators
     sh = df[(df["measure"] == "share_pct") & (df["operator"] != "") & (df["subject"] == "")]
-    for (ind, region, period, doc), g in sh.groupby(["indicator", "region", "period", "document"], sort=False):
+    for (ind, region, period, doc), g in sh.groupby(
+        ["indicator", "region", "period", "document"], sort=False
+    ):
         g = g.drop_duplicates(["operator", "subject"])
         if len(g) < 2:
             continue
         total = float(g["value"].sum())
         if total > 100 + s.share_sum_slack:
-            out.append(Failure("shares_sum", tuple(map(int, g["id"])), "≤ 100%",
-                               f"{total:g}%（{ind} {region} {period}，{len(g)} 项）", f"+{s.share_sum_slack}%",
-                               str(doc)))
+            out.append(
+                Failure(
+                    "shares_sum",
+                    tuple(map(int, g["id"])),
+                    "≤ 100%",
+                    f"{total:g}%（{ind} {region} {period}，{len(g)} 项）",
+                    f"+{s.share_sum_slack}%",
+                    str(doc),
+                )
+            )
     return out
 
 
@@ -170,22 +205,37 @@ def stated_yoy(df: pd.DataFrame, s: CheckSettings = SETTINGS) -> list[Failure]:
         return out
     cur = v.assign(_end=pd.to_datetime(v["period_end"]))
     prev = cur.assign(_end=cur["_end"] + pd.DateOffset(years=1))
-    prev = prev.assign(_end=prev["_end"].where(~cur["_end"].dt.is_month_end,
-                                               prev["_end"].dt.to_period("M").dt.end_time.dt.normalize()))
-    pair = cur.merge(prev[[*keys, "_end", "value", "raw_value", "id"]], on=[*keys, "_end"], suffixes=("", "_prev"))
+    prev = prev.assign(
+        _end=prev["_end"].where(
+            ~cur["_end"].dt.is_month_end, prev["_end"].dt.to_period("M").dt.end_time.dt.normalize()
+        )
+    )
+    pair = cur.merge(
+        prev[[*keys, "_end", "value", "raw_value", "id"]], on=[*keys, "_end"], suffixes=("", "_prev")
+    )
     pair = pair[pair["value_prev"] != 0].drop_duplicates([*keys, "period"])
     stated = y.drop_duplicates([*keys, "period", "value"])
-    m = pair.merge(stated[[*keys, "period", "value", "raw_value", "id"]], on=[*keys, "period"],
-                   suffixes=("", "_yoy"))
+    m = pair.merge(
+        stated[[*keys, "period", "value", "raw_value", "id"]], on=[*keys, "period"], suffixes=("", "_yoy")
+    )
     for r in m.itertuples():
         derived = (r.value / r.value_prev - 1) * 100
-        tol = s.yoy_points + 100 * (1 + abs(derived) / 100) * (printed_step(r.raw_value) + printed_step(r.raw_value_prev)) \
+        tol = (
+            s.yoy_points
+            + 100 * (1 + abs(derived) / 100) * (printed_step(r.raw_value) + printed_step(r.raw_value_prev))
             + 100 * printed_step(r.raw_value_yoy) * abs(r.value_yoy) / 100
+        )
         if abs(derived - r.value_yoy) > tol:
-            out.append(Failure("stated_yoy", (int(r.id_yoy), int(r.id), int(r.id_prev)),
-                               f"同比 {derived:.1f}%（由 {r.raw_value} 与上年同期 {r.raw_value_prev} 计算）",
-                               f"同比 {r.raw_value_yoy}%（{r.indicator} {r.region} {r.period}）", f"±{tol:.2f} 个百分点",
-                               str(r.document)))
+            out.append(
+                Failure(
+                    "stated_yoy",
+                    (int(r.id_yoy), int(r.id), int(r.id_prev)),
+                    f"同比 {derived:.1f}%（由 {r.raw_value} 与上年同期 {r.raw_value_prev} 计算）",
+                    f"同比 {r.raw_value_yoy}%（{r.indicator} {r.region} {r.period}）",
+                    f"±{tol:.2f} 个百分点",
+                    str(r.document),
+                )
+            )
     return out
 
 
@@ -199,13 +249,25 @@ def ytd_order(df: pd.DataFrame, s: CheckSettings = SETTINGS) -> list[Failure]:
     y = y.assign(_end=pd.to_datetime(y["period_end"]))
     y = y.assign(_year=y["_end"].dt.year).sort_values([*keys, "_end"]).drop_duplicates([*keys, "period"])
     prev = y.groupby(keys, sort=False)[["value", "raw_value", "id", "period"]].shift(1)
-    y = y.assign(prev_value=prev["value"], prev_raw=prev["raw_value"], prev_id=prev["id"], prev_period=prev["period"])
+    y = y.assign(
+        prev_value=prev["value"], prev_raw=prev["raw_value"], prev_id=prev["id"], prev_period=prev["period"]
+    )
     y = y[y["prev_value"].notna()]
-    tol = y["prev_value"] * (s.relative_slack + y["prev_raw"].map(printed_step)) + y["value"] * y["raw_value"].map(printed_step)
+    tol = y["prev_value"] * (s.relative_slack + y["prev_raw"].map(printed_step)) + y["value"] * y[
+        "raw_value"
+    ].map(printed_step)
     bad = y[y["value"] + tol < y["prev_value"]]
-    return [Failure("ytd_order", (int(r.prev_id), int(r.id)), f"{r.period} ≥ {r.prev_period}（{r.prev_raw}）",
-                    f"{r.raw_value}{r.raw_unit}（{r.indicator} {r.region}）", f"±{t:g}", str(r.document))
-            for r, t in zip(bad.itertuples(), tol[bad.index], strict=True)]
+    return [
+        Failure(
+            "ytd_order",
+            (int(r.prev_id), int(r.id)),
+            f"{r.period} ≥ {r.prev_period}（{r.prev_raw}）",
+            f"{r.raw_value}{r.raw_unit}（{r.indicator} {r.region}）",
+            f"±{t:g}",
+            str(r.document),
+        )
+        for r, t in zip(bad.itertuples(), tol[bad.index], strict=True)
+    ]
 
 
 def restated(df: pd.DataFrame, s: CheckSettings = SETTINGS) -> list[Failure]:
@@ -223,10 +285,16 @@ def restated(df: pd.DataFrame, s: CheckSettings = SETTINGS) -> list[Failure]:
         tol = max(abs(lo), abs(hi)) * (s.relative_slack + float(g["raw_value"].map(printed_step).max()) * 2)
         if hi - lo > tol:
             a, b = g.loc[vals.idxmin()], g.loc[vals.idxmax()]
-            out.append(Failure("restated", (int(a["id"]), int(b["id"])),
-                               f"{a['raw_value']}{a['raw_unit']}（{a['document']} 第{a['page']}页）",
-                               f"{b['raw_value']}{b['raw_unit']}（{b['document']} 第{b['page']}页）",
-                               f"±{tol:g} {key[6]}", str(b["document"])))
+            out.append(
+                Failure(
+                    "restated",
+                    (int(a["id"]), int(b["id"])),
+                    f"{a['raw_value']}{a['raw_unit']}（{a['document']} 第{a['page']}页）",
+                    f"{b['raw_value']}{b['raw_unit']}（{b['document']} 第{b['page']}页）",
+                    f"±{tol:g} {key[6]}",
+                    str(b["document"]),
+                )
+            )
     return out
 
 
@@ -235,19 +303,46 @@ def value_range(df: pd.DataFrame, s: CheckSettings = SETTINGS) -> list[Failure]:
     out: list[Failure] = []
     share = df[(df["measure"] == "share_pct") & ((df["value"] < 0) | (df["value"] > 100 + s.share_sum_slack))]
     for r in share.itertuples():
-        out.append(Failure("range", (int(r.id),), "0–100%", f"{r.raw_value}%（{r.indicator} {r.region}）", "—",
-                           str(r.document)))
+        out.append(
+            Failure(
+                "range",
+                (int(r.id),),
+                "0–100%",
+                f"{r.raw_value}%（{r.indicator} {r.region}）",
+                "—",
+                str(r.document),
+            )
+        )
     ranks = df[df["measure"] == "rank"]
     for r in ranks.itertuples():
         top = s.regions_at_level.get(str(r.region_level), 400)
         if not 1 <= r.value <= top:
-            out.append(Failure("range", (int(r.id),), f"第1–{top}位", f"第{r.raw_value}位（{r.indicator} {r.region}）",
-                               "—", str(r.document)))
+            out.append(
+                Failure(
+                    "range",
+                    (int(r.id),),
+                    f"第1–{top}位",
+                    f"第{r.raw_value}位（{r.indicator} {r.region}）",
+                    "—",
+                    str(r.document),
+                )
+            )
     rates = _values(df)
-    rates = rates[rates["unit"].isin(("部/百户", "部/百人", "%")) & ((rates["value"] < 0) | (rates["value"] > s.max_rate))]
+    rates = rates[
+        rates["unit"].isin(("部/百户", "部/百人", "%"))
+        & ((rates["value"] < 0) | (rates["value"] > s.max_rate))
+    ]
     for r in rates.itertuples():
-        out.append(Failure("range", (int(r.id),), f"0–{s.max_rate:g}{r.unit}", f"{r.raw_value}{r.unit}（{r.indicator}）",
-                           "—", str(r.document)))
+        out.append(
+            Failure(
+                "range",
+                (int(r.id),),
+                f"0–{s.max_rate:g}{r.unit}",
+                f"{r.raw_value}{r.unit}（{r.indicator}）",
+                "—",
+                str(r.document),
+            )
+        )
     return out
 
 
@@ -255,7 +350,12 @@ def magnitude(df: pd.DataFrame, s: CheckSettings = SETTINGS) -> list[Failure]:
     """A value far (≥ 10³) from the median of its indicator, unit and region level: the 万 error."""
     out: list[Failure] = []
     v = _values(df)
-    v = v[(v["value"] > 0) & v["unit"].map(_additive).astype(bool) & (v["operator"] == "") & (v["subject"] == "")]
+    v = v[
+        (v["value"] > 0)
+        & v["unit"].map(_additive).astype(bool)
+        & (v["operator"] == "")
+        & (v["subject"] == "")
+    ]
     for (ind, unit, level), g in v.groupby(["indicator", "unit", "region_level"], sort=False):
         if len(g) < s.magnitude_min_values or not open_indicator(str(ind)).catalogued:
             continue
@@ -263,16 +363,28 @@ def magnitude(df: pd.DataFrame, s: CheckSettings = SETTINGS) -> list[Failure]:
         median = float(logs.median())
         far = g[(logs - median).abs() >= s.magnitude_decades]
         for r in far.itertuples():
-            out.append(Failure("magnitude", (int(r.id),), f"约 10^{median:.1f} {unit}（{ind} 的{level}中位数）",
-                               f"{r.raw_value}{r.raw_unit}（{r.region} {r.period}）",
-                               f"{s.magnitude_decades:g} 个数量级", str(r.document)))
+            out.append(
+                Failure(
+                    "magnitude",
+                    (int(r.id),),
+                    f"约 10^{median:.1f} {unit}（{ind} 的{level}中位数）",
+                    f"{r.raw_value}{r.raw_unit}（{r.region} {r.period}）",
+                    f"{s.magnitude_decades:g} 个数量级",
+                    str(r.document),
+                )
+            )
     return out
 
 
 #: Every check, in the order they run (a check is one function of this table).
 CHECKS: dict[str, Callable[[pd.DataFrame, CheckSettings], list[Failure]]] = {
-    "parts_total": parts_total, "shares_sum": shares_sum, "stated_yoy": stated_yoy, "ytd_order": ytd_order,
-    "restated": restated, "range": value_range, "magnitude": magnitude,
+    "parts_total": parts_total,
+    "shares_sum": shares_sum,
+    "stated_yoy": stated_yoy,
+    "ytd_order": ytd_order,
+    "restated": restated,
+    "range": value_range,
+    "magnitude": magnitude,
 }
 
 
@@ -280,8 +392,12 @@ def run_checks(df: pd.DataFrame, settings: CheckSettings = SETTINGS) -> list[Fai
     """Every check over the facts (contract columns plus ``id``)."""
     if df.empty:
         return []
-    df = df.assign(raw_value=df["raw_value"].fillna("").astype(str), raw_unit=df["raw_unit"].fillna("").astype(str),
-                   subject=df["subject"].fillna("").astype(str), operator=df["operator"].fillna("").astype(str))
+    df = df.assign(
+        raw_value=df["raw_value"].fillna("").astype(str),
+        raw_unit=df["raw_unit"].fillna("").astype(str),
+        subject=df["subject"].fillna("").astype(str),
+        operator=df["operator"].fillna("").astype(str),
+    )
     out: list[Failure] = []
     for check in CHECKS.values():
         out.extend(check(df, settings))

@@ -13,31 +13,66 @@ from .names import shown
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="zhibiao", description="Zhibiao 指标看板: reports → facts.")
-    p.add_argument("--db", help="database URL or SQLite path (default: $ZHIBIAO_DB_URL or data/zhibiao.sqlite)")
+    p.add_argument(
+        "--db", help="database URL or SQLite path (default: $ZHIBIAO_DB_URL or data/zhibiao.sqlite)"
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     ing = sub.add_parser("ingest", help="read PDFs, text dumps and NBS spreadsheets into the store")
-    ing.add_argument("paths", nargs="+", help="files or folders (folders searched recursively: hidden folders "
-                     "skipped, a .txt beside a PDF of the same name skipped; see --include/--exclude)")
-    ing.add_argument("--include", action="append", default=[], metavar="GLOB",
-                     help="in folders, take only files matching this pattern (name or relative path; repeatable)")
-    ing.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                     help="in folders, skip files matching this pattern (name or relative path; repeatable)")
+    ing.add_argument(
+        "paths",
+        nargs="+",
+        help="files or folders (folders searched recursively: hidden folders "
+        "skipped, a .txt beside a PDF of the same name skipped; see --include/--exclude)",
+    )
+    ing.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="in folders, take only files matching this pattern (name or relative path; repeatable)",
+    )
+    ing.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="in folders, skip files matching this pattern (name or relative path; repeatable)",
+    )
     ing.add_argument("--workers", type=int, default=1, help="files processed in parallel (default 1)")
     ing.add_argument("--password", help="password for encrypted PDFs")
     ing.add_argument("--max-pages", type=int, default=2000, help="refuse PDFs with more pages (default 2000)")
-    ing.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per document (default 300)")
-    ing.add_argument("--force", action="store_true",
-                     help="read and extract again even files stored with this extractor version "
-                          "(reviewed decisions are re-applied)")
-    ing.add_argument("--lock-wait", type=float, default=120.0, metavar="SECONDS",
-                     help="how long to wait for another process writing to the database (default 120 s)")
-    ing.add_argument("--max-memory", type=int, default=1536, metavar="MB",
-                     help="memory allowed to the process reading one document (default 1536 MB)")
+    ing.add_argument(
+        "--timeout", type=float, default=300.0, help="seconds allowed per document (default 300)"
+    )
+    ing.add_argument(
+        "--force",
+        action="store_true",
+        help="read and extract again even files stored with this extractor version "
+        "(reviewed decisions are re-applied)",
+    )
+    ing.add_argument(
+        "--lock-wait",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="how long to wait for another process writing to the database (default 120 s)",
+    )
+    ing.add_argument(
+        "--max-memory",
+        type=int,
+        default=1536,
+        metavar="MB",
+        help="memory allowed to the process reading one document (default 1536 MB)",
+    )
     ing.add_argument("--indicator", help="indicator of a plain spreadsheet without a 指标 line")
     ing.add_argument("--unit", help="unit of a plain spreadsheet without a unit")
-    ing.add_argument("--ocr", choices=("auto", "never", "always"), default="auto",
-                     help="read PDF pages by OCR: auto (pages without a usable text layer; default), never, always")
+    ing.add_argument(
+        "--ocr",
+        choices=("auto", "never", "always"),
+        default="auto",
+        help="read PDF pages by OCR: auto (pages without a usable text layer; default), never, always",
+    )
     ing.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
     exp = sub.add_parser("export", help="write the fact table as CSV or Excel")
@@ -48,8 +83,11 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--operator", action="append", help="only this operator (repeatable)")
     exp.add_argument("--from", dest="start", help="first period, e.g. 2020-01")
     exp.add_argument("--to", dest="end", help="last period, e.g. 2020-08")
-    exp.add_argument("--with-ids", action="store_true",
-                     help="a leading fact_id column, to name facts on the command line (zhibiao review …)")
+    exp.add_argument(
+        "--with-ids",
+        action="store_true",
+        help="a leading fact_id column, to name facts on the command line (zhibiao review …)",
+    )
     exp.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
     docs = sub.add_parser("documents", help="list stored documents")
@@ -61,7 +99,9 @@ def _parser() -> argparse.ArgumentParser:
     dele.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation on a terminal")
     dele.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
-    res = sub.add_parser("resolve", help="show how a phrase is read (region, operator, period, quantity, indicator)")
+    res = sub.add_parser(
+        "resolve", help="show how a phrase is read (region, operator, period, quantity, indicator)"
+    )
     res.add_argument("kind", choices=("region", "operator", "period", "quantity", "indicator"))
     res.add_argument("text")
     res.add_argument("--period", help="the document's own period, e.g. 2020-08")
@@ -69,20 +109,30 @@ def _parser() -> argparse.ArgumentParser:
 
     _review_parser(sub)
 
-    chk = sub.add_parser("check", help="check the stored numbers against each other (parts and totals, "
-                                       "stated against derived, restatements, ranges, magnitudes)")
+    chk = sub.add_parser(
+        "check",
+        help="check the stored numbers against each other (parts and totals, "
+        "stated against derived, restatements, ranges, magnitudes)",
+    )
     chk.add_argument("--document", help="show only failures involving this document (all are re-checked)")
     chk.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
     dash = sub.add_parser("dashboard", help="start the dashboard (in the foreground; Ctrl-C stops it)")
     dash.add_argument("--port", type=int, default=8501, help="port (default 8501)")
-    dash.add_argument("--expose", action="store_true",
-                      help="listen on every network address, not only 127.0.0.1 (put access control in front)")
+    dash.add_argument(
+        "--expose",
+        action="store_true",
+        help="listen on every network address, not only 127.0.0.1 (put access control in front)",
+    )
     dash.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
-    ev = sub.add_parser("evaluate", help="score extraction against answer keys: evaluate KEY.csv... -- FILES...")
+    ev = sub.add_parser(
+        "evaluate", help="score extraction against answer keys: evaluate KEY.csv... -- FILES..."
+    )
     ev.add_argument("items", nargs="*", help="answer keys, then -- and the report files")
-    ev.add_argument("--db", dest="db_sub", help="score facts stored in this database instead of reading files")
+    ev.add_argument(
+        "--db", dest="db_sub", help="score facts stored in this database instead of reading files"
+    )
     ev.add_argument("--method", help="only score facts of this method (table, prose, import)")
 
     from .explain import add_parser as add_explain_parser
@@ -110,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     files: list[str] = []
     if "--" in argv and "evaluate" in argv[: argv.index("--")]:  # evaluate KEYS… -- FILES…
         cut = argv.index("--")
-        argv, files = argv[:cut], argv[cut + 1:]
+        argv, files = argv[:cut], argv[cut + 1 :]
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:
@@ -149,9 +199,17 @@ def _ingest(args: argparse.Namespace, db: str | None) -> int:
     from .ingest import Options, Selection, collect_files, ingest, same_facts_notes
     from .progress import Progress
 
-    options = Options(password=args.password, max_pages=args.max_pages, timeout_s=args.timeout,
-                      indicator=args.indicator, unit=args.unit, max_memory_mb=args.max_memory,
-                      lock_wait_s=args.lock_wait, ocr=args.ocr, force=args.force)
+    options = Options(
+        password=args.password,
+        max_pages=args.max_pages,
+        timeout_s=args.timeout,
+        indicator=args.indicator,
+        unit=args.unit,
+        max_memory_mb=args.max_memory,
+        lock_wait_s=args.lock_wait,
+        ocr=args.ocr,
+        force=args.force,
+    )
     bar = Progress(sys.stderr)
 
     def report(result) -> None:  # noqa: ANN001
@@ -167,8 +225,9 @@ def _ingest(args: argparse.Namespace, db: str | None) -> int:
         bar.clear()
         print(f"注意 note: {text}", file=sys.stderr, flush=True)
 
-    results = ingest(args.paths, db, options, workers=max(1, args.workers), progress=report, selection=selection,
-                     note=note)
+    results = ingest(
+        args.paths, db, options, workers=max(1, args.workers), progress=report, selection=selection, note=note
+    )
     bar.finish()
     stored = sum(r.status == "stored" for r in results)
     same = sum(r.status == "unchanged" for r in results)
@@ -177,8 +236,11 @@ def _ingest(args: argparse.Namespace, db: str | None) -> int:
     facts = sum(r.facts for r in results)
     for text in same_facts_notes(results):
         print(f"注意 note: {text}", file=sys.stderr)
-    print(f"共 {len(results)} 个文件: {stored} stored ({facts} facts), {same} unchanged, {failed} failed"
-          + (f", {skipped} skipped" if skipped else ""), file=sys.stderr)
+    print(
+        f"共 {len(results)} 个文件: {stored} stored ({facts} facts), {same} unchanged, {failed} failed"
+        + (f", {skipped} skipped" if skipped else ""),
+        file=sys.stderr,
+    )
     return 1 if failed else 0
 
 
@@ -190,10 +252,17 @@ def _export(args: argparse.Namespace, db: str | None) -> int:
         print("export --format xlsx needs -o FILE", file=sys.stderr)
         return 2
     store = Store(db)
-    df = store.facts(indicator=args.indicator, region=args.region, operator=args.operator,
-                     start=args.start, end=args.end, with_location=args.with_ids)
-    data = write_export(df, store.documents(), args.format, args.output, with_ids=args.with_ids,
-                        review=store.audit_log())
+    df = store.facts(
+        indicator=args.indicator,
+        region=args.region,
+        operator=args.operator,
+        start=args.start,
+        end=args.end,
+        with_location=args.with_ids,
+    )
+    data = write_export(
+        df, store.documents(), args.format, args.output, with_ids=args.with_ids, review=store.audit_log()
+    )
     if not args.output:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -215,7 +284,9 @@ def _documents(db: str | None) -> int:
         note = f"  {row.error}" if row.error else ""
         if other.get(int(row.id)):
             note += "  (also named " + ", ".join(shown(n) for n in other[int(row.id)]) + ")"
-        print(f"{row.id:>4}  {row.status:<6}  {row.facts:>5} facts  {row.pages:>4} pages  {row.ingested_at}  {shown(str(row.name))}{note}")
+        print(
+            f"{row.id:>4}  {row.status:<6}  {row.facts:>5} facts  {row.pages:>4} pages  {row.ingested_at}  {shown(str(row.name))}{note}"
+        )
     return 0
 
 
@@ -239,8 +310,11 @@ def _delete(args: argparse.Namespace, db: str | None) -> int:
         print(f"no stored document {what} (see `zhibiao documents`)", file=sys.stderr)
         return 1
     if len(hits) > 1:
-        print(f"{len(hits)} stored documents are named {shown(args.document)}; nothing deleted. "
-              "Delete one by its id with --id:", file=sys.stderr)
+        print(
+            f"{len(hits)} stored documents are named {shown(args.document)}; nothing deleted. "
+            "Delete one by its id with --id:",
+            file=sys.stderr,
+        )
         for row in hits.itertuples():
             print(f"  --id {row.id}   {row.facts} facts, stored {row.ingested_at}", file=sys.stderr)
         return 1
@@ -260,17 +334,33 @@ def _review_parser(sub: argparse._SubParsersAction) -> None:
     rev = sub.add_parser("review", help="the review queue, and decisions on facts (accept, reject, correct)")
     rsub = rev.add_subparsers(dest="review_command", required=True)
     ls = rsub.add_parser("list", help="what needs a person, most consequential first")
-    ls.add_argument("--kind", choices=("check", "unanchored", "unit_assumed", "low_confidence", "ambiguous_region",
-                                       "number", "uncatalogued_indicator"))
+    ls.add_argument(
+        "--kind",
+        choices=(
+            "check",
+            "unanchored",
+            "unit_assumed",
+            "low_confidence",
+            "ambiguous_region",
+            "number",
+            "uncatalogued_indicator",
+        ),
+    )
     ls.add_argument("--document", help="only items of this document")
     ls.add_argument("--json", action="store_true", help="one JSON object per line")
     acc = rsub.add_parser("accept", help="the fact is right as it is")
     rej = rsub.add_parser("reject", help="not a statistic: leave it out of the facts")
     cor = rsub.add_parser("correct", help="change fields: correct F123 region=郑州市 value=8643.5万户")
     for p in (acc, rej, cor):
-        p.add_argument("target", help="F123 (a fact, or just its id 123) or C7 (every fact of a failed check)")
-    cor.add_argument("changes", nargs="+", metavar="field=value",
-                     help="fields: indicator, region, operator, subject, period, measure, value, unit")
+        p.add_argument(
+            "target", help="F123 (a fact, or just its id 123) or C7 (every fact of a failed check)"
+        )
+    cor.add_argument(
+        "changes",
+        nargs="+",
+        metavar="field=value",
+        help="fields: indicator, region, operator, subject, period, measure, value, unit",
+    )
     for p in (acc, rej, cor):
         p.add_argument("--note", default="", help="why (kept in the audit log)")
     log = rsub.add_parser("log", help="every decision: who, when, before, after, note")
@@ -290,11 +380,15 @@ def _check(args: argparse.Namespace, db: str | None) -> int:
         ids = set(store.facts(document=args.document, with_location=True)["id"].astype(int))
         shown_failures = [f for f in failures if ids & set(f.fact_ids)]
     for f in shown_failures:
-        print(f"{f.check:<12} {shown(f.document)}: expected {f.expected}; found {f.found} (tolerance {f.tolerance}); "
-              f"facts {', '.join(map(str, f.fact_ids))}")
+        print(
+            f"{f.check:<12} {shown(f.document)}: expected {f.expected}; found {f.found} (tolerance {f.tolerance}); "
+            f"facts {', '.join(map(str, f.fact_ids))}"
+        )
     scope = f" involving {shown(args.document)}" if args.document else ""
-    print(f"{len(shown_failures)} check failure(s){scope}; the facts involved are flagged check_failed",
-          file=sys.stderr)
+    print(
+        f"{len(shown_failures)} check failure(s){scope}; the facts involved are flagged check_failed",
+        file=sys.stderr,
+    )
     return 1 if shown_failures else 0
 
 
@@ -306,8 +400,17 @@ def dashboard_command(port: int, expose: bool) -> list[str]:
     """
     from .paths import REPO_DIR
 
-    return [sys.executable, "-m", "streamlit", "run", str(REPO_DIR / "dashboard" / "app.py"),
-            "--server.address", "0.0.0.0" if expose else "127.0.0.1", "--server.port", str(port)]
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(REPO_DIR / "dashboard" / "app.py"),
+        "--server.address",
+        "0.0.0.0" if expose else "127.0.0.1",
+        "--server.port",
+        str(port),
+    ]
 
 
 def _dashboard(args: argparse.Namespace, db: str | None) -> int:
@@ -318,8 +421,11 @@ def _dashboard(args: argparse.Namespace, db: str | None) -> int:
     env = {**os.environ, "ZHIBIAO_DB_URL": database_url(db)}
     if args.expose:
         env["ZHIBIAO_EXPOSE"] = "1"
-        print("warning: the dashboard will be reachable from other machines: anyone who can reach this "
-              f"port can read the facts and upload or delete reports (port {args.port})", file=sys.stderr)
+        print(
+            "warning: the dashboard will be reachable from other machines: anyone who can reach this "
+            f"port can read the facts and upload or delete reports (port {args.port})",
+            file=sys.stderr,
+        )
     os.chdir(REPO_DIR)
     os.execve(sys.executable, dashboard_command(args.port, args.expose), env)
     return 0  # pragma: no cover - execve does not return
@@ -334,8 +440,10 @@ def _resolve(args: argparse.Namespace) -> int:
         return 1
     print(json.dumps(result, ensure_ascii=False))
     if "ambiguous_region" in result.get("flags", []):
-        print(f"warning: '{args.text}' names several places; give --region to choose (code left empty)",
-              file=sys.stderr)
+        print(
+            f"warning: '{args.text}' names several places; give --region to choose (code left empty)",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -99,9 +99,14 @@ def _close(a: float | None, b: float | None) -> bool:
 
 
 def _key_tuple(row: dict) -> tuple[str, ...]:
-    return (canonical_indicator(str(row["indicator"])), str(row.get("region", "") or ""),
-            str(row.get("operator", "") or ""), str(row.get("subject", "") or ""), str(row["period"]),
-            str(row["measure"]))
+    return (
+        canonical_indicator(str(row["indicator"])),
+        str(row.get("region", "") or ""),
+        str(row.get("operator", "") or ""),
+        str(row.get("subject", "") or ""),
+        str(row["period"]),
+        str(row["measure"]),
+    )
 
 
 def read_key(path: str | Path) -> list[dict]:
@@ -123,7 +128,9 @@ def document_of_key(path: str | Path) -> str:
     return name[: -len(".csv")].split(".")[0] if name.endswith(".csv") else Path(path).stem
 
 
-def score(keys: list[dict], facts: pd.DataFrame, document: str, report: Report, method: str | None = None) -> None:
+def score(
+    keys: list[dict], facts: pd.DataFrame, document: str, report: Report, method: str | None = None
+) -> None:
     """Match one document's key rows against its facts, adding to ``report``."""
     if method:
         keys = [k for k in keys if (k.get("method") or method) == method]
@@ -155,12 +162,15 @@ def score(keys: list[dict], facts: pd.DataFrame, document: str, report: Report, 
 
 
 def _raw_equal(fact: dict, key: dict) -> bool:
-    return str(fact.get("raw_value", "")).lstrip("+") == key["value"].lstrip("+") and \
-        str(fact.get("raw_unit", "")) == key["unit"]
+    return (
+        str(fact.get("raw_value", "")).lstrip("+") == key["value"].lstrip("+")
+        and str(fact.get("raw_unit", "")) == key["unit"]
+    )
 
 
-def evaluate(key_paths: list[str | Path], facts_by_document: dict[str, pd.DataFrame],
-             method: str | None = None) -> Report:
+def evaluate(
+    key_paths: list[str | Path], facts_by_document: dict[str, pd.DataFrame], method: str | None = None
+) -> Report:
     report = Report()
     keys_by_doc = keys_by_document(key_paths)
     for name, facts in facts_by_document.items():
@@ -191,7 +201,10 @@ def unmatched_keys(key_paths: list[str | Path], documents: list[str]) -> list[st
 
 def print_report(report: Report, out=sys.stdout, limit: int = 200) -> None:  # noqa: ANN001
     o = report.overall
-    print(f"overall      {o.line() if o.tp + o.fp + o.fn else 'nothing scored: no key row and no fact'}", file=out)
+    print(
+        f"overall      {o.line() if o.tp + o.fp + o.fn else 'nothing scored: no key row and no fact'}",
+        file=out,
+    )
     for name, s in sorted(report.by_document.items()):
         print(f"document     {name}: {s.line()}", file=out)
     for name, s in sorted(report.by_method.items()):
@@ -201,13 +214,19 @@ def print_report(report: Report, out=sys.stdout, limit: int = 200) -> None:  # n
     if report.misses:
         print(f"\nmisses ({len(report.misses)}):", file=out)
         for k in report.misses[:limit]:
-            print(f"  - {k['indicator']} | {k['region']} | {k['operator']} | {k['subject']} | {k['period']} | "
-                  f"{k['measure']} = {k['value']}{k['unit']}  «{k['snippet']}»", file=out)
+            print(
+                f"  - {k['indicator']} | {k['region']} | {k['operator']} | {k['subject']} | {k['period']} | "
+                f"{k['measure']} = {k['value']}{k['unit']}  «{k['snippet']}»",
+                file=out,
+            )
     if report.false_positives:
         print(f"\nfalse positives ({len(report.false_positives)}):", file=out)
         for f in report.false_positives[:limit]:
-            print(f"  + {f['indicator']} | {f['region']} | {f['operator']} | {f['subject']} | {f['period']} | "
-                  f"{f['measure']} = {f['raw_value']}{f['raw_unit']}  p{f['page']} «{f['snippet'][:80]}»", file=out)
+            print(
+                f"  + {f['indicator']} | {f['region']} | {f['operator']} | {f['subject']} | {f['period']} | "
+                f"{f['measure']} = {f['raw_value']}{f['raw_unit']}  p{f['page']} «{f['snippet'][:80]}»",
+                file=out,
+            )
 
 
 def run_evaluate(keys: list[str], files: list[str], db: str | None = None, method: str | None = None) -> int:
@@ -220,7 +239,9 @@ def run_evaluate(keys: list[str], files: list[str], db: str | None = None, metho
     from .model import InputError
 
     if not keys:
-        print("usage: zhibiao evaluate KEY.csv... -- FILES...   (or --db URL instead of FILES)", file=sys.stderr)
+        print(
+            "usage: zhibiao evaluate KEY.csv... -- FILES...   (or --db URL instead of FILES)", file=sys.stderr
+        )
         return 2
     missing_keys = [k for k in keys if not Path(k).is_file()]
     if missing_keys:
@@ -247,13 +268,19 @@ def run_evaluate(keys: list[str], files: list[str], db: str | None = None, metho
         df = Store(db).facts()
         facts = {name: group for name, group in df.groupby("document")}
     for k in unmatched_keys(list(keys), list(facts)):
-        print(f"error: answer key {k} matches no {'file given' if files else 'stored document'} "
-              f"(a key named NAME.csv scores NAME.pdf / NAME.txt …)", file=sys.stderr)
+        print(
+            f"error: answer key {k} matches no {'file given' if files else 'stored document'} "
+            f"(a key named NAME.csv scores NAME.pdf / NAME.txt …)",
+            file=sys.stderr,
+        )
         problems += 1
     report = evaluate(keys, facts, method)
     print_report(report)
     print_tallies(tallies if files else {n: t for n, t in stored_tallies(db).items() if n in facts})
     if problems:
-        print(f"{problems} problem(s) above: the score covers only the documents that were read", file=sys.stderr)
+        print(
+            f"{problems} problem(s) above: the score covers only the documents that were read",
+            file=sys.stderr,
+        )
         return 1
     return 0

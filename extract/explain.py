@@ -26,7 +26,9 @@ UNEXPLAINED_LABEL = "UNEXPLAINED"
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``explain`` subcommand to the CLI's subparsers."""
-    p = sub.add_parser("explain", help="list each number of a report with its outcome: a fact, a reason, or UNEXPLAINED")
+    p = sub.add_parser(
+        "explain", help="list each number of a report with its outcome: a fact, a reason, or UNEXPLAINED"
+    )
     p.add_argument("file", help="a report (PDF, text dump or spreadsheet)")
     p.add_argument("--page", type=int, help="only this page (1-based)")
     p.add_argument("--unexplained", action="store_true", help="only the numbers nothing explains")
@@ -34,8 +36,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return p
 
 
-def read_and_account(path: str | Path, password: str | None = None,
-                     **options: str) -> tuple[list[Fact], list[NumberOutcome]]:
+def read_and_account(
+    path: str | Path, password: str | None = None, **options: str
+) -> tuple[list[Fact], list[NumberOutcome]]:
     """Read a report, extract its facts and account for its numbers (no database).
 
     Raises :class:`extract.model.InputError` for files that cannot be read.
@@ -65,8 +68,10 @@ def stored_tallies(db: str | None = None) -> dict[str, Tally]:
     from .store import Store
 
     df = Store(db).number_tallies()
-    return {str(r.document): Tally(int(r.numbers), int(r.facts), int(r.set_aside), int(r.unexplained))
-            for r in df.itertuples()}
+    return {
+        str(r.document): Tally(int(r.numbers), int(r.facts), int(r.set_aside), int(r.unexplained))
+        for r in df.itertuples()
+    }
 
 
 def print_tallies(tallies: dict[str, Tally], out: TextIO | None = None) -> None:
@@ -81,8 +86,12 @@ def print_tallies(tallies: dict[str, Tally], out: TextIO | None = None) -> None:
     for name, t in sorted(tallies.items()):
         print(f"numbers      {name}: {t.line()} ({t.unexplained_pct:.1f}%)", file=out)
     if len(tallies) > 1:
-        total = Tally(*(sum(getattr(t, f) for t in tallies.values())
-                        for f in ("numbers", "facts", "set_aside", "unexplained")))
+        total = Tally(
+            *(
+                sum(getattr(t, f) for t in tallies.values())
+                for f in ("numbers", "facts", "set_aside", "unexplained")
+            )
+        )
         print(f"numbers      all: {total.line()} ({total.unexplained_pct:.1f}%)", file=out)
 
 
@@ -111,8 +120,13 @@ def describe(o: NumberOutcome, facts: list[Fact]) -> str:
     return o.reason or UNEXPLAINED_LABEL
 
 
-def print_outcomes(name: str, outcomes: list[NumberOutcome], facts: list[Fact], out: TextIO | None = None,
-                   only_unexplained: bool = False) -> Tally:
+def print_outcomes(
+    name: str,
+    outcomes: list[NumberOutcome],
+    facts: list[Fact],
+    out: TextIO | None = None,
+    only_unexplained: bool = False,
+) -> Tally:
     """Print one line per number, then a summary by reason; the tally of what was printed."""
     out = out or sys.stdout
     for o in outcomes:
@@ -124,8 +138,11 @@ def print_outcomes(name: str, outcomes: list[NumberOutcome], facts: list[Fact], 
     reasons = Counter(o.reason for o in outcomes if o.fact is None and o.reason)
     if reasons:
         print("set aside: " + ", ".join(f"{r} {n}" for r, n in reasons.most_common()), file=out)
-    print(f"{name}: {t.facts} numbers are facts, {t.set_aside} set aside, {t.line()}"
-          f" ({t.unexplained_pct:.1f}%)", file=out)
+    print(
+        f"{name}: {t.facts} numbers are facts, {t.set_aside} set aside, {t.line()}"
+        f" ({t.unexplained_pct:.1f}%)",
+        file=out,
+    )
     return t
 
 
@@ -147,6 +164,10 @@ def run_explain(args: argparse.Namespace) -> int:
         outcomes = [o for o in outcomes if o.page == page]
         if not outcomes and page not in pages:
             print(f"no numbers on page {page}", file=sys.stderr)
-    print_outcomes(Path(args.file).name + (f" p{page}" if page is not None else ""), outcomes, facts,
-                   only_unexplained=bool(getattr(args, "unexplained", False)))
+    print_outcomes(
+        Path(args.file).name + (f" p{page}" if page is not None else ""),
+        outcomes,
+        facts,
+        only_unexplained=bool(getattr(args, "unexplained", False)),
+    )
     return 0

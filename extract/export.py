@@ -75,8 +75,14 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     return buf.getvalue()
 
 
-def write_export(df: pd.DataFrame, documents: pd.DataFrame, fmt: str, target: str | Path | None,
-                 with_ids: bool = False, review: pd.DataFrame | None = None) -> bytes:
+def write_export(
+    df: pd.DataFrame,
+    documents: pd.DataFrame,
+    fmt: str,
+    target: str | Path | None,
+    with_ids: bool = False,
+    review: pd.DataFrame | None = None,
+) -> bytes:
     """Write facts as csv or xlsx to ``target`` (a path) and return the bytes. The contract columns, with
     a leading ``fact_id`` when ``with_ids``; the workbook adds the documents and the review audit log."""
     columns = (["fact_id"] if with_ids else []) + list(FACT_COLUMNS)

@@ -125,8 +125,10 @@ class Selection:
     exclude: tuple[str, ...] = ()
 
     def matches(self, patterns: tuple[str, ...], rel: PurePosixPath) -> bool:
-        return any(fnmatch.fnmatchcase(rel.name, p) or rel.match(p) or fnmatch.fnmatchcase(str(rel), p)
-                   for p in patterns)
+        return any(
+            fnmatch.fnmatchcase(rel.name, p) or rel.match(p) or fnmatch.fnmatchcase(str(rel), p)
+            for p in patterns
+        )
 
 
 def _walk(folder: Path) -> Iterator[Path]:
@@ -137,7 +139,9 @@ def _walk(folder: Path) -> Iterator[Path]:
                 yield Path(root) / name
 
 
-def collect_files(paths: Iterable[str | Path], selection: Selection | None = None) -> tuple[list[Path], list[Result]]:
+def collect_files(
+    paths: Iterable[str | Path], selection: Selection | None = None
+) -> tuple[list[Path], list[Result]]:
     """Files to ingest under the given paths (folders by the rules of :class:`Selection`), and a
     result for each bad path and each file skipped by rule 4."""
     selection = selection or Selection()
@@ -162,8 +166,14 @@ def collect_files(paths: Iterable[str | Path], selection: Selection | None = Non
         pdf_stems = {f.stem for f, _ in found if f.suffix.lower() == ".pdf"}
         for f, included in found:
             if f.suffix.lower() == ".txt" and f.stem in pdf_stems and not included:
-                problems.append(Result(str(f), "skipped", reason=f"a PDF named {f.stem}.pdf is in the same folder "
-                                       "tree: this is its text, not another report (--include to take it)"))
+                problems.append(
+                    Result(
+                        str(f),
+                        "skipped",
+                        reason=f"a PDF named {f.stem}.pdf is in the same folder "
+                        "tree: this is its text, not another report (--include to take it)",
+                    )
+                )
             else:
                 files.append(f)
     return files, problems
@@ -181,13 +191,15 @@ def same_facts_notes(results: list[Result], threshold: float = 0.8) -> list[str]
     stored = [r for r in results if r.status == "stored" and r.signatures]
     notes = []
     for i, a in enumerate(stored):
-        for b in stored[i + 1:]:
+        for b in stored[i + 1 :]:
             common = len(a.signatures & b.signatures)
             smaller = a if len(a.signatures) < len(b.signatures) else b
             if common and common >= threshold * len(smaller.signatures):
-                notes.append(f"{a.path} and {b.path} state the same {common} facts "
-                             f"({common / len(smaller.signatures):.0%} of {smaller.path}): the same report twice? "
-                             "Delete one, or use --exclude")
+                notes.append(
+                    f"{a.path} and {b.path} state the same {common} facts "
+                    f"({common / len(smaller.signatures):.0%} of {smaller.path}): the same report twice? "
+                    "Delete one, or use --exclude"
+                )
     return notes
 
 
@@ -197,13 +209,17 @@ def deadline(seconds: float, path: str) -> Iterator[None]:
 
     Elsewhere (a dashboard thread) the PDF reader's own page-by-page check applies.
     """
-    usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    usable = (
+        seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    )
     if not usable:
         yield
         return
 
     def expire(_signum, _frame):  # noqa: ANN001, ANN202
-        raise InputError(path, f"reading took longer than the limit of {seconds:g} s (raise it with --timeout)")
+        raise InputError(
+            path, f"reading took longer than the limit of {seconds:g} s (raise it with --timeout)"
+        )
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -225,9 +241,14 @@ def extract_file(path: str | Path, options: Options, sha256: str | None = None) 
     out = Extracted(path=str(path), name=path.name, sha256=digest, size=size)
     try:
         with deadline(options.timeout_s, str(path)):
-            doc = read_document(path, password=options.password,
-                                limits=Limits(options.max_pages, options.timeout_s),
-                                indicator=options.indicator, unit=options.unit, ocr=options.ocr)
+            doc = read_document(
+                path,
+                password=options.password,
+                limits=Limits(options.max_pages, options.timeout_s),
+                indicator=options.indicator,
+                unit=options.unit,
+                ocr=options.ocr,
+            )
             out.facts = extract_facts(doc)
             out.numbers = _account(doc, out.facts)
         out.pages, out.kind, out.title, out.warnings = len(doc.pages), doc.kind, doc.title, doc.warnings
@@ -238,9 +259,15 @@ def extract_file(path: str | Path, options: Options, sha256: str | None = None) 
     return out
 
 
-def ingest(paths: Iterable[str | Path], store: Store | str | None, options: Options | None = None,
-           workers: int = 1, progress: Callable[[Result], None] | None = None,
-           selection: Selection | None = None, note: Callable[[str], None] | None = None) -> list[Result]:
+def ingest(
+    paths: Iterable[str | Path],
+    store: Store | str | None,
+    options: Options | None = None,
+    workers: int = 1,
+    progress: Callable[[Result], None] | None = None,
+    selection: Selection | None = None,
+    note: Callable[[str], None] | None = None,
+) -> list[Result]:
     """Ingest files into the store (a :class:`Store`, or a database URL/path opened only when
     there is something to write); returns one result per file, in completion order. ``note`` is told
     when a write waits for another process."""
@@ -254,7 +281,9 @@ def ingest(paths: Iterable[str | Path], store: Store | str | None, options: Opti
         try:
             hashed.append((f, file_sha256(f)))
         except OSError as exc:
-            results.append(_report(progress, Result(str(f), "failed", reason=f"cannot read the file ({exc.strerror})")))
+            results.append(
+                _report(progress, Result(str(f), "failed", reason=f"cannot read the file ({exc.strerror})"))
+            )
     known = _known_versions(store, [d for _, d in hashed])
     todo: list[tuple[Path, str]] = []
     first_of: dict[str, Path] = {}
@@ -302,8 +331,16 @@ def ingest(paths: Iterable[str | Path], store: Store | str | None, options: Opti
         if digest in stored_ok or known.get(digest, ("",))[0] == "ok":
             results.append(_report(progress, _keep_name(store, f, digest, first_of[digest].name)))
         else:
-            results.append(_report(progress, Result(str(f), "failed", reason=f"same content as "
-                                                    f"{shown(str(first_of[digest]))}, which was not stored")))
+            results.append(
+                _report(
+                    progress,
+                    Result(
+                        str(f),
+                        "failed",
+                        reason=f"same content as {shown(str(first_of[digest]))}, which was not stored",
+                    ),
+                )
+            )
     if any(r.status == "stored" for r in results):
         _check_after_ingest(store, note)
     return results
@@ -343,7 +380,9 @@ def _keep_name(store: Store, f: Path, digest: str, stored_name: str) -> Result:
         store.add_name(digest, f.name)
     except Exception as exc:
         return Result(str(f), "failed", reason=f"could not store its name ({_storage_reason(exc)})")
-    return Result(str(f), "unchanged", reason=f"same content as {shown(stored_name)}: stored once, this name kept")
+    return Result(
+        str(f), "unchanged", reason=f"same content as {shown(stored_name)}: stored once, this name kept"
+    )
 
 
 def _storage_reason(exc: Exception) -> str:
@@ -367,15 +406,24 @@ def _save_safely(store: Store, ex: Extracted, version: str, force: bool = False)
 
     try:
         known = store.find(ex.sha256)
-        if known and known.status == "ok" and known.extractor_version == version and not ex.error and not force:
+        if (
+            known
+            and known.status == "ok"
+            and known.extractor_version == version
+            and not ex.error
+            and not force
+        ):
             # another process stored the same content with this extractor version meanwhile
             return Result(ex.path, "unchanged", reason="stored meanwhile by another process")
         return _save(store, ex, version)
     except IntegrityError:
         return Result(ex.path, "unchanged", reason="stored meanwhile by another process")
     except Exception as exc:
-        return Result(ex.path, "failed", reason=f"could not store its facts ({_storage_reason(exc)}); "
-                                                 "nothing of it was written")
+        return Result(
+            ex.path,
+            "failed",
+            reason=f"could not store its facts ({_storage_reason(exc)}); nothing of it was written",
+        )
 
 
 def _is_url(store: object) -> bool:
@@ -400,8 +448,10 @@ def _known_versions(store: Store | str | None, digests: list[str]) -> dict[str, 
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
         try:
             marks = ",".join("?" * len(digests))
-            rows = con.execute(f"SELECT sha256, status, extractor_version, name FROM documents "
-                               f"WHERE sha256 IN ({marks})", digests).fetchall()
+            rows = con.execute(
+                f"SELECT sha256, status, extractor_version, name FROM documents WHERE sha256 IN ({marks})",
+                digests,
+            ).fetchall()
         except sqlite3.OperationalError:  # no schema yet
             return {}
         finally:
@@ -437,8 +487,11 @@ def _run(todo: list[tuple[Path, str]], options: Options, workers: int) -> Iterat
         return
     from .isolate import Failure, Guard, run_isolated
 
-    guard = Guard(max_memory_mb=options.max_memory_mb, timeout_s=options.timeout_s,
-                  workers=max(1, min(workers, len(todo), os.cpu_count() or 1)))
+    guard = Guard(
+        max_memory_mb=options.max_memory_mb,
+        timeout_s=options.timeout_s,
+        workers=max(1, min(workers, len(todo), os.cpu_count() or 1)),
+    )
     # the readers run in the forkserver's working directory: they get absolute paths
     given = {f.absolute(): f for f, _ in todo}
     items = [(f.absolute(), options, digest) for f, digest in todo]
@@ -457,18 +510,46 @@ def _save(store: Store, ex: Extracted, version: str) -> Result:
         known = store.find(ex.sha256)
         if known and known.status == "ok":  # never replace good facts with a failure
             return Result(ex.path, "failed", reason=ex.error + " (the facts stored earlier are kept)")
-        store.save_document(name=ex.name, sha256=ex.sha256, pages=ex.pages, size=ex.size, kind=ex.kind or "",
-                            title="", version=version, fact_rows=[], status="failed", error=ex.error)
+        store.save_document(
+            name=ex.name,
+            sha256=ex.sha256,
+            pages=ex.pages,
+            size=ex.size,
+            kind=ex.kind or "",
+            title="",
+            version=version,
+            fact_rows=[],
+            status="failed",
+            error=ex.error,
+        )
         return Result(ex.path, "failed", reason=ex.error)
     kept = store.keep_file(ex.path, ex.sha256)
-    store.save_document(name=ex.name, sha256=ex.sha256, pages=ex.pages, size=ex.size, kind=ex.kind,
-                        title=ex.title, version=version, fact_rows=ex.facts, file_path=str(kept),
-                        numbers=ex.numbers)
-    signatures = frozenset((f.indicator, f.region, f.operator, f.subject, f.period, f.measure, round(f.value, 9))
-                           for f in ex.facts)
-    return Result(ex.path, "stored", facts=len(ex.facts), pages=ex.pages, warnings=ex.warnings,
-                  signatures=signatures, numbers=len(ex.numbers),
-                  unexplained=sum(o.unexplained for o in ex.numbers))
+    store.save_document(
+        name=ex.name,
+        sha256=ex.sha256,
+        pages=ex.pages,
+        size=ex.size,
+        kind=ex.kind,
+        title=ex.title,
+        version=version,
+        fact_rows=ex.facts,
+        file_path=str(kept),
+        numbers=ex.numbers,
+    )
+    signatures = frozenset(
+        (f.indicator, f.region, f.operator, f.subject, f.period, f.measure, round(f.value, 9))
+        for f in ex.facts
+    )
+    return Result(
+        ex.path,
+        "stored",
+        facts=len(ex.facts),
+        pages=ex.pages,
+        warnings=ex.warnings,
+        signatures=signatures,
+        numbers=len(ex.numbers),
+        unexplained=sum(o.unexplained for o in ex.numbers),
+    )
 
 
 def _account(doc: Document, facts: list[Fact]) -> list[NumberOutcome]:

@@ -84,8 +84,10 @@ def _child(conn: Connection, job: Callable[[T], R], item: T, max_memory_mb: int)
     try:
         result: object = job(item)
     except MemoryError:
-        result = Failure(f"too large: reading it needs more than the memory limit of {max_memory_mb} MB "
-                         "(raise it with --max-memory)")
+        result = Failure(
+            f"too large: reading it needs more than the memory limit of {max_memory_mb} MB "
+            "(raise it with --max-memory)"
+        )
     except BaseException as exc:  # anything else is reported for this file only
         result = Failure(f"unexpected error while reading ({type(exc).__name__}: {exc})")
     try:
@@ -129,16 +131,23 @@ def _died(process: Any, guard: Guard) -> Failure:
     if code is not None and code < 0:
         name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
         if -code == signal.SIGKILL:
-            return Failure(f"too large or too slow: the reader was stopped by the system ({name}); "
-                           f"limits {guard.max_memory_mb} MB, {guard.timeout_s:g} s")
-        return Failure(f"too large or damaged: the reader stopped ({name}) — a page needs more than the memory "
-                       f"limit of {guard.max_memory_mb} MB (--max-memory), or the file is damaged")
-    return Failure(f"too large: the reader ended without a result (exit status {code}; "
-                   f"memory limit {guard.max_memory_mb} MB)")
+            return Failure(
+                f"too large or too slow: the reader was stopped by the system ({name}); "
+                f"limits {guard.max_memory_mb} MB, {guard.timeout_s:g} s"
+            )
+        return Failure(
+            f"too large or damaged: the reader stopped ({name}) — a page needs more than the memory "
+            f"limit of {guard.max_memory_mb} MB (--max-memory), or the file is damaged"
+        )
+    return Failure(
+        f"too large: the reader ended without a result (exit status {code}; "
+        f"memory limit {guard.max_memory_mb} MB)"
+    )
 
 
-def run_isolated(job: Callable[[T], R], items: Iterable[T], guard: Guard,
-                 preload: tuple[str, ...] = ()) -> Iterator[tuple[T, R | Failure]]:
+def run_isolated(
+    job: Callable[[T], R], items: Iterable[T], guard: Guard, preload: tuple[str, ...] = ()
+) -> Iterator[tuple[T, R | Failure]]:
     """``job(item)`` for every item, each in its own limited child; yields ``(item, result)`` in
     completion order, a :class:`Failure` in place of the result when the child gave none."""
     ctx = _context(preload)
@@ -156,7 +165,11 @@ def run_isolated(job: Callable[[T], R], items: Iterable[T], guard: Guard,
                 finally:
                     _STARTING.reader = False
                 child.close()
-                deadline = time.monotonic() + guard.timeout_s + guard.grace_s if guard.timeout_s > 0 else float("inf")
+                deadline = (
+                    time.monotonic() + guard.timeout_s + guard.grace_s
+                    if guard.timeout_s > 0
+                    else float("inf")
+                )
                 running.append(_Running(item, proc, parent, deadline))
             now = time.monotonic()
             timeout = max(0.0, min(r.deadline for r in running) - now)
@@ -171,8 +184,10 @@ def run_isolated(job: Callable[[T], R], items: Iterable[T], guard: Guard,
                         result = _died(r.process, guard)
                 elif time.monotonic() >= r.deadline:
                     r.process.kill()
-                    result = Failure(f"took too long: stopped after {guard.timeout_s:g} s "
-                                     "(the limit; raise it with --timeout)")
+                    result = Failure(
+                        f"took too long: stopped after {guard.timeout_s:g} s "
+                        "(the limit; raise it with --timeout)"
+                    )
                 if result is None:
                     continue
                 r.conn.close()

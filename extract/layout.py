@@ -18,7 +18,9 @@ _HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、](?!\d)|"
     r"第[一二三四五六七八九十\d]+[章节部分]|[表图]\s*\d+(?:[.．]\d+)*)"
 )
-_PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*\d+\s*[-–—]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,4}|\d+\s*/\s*\d+)\s*$")
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-–—]\s*\d+\s*[-–—]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,4}|\d+\s*/\s*\d+)\s*$"
+)
 _SENTENCE_END = "。！？；：!?;:"
 
 
@@ -123,8 +125,14 @@ def build_paragraphs(lines: list[Line], page: int, right_margin: float | None = 
     def flush() -> None:
         if current:
             text = squeeze_cjk_spaces(join_lines([ln.text for ln in current]))
-            paragraphs.append(Paragraph(text=text, page=page, lines=list(current),
-                                        heading=len(current) == 1 and is_heading(current[0].text)))
+            paragraphs.append(
+                Paragraph(
+                    text=text,
+                    page=page,
+                    lines=list(current),
+                    heading=len(current) == 1 and is_heading(current[0].text),
+                )
+            )
             current.clear()
 
     for ln in lines:
@@ -138,7 +146,11 @@ def build_paragraphs(lines: list[Line], page: int, right_margin: float | None = 
             if len(text) < 40:
                 flush()
             continue
-        overflow = (len(current) >= 1 and len(text) <= 10 and not _line_is_short(current[-1], right_margin, typical, 0.92))
+        overflow = (
+            len(current) >= 1
+            and len(text) <= 10
+            and not _line_is_short(current[-1], right_margin, typical, 0.92)
+        )
         current.append(ln)
         ends_sentence = text[-1] in "。！？；：!?;:）)」”"
         if ends_sentence and _line_is_short(ln, right_margin, typical, 0.92):

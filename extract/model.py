@@ -10,9 +10,27 @@ from dataclasses import asdict, dataclass, field
 
 #: The fact-table contract, in export order (see data/README.md).
 FACT_COLUMNS: tuple[str, ...] = (
-    "document", "page", "method", "indicator", "category", "region", "region_code",
-    "region_level", "operator", "subject", "period", "period_type", "period_start",
-    "period_end", "measure", "value", "unit", "raw_value", "raw_unit", "snippet", "flags",
+    "document",
+    "page",
+    "method",
+    "indicator",
+    "category",
+    "region",
+    "region_code",
+    "region_level",
+    "operator",
+    "subject",
+    "period",
+    "period_type",
+    "period_start",
+    "period_end",
+    "measure",
+    "value",
+    "unit",
+    "raw_value",
+    "raw_unit",
+    "snippet",
+    "flags",
 )
 
 MEASURES: tuple[str, ...] = ("value", "yoy_pct", "mom_pct", "change", "share_pct", "rank", "rank_change")
@@ -42,7 +60,9 @@ class Paragraph:
     page: int
     lines: list[Line] = field(default_factory=list)
     heading: bool = False
-    continued: list[tuple[int, int]] = field(default_factory=list)  # (text offset, page) where a later page begins
+    continued: list[tuple[int, int]] = field(
+        default_factory=list
+    )  # (text offset, page) where a later page begins
 
     def page_at(self, offset: int) -> int:
         """The page a character of ``text`` was printed on (paragraphs may run across pages)."""

@@ -42,7 +42,7 @@ def database_url(given: str | None = None) -> str:
     if not address:
         return f"sqlite:///{DEFAULT_DB_PATH}"
     if address.startswith("sqlite:///") and address != "sqlite:///:memory:":
-        path = address[len("sqlite:///"):]
+        path = address[len("sqlite:///") :]
         return f"sqlite:///{Path(path).expanduser().resolve()}" if not path.startswith("/") else address
     if "://" in address:
         return address
@@ -61,5 +61,5 @@ def sqlite_path(url: str) -> Path | None:
     (PosixPath('/tmp/x.sqlite'), None)
     """
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        return Path(url[len("sqlite:///"):])
+        return Path(url[len("sqlite:///") :])
     return None

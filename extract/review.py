@@ -38,9 +38,25 @@ from .store import CORRECTED_FLAG, REVIEWED_FLAG, Store
 
 #: Fact flags that put a fact in the queue, most consequential first, with their rank in the queue.
 FLAG_KINDS: tuple[str, ...] = ("unit_assumed", "low_confidence", "ambiguous_region", "uncatalogued_indicator")
-KINDS: tuple[str, ...] = ("check", "unanchored", "unit_assumed", "low_confidence", "ambiguous_region", "number",
-                          "uncatalogued_indicator")
-EDITABLE: tuple[str, ...] = ("indicator", "region", "operator", "subject", "period", "measure", "value", "unit")
+KINDS: tuple[str, ...] = (
+    "check",
+    "unanchored",
+    "unit_assumed",
+    "low_confidence",
+    "ambiguous_region",
+    "number",
+    "uncatalogued_indicator",
+)
+EDITABLE: tuple[str, ...] = (
+    "indicator",
+    "region",
+    "operator",
+    "subject",
+    "period",
+    "measure",
+    "value",
+    "unit",
+)
 
 
 @dataclass
@@ -65,19 +81,46 @@ def queue(store: Store, kind: str | None = None, document: str | None = None) ->
     for r in fails.itertuples():
         ids = tuple(int(i) for i in str(r.fact_ids).split(";") if i)
         first = by_id.loc[ids[0]] if ids and ids[0] in by_id.index else None
-        items.append(Item(f"C{r.id}", "check", str(r.document), int(first["page"]) if first is not None else 0,
-                          f"{r.check_name}: found {r.found}", f"expected {r.expected} (tolerance {r.tolerance})", ids))
+        items.append(
+            Item(
+                f"C{r.id}",
+                "check",
+                str(r.document),
+                int(first["page"]) if first is not None else 0,
+                f"{r.check_name}: found {r.found}",
+                f"expected {r.expected} (tolerance {r.tolerance})",
+                ids,
+            )
+        )
     for r in store.list_reviews().query("status == 'unanchored'").itertuples():
-        items.append(Item(f"R{r.id}", "unanchored", "", int(r.page), f"{r.action} of «{r.snippet}» ({r.raw_value})",
-                          "the fact it was made on is gone after a re-extraction: decide again"))
+        items.append(
+            Item(
+                f"R{r.id}",
+                "unanchored",
+                "",
+                int(r.page),
+                f"{r.action} of «{r.snippet}» ({r.raw_value})",
+                "the fact it was made on is gone after a re-extraction: decide again",
+            )
+        )
     if len(facts):
         flags = facts["flags"].fillna("").astype(str)
-        done = flags.str.contains(REVIEWED_FLAG, regex=False) | flags.str.contains(CORRECTED_FLAG, regex=False)
+        done = flags.str.contains(REVIEWED_FLAG, regex=False) | flags.str.contains(
+            CORRECTED_FLAG, regex=False
+        )
         for flag in FLAG_KINDS[:3]:
             items += _fact_items(facts[flags.str.contains(flag, regex=False) & ~done], flag)
     for r in store.numbers_to_review().itertuples():
-        items.append(Item(f"N{r.id}", "number", str(r.document), int(r.page), f"{r.number} in «{r.text}»",
-                          "neither a fact nor set aside with a reason"))
+        items.append(
+            Item(
+                f"N{r.id}",
+                "number",
+                str(r.document),
+                int(r.page),
+                f"{r.number} in «{r.text}»",
+                "neither a fact nor set aside with a reason",
+            )
+        )
     if len(facts):
         items += _fact_items(facts[flags.str.contains(FLAG_KINDS[3], regex=False) & ~done], FLAG_KINDS[3])
     if kind:
@@ -88,8 +131,18 @@ def queue(store: Store, kind: str | None = None, document: str | None = None) ->
 
 
 def _fact_items(rows: pd.DataFrame, flag: str) -> list[Item]:
-    return [Item(f"F{r.id}", flag, str(r.document), int(r.page), describe(r._asdict()), f"flagged {flag}", (int(r.id),))
-            for r in rows.itertuples()]
+    return [
+        Item(
+            f"F{r.id}",
+            flag,
+            str(r.document),
+            int(r.page),
+            describe(r._asdict()),
+            f"flagged {flag}",
+            (int(r.id),),
+        )
+        for r in rows.itertuples()
+    ]
 
 
 def describe(fact: dict) -> str:
@@ -99,10 +152,15 @@ def describe(fact: dict) -> str:
     ...           "measure": "value", "raw_value": "11000", "raw_unit": "万户", "snippet": "移动电话用户达到11000万户"})
     '移动电话用户 | 河南省 | 2020-08 | value = 11000万户 «移动电话用户达到11000万户»'
     """
-    keys = " | ".join(str(fact.get(k) or "") for k in ("indicator", "region", "operator", "subject", "period")
-                      if fact.get(k))
-    return (f"{keys} | {fact.get('measure')} = {fact.get('raw_value')}{fact.get('raw_unit') or ''} "
-            f"«{fact.get('snippet')}»")
+    keys = " | ".join(
+        str(fact.get(k) or "")
+        for k in ("indicator", "region", "operator", "subject", "period")
+        if fact.get(k)
+    )
+    return (
+        f"{keys} | {fact.get('measure')} = {fact.get('raw_value')}{fact.get('raw_unit') or ''} "
+        f"«{fact.get('snippet')}»"
+    )
 
 
 def parse_changes(words: list[str]) -> dict[str, object]:
@@ -130,11 +188,15 @@ def parse_changes(words: list[str]) -> dict[str, object]:
             match = resolve_region(text)
             if match.region is None:
                 raise ValueError(f"region {text!r}: {match.reason}")
-            out.update(region=match.region.name, region_code=match.region.code, region_level=match.region.level)
+            out.update(
+                region=match.region.name, region_code=match.region.code, region_level=match.region.level
+            )
         elif field == "operator":
             op = resolve_operator(text) if text else None
             if text and op is None:
-                raise ValueError(f"operator {text!r} is not an operator (中国移动, 中国联通, 中国电信, 中国广电)")
+                raise ValueError(
+                    f"operator {text!r} is not an operator (中国移动, 中国联通, 中国电信, 中国广电)"
+                )
             out["operator"] = op.operator if op else ""
         elif field == "subject":
             out["subject"] = text
@@ -142,8 +204,12 @@ def parse_changes(words: list[str]) -> dict[str, object]:
             p = parse_period(text)
             if p is None:
                 raise ValueError(f"period {text!r} is not a period (2020-08, 2020年1-8月, 2021Q1, 2020)")
-            out.update(period=p.period, period_type=p.period_type, period_start=p.start.isoformat(),
-                       period_end=p.end.isoformat())
+            out.update(
+                period=p.period,
+                period_type=p.period_type,
+                period_start=p.start.isoformat(),
+                period_end=p.end.isoformat(),
+            )
         elif field == "measure":
             if text not in MEASURES:
                 raise ValueError(f"measure {text!r}: one of {', '.join(MEASURES)}")
@@ -202,8 +268,10 @@ def run(args: argparse.Namespace, db: str | None) -> int:
         return 0
     if command == "log":
         for r in store.audit_log().itertuples():
-            print(f"{r.at}  {r.who}  {r.action:<8} {r.target}  before={r.before}  after={r.after or '—'}"
-                  + (f"  note={r.note}" if r.note else ""))
+            print(
+                f"{r.at}  {r.who}  {r.action:<8} {r.target}  before={r.before}  after={r.after or '—'}"
+                + (f"  note={r.note}" if r.note else "")
+            )
         return 0
     try:
         done = decide(store, args.target, command, getattr(args, "changes", []), getpass.getuser(), args.note)

@@ -52,7 +52,8 @@ if TYPE_CHECKING:
 metadata = MetaData()
 
 documents = Table(
-    "documents", metadata,
+    "documents",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("name", String(512), nullable=False),
     Column("sha256", String(64), nullable=False, unique=True),
@@ -70,7 +71,8 @@ documents = Table(
 
 #: Other names under which the same content (same sha256) was ingested: stored once, findable by each.
 document_names = Table(
-    "document_names", metadata,
+    "document_names",
+    metadata,
     Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
     Column("name", String(512), nullable=False),
     Index("ix_document_names", "document_id", "name", unique=True),
@@ -78,13 +80,17 @@ document_names = Table(
 
 _TEXT_COLS = [c for c in FACT_COLUMNS if c not in ("page", "value")]
 facts = Table(
-    "facts", metadata,
+    "facts",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
     Column("page", Integer, nullable=False),
     Column("value", Float, nullable=False),
     *[Column(c, Text, nullable=False, default="") for c in _TEXT_COLS],
-    Column("x0", Float), Column("top", Float), Column("x1", Float), Column("bottom", Float),
+    Column("x0", Float),
+    Column("top", Float),
+    Column("x1", Float),
+    Column("bottom", Float),
     Index("ix_facts_indicator", "indicator"),
     Index("ix_facts_region", "region"),
     Index("ix_facts_document", "document_id"),
@@ -92,32 +98,59 @@ facts = Table(
     # Covering indexes for the dashboard: every descriptive column of a fact is read with two index-only
     # scans (one group per series, one per period and document) instead of a scan of the wide table, and
     # filtered look-ups by indicator, region, operator and measure use the first one's prefix.
-    Index("ix_facts_series", "indicator", "region", "operator", "measure", "subject", "unit", "category",
-          "region_code", "region_level", "method", "flags"),
-    Index("ix_facts_period_doc", "period_end", "period_start", "period", "period_type", "document_id", "document",
-          "page"),
+    Index(
+        "ix_facts_series",
+        "indicator",
+        "region",
+        "operator",
+        "measure",
+        "subject",
+        "unit",
+        "category",
+        "region_code",
+        "region_level",
+        "method",
+        "flags",
+    ),
+    Index(
+        "ix_facts_period_doc",
+        "period_end",
+        "period_start",
+        "period",
+        "period_type",
+        "document_id",
+        "document",
+        "page",
+    ),
 )
 
 #: Numbers of a document that are not facts: set aside with a reason (date, target …), or ``unexplained``
 #: (see extract/accounting.py). Written with the document's facts, in the same transaction.
 UNEXPLAINED = "unexplained"
 set_aside_numbers = Table(
-    "set_aside_numbers", metadata,
+    "set_aside_numbers",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
     Column("document", Text, nullable=False, default=""),
     Column("page", Integer, nullable=False),
     Column("number", Text, nullable=False),  # as printed
-    Column("reason", String(64), nullable=False),  # a reason of data/number_reasons.csv, a structural one, or unexplained
+    Column(
+        "reason", String(64), nullable=False
+    ),  # a reason of data/number_reasons.csv, a structural one, or unexplained
     Column("text", Text, nullable=False, default=""),  # the text around the number
     Column("source", String(16), nullable=False, default="text"),  # text | table | furniture
-    Column("x0", Float), Column("top", Float), Column("x1", Float), Column("bottom", Float),
+    Column("x0", Float),
+    Column("top", Float),
+    Column("x1", Float),
+    Column("bottom", Float),
     Index("ix_set_aside_document", "document_id"),
     Index("ix_set_aside_reason", "reason"),
 )
 #: How many numbers each document prints, and how many are facts, set aside or unexplained.
 number_tallies = Table(
-    "number_tallies", metadata,
+    "number_tallies",
+    metadata,
     Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
     Column("numbers", Integer, nullable=False, default=0),
     Column("facts", Integer, nullable=False, default=0),
@@ -128,7 +161,8 @@ number_tallies = Table(
 
 #: Failed consistency checks (extract/checks.py): one row per failure, its facts in check_failure_facts.
 check_failures = Table(
-    "check_failures", metadata,
+    "check_failures",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("check_name", String(32), nullable=False),
     Column("document", String(512), nullable=False, default=""),
@@ -138,7 +172,8 @@ check_failures = Table(
     Column("checked_at", String(32), nullable=False),
 )
 check_failure_facts = Table(
-    "check_failure_facts", metadata,
+    "check_failure_facts",
+    metadata,
     Column("failure_id", Integer, ForeignKey("check_failures.id", ondelete="CASCADE"), nullable=False),
     Column("fact_id", Integer, nullable=False),
     Index("ix_check_failure_facts_fact", "fact_id"),
@@ -150,7 +185,8 @@ CHECK_FLAG = "check_failed"
 #: is extracted again (a new extractor version, ingest --force). ``status``: applied, or unanchored when
 #: no fact of a new extraction matches the anchor (the decision goes back to the review queue).
 reviews = Table(
-    "reviews", metadata,
+    "reviews",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("sha256", String(64), nullable=False),
     Column("page", Integer, nullable=False),
@@ -167,7 +203,8 @@ reviews = Table(
 )
 #: Every decision, as taken: who, when, on what, the fact before and after, the note.
 review_log = Table(
-    "review_log", metadata,
+    "review_log",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", String(32), nullable=False),
     Column("who", String(128), nullable=False),
@@ -207,8 +244,9 @@ class Store:
     ``lock_wait_s`` has passed (``on_wait`` is told once, to say so); then :class:`StoreBusy`.
     """
 
-    def __init__(self, url: str | None = None, lock_wait_s: float = 120.0,
-                 on_wait: Callable[[str], None] | None = None):
+    def __init__(
+        self, url: str | None = None, lock_wait_s: float = 120.0, on_wait: Callable[[str], None] | None = None
+    ):
         self.url = resolve_url(url)
         self.lock_wait_s = lock_wait_s
         self.on_wait = on_wait
@@ -236,9 +274,22 @@ class Store:
             os.replace(tmp, target)
         return target.relative_to(self.files_dir)
 
-    def save_document(self, *, name: str, sha256: str, pages: int, size: int, kind: str, title: str,
-                      version: str, fact_rows: Iterable[Fact], file_path: str = "",
-                      status: str = "ok", error: str = "", numbers: Iterable[NumberOutcome] | None = None) -> int:
+    def save_document(
+        self,
+        *,
+        name: str,
+        sha256: str,
+        pages: int,
+        size: int,
+        kind: str,
+        title: str,
+        version: str,
+        fact_rows: Iterable[Fact],
+        file_path: str = "",
+        status: str = "ok",
+        error: str = "",
+        numbers: Iterable[NumberOutcome] | None = None,
+    ) -> int:
         """Replace whatever is stored for this sha256 with this document, its facts and the outcomes of its
         ``numbers`` (those that are not facts, and the tally), atomically."""
         rows = list(fact_rows)
@@ -247,17 +298,32 @@ class Store:
             old = conn.execute(select(documents.c.id).where(documents.c.sha256 == sha256)).scalar()
             kept_names: list[str] = []
             if old is not None:
-                kept_names = [str(n) for n in conn.execute(select(document_names.c.name).where(
-                    document_names.c.document_id == old)).scalars()]
+                kept_names = [
+                    str(n)
+                    for n in conn.execute(
+                        select(document_names.c.name).where(document_names.c.document_id == old)
+                    ).scalars()
+                ]
                 conn.execute(delete(document_names).where(document_names.c.document_id == old))
                 conn.execute(delete(facts).where(facts.c.document_id == old))
                 _delete_numbers(conn, old)
                 conn.execute(delete(documents).where(documents.c.id == old))
-            doc_id = conn.execute(documents.insert().values(
-                name=name, sha256=sha256, pages=pages, size=size, kind=kind, title=title[:500],
-                ingested_at=datetime.now(UTC).isoformat(timespec="seconds"), extractor_version=version,
-                status=status, error=error, facts=len(rows), file_path=file_path,
-            )).inserted_primary_key[0]
+            doc_id = conn.execute(
+                documents.insert().values(
+                    name=name,
+                    sha256=sha256,
+                    pages=pages,
+                    size=size,
+                    kind=kind,
+                    title=title[:500],
+                    ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                    extractor_version=version,
+                    status=status,
+                    error=error,
+                    facts=len(rows),
+                    file_path=file_path,
+                )
+            ).inserted_primary_key[0]
             if rows:
                 conn.execute(facts.insert(), [_fact_record(f, doc_id) for f in rows])
                 _reapply_reviews(conn, int(doc_id), sha256)
@@ -292,11 +358,15 @@ class Store:
                 if not _is_lock_error(exc):
                     raise
                 if time.monotonic() >= deadline:
-                    raise StoreBusy(f"the database is busy: another process held its write lock for more than "
-                                    f"{self.lock_wait_s:g} s") from exc
+                    raise StoreBusy(
+                        f"the database is busy: another process held its write lock for more than "
+                        f"{self.lock_wait_s:g} s"
+                    ) from exc
                 if self.on_wait and not told:
-                    self.on_wait(f"waiting for another process that is writing to the database "
-                                 f"(up to {self.lock_wait_s:g} s)")
+                    self.on_wait(
+                        f"waiting for another process that is writing to the database "
+                        f"(up to {self.lock_wait_s:g} s)"
+                    )
                     told = True
                 time.sleep(0.2)
         try:
@@ -311,11 +381,16 @@ class Store:
     def add_name(self, sha256: str, name: str) -> bool:
         """Record another name for stored content (same sha256); False when nothing is stored for it."""
         with self._write() as conn:
-            doc = conn.execute(select(documents.c.id, documents.c.name).where(documents.c.sha256 == sha256)).first()
+            doc = conn.execute(
+                select(documents.c.id, documents.c.name).where(documents.c.sha256 == sha256)
+            ).first()
             if doc is None:
                 return False
-            known = conn.execute(select(document_names.c.name).where(document_names.c.document_id == doc.id,
-                                                                     document_names.c.name == name)).first()
+            known = conn.execute(
+                select(document_names.c.name).where(
+                    document_names.c.document_id == doc.id, document_names.c.name == name
+                )
+            ).first()
             if name != doc.name and known is None:
                 conn.execute(document_names.insert().values(document_id=doc.id, name=name))
         return True
@@ -323,8 +398,11 @@ class Store:
     def names(self) -> dict[int, list[str]]:
         """Other names of stored documents, by document id."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(document_names.c.document_id, document_names.c.name)
-                                .order_by(document_names.c.document_id, document_names.c.name)).all()
+            rows = conn.execute(
+                select(document_names.c.document_id, document_names.c.name).order_by(
+                    document_names.c.document_id, document_names.c.name
+                )
+            ).all()
         out: dict[int, list[str]] = {}
         for doc_id, name in rows:
             out.setdefault(int(doc_id), []).append(str(name))
@@ -350,31 +428,56 @@ class Store:
         rows = list(failures)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self._write() as conn:
-            flagged = [r[0] for r in conn.execute(select(facts.c.id, facts.c.flags).where(
-                facts.c.flags.like(f"%{CHECK_FLAG}%"))).all()]
-            for fact_id, flags in conn.execute(select(facts.c.id, facts.c.flags).where(facts.c.id.in_(flagged))).all():
+            flagged = [
+                r[0]
+                for r in conn.execute(
+                    select(facts.c.id, facts.c.flags).where(facts.c.flags.like(f"%{CHECK_FLAG}%"))
+                ).all()
+            ]
+            for fact_id, flags in conn.execute(
+                select(facts.c.id, facts.c.flags).where(facts.c.id.in_(flagged))
+            ).all():
                 kept = ";".join(f for f in str(flags).split(";") if f and f != CHECK_FLAG)
                 conn.execute(update(facts).where(facts.c.id == fact_id).values(flags=kept))
             conn.execute(delete(check_failure_facts))
             conn.execute(delete(check_failures))
             involved: set[int] = set()
             for f in rows:
-                fid = conn.execute(check_failures.insert().values(
-                    check_name=f.check, document=f.document, expected=f.expected, found=f.found,
-                    tolerance=f.tolerance, checked_at=now)).inserted_primary_key[0]
-                conn.execute(check_failure_facts.insert(), [{"failure_id": fid, "fact_id": i} for i in f.fact_ids])
+                fid = conn.execute(
+                    check_failures.insert().values(
+                        check_name=f.check,
+                        document=f.document,
+                        expected=f.expected,
+                        found=f.found,
+                        tolerance=f.tolerance,
+                        checked_at=now,
+                    )
+                ).inserted_primary_key[0]
+                conn.execute(
+                    check_failure_facts.insert(), [{"failure_id": fid, "fact_id": i} for i in f.fact_ids]
+                )
                 involved.update(f.fact_ids)
-            for fact_id, flags in conn.execute(select(facts.c.id, facts.c.flags).where(
-                    facts.c.id.in_(sorted(involved)))).all():
+            for fact_id, flags in conn.execute(
+                select(facts.c.id, facts.c.flags).where(facts.c.id.in_(sorted(involved)))
+            ).all():
                 parts = [x for x in str(flags).split(";") if x]
-                conn.execute(update(facts).where(facts.c.id == fact_id).values(flags=";".join([*parts, CHECK_FLAG])))
+                conn.execute(
+                    update(facts).where(facts.c.id == fact_id).values(flags=";".join([*parts, CHECK_FLAG]))
+                )
         return len(rows)
 
     def fact_anchor(self, fact_id: int) -> dict[str, object] | None:
         """A stored fact with its document's sha256 (the anchor of a review), or None."""
         with self.engine.connect() as conn:
-            row = conn.execute(select(facts, documents.c.sha256).join(documents, documents.c.id == facts.c.document_id)
-                               .where(facts.c.id == fact_id)).mappings().first()
+            row = (
+                conn.execute(
+                    select(facts, documents.c.sha256)
+                    .join(documents, documents.c.id == facts.c.document_id)
+                    .where(facts.c.id == fact_id)
+                )
+                .mappings()
+                .first()
+            )
         return dict(row) if row else None
 
     def review(self, fact_id: int, action: str, changes: dict[str, object], who: str, note: str = "") -> dict:
@@ -383,20 +486,45 @@ class Store:
         fact after the decision (empty for a rejection)."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self._write() as conn:
-            row = conn.execute(select(facts, documents.c.sha256).join(documents, documents.c.id == facts.c.document_id)
-                               .where(facts.c.id == fact_id)).mappings().first()
+            row = (
+                conn.execute(
+                    select(facts, documents.c.sha256)
+                    .join(documents, documents.c.id == facts.c.document_id)
+                    .where(facts.c.id == fact_id)
+                )
+                .mappings()
+                .first()
+            )
             if row is None:
                 raise KeyError(f"no fact with id {fact_id}")
             before = {c: row[c] for c in (*FACT_COLUMNS, "id")}
-            conn.execute(reviews.insert().values(
-                sha256=row["sha256"], page=row["page"], snippet=row["snippet"], raw_value=row["raw_value"],
-                measure=row["measure"], action=action, changes=json.dumps(changes, ensure_ascii=False),
-                status="applied", who=who, at=now, note=note))
+            conn.execute(
+                reviews.insert().values(
+                    sha256=row["sha256"],
+                    page=row["page"],
+                    snippet=row["snippet"],
+                    raw_value=row["raw_value"],
+                    measure=row["measure"],
+                    action=action,
+                    changes=json.dumps(changes, ensure_ascii=False),
+                    status="applied",
+                    who=who,
+                    at=now,
+                    note=note,
+                )
+            )
             after = _apply_review(conn, dict(row), action, changes)
-            conn.execute(review_log.insert().values(
-                at=now, who=who, action=action, target=f"fact {fact_id}",
-                before=json.dumps(before, ensure_ascii=False, default=str),
-                after=json.dumps(after, ensure_ascii=False, default=str) if after else "", note=note))
+            conn.execute(
+                review_log.insert().values(
+                    at=now,
+                    who=who,
+                    action=action,
+                    target=f"fact {fact_id}",
+                    before=json.dumps(before, ensure_ascii=False, default=str),
+                    after=json.dumps(after, ensure_ascii=False, default=str) if after else "",
+                    note=note,
+                )
+            )
         return after
 
     def list_reviews(self) -> pd.DataFrame:
@@ -416,8 +544,12 @@ class Store:
         import pandas as pd
 
         with self.engine.connect() as conn:
-            return pd.read_sql(select(set_aside_numbers).where(set_aside_numbers.c.reason == "unexplained")
-                               .order_by(set_aside_numbers.c.id), conn)
+            return pd.read_sql(
+                select(set_aside_numbers)
+                .where(set_aside_numbers.c.reason == "unexplained")
+                .order_by(set_aside_numbers.c.id),
+                conn,
+            )
 
     def check_failures(self) -> pd.DataFrame:
         """The stored failures with the ids of their facts (``fact_ids``, ;-separated)."""
@@ -433,9 +565,16 @@ class Store:
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(facts)).scalar() or 0)
 
-    def facts(self, indicator: str | list[str] | None = None, region: str | list[str] | None = None,
-              operator: str | list[str] | None = None, start: str | None = None, end: str | None = None,
-              document: str | None = None, with_location: bool = False) -> pd.DataFrame:
+    def facts(
+        self,
+        indicator: str | list[str] | None = None,
+        region: str | list[str] | None = None,
+        operator: str | list[str] | None = None,
+        start: str | None = None,
+        end: str | None = None,
+        document: str | None = None,
+        with_location: bool = False,
+    ) -> pd.DataFrame:
         """Stored facts as a DataFrame with the contract columns (filters optional)."""
         import pandas as pd
 
@@ -475,14 +614,18 @@ class Store:
             # most of a range of ids (the first rows of a table, a large export): one range scan
             queries = [select(*cols).where(facts.c.id.between(int(want.min()), int(want.max())))]
         else:
-            queries = [select(*cols).where(facts.c.id.in_([int(i) for i in want[start:start + 5_000]]))
-                       for start in range(0, len(want), 5_000)]
+            queries = [
+                select(*cols).where(facts.c.id.in_([int(i) for i in want[start : start + 5_000]]))
+                for start in range(0, len(want), 5_000)
+            ]
         rows: list = []
         with self.engine.connect() as conn:
             for q in queries:  # plain DB-API rows: these columns need no conversion, and this is 3× faster
                 rows += conn.execute(q).cursor.fetchall()
         values = list(zip(*rows, strict=True)) if rows else [()] * (len(names) + 1)
-        df = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in zip(["id", *names], values, strict=True)})
+        df = pd.DataFrame(
+            {c: pd.Series(v, dtype=object) for c, v in zip(["id", *names], values, strict=True)}
+        )
         df = df.set_index(df["id"].astype("int64")).drop(columns="id")
         return df.reindex(want[np.isin(want, df.index.to_numpy())])
 
@@ -492,8 +635,19 @@ class Store:
         import pandas as pd
 
         t = set_aside_numbers
-        q = select(t.c.document_id, t.c.document, t.c.page, t.c.number, t.c.reason, t.c.text, t.c.source,
-                   t.c.x0, t.c.top, t.c.x1, t.c.bottom)
+        q = select(
+            t.c.document_id,
+            t.c.document,
+            t.c.page,
+            t.c.number,
+            t.c.reason,
+            t.c.text,
+            t.c.source,
+            t.c.x0,
+            t.c.top,
+            t.c.x1,
+            t.c.bottom,
+        )
         if document:
             q = q.where(t.c.document == document)
         if reason:
@@ -505,8 +659,14 @@ class Store:
         """Per stored document: how many numbers it prints, and how many are facts, set aside, unexplained."""
         import pandas as pd
 
-        q = select(documents.c.id.label("document_id"), documents.c.name.label("document"), number_tallies.c.numbers,
-                   number_tallies.c.facts, number_tallies.c.set_aside, number_tallies.c.unexplained)
+        q = select(
+            documents.c.id.label("document_id"),
+            documents.c.name.label("document"),
+            number_tallies.c.numbers,
+            number_tallies.c.facts,
+            number_tallies.c.set_aside,
+            number_tallies.c.unexplained,
+        )
         q = q.join_from(documents, number_tallies, documents.c.id == number_tallies.c.document_id)
         with self.engine.connect() as conn:
             return pd.read_sql(q.order_by(documents.c.id), conn)
@@ -531,17 +691,34 @@ def _write_numbers(conn, doc_id: int, name: str, outcomes: list[NumberOutcome]) 
         if o.fact is not None:
             n_facts += 1
             continue
-        rec: dict[str, object] = {"document_id": doc_id, "document": name, "page": o.page, "number": o.number,
-                                  "reason": o.reason or UNEXPLAINED, "text": o.context, "source": o.source,
-                                  "x0": None, "top": None, "x1": None, "bottom": None}
+        rec: dict[str, object] = {
+            "document_id": doc_id,
+            "document": name,
+            "page": o.page,
+            "number": o.number,
+            "reason": o.reason or UNEXPLAINED,
+            "text": o.context,
+            "source": o.source,
+            "x0": None,
+            "top": None,
+            "x1": None,
+            "bottom": None,
+        }
         if o.bbox:
             rec["x0"], rec["top"], rec["x1"], rec["bottom"] = o.bbox
         records.append(rec)
     if records:
         conn.execute(set_aside_numbers.insert(), records)
     unexplained = sum(r["reason"] == UNEXPLAINED for r in records)
-    conn.execute(number_tallies.insert().values(document_id=doc_id, numbers=len(outcomes), facts=n_facts,
-                                                set_aside=len(records) - unexplained, unexplained=unexplained))
+    conn.execute(
+        number_tallies.insert().values(
+            document_id=doc_id,
+            numbers=len(outcomes),
+            facts=n_facts,
+            set_aside=len(records) - unexplained,
+            unexplained=unexplained,
+        )
+    )
 
 
 def _ensure_indexes(engine: Engine) -> None:
@@ -599,7 +776,9 @@ def _apply_review(conn: Connection, row: dict, action: str, changes: dict[str, o
     values: dict[str, object] = {}
     if action == "correct":
         values.update({k: v for k, v in changes.items() if k in facts.c})
-        flags = [f for f in flags if f != REVIEWED_FLAG] + ([CORRECTED_FLAG] if CORRECTED_FLAG not in flags else [])
+        flags = [f for f in flags if f != REVIEWED_FLAG] + (
+            [CORRECTED_FLAG] if CORRECTED_FLAG not in flags else []
+        )
     elif REVIEWED_FLAG not in flags:
         flags.append(REVIEWED_FLAG)
     values["flags"] = ";".join(flags)
@@ -611,13 +790,26 @@ def _reapply_reviews(conn: Connection, doc_id: int, sha256: str) -> None:
     """Re-apply the decisions made on an earlier extraction of this content to the new facts, by anchor
     (page, snippet, printed number, measure); a decision whose anchor matches no fact is marked
     unanchored (it goes back to the review queue), never silently dropped."""
-    pending = conn.execute(select(reviews).where(reviews.c.sha256 == sha256).order_by(reviews.c.id)).mappings().all()
+    pending = (
+        conn.execute(select(reviews).where(reviews.c.sha256 == sha256).order_by(reviews.c.id))
+        .mappings()
+        .all()
+    )
     if not pending:
         return
     rows = [dict(r) for r in conn.execute(select(facts).where(facts.c.document_id == doc_id)).mappings()]
     for rv in pending:
-        match = next((r for r in rows if r["page"] == rv["page"] and r["snippet"] == rv["snippet"]
-                      and r["raw_value"] == rv["raw_value"] and r["measure"] == rv["measure"]), None)
+        match = next(
+            (
+                r
+                for r in rows
+                if r["page"] == rv["page"]
+                and r["snippet"] == rv["snippet"]
+                and r["raw_value"] == rv["raw_value"]
+                and r["measure"] == rv["measure"]
+            ),
+            None,
+        )
         if match is None:
             conn.execute(update(reviews).where(reviews.c.id == rv["id"]).values(status="unanchored"))
             continue
@@ -643,7 +835,7 @@ def _files_dir(url: str) -> Path:
     if env:
         return Path(env)
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        return Path(url[len("sqlite:///"):]).parent / "files"
+        return Path(url[len("sqlite:///") :]).parent / "files"
     return DATA_DIR / "files"
 
 
@@ -667,7 +859,7 @@ def _create_schema(engine: Engine) -> None:
 
 def _engine(url: str, busy_timeout_s: float = 30.0) -> Engine:
     if url.startswith("sqlite"):
-        path = url[len("sqlite:///"):]
+        path = url[len("sqlite:///") :]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": busy_timeout_s})
@@ -687,7 +879,9 @@ def _engine(url: str, busy_timeout_s: float = 30.0) -> Engine:
             # a writer takes the write lock at once, waiting for it in short steps (Store._write retries
             # and says that it waits); other transactions wait up to the full busy timeout
             if conn.get_execution_options().get("zhibiao_write"):
-                conn.exec_driver_sql(f"PRAGMA busy_timeout={int(min(busy_timeout_s, WRITE_LOCK_STEP_S) * 1000)}")
+                conn.exec_driver_sql(
+                    f"PRAGMA busy_timeout={int(min(busy_timeout_s, WRITE_LOCK_STEP_S) * 1000)}"
+                )
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             else:
                 conn.exec_driver_sql(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")

@@ -37,12 +37,19 @@ def main(argv: list[str]) -> int:
     try:
         for i in range(1, runs + 1):
             t0 = time.monotonic()
-            proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                                   "tests/test_browser.py"], cwd=REPO, capture_output=True, text=True)
+            proc = subprocess.run(
+                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_browser.py"],
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+            )
             tail = (proc.stdout.strip().splitlines() or ["(no output)"])[-1]
             ok = proc.returncode == 0 and "skipped" not in tail
             passed += ok
-            print(f"run {i:>2}/{runs}: {'ok  ' if ok else 'FAIL'} {time.monotonic() - t0:6.1f} s  {tail}", flush=True)
+            print(
+                f"run {i:>2}/{runs}: {'ok  ' if ok else 'FAIL'} {time.monotonic() - t0:6.1f} s  {tail}",
+                flush=True,
+            )
             if not ok:
                 print(proc.stdout[-4000:], flush=True)
     finally:

@@ -31,8 +31,20 @@ def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
-def run_cli(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None, stdin: str | None = None,
-            timeout: float = 600) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str,
+    cwd: Path = REPO,
+    env: dict[str, str] | None = None,
+    stdin: str | None = None,
+    timeout: float = 600,
+) -> subprocess.CompletedProcess:
     """``python -m extract ARGS`` as a user runs it, in a process of its own (text output captured)."""
-    return subprocess.run([sys.executable, "-m", "extract", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, input=stdin, env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "extract", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        input=stdin,
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+    )

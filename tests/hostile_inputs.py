@@ -24,8 +24,8 @@ def dimension_bomb_xlsx(path: Path) -> Path:
     ws["A1"], ws["B1"] = "地区", "2020年"
     wb.save(path)
     src = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
-    head, _, tail = src.partition("<dimension ref=\"")
-    patched = head + "<dimension ref=\"A1:XFD1048576" + tail[tail.index('"'):]
+    head, _, tail = src.partition('<dimension ref="')
+    patched = head + '<dimension ref="A1:XFD1048576' + tail[tail.index('"') :]
     members = {n: zipfile.ZipFile(path).read(n) for n in zipfile.ZipFile(path).namelist()}
     members["xl/worksheets/sheet1.xml"] = patched.encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
@@ -45,8 +45,10 @@ def zip_bomb_xlsx(path: Path, unpacked_mb: int = 1024) -> Path:
             if name != "xl/sharedStrings.xml":
                 z.writestr(name, data)
         with z.open("xl/sharedStrings.xml", "w", force_zip64=True) as out:
-            out.write(b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
-                      b'spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>')
+            out.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+                b'spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>'
+            )
             chunk = b"A" * (1024 * 1024)
             for _ in range(unpacked_mb):
                 out.write(chunk)
@@ -67,7 +69,11 @@ def flate_bomb_pdf(path: Path, unpacked_mb: int = 2048) -> Path:
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" /Filter /FlateDecode >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Length "
+        + str(len(stream)).encode()
+        + b" /Filter /FlateDecode >>\nstream\n"
+        + stream
+        + b"\nendstream",
     ]
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
@@ -113,7 +119,7 @@ def _tree_rss_kb(root: int) -> dict[int, int]:
         try:
             with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
                 stat = f.read()
-            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+            ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
             with open(f"/proc/{entry}/status", encoding="ascii", errors="replace") as f:
                 vm = next((ln for ln in f if ln.startswith("VmRSS:")), "VmRSS: 0 kB")
         except (OSError, ValueError, IndexError):

@@ -37,14 +37,40 @@ def _doc(*texts: str, page: int = 1) -> Document:
     return Document("t.pdf", pages=[Page(page, paragraphs=[Paragraph(t, page) for t in texts])])
 
 
-def _fact(raw_value: str, snippet: str, page: int = 1, method: str = "prose", raw_unit: str = "万户",
-          measure: str = "value") -> Fact:
-    return Fact("t.pdf", page, method, "互联网宽带接入用户", "用户", "河南省", "410000", "province", "", "",
-                "2020-08", "month", "2020-08-01", "2020-08-31", measure, float(raw_value), "户", raw_value,
-                raw_unit, snippet)
+def _fact(
+    raw_value: str,
+    snippet: str,
+    page: int = 1,
+    method: str = "prose",
+    raw_unit: str = "万户",
+    measure: str = "value",
+) -> Fact:
+    return Fact(
+        "t.pdf",
+        page,
+        method,
+        "互联网宽带接入用户",
+        "用户",
+        "河南省",
+        "410000",
+        "province",
+        "",
+        "",
+        "2020-08",
+        "month",
+        "2020-08-01",
+        "2020-08-31",
+        measure,
+        float(raw_value),
+        "户",
+        raw_value,
+        raw_unit,
+        snippet,
+    )
 
 
 # -- the rules file ----------------------------------------------------------------------------------
+
 
 def test_every_rule_has_a_reason_a_scope_a_pattern_and_a_marked_example() -> None:
     rows = _rows()
@@ -64,7 +90,7 @@ def test_each_rule_example_classifies_to_its_reason(row: dict[str, str]) -> None
     example = row["example"]
     m = MARK.search(example)
     assert m is not None
-    text = example[:m.start()] + m.group(1) + example[m.end():]
+    text = example[: m.start()] + m.group(1) + example[m.end() :]
     lo, hi = m.start(), m.start() + len(m.group(1))
     if row["where"] == "table":
         doc = Document("t.pdf", pages=[Page(1, tables=[Table(rows=[["地区", "用户"], [text, ""]], page=1)])])
@@ -77,16 +103,29 @@ def test_each_rule_example_classifies_to_its_reason(row: dict[str, str]) -> None
 
 def test_a_rule_applies_only_where_it_says() -> None:
     """A bare year is a date in a table header, but in running text a lone number is not one."""
-    cell = Document("t.pdf", pages=[Page(1, tables=[Table(rows=[["地区", "2020"], ["郑州市", "12"]], page=1)])])
+    cell = Document(
+        "t.pdf", pages=[Page(1, tables=[Table(rows=[["地区", "2020"], ["郑州市", "12"]], page=1)])]
+    )
     reasons = {o.number: o.reason for o in account(cell, [])}
     assert reasons["2020"] == "date" and reasons["12"] is None
 
 
 # -- finding numbers ---------------------------------------------------------------------------------
 
+
 def test_numbers_as_the_genre_prints_them() -> None:
     text = "１－８月，全省完成１，２３４．５万元，居全国第十三位；二〇二〇年十月，（三）5G基站、IPv6地址"
-    assert [n for _, _, n in find_numbers(text)] == ["１", "８", "１，２３４．５", "十三", "二〇二〇", "十", "三", "5", "6"]
+    assert [n for _, _, n in find_numbers(text)] == [
+        "１",
+        "８",
+        "１，２３４．５",
+        "十三",
+        "二〇二〇",
+        "十",
+        "三",
+        "5",
+        "6",
+    ]
     for start, end, printed in find_numbers(text):
         assert text[start:end] == printed
     assert find_numbers("进一步统一规划，一是加强，一个平台") == []
@@ -104,14 +143,27 @@ def test_every_number_of_a_small_document_is_a_fact_or_has_a_reason() -> None:
         "截至2020年8月底，全省5G基站达到2.6万个；预计到2022年底将超过4万个。",
         "注：1.数据来源于工业和信息化部2020年第8期简报，联系电话：0371-65800000。",
     ]
-    table = Table(rows=[["序号", "地市", "用户（万户）"], ["1", "郑州市", "612.5"], ["2", "洛阳市", "203.1"]], page=1)
-    doc = Document("t.pdf", pages=[Page(1, paragraphs=[Paragraph(t, 1) for t in paragraphs], tables=[table],
-                                        furniture=["河南省通信管理局 2020年8月", "- 1 -"])])
-    facts = [_fact("2993", "全省互联网宽带接入用户达到2993万户"),
-             _fact("9.5", "同比增长9.5", raw_unit="%", measure="yoy_pct"),
-             _fact("2.6", "全省5G基站达到2.6万个", raw_unit="万个"),
-             _fact("612.5", "1 郑州市 612.5", method="table", raw_unit=""),
-             _fact("203.1", "2 洛阳市 203.1", method="table", raw_unit="")]
+    table = Table(
+        rows=[["序号", "地市", "用户（万户）"], ["1", "郑州市", "612.5"], ["2", "洛阳市", "203.1"]], page=1
+    )
+    doc = Document(
+        "t.pdf",
+        pages=[
+            Page(
+                1,
+                paragraphs=[Paragraph(t, 1) for t in paragraphs],
+                tables=[table],
+                furniture=["河南省通信管理局 2020年8月", "- 1 -"],
+            )
+        ],
+    )
+    facts = [
+        _fact("2993", "全省互联网宽带接入用户达到2993万户"),
+        _fact("9.5", "同比增长9.5", raw_unit="%", measure="yoy_pct"),
+        _fact("2.6", "全省5G基站达到2.6万个", raw_unit="万个"),
+        _fact("612.5", "1 郑州市 612.5", method="table", raw_unit=""),
+        _fact("203.1", "2 洛阳市 203.1", method="table", raw_unit=""),
+    ]
     outcomes = account(doc, facts)
     assert [o for o in outcomes if o.unexplained] == []
     t = tally(outcomes)
@@ -129,7 +181,9 @@ def test_every_number_of_a_small_document_is_a_fact_or_has_a_reason() -> None:
 
 
 def test_a_number_nothing_explains_is_reported_with_its_page_and_context() -> None:
-    doc = _doc("一、总体情况", "8月份，全省新增光缆线路长度1.7万公里，互联网宽带接入用户达到2993万户。", page=4)
+    doc = _doc(
+        "一、总体情况", "8月份，全省新增光缆线路长度1.7万公里，互联网宽带接入用户达到2993万户。", page=4
+    )
     facts = [_fact("2993", "互联网宽带接入用户达到2993万户", page=4)]
     left = [o for o in account(doc, facts) if o.unexplained]
     assert [(o.number, o.page) for o in left] == [("1.7", 4)]
@@ -153,7 +207,9 @@ def test_a_fact_claims_its_number_and_not_the_date_before_it() -> None:
 
 
 def test_a_restated_value_is_set_aside_only_when_specific_and_in_the_same_unit() -> None:
-    doc = _doc("全省互联网宽带接入用户2993万户。", "其中，光纤用户达到2993万户，提高0.7个百分点，增加0.7万户。")
+    doc = _doc(
+        "全省互联网宽带接入用户2993万户。", "其中，光纤用户达到2993万户，提高0.7个百分点，增加0.7万户。"
+    )
     facts = [_fact("2993", "全省互联网宽带接入用户2993万户"), _fact("0.7", "x0.7", raw_unit="万户")]
     reasons = [(o.number, o.reason) for o in account(doc, facts) if o.fact is None]
     assert reasons == [("2993", RESTATED), ("0.7", None), ("0.7", None)]
@@ -175,11 +231,17 @@ def test_a_first_column_counting_under_an_empty_header_is_a_rank_not_a_row_numbe
 
 
 def test_a_table_fact_claims_the_cell_that_is_its_number_not_a_digit_of_an_address() -> None:
-    rows = [["排名", "网站名称", "网址", "访问量（万次）", "排名较上月变化"], ["11", "西部在线", "www.xb01.cn", "292.3", "↓1"]]
+    rows = [
+        ["排名", "网站名称", "网址", "访问量（万次）", "排名较上月变化"],
+        ["11", "西部在线", "www.xb01.cn", "292.3", "↓1"],
+    ]
     doc = Document("t.pdf", pages=[Page(6, tables=[Table(rows=rows, page=6)])])
     snippet = "11 西部在线 www.xb01.cn 292.3 ↓1"
-    facts = [_fact("11", snippet, 6, "table", "", "rank"), _fact("292.3", snippet, 6, "table", "万次"),
-             _fact("1", snippet, 6, "table", "", "rank_change")]
+    facts = [
+        _fact("11", snippet, 6, "table", "", "rank"),
+        _fact("292.3", snippet, 6, "table", "万次"),
+        _fact("1", snippet, 6, "table", "", "rank_change"),
+    ]
     got = {(o.number, o.context): (o.fact, o.reason) for o in account(doc, facts)}
     assert got[("1", "↓1")] == (2, None) and got[("01", "www.xb01.cn")] == (None, "phone_or_code")
 
@@ -193,9 +255,14 @@ def test_settings_change_the_outcome() -> None:
 
 
 def test_bbox_of_a_number_is_its_printed_line() -> None:
-    para = Paragraph("全省互联网宽带接入用户达到2993万户，同比增长9.5%。", 2,
-                     lines=[Line("全省互联网宽带接入用户达到", (72, 100, 300, 112)),
-                            Line("2993万户，同比增长9.5%。", (72, 114, 260, 126))])
+    para = Paragraph(
+        "全省互联网宽带接入用户达到2993万户，同比增长9.5%。",
+        2,
+        lines=[
+            Line("全省互联网宽带接入用户达到", (72, 100, 300, 112)),
+            Line("2993万户，同比增长9.5%。", (72, 114, 260, 126)),
+        ],
+    )
     doc = Document("t.pdf", pages=[Page(2, paragraphs=[para])])
     boxes = {o.number: o.bbox for o in account(doc, [])}
     assert boxes["2993"] == (72, 114, 260, 126)
@@ -204,10 +271,11 @@ def test_bbox_of_a_number_is_its_printed_line() -> None:
 def test_halfwidth_offsets_are_offsets_of_the_printed_text() -> None:
     text = "全省用户８６４３．５万户"
     (o,) = account(_doc(text), [])
-    assert text[o.start:o.end] == o.number == "８６４３．５" and to_halfwidth(o.number) == "8643.5"
+    assert text[o.start : o.end] == o.number == "８６４３．５" and to_halfwidth(o.number) == "8643.5"
 
 
 # -- a real PDF, read and extracted like any report ---------------------------------------------------
+
 
 def _render(path: Path, pages: list[list[str]]) -> Path:
     pytest.importorskip("reportlab")
@@ -233,12 +301,12 @@ def _render(path: Path, pages: list[list[str]]) -> Path:
 
 
 PDF_PAGES = [
-    ["一、总体情况",
-     "2020年8月，河南省互联网宽带接入用户达到2993万户，同比增长9.5%。",
-     "联系电话：0371-65800000。"],
-    ["二、业务发展",
-     "预计到2025年，全省5G基站将达到15万个。",
-     "8月份，全省移动电话用户达到10156万户。"],
+    [
+        "一、总体情况",
+        "2020年8月，河南省互联网宽带接入用户达到2993万户，同比增长9.5%。",
+        "联系电话：0371-65800000。",
+    ],
+    ["二、业务发展", "预计到2025年，全省5G基站将达到15万个。", "8月份，全省移动电话用户达到10156万户。"],
 ]
 
 
@@ -256,18 +324,24 @@ def test_a_real_pdf_where_every_number_is_accounted_for(tmp_path: Path) -> None:
 
 # -- the store keeps the numbers that are not facts ---------------------------------------------------
 
+
 def test_set_aside_numbers_are_stored_with_the_document_and_replaced_with_it(db_url: str) -> None:
     from extract.store import Store
 
     store = Store(db_url)
-    doc = _doc("一、总体情况", "8月份，全省新增光缆线路长度1.7万公里，互联网宽带接入用户达到2993万户。", page=3)
+    doc = _doc(
+        "一、总体情况", "8月份，全省新增光缆线路长度1.7万公里，互联网宽带接入用户达到2993万户。", page=3
+    )
     facts = [_fact("2993", "互联网宽带接入用户达到2993万户", page=3)]
     outcomes = account(doc, facts)
     kw = dict(name="t.pdf", sha256="s" * 64, pages=3, size=1, kind="pdf", title="", version="v1")
     store.save_document(**kw, fact_rows=facts, numbers=outcomes)
     rows = store.set_aside_numbers()
     assert sorted(zip(rows["number"], rows["reason"], strict=True)) == [
-        ("1.7", "unexplained"), ("8", "date"), ("一", "section_number")]
+        ("1.7", "unexplained"),
+        ("8", "date"),
+        ("一", "section_number"),
+    ]
     assert set(rows["page"]) == {3} and set(rows["document"]) == {"t.pdf"}
     assert "光缆线路长度1.7万公里" in rows.loc[rows["number"] == "1.7", "text"].iloc[0]
     tallies = store.number_tallies()
@@ -296,17 +370,29 @@ def test_a_failed_write_leaves_neither_facts_nor_numbers(db_url: str) -> None:
     outcomes = account(_doc("8月，用户达到2993万户，另有1.7万公里。"), facts)
     broken = [*outcomes[:-1], replace(outcomes[-1], number=None)]  # NOT NULL violated
     with pytest.raises(Exception):  # noqa: B017 - whatever the database raises
-        store.save_document(name="t.pdf", sha256="b" * 64, pages=1, size=1, kind="pdf", title="", version="v",
-                            fact_rows=facts, numbers=broken)
+        store.save_document(
+            name="t.pdf",
+            sha256="b" * 64,
+            pages=1,
+            size=1,
+            kind="pdf",
+            title="",
+            version="v",
+            fact_rows=facts,
+            numbers=broken,
+        )
     assert store.documents().empty and store.count_facts() == 0 and store.set_aside_numbers().empty
 
 
 # -- the rules against the hand-written keys ---------------------------------------------------------
 
+
 def _keyed_documents() -> list[tuple[Path, list[Path]]]:
     from .conftest import ANSWERS, FIXTURES, SHARED
 
-    pairs = [(SHARED / "corpus" / f"{k.stem}.pdf", [k]) for k in sorted((SHARED / "corpus" / "keys").glob("*.csv"))]
+    pairs = [
+        (SHARED / "corpus" / f"{k.stem}.pdf", [k]) for k in sorted((SHARED / "corpus" / "keys").glob("*.csv"))
+    ]
     for name in ("henan-internet-monthly-2020-08", "tencent-cloud-ai-whitepaper-2021"):
         pairs.append((FIXTURES / f"{name}.pdf", [ANSWERS / f"{name}.csv"]))
     return [(doc, keys) for doc, keys in pairs if doc.exists()]
@@ -329,9 +415,31 @@ def test_no_rule_sets_aside_a_number_the_answer_keys_record_as_a_fact() -> None:
     for path, keys in pairs:
         doc = read_document(path)
         rows = [r for k in keys for r in read_key(k)]
-        key_facts = [Fact("", 0, r.get("method") or "prose", r["indicator"], "", r["region"], "", "", r["operator"],
-                          r["subject"], r["period"], "", "", "", r["measure"], 0.0, "", r["value"], r["unit"],
-                          r["snippet"]) for r in rows]
+        key_facts = [
+            Fact(
+                "",
+                0,
+                r.get("method") or "prose",
+                r["indicator"],
+                "",
+                r["region"],
+                "",
+                "",
+                r["operator"],
+                r["subject"],
+                r["period"],
+                "",
+                "",
+                "",
+                r["measure"],
+                0.0,
+                "",
+                r["value"],
+                r["unit"],
+                r["snippet"],
+            )
+            for r in rows
+        ]
         years = [int(r["period"][:4]) for r in rows if r["period"][:4].isdigit()]
         by_rules = account(doc, [], year=max(years) if years else None)
         by_key = account(doc, key_facts)
@@ -346,6 +454,7 @@ def test_no_rule_sets_aside_a_number_the_answer_keys_record_as_a_fact() -> None:
 
 
 # -- make quality ------------------------------------------------------------------------------------
+
 
 def _quality():  # noqa: ANN202
     import importlib.util
@@ -362,20 +471,28 @@ def _quality():  # noqa: ANN202
     return sys.modules["bench_quality"]
 
 
-def test_quality_says_so_and_exits_0_without_the_shared_folder(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_quality_says_so_and_exits_0_without_the_shared_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     assert _quality().main(["--shared", str(tmp_path / "absent")]) == 0
     assert "is not here" in capsys.readouterr().out
 
 
 def test_quality_scores_a_keyed_corpus_and_counts_its_unexplained_numbers(
-        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     corpus = tmp_path / "shared" / "corpus"
     (corpus / "keys").mkdir(parents=True)
-    _render(corpus / "henan-2020-08.pdf", [PDF_PAGES[0], ["8月份，全省共举办网络安全宣传活动36场，移动电话用户达到10156万户。"]])
+    _render(
+        corpus / "henan-2020-08.pdf",
+        [PDF_PAGES[0], ["8月份，全省共举办网络安全宣传活动36场，移动电话用户达到10156万户。"]],
+    )
     (corpus / "keys" / "henan-2020-08.csv").write_text(
         "method,indicator,region,operator,subject,period,measure,value,unit,snippet\n"
         "prose,互联网宽带接入用户,河南省,,,2020-08,value,2993,万户,河南省互联网宽带接入用户达到2993万户\n"
-        "prose,网络安全宣传活动,河南省,,,2020-08,value,36,场,全省共举办网络安全宣传活动36场\n", encoding="utf-8")
+        "prose,网络安全宣传活动,河南省,,,2020-08,value,36,场,全省共举办网络安全宣传活动36场\n",
+        encoding="utf-8",
+    )
     assert _quality().main(["--shared", str(tmp_path / "shared"), "--corpus-only"]) == 0
     out = capsys.readouterr().out
     assert re.search(r"corpus/henan-2020-08.pdf\s+\d+\s+2\s+[01]\.\d{3}\s+0\.500\s", out), out
@@ -396,13 +513,17 @@ def _two_pages(tmp_path: Path) -> Path:
 
 def _key(tmp_path: Path) -> Path:
     key = tmp_path / "henan-2020-08.csv"
-    key.write_text("indicator,region,operator,subject,period,measure,value,unit,snippet\n"
-                   "互联网宽带接入用户,河南省,,,2020-08,value,2993,万户,河南省互联网宽带接入用户达到2993万户\n",
-                   encoding="utf-8")
+    key.write_text(
+        "indicator,region,operator,subject,period,measure,value,unit,snippet\n"
+        "互联网宽带接入用户,河南省,,,2020-08,value,2993,万户,河南省互联网宽带接入用户达到2993万户\n",
+        encoding="utf-8",
+    )
     return key
 
 
-def test_evaluate_prints_the_unexplained_count_per_document(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_evaluate_prints_the_unexplained_count_per_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     from extract.cli import main
 
     main(["evaluate", str(_key(tmp_path)), "--", str(_two_pages(tmp_path))])
@@ -412,18 +533,23 @@ def test_evaluate_prints_the_unexplained_count_per_document(tmp_path: Path, caps
 
 # -- the explain command, and the counts printed by ingest ------------------------------------------
 
+
 def test_explain_lists_each_number_with_its_outcome(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     from extract.cli import main
 
     pdf = _two_pages(tmp_path)
     assert main(["explain", str(pdf)]) == 0
     out = capsys.readouterr().out
-    assert re.search(r"p1 .*2993  fact: 互联网宽带接入用户 \| 河南省 \| 2020-08 \| value = 29930000 户", out), out
+    assert re.search(
+        r"p1 .*2993  fact: 互联网宽带接入用户 \| 河南省 \| 2020-08 \| value = 29930000 户", out
+    ), out
     assert re.search(r"p1 .*0371  phone_or_code  «", out), out
     assert re.search(r"p1 .*furniture .*1  page_number  «- 1 -»", out), out
     assert re.search(r"p2 .*36  UNEXPLAINED  «.*宣传活动36场", out), out
     last = out.splitlines()[-1]
-    assert last.startswith("henan-2020-08.pdf: ") and last.endswith("1 of 16 numbers unexplained (6.2%)"), last
+    assert last.startswith("henan-2020-08.pdf: ") and last.endswith("1 of 16 numbers unexplained (6.2%)"), (
+        last
+    )
 
     assert main(["explain", str(pdf), "--page", "2"]) == 0
     out = capsys.readouterr().out
@@ -439,7 +565,8 @@ def test_explain_lists_each_number_with_its_outcome(tmp_path: Path, capsys: pyte
 
 
 def test_ingest_prints_the_unexplained_count_and_stores_the_set_aside_numbers(
-        tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from extract import ingest as ingest_module
     from extract.cli import main
     from extract.store import Store

@@ -74,7 +74,9 @@ def issue_facts() -> pd.DataFrame:
 def test_cnnic_summary_in_the_magazine_issue(issue_facts: pd.DataFrame) -> None:
     """The national CNNIC summary (pages 12–16) of a Henan magazine: 我国 figures, not 河南省 ones."""
     cnnic = issue_facts[issue_facts["page"].between(12, 16)]
-    report = score([ANSWERS / "henan-internet-2020-09-issue.cnnic.csv"], {"henan-internet-2020-09-issue.pdf": cnnic})
+    report = score(
+        [ANSWERS / "henan-internet-2020-09-issue.cnnic.csv"], {"henan-internet-2020-09-issue.pdf": cnnic}
+    )
     assert report.overall.precision >= 0.95, report.false_positives[:5]
     assert report.overall.recall >= 0.93, report.misses[:5]
 
@@ -91,8 +93,12 @@ def test_monthly_statistics_inside_the_magazine_issue(issue_facts: pd.DataFrame,
 
 def test_news_pages_yield_no_invented_statistics() -> None:
     """Seeds 000–002 are news: targets, dates and narrative numbers are not facts."""
-    facts = pd.concat([read_report(fixture(f"{n}.pdf")) for n in
-                       ("cernet-industry-news-2026-04", "wuzhen-faces-2025", "wic-wuzhen-2025-newspaper")])
+    facts = pd.concat(
+        [
+            read_report(fixture(f"{n}.pdf"))
+            for n in ("cernet-industry-news-2026-04", "wuzhen-faces-2025", "wic-wuzhen-2025-newspaper")
+        ]
+    )
     assert len(facts) <= 3, facts[["indicator", "snippet"]].to_string()
     assert set(facts["indicator"]) <= {"跨境电商进出口规模"}
 
@@ -103,8 +109,11 @@ def tencent_facts() -> pd.DataFrame:
 
 
 def test_tencent_rank_tables_side_by_side_groups_and_industry_ranks(tencent_facts: pd.DataFrame) -> None:
-    report = score([ANSWERS / "tencent-cloud-ai-whitepaper-2021.csv"],
-                   {"tencent-cloud-ai-whitepaper-2021.pdf": tencent_facts}, "table")
+    report = score(
+        [ANSWERS / "tencent-cloud-ai-whitepaper-2021.csv"],
+        {"tencent-cloud-ai-whitepaper-2021.pdf": tencent_facts},
+        "table",
+    )
     assert report.overall.precision >= 0.99, report.false_positives[:5]
     assert report.overall.recall >= 0.98, report.misses[:5]
 
@@ -117,8 +126,11 @@ def test_prose_over_all_answer_keys(monthly_facts, tencent_facts, issue_facts) -
     for key, name, facts in [
         ("henan-internet-monthly-2020-08.csv", "henan-internet-monthly-2020-08.pdf", monthly_facts),
         ("tencent-cloud-ai-whitepaper-2021.csv", "tencent-cloud-ai-whitepaper-2021.pdf", tencent_facts),
-        ("henan-internet-2020-09-issue.cnnic.csv", "henan-internet-2020-09-issue.pdf",
-         issue_facts[issue_facts["page"].between(12, 16)]),
+        (
+            "henan-internet-2020-09-issue.cnnic.csv",
+            "henan-internet-2020-09-issue.pdf",
+            issue_facts[issue_facts["page"].between(12, 16)],
+        ),
     ]:
         total.overall.add(score([ANSWERS / key], {name: facts}, "prose").overall)
     assert total.overall.precision >= 0.98 and total.overall.recall >= 0.95, total.overall.line()

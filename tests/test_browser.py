@@ -35,16 +35,20 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "tests" / "artifacts"
-REPORTS = [SHARED / "fixtures" / "henan-internet-monthly-2020-08.pdf",
-           SHARED / "fixtures" / "tencent-cloud-ai-whitepaper-2021.pdf",
-           SHARED / "data" / "nbs"]
+REPORTS = [
+    SHARED / "fixtures" / "henan-internet-monthly-2020-08.pdf",
+    SHARED / "fixtures" / "tencent-cloud-ai-whitepaper-2021.pdf",
+    SHARED / "data" / "nbs",
+]
 #: how long a condition may take on a loaded 2-core machine before the test fails
 WAIT_MS = 90_000
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium "
-                                                     "(apt-get install -y chromium)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian chromium at /usr/bin/chromium (apt-get install -y chromium)",
+    ),
     pytest.mark.skipif(not REPORTS[0].exists(), reason=f"shared fixtures not found at {SHARED}"),
 ]
 
@@ -75,9 +79,24 @@ def streamlit_server(db: Path, log_path: Path) -> Iterator[str]:
     env = {**os.environ, "ZHIBIAO_DB_URL": str(db)}
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [_streamlit(), "run", "dashboard/app.py", "--server.headless", "true", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+            [
+                _streamlit(),
+                "run",
+                "dashboard/app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + WAIT_MS / 1000
@@ -119,8 +138,10 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM),
-                              args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         yield b
         b.close()
 
@@ -131,8 +152,14 @@ def page(browser):
     ctx.set_default_timeout(WAIT_MS)
     pg = ctx.new_page()
     pg.external_requests = []  # type: ignore[attr-defined]
-    pg.on("request", lambda r: pg.external_requests.append(r.url)
-          if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
+    pg.on(
+        "request",
+        lambda r: (
+            pg.external_requests.append(r.url)
+            if not r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+            else None
+        ),
+    )
     yield pg
     ctx.close()
 
@@ -145,7 +172,9 @@ def settle(pg) -> None:
         """() => !document.querySelector('[data-testid="stStatusWidget"]')
                  && !document.querySelector('[data-testid="stSkeleton"]')
                  && !document.querySelector('[data-stale="true"]')""",
-        timeout=WAIT_MS, polling=200)
+        timeout=WAIT_MS,
+        polling=200,
+    )
 
 
 def shoot(pg, name: str) -> None:
@@ -176,8 +205,11 @@ def no_exception(pg) -> None:
 
 def pick(pg, label: str, option: str) -> None:
     """Add an option to the sidebar multiselect labelled exactly ``label``."""
-    box = pg.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
-        has=pg.locator('[data-testid="stWidgetLabel"]').get_by_text(label, exact=True)).first
+    box = (
+        pg.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]')
+        .filter(has=pg.locator('[data-testid="stWidgetLabel"]').get_by_text(label, exact=True))
+        .first
+    )
     box.locator("input").click()
     box.locator("input").fill(option)
     pg.get_by_role("option", name=option, exact=True).first.click()
@@ -264,7 +296,9 @@ def test_pages_filters_map_download_and_source(server, page):
     pg.mouse.click(box["x"] + 20, box["y"] + 36 + 18)  # the row-selection cell of the first data row
     expect(pg.get_by_text("原文出处").first).to_be_visible()
     settle(pg)
-    expect(pg.locator('[data-testid="stImage"] img, [data-testid="stFullScreenFrame"] img').first).to_be_visible()
+    expect(
+        pg.locator('[data-testid="stImage"] img, [data-testid="stFullScreenFrame"] img').first
+    ).to_be_visible()
     shoot(pg, "data")
 
     # 导入: upload a report that is already stored: a per-file progress bar and result

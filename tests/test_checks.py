@@ -17,9 +17,12 @@ cli = run_cli
 
 def test_operators_that_add_up_to_more_than_the_total_are_flagged(tmp_path: Path) -> None:
     report = tmp_path / "ops.txt"
-    report.write_text("2021年10月河南省通信业运行情况\n截至2021年10月底，全省移动电话用户总数达到1000万户。"
-                      "河南移动公司移动电话用户600万户，河南联通公司移动电话用户300万户，"
-                      "河南电信公司移动电话用户200万户。\n", encoding="utf-8")
+    report.write_text(
+        "2021年10月河南省通信业运行情况\n截至2021年10月底，全省移动电话用户总数达到1000万户。"
+        "河南移动公司移动电话用户600万户，河南联通公司移动电话用户300万户，"
+        "河南电信公司移动电话用户200万户。\n",
+        encoding="utf-8",
+    )
     db = tmp_path / "c.sqlite"
     proc = cli("--db", str(db), "ingest", str(report))
     assert proc.returncode == 0 and "1 consistency check(s) failed" in proc.stderr, proc.stderr
@@ -33,10 +36,14 @@ def test_operators_that_add_up_to_more_than_the_total_are_flagged(tmp_path: Path
 
 def test_a_stated_yoy_that_contradicts_the_stored_values_is_flagged(tmp_path: Path) -> None:
     a = tmp_path / "a.txt"
-    a.write_text("2020年8月河南省通信业运行情况\n截至2020年8月底，全省移动电话用户达到100万户。\n", encoding="utf-8")
+    a.write_text(
+        "2020年8月河南省通信业运行情况\n截至2020年8月底，全省移动电话用户达到100万户。\n", encoding="utf-8"
+    )
     b = tmp_path / "b.txt"
-    b.write_text("2021年8月河南省通信业运行情况\n截至2021年8月底，全省移动电话用户达到120万户，同比增长5.0%。\n",
-                 encoding="utf-8")
+    b.write_text(
+        "2021年8月河南省通信业运行情况\n截至2021年8月底，全省移动电话用户达到120万户，同比增长5.0%。\n",
+        encoding="utf-8",
+    )
     db = tmp_path / "y.sqlite"
     assert cli("--db", str(db), "ingest", str(a), str(b)).returncode == 0
     proc = cli("--db", str(db), "check", "--document", "b.txt")
@@ -53,9 +60,23 @@ def test_a_stated_yoy_that_contradicts_the_stored_values_is_flagged(tmp_path: Pa
 
 # -- each check on a hand-made frame -----------------------------------------------------------------------
 def frame(rows: list[dict]) -> pd.DataFrame:
-    base = {"document": "r.pdf", "page": 1, "method": "prose", "category": "用户", "region": "河南省",
-            "region_code": "410000", "region_level": "province", "operator": "", "subject": "", "measure": "value",
-            "raw_unit": "", "snippet": "", "flags": "", "period_type": "month", "unit": "户"}
+    base = {
+        "document": "r.pdf",
+        "page": 1,
+        "method": "prose",
+        "category": "用户",
+        "region": "河南省",
+        "region_code": "410000",
+        "region_level": "province",
+        "operator": "",
+        "subject": "",
+        "measure": "value",
+        "raw_unit": "",
+        "snippet": "",
+        "flags": "",
+        "period_type": "month",
+        "unit": "户",
+    }
     out = []
     for i, r in enumerate(rows):
         row = {**base, "id": i + 1, **r}
@@ -73,47 +94,99 @@ def checks_of(rows: list[dict]) -> list[str]:
 
 
 def test_rounding_never_fails_a_check() -> None:
-    rows = [{"indicator": "移动电话用户", "period": "2021-10", "value": 100.0e4, "raw_value": "100"},
-            {"indicator": "移动电话用户", "operator": "中国移动", "period": "2021-10", "value": 60.4e4, "raw_value": "60.4"},
-            {"indicator": "移动电话用户", "operator": "中国联通", "period": "2021-10", "value": 39.9e4, "raw_value": "39.9"}]
+    rows = [
+        {"indicator": "移动电话用户", "period": "2021-10", "value": 100.0e4, "raw_value": "100"},
+        {
+            "indicator": "移动电话用户",
+            "operator": "中国移动",
+            "period": "2021-10",
+            "value": 60.4e4,
+            "raw_value": "60.4",
+        },
+        {
+            "indicator": "移动电话用户",
+            "operator": "中国联通",
+            "period": "2021-10",
+            "value": 39.9e4,
+            "raw_value": "39.9",
+        },
+    ]
     assert checks_of(rows) == []  # 100.3 against a total printed as 100 (100 ± 0.5)
 
 
 def test_shares_of_operators_over_100_are_flagged_but_overlapping_subjects_are_not() -> None:
-    ops = [{"indicator": "移动电话用户", "operator": o, "measure": "share_pct", "period": "2021-10", "value": v,
-            "unit": "%"} for o, v in (("中国移动", 60.0), ("中国联通", 30.0), ("中国电信", 20.0))]
+    ops = [
+        {
+            "indicator": "移动电话用户",
+            "operator": o,
+            "measure": "share_pct",
+            "period": "2021-10",
+            "value": v,
+            "unit": "%",
+        }
+        for o, v in (("中国移动", 60.0), ("中国联通", 30.0), ("中国电信", 20.0))
+    ]
     assert checks_of(ops) == ["shares_sum"]
     risks = [{**r, "operator": "", "subject": s} for r, s in zip(ops, ("广告", "漏洞", "隐私"), strict=True)]
     assert checks_of(risks) == []
 
 
 def test_year_to_date_totals_that_shrink_are_flagged() -> None:
-    rows = [{"indicator": "电信业务收入", "period": p, "period_type": "ytd", "period_start": pd.Timestamp("2020-01-01"),
-             "period_end": pd.Timestamp(e), "value": v, "unit": "元"}
-            for p, e, v in (("2020-01..2020-07", "2020-07-31", 60.3e8), ("2020-01..2020-08", "2020-08-31", 50.7e8))]
+    rows = [
+        {
+            "indicator": "电信业务收入",
+            "period": p,
+            "period_type": "ytd",
+            "period_start": pd.Timestamp("2020-01-01"),
+            "period_end": pd.Timestamp(e),
+            "value": v,
+            "unit": "元",
+        }
+        for p, e, v in (
+            ("2020-01..2020-07", "2020-07-31", 60.3e8),
+            ("2020-01..2020-08", "2020-08-31", 50.7e8),
+        )
+    ]
     assert checks_of(rows) == ["ytd_order"]
 
 
 def test_the_same_fact_stated_twice_must_agree() -> None:
-    rows = [{"indicator": "互联网用户", "period": "2020-08", "value": 11636.5e4, "raw_value": "11636.5"},
-            {"indicator": "互联网用户", "period": "2020-08", "value": 11636.5e4, "raw_value": "11636.5",
-             "document": "b.pdf"}]
+    rows = [
+        {"indicator": "互联网用户", "period": "2020-08", "value": 11636.5e4, "raw_value": "11636.5"},
+        {
+            "indicator": "互联网用户",
+            "period": "2020-08",
+            "value": 11636.5e4,
+            "raw_value": "11636.5",
+            "document": "b.pdf",
+        },
+    ]
     assert checks_of(rows) == []
     rows[1] = {**rows[1], "value": 11663.5e4, "raw_value": "11663.5"}
     assert checks_of(rows) == ["restated"]
 
 
 def test_ranks_shares_and_rates_out_of_range_are_flagged() -> None:
-    rows = [{"indicator": "互联网用户", "measure": "rank", "period": "2020-08", "value": 35.0, "unit": "位"},
-            {"indicator": "互联网用户", "measure": "share_pct", "period": "2020-08", "value": 130.0, "unit": "%"},
-            {"indicator": "移动电话普及率", "period": "2020-08", "value": 1123.0, "unit": "部/百人"}]
+    rows = [
+        {"indicator": "互联网用户", "measure": "rank", "period": "2020-08", "value": 35.0, "unit": "位"},
+        {"indicator": "互联网用户", "measure": "share_pct", "period": "2020-08", "value": 130.0, "unit": "%"},
+        {"indicator": "移动电话普及率", "period": "2020-08", "value": 1123.0, "unit": "部/百人"},
+    ]
     assert checks_of(rows) == ["range", "range", "range"]
 
 
 def test_a_value_ten_thousand_times_off_is_flagged() -> None:
-    rows = [{"indicator": "移动电话用户", "region": r, "period": "2020-08", "value": v}
-            for r, v in (("河南省", 1.1e8), ("河北省", 8.2e7), ("山东省", 1.2e8), ("山西省", 4.0e7), ("江苏省", 1.0e8),
-                         ("安徽省", 6.8e3))]  # 6800 户: the 万 of 6800万户 lost
+    rows = [
+        {"indicator": "移动电话用户", "region": r, "period": "2020-08", "value": v}
+        for r, v in (
+            ("河南省", 1.1e8),
+            ("河北省", 8.2e7),
+            ("山东省", 1.2e8),
+            ("山西省", 4.0e7),
+            ("江苏省", 1.0e8),
+            ("安徽省", 6.8e3),
+        )
+    ]  # 6800 户: the 万 of 6800万户 lost
     assert checks_of(rows) == ["magnitude"]
     assert SETTINGS.magnitude_decades <= 4
 
@@ -124,9 +197,12 @@ def test_checks_run_after_an_ingest_through_the_api_too(tmp_path: Path) -> None:
     from extract.store import Store
 
     report = tmp_path / "ops.txt"
-    report.write_text("2021年10月河南省通信业运行情况\n截至2021年10月底，全省移动电话用户总数达到1000万户。"
-                      "河南移动公司移动电话用户600万户，河南联通公司移动电话用户300万户，"
-                      "河南电信公司移动电话用户200万户。\n", encoding="utf-8")
+    report.write_text(
+        "2021年10月河南省通信业运行情况\n截至2021年10月底，全省移动电话用户总数达到1000万户。"
+        "河南移动公司移动电话用户600万户，河南联通公司移动电话用户300万户，"
+        "河南电信公司移动电话用户200万户。\n",
+        encoding="utf-8",
+    )
     store = Store(str(tmp_path / "api.sqlite"))
     notes: list[str] = []
     assert [r.status for r in ingest([report], store, note=notes.append)] == ["stored"]

@@ -63,8 +63,16 @@ def synthetic_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("synth") / "zhibiao.sqlite"
     store = Store(str(db))
     for name, facts in synth.generate(months=14, n_indicators=2, cities_per_province=0):
-        store.save_document(name=name, sha256=name.ljust(64, "0")[:64], pages=24, size=0, kind="pdf",
-                            title=name, version="synthetic", fact_rows=facts)
+        store.save_document(
+            name=name,
+            sha256=name.ljust(64, "0")[:64],
+            pages=24,
+            size=0,
+            kind="pdf",
+            title=name,
+            version="synthetic",
+            fact_rows=facts,
+        )
     return db
 
 
@@ -93,8 +101,12 @@ def arr(values) -> list:
 
 
 def texts(at: AppTest) -> str:
-    parts = [e.value for kind in ("markdown", "caption", "text", "info", "success", "warning", "error", "code")
-             for e in at.get(kind) if isinstance(getattr(e, "value", None), str)]
+    parts = [
+        e.value
+        for kind in ("markdown", "caption", "text", "info", "success", "warning", "error", "code")
+        for e in at.get(kind)
+        if isinstance(getattr(e, "value", None), str)
+    ]
     return "\n".join(parts)
 
 
@@ -120,8 +132,17 @@ def sidebar_select(at: AppTest, key: str, values) -> AppTest:
 
 
 # -- pure helpers ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("module", ["dashboard.fmt", "dashboard.charts", "dashboard.derive", "dashboard.data",
-                                    "dashboard.pages_.imports", "dashboard.pages_.table"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "dashboard.fmt",
+        "dashboard.charts",
+        "dashboard.derive",
+        "dashboard.data",
+        "dashboard.pages_.imports",
+        "dashboard.pages_.table",
+    ],
+)
 def test_doctests(module):
     import importlib
 
@@ -175,8 +196,18 @@ def test_every_page_handles_an_empty_database(tmp_path, monkeypatch):
 
 def test_pages_with_only_a_failed_document(tmp_path, monkeypatch):
     db = tmp_path / "failed.sqlite"
-    Store(str(db)).save_document(name="broken.pdf", sha256="f" * 64, pages=0, size=10, kind="pdf", title="",
-                                 version="t", fact_rows=[], status="failed", error="the PDF is damaged")
+    Store(str(db)).save_document(
+        name="broken.pdf",
+        sha256="f" * 64,
+        pages=0,
+        size=10,
+        kind="pdf",
+        title="",
+        version="t",
+        fact_rows=[],
+        status="failed",
+        error="the PDF is damaged",
+    )
     for page in ("overview", "trend", "regions", "operators", "table", "imports"):
         at = app(db, monkeypatch, page)  # asserts no exception
         assert at.title, page
@@ -197,14 +228,68 @@ def test_demo_file_absent(tmp_path, monkeypatch):
 def test_demo_loader_groups_by_document(tmp_path):
     from dashboard import demo
 
-    rows = pd.DataFrame([
-        dict(zip(FACT_COLUMNS, ["a.pdf", 1, "table", "互联网用户", "用户", "河南省", "410000", "province", "", "",
-                                "2020-08", "month", "2020-08-01", "2020-08-31", "value", 116365000.0, "户", "11636.5",
-                                "万户", "总数达到11636.5万户", ""], strict=True)),
-        dict(zip(FACT_COLUMNS, ["b.pdf", 2, "prose", "互联网用户", "用户", "河南省", "410000", "province", "", "",
-                                "2020-09", "month", "2020-09-01", "2020-09-30", "value", 116500000.0, "户", "11650",
-                                "万户", "总数达到11650万户", ""], strict=True)),
-    ])
+    rows = pd.DataFrame(
+        [
+            dict(
+                zip(
+                    FACT_COLUMNS,
+                    [
+                        "a.pdf",
+                        1,
+                        "table",
+                        "互联网用户",
+                        "用户",
+                        "河南省",
+                        "410000",
+                        "province",
+                        "",
+                        "",
+                        "2020-08",
+                        "month",
+                        "2020-08-01",
+                        "2020-08-31",
+                        "value",
+                        116365000.0,
+                        "户",
+                        "11636.5",
+                        "万户",
+                        "总数达到11636.5万户",
+                        "",
+                    ],
+                    strict=True,
+                )
+            ),
+            dict(
+                zip(
+                    FACT_COLUMNS,
+                    [
+                        "b.pdf",
+                        2,
+                        "prose",
+                        "互联网用户",
+                        "用户",
+                        "河南省",
+                        "410000",
+                        "province",
+                        "",
+                        "",
+                        "2020-09",
+                        "month",
+                        "2020-09-01",
+                        "2020-09-30",
+                        "value",
+                        116500000.0,
+                        "户",
+                        "11650",
+                        "万户",
+                        "总数达到11650万户",
+                        "",
+                    ],
+                    strict=True,
+                )
+            ),
+        ]
+    )
     path = tmp_path / "facts.csv"
     rows.to_csv(path, index=False)
     store = Store(str(tmp_path / "demo.sqlite"))
@@ -353,7 +438,9 @@ def test_regions_cities_as_bubbles(filled_db, monkeypatch):
     from dashboard import geo
 
     if geo.available("city") and geo.points() is not None:
-        m = next(s for s in specs if any(t["type"] == "scattergeo" and t.get("name") == "data" for t in s["data"]))
+        m = next(
+            s for s in specs if any(t["type"] == "scattergeo" and t.get("name") == "data" for t in s["data"])
+        )
         bubbles = next(t for t in m["data"] if t.get("name") == "data")
         assert "郑州市" in arr(bubbles["text"])
         sizes = dict(zip(arr(bubbles["text"]), arr(bubbles["marker"]["size"]), strict=True))
@@ -388,8 +475,9 @@ def test_operators_shares_over_time(synthetic_db, monkeypatch):
     at = app(synthetic_db, monkeypatch, "operators", op_region="河南省")
     area = charts(at)[0]
     assert {t["name"] for t in area["data"]} == {"中国移动", "中国联通", "中国电信", "中国广电"}
-    assert all(t.get("groupnorm") == "percent" for t in area["data"] if "groupnorm" in t) or \
-        area["data"][0].get("stackgroup")
+    assert all(t.get("groupnorm") == "percent" for t in area["data"] if "groupnorm" in t) or area["data"][
+        0
+    ].get("stackgroup")
     assert len(arr(area["data"][0]["x"])) == 14
     at.get("button_group")[0].set_value("value")
     at.run()
@@ -456,10 +544,31 @@ def test_data_search_and_measure(filled_db, monkeypatch):
 def test_report_text_is_never_markdown(tmp_path, monkeypatch):
     db = tmp_path / "evil.sqlite"
     evil = "**粗体** <img src=x onerror=alert(1)> [链接](http://example.com) :red[红] $x^2$"
-    f = Fact(evil[:30] + ".pdf", 1, "prose", "互联网用户", "用户", "河南省", "410000", "province", "", evil,
-             "2020-08", "month", "2020-08-01", "2020-08-31", "value", 1.0e7, "户", "1000", "万户", evil)
-    Store(str(db)).save_document(name=f.document, sha256="e" * 64, pages=1, size=0, kind="pdf", title=evil,
-                                 version="t", fact_rows=[f])
+    f = Fact(
+        evil[:30] + ".pdf",
+        1,
+        "prose",
+        "互联网用户",
+        "用户",
+        "河南省",
+        "410000",
+        "province",
+        "",
+        evil,
+        "2020-08",
+        "month",
+        "2020-08-01",
+        "2020-08-31",
+        "value",
+        1.0e7,
+        "户",
+        "1000",
+        "万户",
+        evil,
+    )
+    Store(str(db)).save_document(
+        name=f.document, sha256="e" * 64, pages=1, size=0, kind="pdf", title=evil, version="t", fact_rows=[f]
+    )
     for page in ("overview", "trend", "regions", "operators", "table", "imports"):
         at = app(db, monkeypatch, page)
         for md in list(at.markdown) + list(at.caption):
@@ -474,10 +583,12 @@ def test_report_text_is_never_markdown(tmp_path, monkeypatch):
 def test_import_upload_and_delete(tmp_path, monkeypatch):
     db = tmp_path / "upload.sqlite"
     at = app(db, monkeypatch, "imports")
-    at.file_uploader(key="uploads").set_value([
-        ("../../河南 月报.pdf", HENAN.read_bytes(), "application/pdf"),
-        ("broken.pdf", b"%PDF-1.4 this is not really a pdf", "application/pdf"),
-    ])
+    at.file_uploader(key="uploads").set_value(
+        [
+            ("../../河南 月报.pdf", HENAN.read_bytes(), "application/pdf"),
+            ("broken.pdf", b"%PDF-1.4 this is not really a pdf", "application/pdf"),
+        ]
+    )
     at.button[0].click()  # the form's submit button
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -12,9 +12,22 @@ from dashboard.pages_ import operators, overview, trend
 
 
 def frame(rows: list[dict]) -> pd.DataFrame:
-    base = {"document": "r.pdf", "page": 1, "method": "prose", "category": "用户", "region": "河南省",
-            "region_code": "410000", "region_level": "province", "operator": "", "subject": "",
-            "measure": "value", "raw_value": "", "raw_unit": "", "snippet": "", "flags": ""}
+    base = {
+        "document": "r.pdf",
+        "page": 1,
+        "method": "prose",
+        "category": "用户",
+        "region": "河南省",
+        "region_code": "410000",
+        "region_level": "province",
+        "operator": "",
+        "subject": "",
+        "measure": "value",
+        "raw_value": "",
+        "raw_unit": "",
+        "snippet": "",
+        "flags": "",
+    }
     out = []
     for i, r in enumerate(rows):
         row = {**base, "id": i + 1, **r}
@@ -23,29 +36,45 @@ def frame(rows: list[dict]) -> pd.DataFrame:
             row["period_type"] = "year" if len(p) == 4 else "month"
         if "period_start" not in row:
             row["period_start"] = pd.Timestamp(f"{p}-01-01" if len(p) == 4 else f"{p}-01")
-            row["period_end"] = row["period_start"] + (pd.offsets.YearEnd(0) if len(p) == 4 else pd.offsets.MonthEnd(0))
+            row["period_end"] = row["period_start"] + (
+                pd.offsets.YearEnd(0) if len(p) == 4 else pd.offsets.MonthEnd(0)
+            )
         row["month"] = row["period_end"].strftime("%Y-%m")
         out.append(row)
     return pd.DataFrame(out)
 
 
 def test_the_card_is_the_latest_figure_not_the_most_frequent_period_type() -> None:
-    years = [{"indicator": "互联网宽带接入用户", "period": str(y), "value": v * 1e4, "unit": "户"}
-             for y, v in [(2014, 1400.0), (2015, 1500.0), (2016, 1767.2)]]
-    month = {"indicator": "互联网宽带接入用户", "period": "2020-08", "value": 2993e4, "unit": "户",
-             "raw_value": "2993", "raw_unit": "万户"}
+    years = [
+        {"indicator": "互联网宽带接入用户", "period": str(y), "value": v * 1e4, "unit": "户"}
+        for y, v in [(2014, 1400.0), (2015, 1500.0), (2016, 1767.2)]
+    ]
+    month = {
+        "indicator": "互联网宽带接入用户",
+        "period": "2020-08",
+        "value": 2993e4,
+        "unit": "户",
+        "raw_value": "2993",
+        "raw_unit": "万户",
+    }
     figs = overview.key_figures(frame([*years, month]), "河南省")
     assert figs.loc[0, "period"] == "2020-08"
     assert figs.loc[0, "shown"] == "2993万户"
 
 
 def test_a_rate_changes_in_points_never_in_percent() -> None:
-    rows = [{"indicator": "互联网普及率", "period": "2019", "value": 39.2, "unit": "%", "category": "普及率"},
-            {"indicator": "互联网普及率", "period": "2020", "value": 43.4, "unit": "%", "category": "普及率"}]
+    rows = [
+        {"indicator": "互联网普及率", "period": "2019", "value": 39.2, "unit": "%", "category": "普及率"},
+        {"indicator": "互联网普及率", "period": "2020", "value": 43.4, "unit": "%", "category": "普及率"},
+    ]
     fig = overview.key_figures(frame(rows), "河南省").iloc[0]
     assert fig["yoy_unit"] == "pp" and fig["yoy"] == pytest.approx(4.2)
-    per_hundred = frame([{**r, "indicator": "固定宽带家庭普及率", "unit": "部/百户", "value": v}
-                         for r, v in zip(rows, (90.0, 99.0), strict=True)])
+    per_hundred = frame(
+        [
+            {**r, "indicator": "固定宽带家庭普及率", "unit": "部/百户", "value": v}
+            for r, v in zip(rows, (90.0, 99.0), strict=True)
+        ]
+    )
     fig = overview.key_figures(per_hundred, "河南省").iloc[0]
     assert fig["yoy"] is None or pd.isna(fig["yoy"])
     assert derive.growth(per_hundred, "yoy_pct").empty
@@ -53,20 +82,45 @@ def test_a_rate_changes_in_points_never_in_percent() -> None:
 
 
 def test_no_shares_of_rates_on_the_operator_page() -> None:
-    rows = [{"indicator": "IPv4地址使用率", "operator": op, "period": "2020", "value": v, "unit": "%"}
-            for op, v in (("中国移动", 60.0), ("中国联通", 76.6), ("中国电信", 71.4))]
+    rows = [
+        {"indicator": "IPv4地址使用率", "operator": op, "period": "2020", "value": v, "unit": "%"}
+        for op, v in (("中国移动", 60.0), ("中国联通", 76.6), ("中国电信", 71.4))
+    ]
     table = operators.operator_table(frame(rows), "2020")
     assert table["share"].isna().all()
-    users = frame([{**r, "indicator": "移动电话用户", "unit": "户", "value": v * 1e4}
-                   for r, v in zip(rows, (600.0, 300.0, 100.0), strict=True)])
+    users = frame(
+        [
+            {**r, "indicator": "移动电话用户", "unit": "户", "value": v * 1e4}
+            for r, v in zip(rows, (600.0, 300.0, 100.0), strict=True)
+        ]
+    )
     assert operators.operator_table(users, "2020")["share"].round(6).tolist() == [60.0, 30.0, 10.0]
 
 
 def test_an_approximate_figure_keeps_its_qualifier_and_printed_precision() -> None:
-    rows = [{"indicator": "IPTV用户", "region": "全国", "period": "2020", "value": 3e8, "unit": "户",
-             "raw_value": "3", "raw_unit": "亿户", "snippet": "IPTV用户超过3亿户", "flags": "approximate"},
-            {"indicator": "互联网用户", "region": "全国", "period": "2020", "value": 116365000.0, "unit": "户",
-             "raw_value": "11636.5", "raw_unit": "万户", "snippet": "互联网用户总数达到11636.5万户"}]
+    rows = [
+        {
+            "indicator": "IPTV用户",
+            "region": "全国",
+            "period": "2020",
+            "value": 3e8,
+            "unit": "户",
+            "raw_value": "3",
+            "raw_unit": "亿户",
+            "snippet": "IPTV用户超过3亿户",
+            "flags": "approximate",
+        },
+        {
+            "indicator": "互联网用户",
+            "region": "全国",
+            "period": "2020",
+            "value": 116365000.0,
+            "unit": "户",
+            "raw_value": "11636.5",
+            "raw_unit": "万户",
+            "snippet": "互联网用户总数达到11636.5万户",
+        },
+    ]
     figs = overview.key_figures(frame(rows), "全国").set_index("indicator")
     assert figs.loc["IPTV用户", "shown"] == "超过3亿户"
     assert figs.loc["互联网用户", "shown"] == "11636.5万户"
@@ -74,15 +128,19 @@ def test_an_approximate_figure_keeps_its_qualifier_and_printed_precision() -> No
 
 
 def test_yoy_is_derived_for_february_of_a_leap_year() -> None:
-    rows = [{"indicator": "移动电话用户", "period": "2019-02", "value": 100.0, "unit": "户"},
-            {"indicator": "移动电话用户", "period": "2020-02", "value": 110.0, "unit": "户"}]
+    rows = [
+        {"indicator": "移动电话用户", "period": "2019-02", "value": 100.0, "unit": "户"},
+        {"indicator": "移动电话用户", "period": "2020-02", "value": 110.0, "unit": "户"},
+    ]
     got = derive.growth(frame(rows), "yoy_pct")
     assert got[["period", "value"]].values.tolist() == [["2020-02", 10.0]]
 
 
 def test_no_yoy_across_a_documented_series_break() -> None:
-    rows = [{"indicator": "电信业务总量", "region": "北京市", "period": str(y), "value": v * 1e8, "unit": "元"}
-            for y, v in ((2010, 1227.34), (2011, 566.45), (2012, 631.23))]
+    rows = [
+        {"indicator": "电信业务总量", "region": "北京市", "period": str(y), "value": v * 1e8, "unit": "元"}
+        for y, v in ((2010, 1227.34), (2011, 566.45), (2012, 631.23))
+    ]
     got = derive.growth(frame(rows), "yoy_pct")
     assert got["period"].tolist() == ["2012"]  # not 2011 (−53.9 % across the price-base change)
     notes = trend.break_notes(frame(rows))
@@ -90,9 +148,18 @@ def test_no_yoy_across_a_documented_series_break() -> None:
 
 
 def test_monthly_values_are_derived_only_for_flows() -> None:
-    ytd = [{"indicator": ind, "period": p, "period_type": "ytd", "period_start": pd.Timestamp("2020-01-01"),
-            "period_end": pd.Timestamp(e), "value": v, "unit": u}
-           for ind, u in (("电信业务收入", "元"), ("移动电话用户", "户"))
-           for p, e, v in (("2020-01..2020-07", "2020-07-31", 700.0), ("2020-01..2020-08", "2020-08-31", 810.0))]
+    ytd = [
+        {
+            "indicator": ind,
+            "period": p,
+            "period_type": "ytd",
+            "period_start": pd.Timestamp("2020-01-01"),
+            "period_end": pd.Timestamp(e),
+            "value": v,
+            "unit": u,
+        }
+        for ind, u in (("电信业务收入", "元"), ("移动电话用户", "户"))
+        for p, e, v in (("2020-01..2020-07", "2020-07-31", 700.0), ("2020-01..2020-08", "2020-08-31", 810.0))
+    ]
     got = derive.monthly_from_ytd(frame(ytd))
     assert got["indicator"].tolist() == ["电信业务收入"]

@@ -92,7 +92,7 @@ def _bare(text: str) -> str:
 
     for w in sorted(rules._QUALIFIER_BEFORE, key=len, reverse=True):
         if text.startswith(w):
-            text = text[len(w):]
+            text = text[len(w) :]
             break
     return next((text[: -len(w)] for w in rules._QUALIFIER_AFTER if text.endswith(w)), text)
 
@@ -115,17 +115,29 @@ def hover_points(at: AppTest) -> list[dict]:
                 text = str(cd[0])
                 q = parse_quantity(_bare(text).lstrip("+"))
                 assert q is not None, text
-                out.append({"chart": n, "trace": tr.get("name", ""), "plotted": float(v) * scale, "text": text,
-                            "hover": q.value if not text.startswith("-") or q.value < 0 else -q.value,
-                            "tol": _tolerance(q), "rank": q.unit == "位", "cd": cd})
+                out.append(
+                    {
+                        "chart": n,
+                        "trace": tr.get("name", ""),
+                        "plotted": float(v) * scale,
+                        "text": text,
+                        "hover": q.value if not text.startswith("-") or q.value < 0 else -q.value,
+                        "tol": _tolerance(q),
+                        "rank": q.unit == "位",
+                        "cd": cd,
+                    }
+                )
     return out
 
 
 def assert_hovers_true(at: AppTest, at_least: int = 1) -> list[dict]:
     points = [p for p in hover_points(at) if not p["rank"]]
     assert len(points) >= at_least, points
-    wrong = [(p["trace"], p["plotted"], p["text"]) for p in points
-             if abs(p["hover"] - p["plotted"]) > p["tol"] + 1e-9 * abs(p["plotted"])]
+    wrong = [
+        (p["trace"], p["plotted"], p["text"])
+        for p in points
+        if abs(p["hover"] - p["plotted"]) > p["tol"] + 1e-9 * abs(p["plotted"])
+    ]
     assert not wrong, f"hover values that are not the point's own (printed precision aside): {wrong[:5]}"
     return points
 
@@ -138,12 +150,21 @@ def test_every_trend_hover_is_its_own_points_value(store_db: Path, monkeypatch: 
         assert str(p["cd"][2])[:4].isdigit(), p
 
 
-@pytest.mark.parametrize(("indicator", "measure"), [
-    ("电信业务总量", "value"), ("电信业务总量", "yoy_pct"),  # 同比 derived from the NBS years
-    ("互联网业务收入", "yoy_pct"), ("互联网访问流量", "share_pct"), ("AI指数", "mom_pct"),
-    ("移动互联网用户", "change"), ("移动互联网接入流量", "value")])  # the last: 当月 derived from 1–N月
-def test_trend_hovers_in_every_measure(store_db: Path, monkeypatch: pytest.MonkeyPatch, indicator: str,
-                                       measure: str) -> None:
+@pytest.mark.parametrize(
+    ("indicator", "measure"),
+    [
+        ("电信业务总量", "value"),
+        ("电信业务总量", "yoy_pct"),  # 同比 derived from the NBS years
+        ("互联网业务收入", "yoy_pct"),
+        ("互联网访问流量", "share_pct"),
+        ("AI指数", "mom_pct"),
+        ("移动互联网用户", "change"),
+        ("移动互联网接入流量", "value"),
+    ],
+)  # the last: 当月 derived from 1–N月
+def test_trend_hovers_in_every_measure(
+    store_db: Path, monkeypatch: pytest.MonkeyPatch, indicator: str, measure: str
+) -> None:
     at = run(store_db, monkeypatch, "trend", ind=indicator, measure=measure)
     assert at.session_state["t_measure"] == measure
     assert at.get("plotly_chart") or at.metric, "nothing drawn"
@@ -170,26 +191,67 @@ def test_operator_bar_hovers(store_db: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 
 # -- a hand-made store: operators over time, the same facts in two reports, printed precision -------
-def _f(indicator: str, period: str, value: float, unit: str, raw: str, raw_unit: str, *, doc: str = "a.pdf",
-       region: str = "河南省", code: str = "410000", operator: str = "", subject: str = "", snippet: str = "",
-       level: str = "province", category: str = "用户") -> Fact:
+def _f(
+    indicator: str,
+    period: str,
+    value: float,
+    unit: str,
+    raw: str,
+    raw_unit: str,
+    *,
+    doc: str = "a.pdf",
+    region: str = "河南省",
+    code: str = "410000",
+    operator: str = "",
+    subject: str = "",
+    snippet: str = "",
+    level: str = "province",
+    category: str = "用户",
+) -> Fact:
     if len(period) == 4:
         start, end, ptype = f"{period}-01-01", f"{period}-12-31", "year"
     else:
         start = f"{period}-01"
         end = str((pd.Timestamp(start) + pd.offsets.MonthEnd(0)).date())
         ptype = "month"
-    return Fact(document=doc, page=2, method="table", indicator=indicator, category=category, region=region,
-                region_code=code, region_level=level, operator=operator, subject=subject, period=period,
-                period_type=ptype, period_start=start, period_end=end, measure="value", value=value, unit=unit,
-                raw_value=raw, raw_unit=raw_unit, snippet=snippet or f"{indicator}{raw}{raw_unit}")
+    return Fact(
+        document=doc,
+        page=2,
+        method="table",
+        indicator=indicator,
+        category=category,
+        region=region,
+        region_code=code,
+        region_level=level,
+        operator=operator,
+        subject=subject,
+        period=period,
+        period_type=ptype,
+        period_start=start,
+        period_end=end,
+        measure="value",
+        value=value,
+        unit=unit,
+        raw_value=raw,
+        raw_unit=raw_unit,
+        snippet=snippet or f"{indicator}{raw}{raw_unit}",
+    )
 
 
-PROVINCES = [("河南省", "410000", "4110.50"), ("河北省", "130000", "3956"), ("广东省", "440000", "8024"),
-             ("山东省", "370000", "5207"), ("江苏省", "320000", "4513"), ("浙江省", "330000", "3632")]
+PROVINCES = [
+    ("河南省", "410000", "4110.50"),
+    ("河北省", "130000", "3956"),
+    ("广东省", "440000", "8024"),
+    ("山东省", "370000", "5207"),
+    ("江苏省", "320000", "4513"),
+    ("浙江省", "330000", "3632"),
+]
 MONTHS = ("2019-08", "2020-06", "2020-07", "2020-08")
-OPERATORS = {"中国移动": (9800.0, 10100.0, 10200.0, 10250.3), "中国联通": (3000.0, 3100.0, 3150.0, 3188.8),
-             "中国电信": (2000.0, 2200.0, 2210.0, 2230.4)}
+OPERATORS = {
+    "中国移动": (9800.0, 10100.0, 10200.0, 10250.3),
+    "中国联通": (3000.0, 3100.0, 3150.0, 3188.8),
+    "中国电信": (2000.0, 2200.0, 2210.0, 2230.4),
+}
 
 
 def _handmade_rows() -> dict[str, list[Fact]]:
@@ -199,19 +261,61 @@ def _handmade_rows() -> dict[str, list[Fact]]:
             v = float(raw) * scale
             text = raw if year == "2016" else f"{v:.1f}"
             snippet = f"{name}上网人数约{text}万人" if name == "广东省" else f"{name}上网人数{text}万人"
-            a.append(_f("互联网上网人数", year, v * 1e4, "人", text, "万人", region=name, code=code, snippet=snippet))
+            a.append(
+                _f(
+                    "互联网上网人数",
+                    year,
+                    v * 1e4,
+                    "人",
+                    text,
+                    "万人",
+                    region=name,
+                    code=code,
+                    snippet=snippet,
+                )
+            )
     for op, values in OPERATORS.items():
         for month, v in zip(MONTHS, values, strict=True):
-            fact = _f("移动电话用户", month, v * 1e4, "户", f"{v:g}" if v != 10250.3 else "10250.3", "万户", operator=op)
+            fact = _f(
+                "移动电话用户",
+                month,
+                v * 1e4,
+                "户",
+                f"{v:g}" if v != 10250.3 else "10250.3",
+                "万户",
+                operator=op,
+            )
             a.append(fact)
             if month == "2020-07":  # the same facts stated again by a second report
                 b.append(Fact(**{**fact.__dict__, "document": "b.pdf", "page": 5}))
         for year, rate in (("2019", 60.0), ("2020", 70.0)):
-            a.append(_f("IPv4地址使用率", year, rate, "%", f"{rate:g}", "%", operator=op, region="全国",
-                        code="100000", level="national", category="其他"))
+            a.append(
+                _f(
+                    "IPv4地址使用率",
+                    year,
+                    rate,
+                    "%",
+                    f"{rate:g}",
+                    "%",
+                    operator=op,
+                    region="全国",
+                    code="100000",
+                    level="national",
+                    category="其他",
+                )
+            )
     for month, v in zip(MONTHS, (14800.0, 15400.0, 15560.0, 15669.5), strict=True):
-        a.append(_f("移动电话用户", month, v * 1e4, "户", f"{v:g}", "万户",
-                    snippet=f"移动电话用户超过{v:g}万户" if month == "2020-08" else ""))
+        a.append(
+            _f(
+                "移动电话用户",
+                month,
+                v * 1e4,
+                "户",
+                f"{v:g}",
+                "万户",
+                snippet=f"移动电话用户超过{v:g}万户" if month == "2020-08" else "",
+            )
+        )
         if month == "2020-07":
             b.append(_f("移动电话用户", month, v * 1e4, "户", f"{v:g}", "万户", doc="b.pdf"))
     return {"a.pdf": a, "b.pdf": b}
@@ -224,8 +328,16 @@ def hand_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("handmade") / "zhibiao.sqlite"
     store = Store(str(db))
     for i, (name, rows) in enumerate(_handmade_rows().items()):
-        store.save_document(name=name, sha256=f"{i}" * 64, pages=8, size=1, kind="pdf", title=name,
-                            version="test", fact_rows=rows)
+        store.save_document(
+            name=name,
+            sha256=f"{i}" * 64,
+            pages=8,
+            size=1,
+            kind="pdf",
+            title=name,
+            version="test",
+            fact_rows=rows,
+        )
     return db
 
 
@@ -238,7 +350,9 @@ def test_operator_area_hovers_in_both_modes(hand_db: Path, monkeypatch: pytest.M
         assert_hovers_true(at, at_least=3 * len(MONTHS) + 6)
 
 
-def test_a_fact_stated_twice_is_drawn_once_with_both_sources(hand_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_fact_stated_twice_is_drawn_once_with_both_sources(
+    hand_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = run(hand_db, monkeypatch, "trend", ind="移动电话用户", region="河南省")
     (spec,) = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
     (trace,) = spec["data"]
@@ -249,8 +363,9 @@ def test_a_fact_stated_twice_is_drawn_once_with_both_sources(hand_db: Path, monk
     assert "b.pdf" in texts(at)  # the source line lists every report
 
 
-def test_trend_with_many_series_labels_line_ends_in_distinct_colours(hand_db: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_trend_with_many_series_labels_line_ends_in_distinct_colours(
+    hand_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = run(hand_db, monkeypatch, "trend", ind="互联网上网人数")
     (spec,) = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
     names = [t["name"] for t in spec["data"]]
@@ -264,12 +379,16 @@ def test_trend_with_many_series_labels_line_ends_in_distinct_colours(hand_db: Pa
 
 def _lab(colour: str) -> tuple[float, float, float]:
     """CIE L*a*b* (D65) of a #RRGGBB colour."""
+
     def lin(c: float) -> float:
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
-    r, g, b = (lin(int(colour.lstrip("#")[i:i + 2], 16) / 255) for i in (0, 2, 4))
-    xyz = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b, \
-        (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+    r, g, b = (lin(int(colour.lstrip("#")[i : i + 2], 16) / 255) for i in (0, 2, 4))
+    xyz = (
+        (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047,
+        0.2126 * r + 0.7152 * g + 0.0722 * b,
+        (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883,
+    )
 
     def f(t: float) -> float:
         return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
@@ -281,8 +400,11 @@ def _lab(colour: str) -> tuple[float, float, float]:
 def _min_gap(colours: list[str]) -> float:
     """The smallest colour difference (CIE76 ΔE) between two colours of the list."""
     labs = [_lab(c) for c in colours]
-    return min(sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) ** 0.5
-               for i, a in enumerate(labs) for b in labs[i + 1:])
+    return min(
+        sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) ** 0.5
+        for i, a in enumerate(labs)
+        for b in labs[i + 1 :]
+    )
 
 
 def test_the_palettes_have_distinct_hues() -> None:
@@ -293,17 +415,24 @@ def test_the_palettes_have_distinct_hues() -> None:
     assert _min_gap(list(charts.OPERATOR_COLORS.values())) >= 40
 
 
-def test_region_labels_keep_printed_precision_and_qualifier(hand_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_region_labels_keep_printed_precision_and_qualifier(
+    hand_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = run(hand_db, monkeypatch, "regions", r_ind="互联网上网人数", r_period="2016")
-    bar = next(json.loads(el.proto.spec) for el in at.get("plotly_chart")
-               if json.loads(el.proto.spec)["data"][0]["type"] == "bar")
+    bar = next(
+        json.loads(el.proto.spec)
+        for el in at.get("plotly_chart")
+        if json.loads(el.proto.spec)["data"][0]["type"] == "bar"
+    )
     labels = dict(zip(arr(bar["data"][0]["y"]), arr(bar["data"][0]["text"]), strict=True))
     assert labels["河南省"] == "4110.50万人"  # as printed, not 4110.5万人
     assert labels["广东省"] == "约8024万人"
     assert_hovers_true(at, at_least=2 * len(PROVINCES) - 1)
 
 
-def test_regions_say_when_the_sidebar_period_holds_nothing(hand_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_regions_say_when_the_sidebar_period_holds_nothing(
+    hand_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The sidebar asks for 2020-06 onwards; 互联网上网人数 stops in 2016: the page says so."""
     at = run(hand_db, monkeypatch, "regions", r_ind="互联网上网人数", **{"from": "2020-06"})
     assert at.selectbox(key="f_from").value == "2020-06"
@@ -311,8 +440,9 @@ def test_regions_say_when_the_sidebar_period_holds_nothing(hand_db: Path, monkey
     assert at.selectbox(key="r_period").value == "2016"
 
 
-def test_operator_cards_printed_with_derived_yoy_never_for_rates(hand_db: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_operator_cards_printed_with_derived_yoy_never_for_rates(
+    hand_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = run(hand_db, monkeypatch, "operators", op_ind="移动电话用户", op_region="河南省")
     m = metrics(at)
     assert m["中国移动"][0] == "10250.3万户"  # as printed, not 1.03亿户
@@ -321,7 +451,9 @@ def test_operator_cards_printed_with_derived_yoy_never_for_rates(hand_db: Path,
     at = run(hand_db, monkeypatch, "operators", op_ind="IPv4地址使用率", op_region="全国")
     m = metrics(at)
     assert m["中国移动"] == ("70%", "")  # a rate: no relative 同比, no share
-    assert not any(json.loads(el.proto.spec)["layout"].get("barmode") == "stack" for el in at.get("plotly_chart"))
+    assert not any(
+        json.loads(el.proto.spec)["layout"].get("barmode") == "stack" for el in at.get("plotly_chart")
+    )
 
 
 def test_overview_card_and_its_sparkline_agree(hand_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -356,9 +488,19 @@ def test_data_sparklines_draw_each_period_once(hand_db: Path, monkeypatch: pytes
 def test_data_sparkline_only_from_three_points() -> None:
     from dashboard.pages_.table import sparklines
 
-    d = pd.DataFrame({"indicator": "a", "region": "r", "operator": "", "subject": "", "measure": "value",
-                      "period_type": "month", "value": [1.0, 2.0], "period": ["2020-01", "2020-02"],
-                      "period_end": pd.to_datetime(["2020-01-31", "2020-02-29"])})
+    d = pd.DataFrame(
+        {
+            "indicator": "a",
+            "region": "r",
+            "operator": "",
+            "subject": "",
+            "measure": "value",
+            "period_type": "month",
+            "value": [1.0, 2.0],
+            "period": ["2020-01", "2020-02"],
+            "period_end": pd.to_datetime(["2020-01-31", "2020-02-29"]),
+        }
+    )
     assert sparklines(d).tolist() == [None, None]
 
 
@@ -369,8 +511,11 @@ def test_the_map_uses_its_width(store_db: Path, monkeypatch: pytest.MonkeyPatch)
     if not geo.available("province"):
         pytest.skip("no offline map")
     at = run(store_db, monkeypatch, "regions", r_ind="电信业务总量")
-    spec = next(json.loads(el.proto.spec) for el in at.get("plotly_chart")
-                if json.loads(el.proto.spec)["data"][0]["type"] != "bar")
+    spec = next(
+        json.loads(el.proto.spec)
+        for el in at.get("plotly_chart")
+        if json.loads(el.proto.spec)["data"][0]["type"] != "bar"
+    )
     assert spec["layout"]["geo"]["projection"].get("scale", 1) >= 1
     bar = next(t for t in spec["data"] if t.get("name") == "data")["colorbar"]
     assert bar.get("orientation") == "h"
@@ -380,10 +525,28 @@ def test_the_map_uses_its_width(store_db: Path, monkeypatch: pytest.MonkeyPatch)
 # -- labels keep their subject (hand-made) ---------------------------------------------------------
 def _fact(indicator: str, subject: str, period: str, value: float, unit: str, raw: str) -> Fact:
     year = period[:4]
-    return Fact(document="handmade.pdf", page=1, method="prose", indicator=indicator, category="收入",
-                region="全国", region_code="100000", region_level="national", operator="", subject=subject,
-                period=period, period_type="year", period_start=f"{year}-01-01", period_end=f"{year}-12-31",
-                measure="value", value=value, unit=unit, raw_value=raw, raw_unit="", snippet=f"{subject}{raw}")
+    return Fact(
+        document="handmade.pdf",
+        page=1,
+        method="prose",
+        indicator=indicator,
+        category="收入",
+        region="全国",
+        region_code="100000",
+        region_level="national",
+        operator="",
+        subject=subject,
+        period=period,
+        period_type="year",
+        period_start=f"{year}-01-01",
+        period_end=f"{year}-12-31",
+        measure="value",
+        value=value,
+        unit=unit,
+        raw_value=raw,
+        raw_unit="",
+        snippet=f"{subject}{raw}",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -393,13 +556,23 @@ def subject_db(tmp_path_factory) -> Path:
     from extract.store import Store
 
     db = tmp_path_factory.mktemp("subjects") / "zhibiao.sqlite"
-    rows = [_fact("AI指数", "金融", "2020", 200.0, "点", "200"),
-            _fact("互联网业务收入", "", "2019", 1.2e12, "元", "12000"),
-            _fact("互联网业务收入", "", "2020", 1.3e12, "元", "13000"),
-            _fact("互联网业务收入", "腾讯", "2019", 3.0e11, "元", "3000"),
-            _fact("互联网业务收入", "腾讯", "2020", 3.5e11, "元", "3500")]
-    Store(str(db)).save_document(name="handmade.pdf", sha256="ab" * 32, pages=1, size=1, kind="pdf",
-                                 title="hand-made", version="test", fact_rows=rows)
+    rows = [
+        _fact("AI指数", "金融", "2020", 200.0, "点", "200"),
+        _fact("互联网业务收入", "", "2019", 1.2e12, "元", "12000"),
+        _fact("互联网业务收入", "", "2020", 1.3e12, "元", "13000"),
+        _fact("互联网业务收入", "腾讯", "2019", 3.0e11, "元", "3000"),
+        _fact("互联网业务收入", "腾讯", "2020", 3.5e11, "元", "3500"),
+    ]
+    Store(str(db)).save_document(
+        name="handmade.pdf",
+        sha256="ab" * 32,
+        pages=1,
+        size=1,
+        kind="pdf",
+        title="hand-made",
+        version="test",
+        fact_rows=rows,
+    )
     return db
 
 
@@ -413,8 +586,9 @@ def test_a_single_series_label_keeps_its_subject(subject_db: Path, monkeypatch: 
 def test_trend_with_total_and_subject_rows_draws(subject_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A total (no subject) and a company over time: two series, labelled 合计 and 腾讯, no crash."""
     at = run(subject_db, monkeypatch, "trend", ind="互联网业务收入")
-    names = sorted(tr.get("name", "") for el in at.get("plotly_chart")
-                   for tr in json.loads(el.proto.spec)["data"])
+    names = sorted(
+        tr.get("name", "") for el in at.get("plotly_chart") for tr in json.loads(el.proto.spec)["data"]
+    )
     assert names == ["全国 · 合计", "全国 · 腾讯"], names
     assert len(assert_hovers_true(at)) == 4
 
@@ -435,11 +609,25 @@ def evil_db(tmp_path_factory) -> Path:
     for region, code in (("河南省", "410000"), ("河北省", "130000")):
         for op, share in (("", 1.0), ("中国移动", 0.6), ("中国联通", 0.4)):
             for year, v in (("2019", 100.0), ("2020", 120.0)):
-                rows.append(_f(EVIL, year, v * share * 1e4, "户", f"{v * share:g}", "万户", doc=doc, region=region,
-                               code=code, operator=op, snippet=f"{EVIL}{v * share:g}万户"))
+                rows.append(
+                    _f(
+                        EVIL,
+                        year,
+                        v * share * 1e4,
+                        "户",
+                        f"{v * share:g}",
+                        "万户",
+                        doc=doc,
+                        region=region,
+                        code=code,
+                        operator=op,
+                        snippet=f"{EVIL}{v * share:g}万户",
+                    )
+                )
     rows.append(_f("互联网用户", "2020", 5e7, "户", "5000", "万户", doc=doc, subject=EVIL))
-    Store(str(db)).save_document(name=doc, sha256="e" * 64, pages=3, size=1, kind="pdf", title=EVIL,
-                                 version="test", fact_rows=rows)
+    Store(str(db)).save_document(
+        name=doc, sha256="e" * 64, pages=3, size=1, kind="pdf", title=EVIL, version="test", fact_rows=rows
+    )
     return db
 
 
@@ -455,12 +643,27 @@ def _strings(obj: object):  # noqa: ANN202
 
 
 @pytest.mark.parametrize("page", ["overview", "trend", "regions", "operators", "table", "imports"])
-def test_report_text_is_shown_literally_on_every_page(evil_db: Path, monkeypatch: pytest.MonkeyPatch,
-                                                      page: str) -> None:
+def test_report_text_is_shown_literally_on_every_page(
+    evil_db: Path, monkeypatch: pytest.MonkeyPatch, page: str
+) -> None:
     """Markdown sinks get fmt.md_escape, Plotly gets charts.plain: no document text is ever markup."""
     at = run(evil_db, monkeypatch, page, ind=EVIL, o_region="河南省")
-    shown = [e.value for kind in ("markdown", "caption", "info", "success", "warning", "error", "subheader",
-                                  "title", "header") for e in at.get(kind) if isinstance(getattr(e, "value", None), str)]
+    shown = [
+        e.value
+        for kind in (
+            "markdown",
+            "caption",
+            "info",
+            "success",
+            "warning",
+            "error",
+            "subheader",
+            "title",
+            "header",
+        )
+        for e in at.get(kind)
+        if isinstance(getattr(e, "value", None), str)
+    ]
     shown += [m.label for m in at.metric] + [m.proto.help for m in at.metric]
     bad = [s for s in shown if _UNESCAPED.search(s)]
     assert not bad, bad

@@ -8,8 +8,28 @@ from extract.model import Fact
 
 
 def fact(method: str, snippet: str) -> Fact:
-    return Fact("r.pdf", 1, method, "移动电话用户", "用户", "河南省", "410000", "province", "", "", "2020-08",
-                "month", "2020-08-01", "2020-08-31", "value", 1.1e8, "户", "11000", "万户", snippet)
+    return Fact(
+        "r.pdf",
+        1,
+        method,
+        "移动电话用户",
+        "用户",
+        "河南省",
+        "410000",
+        "province",
+        "",
+        "",
+        "2020-08",
+        "month",
+        "2020-08-01",
+        "2020-08-31",
+        "value",
+        1.1e8,
+        "户",
+        "11000",
+        "万户",
+        snippet,
+    )
 
 
 def test_text_and_table_statements_of_one_figure_are_both_kept() -> None:

@@ -12,8 +12,9 @@ KEY = ANSWERS / "henan-internet-monthly-2020-08.csv"
 
 
 def evaluate(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "extract", *args], cwd=REPO, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "extract", *args], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_scores_a_report_read_now() -> None:
@@ -39,7 +40,10 @@ def test_a_wrong_key_row_is_listed_as_a_miss_and_its_fact_as_a_false_positive(tm
 
 def test_scores_facts_stored_in_a_database(tmp_path: Path) -> None:
     db = tmp_path / "facts.sqlite"
-    assert evaluate("--db", str(db), "ingest", str(fixture("henan-internet-monthly-2020-08.pdf"))).returncode == 0
+    assert (
+        evaluate("--db", str(db), "ingest", str(fixture("henan-internet-monthly-2020-08.pdf"))).returncode
+        == 0
+    )
     proc = evaluate("evaluate", str(KEY), "--db", str(db))
     assert proc.stdout.startswith("overall      P=1.000 R=1.000 F1=1.000 (tp=375 fp=0 fn=0)")
 

@@ -20,19 +20,28 @@ ZHIBIAO = REPO / ".venv" / "bin" / "zhibiao"
 MONTHLY = "henan-internet-monthly-2020-08"
 
 
-
 cli = run_cli
 
 
 # -- the console command -----------------------------------------------------------------------------
-@pytest.mark.skipif(not (REPO / ".venv").exists(), reason="no .venv: the setup step (make setup) installs zhibiao")
+@pytest.mark.skipif(
+    not (REPO / ".venv").exists(), reason="no .venv: the setup step (make setup) installs zhibiao"
+)
 def test_zhibiao_command_works_from_any_directory(tmp_path: Path) -> None:
     assert ZHIBIAO.exists(), "make setup must install the zhibiao command into .venv (pip install -e .)"
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    out = subprocess.run([str(ZHIBIAO), "--help"], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=60)
+    out = subprocess.run(
+        [str(ZHIBIAO), "--help"], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=60
+    )
     assert out.returncode == 0 and "ingest" in out.stdout and "evaluate" in out.stdout
-    out = subprocess.run([str(ZHIBIAO), "resolve", "region", "延边州"], cwd=tmp_path, capture_output=True,
-                         text=True, env=env, timeout=60)
+    out = subprocess.run(
+        [str(ZHIBIAO), "resolve", "region", "延边州"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert out.returncode == 0 and '"code": "222400"' in out.stdout
 
 
@@ -97,11 +106,25 @@ def test_closed_pipe_ends_without_a_traceback(tmp_path: Path) -> None:
     db = tmp_path / "many.sqlite"
     store = Store(str(db))
     for i in range(1500):  # 1,500 failed-document rows: ~150 kB of listing, more than a pipe holds
-        store.save_document(name=f"report-{i:04d}.pdf", sha256=f"{i:064x}", pages=0, size=1, kind="pdf", title="",
-                            version="test", fact_rows=[], status="failed", error="not a PDF")
-    proc = subprocess.Popen([sys.executable, "-m", "extract", "--db", str(db), "documents"],
-                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, "PYTHONPATH": str(REPO)})
+        store.save_document(
+            name=f"report-{i:04d}.pdf",
+            sha256=f"{i:064x}",
+            pages=0,
+            size=1,
+            kind="pdf",
+            title="",
+            version="test",
+            fact_rows=[],
+            status="failed",
+            error="not a PDF",
+        )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "extract", "--db", str(db), "documents"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert proc.stdout is not None and proc.stderr is not None
     assert proc.stdout.readline()
     proc.stdout.close()  # like `| head -1`
@@ -134,7 +157,8 @@ def stored_names(db: Path) -> set[str]:
 
 
 def test_folder_ingest_skips_hidden_markup_and_other_types_and_notes_the_same_report_twice(
-        report_folder: Path, tmp_path: Path) -> None:
+    report_folder: Path, tmp_path: Path
+) -> None:
     db = tmp_path / "f.sqlite"
     proc = cli("--db", str(db), "ingest", str(report_folder))
     assert proc.returncode == 0, proc.stdout + proc.stderr

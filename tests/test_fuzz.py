@@ -19,16 +19,82 @@ from extract.model import Document, InputError, Line, Page
 from extract.readers import read_document
 
 FRAGMENTS = [
-    "1-8月，", "8月份，", "截至2020年8月底，", "上半年，", "2021Q1", "全省", "我省", "全国", "河南省", "郑州市", "延边州",
-    "河南移动公司", "联通", "电信公司", "、", "，", "。", "；", "：", "（", "）", "\n", " ", "分别为", "分别达到",
-    "互联网用户", "移动互联网接入流量", "互联网宽带接入用户", "IPTV（网络电视）用户", "数据中心业务收入", "被篡改网站数量",
-    "新增", "总数达到", "为", "同比增长", "同比下降", "环比", "占全省", "的", "居全国第", "位", "较上月下降了", "减少",
-    "万户", "亿元", "万G", "T", "%", "个百分点", "部/百户", "个", "第十三", "１２．５％", "５２\n９个", "-", "↑1", "新进",
-    "<script>", "=SUM(1)", "[x](y)", "\u3000", "1,234.5", "0", "99999999999999999999", "1e308", "nan", "inf",
+    "1-8月，",
+    "8月份，",
+    "截至2020年8月底，",
+    "上半年，",
+    "2021Q1",
+    "全省",
+    "我省",
+    "全国",
+    "河南省",
+    "郑州市",
+    "延边州",
+    "河南移动公司",
+    "联通",
+    "电信公司",
+    "、",
+    "，",
+    "。",
+    "；",
+    "：",
+    "（",
+    "）",
+    "\n",
+    " ",
+    "分别为",
+    "分别达到",
+    "互联网用户",
+    "移动互联网接入流量",
+    "互联网宽带接入用户",
+    "IPTV（网络电视）用户",
+    "数据中心业务收入",
+    "被篡改网站数量",
+    "新增",
+    "总数达到",
+    "为",
+    "同比增长",
+    "同比下降",
+    "环比",
+    "占全省",
+    "的",
+    "居全国第",
+    "位",
+    "较上月下降了",
+    "减少",
+    "万户",
+    "亿元",
+    "万G",
+    "T",
+    "%",
+    "个百分点",
+    "部/百户",
+    "个",
+    "第十三",
+    "１２．５％",
+    "５２\n９个",
+    "-",
+    "↑1",
+    "新进",
+    "<script>",
+    "=SUM(1)",
+    "[x](y)",
+    "\u3000",
+    "1,234.5",
+    "0",
+    "99999999999999999999",
+    "1e308",
+    "nan",
+    "inf",
 ]
-NUMBERS = st.one_of(st.integers(-10**12, 10**12).map(str), st.floats(allow_nan=True, allow_infinity=True).map(str),
-                    st.decimals(allow_nan=False, allow_infinity=False, places=2).map(str))
-REPORT_TEXT = st.lists(st.one_of(st.sampled_from(FRAGMENTS), NUMBERS, st.text(max_size=6)), max_size=60).map("".join)
+NUMBERS = st.one_of(
+    st.integers(-(10**12), 10**12).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.decimals(allow_nan=False, allow_infinity=False, places=2).map(str),
+)
+REPORT_TEXT = st.lists(st.one_of(st.sampled_from(FRAGMENTS), NUMBERS, st.text(max_size=6)), max_size=60).map(
+    "".join
+)
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -84,9 +150,33 @@ def test_binary_readers_fail_only_with_input_errors(data: bytes, suffix: str) ->
 
 
 @FUZZ
-@given(st.lists(st.lists(st.one_of(st.sampled_from(["地区", "2016年", "2015年", "北京市", "河南", "", "1.5", "-", "注：x",
-                                                     "指标：互联网上网人数(万人)", "数据来源：国家统计局"]), NUMBERS),
-                         min_size=1, max_size=5), max_size=8))
+@given(
+    st.lists(
+        st.lists(
+            st.one_of(
+                st.sampled_from(
+                    [
+                        "地区",
+                        "2016年",
+                        "2015年",
+                        "北京市",
+                        "河南",
+                        "",
+                        "1.5",
+                        "-",
+                        "注：x",
+                        "指标：互联网上网人数(万人)",
+                        "数据来源：国家统计局",
+                    ]
+                ),
+                NUMBERS,
+            ),
+            min_size=1,
+            max_size=5,
+        ),
+        max_size=8,
+    )
+)
 def test_spreadsheet_import_never_crashes(rows: list[list[str]]) -> None:
     import csv
 

@@ -20,7 +20,6 @@ from .conftest import REPO, fixture, run_cli
 MONTHLY = "henan-internet-monthly-2020-08.pdf"
 
 
-
 cli = run_cli
 
 
@@ -28,8 +27,10 @@ cli = run_cli
 def test_control_characters_never_break_the_excel_export(tmp_path: Path) -> None:
     """A \\x01 in a report's text and an ESC in its file name: the XLSX export still writes, every sheet."""
     report = tmp_path / "odd\x1bname.txt"
-    report.write_text("2020年8月河南省\x01互联网发展情况\n全省互联网用户总数达到11636.5万户，同比增长5.2%。\n",
-                      encoding="utf-8")
+    report.write_text(
+        "2020年8月河南省\x01互联网发展情况\n全省互联网用户总数达到11636.5万户，同比增长5.2%。\n",
+        encoding="utf-8",
+    )
     db = tmp_path / "c.sqlite"
     assert cli("--db", str(db), "ingest", str(report)).returncode == 0
     out = tmp_path / "facts.xlsx"
@@ -52,8 +53,9 @@ def two_same_names(tmp_path: Path) -> Path:
     db = tmp_path / "d.sqlite"
     for i, sub in enumerate(("a", "b")):
         (tmp_path / sub).mkdir()
-        (tmp_path / sub / "report.txt").write_text(f"2020年8月\n全省互联网用户总数达到{1000 + i}万户。\n",
-                                                   encoding="utf-8")
+        (tmp_path / sub / "report.txt").write_text(
+            f"2020年8月\n全省互联网用户总数达到{1000 + i}万户。\n", encoding="utf-8"
+        )
         assert cli("--db", str(db), "ingest", str(tmp_path / sub / "report.txt")).returncode == 0
     (tmp_path / "13.txt").write_text("2020年8月\n全省互联网用户总数达到77万户。\n", encoding="utf-8")
     assert cli("--db", str(db), "ingest", str(tmp_path / "13.txt")).returncode == 0
@@ -93,8 +95,11 @@ def test_delete_asks_on_a_terminal(two_same_names: Path) -> None:
     def run(*args: str, answer: bytes) -> tuple[int, bytes]:
         pid, fd = pty.fork()
         if pid == 0:  # the child: the CLI with the pseudo-terminal as its stdin and stdout
-            os.execvpe(sys.executable, [sys.executable, "-m", "extract", *args],
-                       {**os.environ, "PYTHONPATH": str(REPO)})
+            os.execvpe(
+                sys.executable,
+                [sys.executable, "-m", "extract", *args],
+                {**os.environ, "PYTHONPATH": str(REPO)},
+            )
         out = b""
         asked = False
         while True:
@@ -152,18 +157,25 @@ def bombs(tmp_path_factory) -> dict[str, Path]:
     }
 
 
-def test_hostile_files_are_named_and_the_batch_goes_on_within_memory(bombs: dict[str, Path], tmp_path: Path) -> None:
+def test_hostile_files_are_named_and_the_batch_goes_on_within_memory(
+    bombs: dict[str, Path], tmp_path: Path
+) -> None:
     from .hostile_inputs import run_measured
 
     good = fixture(MONTHLY)
     db = tmp_path / "h.sqlite"
     files = [str(bombs[k]) for k in ("dimension", "zip", "text", "flate")] + [str(good)]
-    run = run_measured([sys.executable, "-m", "extract", "--db", str(db), "ingest", *files, "--timeout", "20"],
-                       cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+    run = run_measured(
+        [sys.executable, "-m", "extract", "--db", str(db), "ingest", *files, "--timeout", "20"],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert run.returncode == 1, run.stdout + run.stderr
     lines = run.stdout.splitlines()
     line = {k: next(ln for ln in lines if bombs[k].name in ln) for k in bombs}
-    assert line["zip"].startswith("失败") and "too large: the workbook unpacks to 1024 MB" in line["zip"], line["zip"]
+    assert line["zip"].startswith("失败") and "too large: the workbook unpacks to 1024 MB" in line["zip"], (
+        line["zip"]
+    )
     assert line["text"].startswith("失败") and "too large: 50 MB of text" in line["text"], line["text"]
     assert line["flate"].startswith("失败"), line["flate"]
     # the declared dimension is not believed: the two cells present are read (and are not a table)
@@ -176,9 +188,21 @@ def test_a_flate_bomb_ends_within_its_timeout(bombs: dict[str, Path], tmp_path: 
     """SIGALRM cannot interrupt pdfium's C code; the reader's process is killed at the deadline instead."""
     from .hostile_inputs import run_measured
 
-    run = run_measured([sys.executable, "-m", "extract", "--db", str(tmp_path / "f.sqlite"), "ingest",
-                        str(bombs["flate"]), "--timeout", "5"], cwd=REPO,
-                       env={**os.environ, "PYTHONPATH": str(REPO)})
+    run = run_measured(
+        [
+            sys.executable,
+            "-m",
+            "extract",
+            "--db",
+            str(tmp_path / "f.sqlite"),
+            "ingest",
+            str(bombs["flate"]),
+            "--timeout",
+            "5",
+        ],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert run.returncode == 1
     assert run.stdout.startswith("失败") and "flatebomb.pdf" in run.stdout
     assert run.seconds <= 5 + 5 + 3, f"{run.seconds:.1f} s"  # timeout + 5 s, plus interpreter start-up
@@ -188,20 +212,24 @@ def test_a_flate_bomb_ends_within_its_timeout(bombs: dict[str, Path], tmp_path: 
 # -- storage -------------------------------------------------------------------------------------------------
 def _hold_write_lock(db: Path, seconds: float) -> subprocess.Popen:
     """Another process holding the SQLite write lock for ``seconds`` (started once the lock is held)."""
-    code = ("import sqlite3, sys, time\n"
-            f"con = sqlite3.connect({str(db)!r}, isolation_level=None)\n"
-            "con.execute('BEGIN IMMEDIATE')\n"
-            "print('held', flush=True)\n"
-            f"time.sleep({seconds})\n"
-            "con.execute('COMMIT')\n")
+    code = (
+        "import sqlite3, sys, time\n"
+        f"con = sqlite3.connect({str(db)!r}, isolation_level=None)\n"
+        "con.execute('BEGIN IMMEDIATE')\n"
+        "print('held', flush=True)\n"
+        f"time.sleep({seconds})\n"
+        "con.execute('COMMIT')\n"
+    )
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
     return proc
 
 
 def _text_report(path: Path, n: int) -> Path:
-    path.write_text(f"2020年8月河南省互联网发展情况\n全省互联网用户总数达到{1000 + n}万户，同比增长{n % 9 + 1}.5%。\n",
-                    encoding="utf-8")
+    path.write_text(
+        f"2020年8月河南省互联网发展情况\n全省互联网用户总数达到{1000 + n}万户，同比增长{n % 9 + 1}.5%。\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -225,7 +253,9 @@ def test_a_lock_held_too_long_fails_each_file_by_name_and_the_batch_goes_on(tmp_
     holder.wait(timeout=60)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
     lines = proc.stdout.splitlines()
-    assert len(lines) == 3 and all(ln.startswith("失败") and "the database is busy" in ln for ln in lines), lines
+    assert len(lines) == 3 and all(ln.startswith("失败") and "the database is busy" in ln for ln in lines), (
+        lines
+    )
     assert "3 failed" in proc.stderr
 
 
@@ -244,9 +274,15 @@ def test_a_full_disk_fails_the_file_by_name_and_keeps_what_was_stored(tmp_path: 
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     big = fixture(MONTHLY)
-    proc = subprocess.run([sys.executable, "-m", "extract", "--db", str(db), "ingest", str(big)], cwd=REPO,
-                          capture_output=True, text=True, timeout=600, preexec_fn=no_growth,
-                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    proc = subprocess.run(
+        [sys.executable, "-m", "extract", "--db", str(db), "ingest", str(big)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        preexec_fn=no_growth,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
     assert proc.stdout.startswith("失败") and MONTHLY in proc.stdout, proc.stdout
@@ -259,9 +295,17 @@ def test_concurrent_ingests_of_the_same_files_store_each_document_once(tmp_path:
     for run in range(2):
         db = tmp_path / f"conc{run}.sqlite"
         env = {**os.environ, "PYTHONPATH": str(REPO)}
-        procs = [subprocess.Popen([sys.executable, "-m", "extract", "--db", str(db), "ingest", *files],
-                                  cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-                 for _ in range(2)]
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "extract", "--db", str(db), "ingest", *files],
+                cwd=REPO,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
+            for _ in range(2)
+        ]
         outs = [p.communicate(timeout=600) for p in procs]
         for p, (out, err) in zip(procs, outs, strict=True):
             assert p.returncode == 0, out + err
@@ -294,9 +338,23 @@ def test_workers_end_when_the_ingest_is_killed(tmp_path: Path) -> None:
     from .hostile_inputs import _tree_rss_kb
 
     files = [str(fixture(MONTHLY))] + [str(_text_report(tmp_path / f"w{i}.txt", i)) for i in range(4)]
-    proc = subprocess.Popen([sys.executable, "-m", "extract", "--db", str(tmp_path / "k.sqlite"), "ingest",
-                             *files, "--workers", "2"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "extract",
+            "--db",
+            str(tmp_path / "k.sqlite"),
+            "ingest",
+            *files,
+            "--workers",
+            "2",
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     deadline = time.monotonic() + 120
     tree: set[int] = set()
     while time.monotonic() < deadline and len(tree) < 3:  # the CLI, its forkserver and a reader
@@ -307,8 +365,9 @@ def test_workers_end_when_the_ingest_is_killed(tmp_path: Path) -> None:
     proc.wait()
     children = tree - {proc.pid}
     gone_by = time.monotonic() + 60
-    while time.monotonic() < gone_by and any(Path(f"/proc/{p}").exists() and
-                                             "Z" not in _state(p) for p in children):
+    while time.monotonic() < gone_by and any(
+        Path(f"/proc/{p}").exists() and "Z" not in _state(p) for p in children
+    ):
         time.sleep(0.1)  # polling a condition
     left = [p for p in children if Path(f"/proc/{p}").exists() and "Z" not in _state(p)]
     assert not left, f"processes left behind: {left}"
@@ -347,9 +406,13 @@ def test_the_dashboard_listens_on_loopback_whatever_the_working_directory(tmp_pa
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "extract", "dashboard", "--port", str(port)], cwd=tmp_path,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={**os.environ, "PYTHONPATH": str(REPO), "STREAMLIT_SERVER_HEADLESS": "true"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "extract", "dashboard", "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(REPO), "STREAMLIT_SERVER_HEADLESS": "true"},
+    )
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -366,8 +429,9 @@ def test_the_dashboard_listens_on_loopback_whatever_the_working_directory(tmp_pa
         proc.wait(timeout=30)
 
 
-def test_a_server_on_every_address_shows_no_data_unless_exposed(tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_server_on_every_address_shows_no_data_unless_exposed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from streamlit import config
     from streamlit.testing.v1 import AppTest
 
@@ -396,7 +460,10 @@ def _report_pdf(pages: int = 2) -> bytes:
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     buf = io.BytesIO()
     c = canvas.Canvas(buf)
-    lines = ["全省互联网用户总数达到11636.5万户，同比增长5.2%。", "全省移动电话用户达到9000.2万户，同比增长3.1%。"]
+    lines = [
+        "全省互联网用户总数达到11636.5万户，同比增长5.2%。",
+        "全省移动电话用户达到9000.2万户，同比增长3.1%。",
+    ]
     for p in range(pages):
         c.setFont("STSong-Light", 12)
         if p == 0:
@@ -417,7 +484,9 @@ def test_a_broken_cross_reference_table_keeps_the_text_and_says_so(tmp_path: Pat
 
     src = _report_pdf()
     at = src.rfind(b"\nxref") + 1
-    broken = src[:at] + re.sub(rb"(\d{10}) 00000 n", lambda m: b"%010d 00000 n" % (int(m.group(1)) + 3), src[at:])
+    broken = src[:at] + re.sub(
+        rb"(\d{10}) 00000 n", lambda m: b"%010d 00000 n" % (int(m.group(1)) + 3), src[at:]
+    )
     path = tmp_path / "broken-xref.pdf"
     path.write_bytes(broken)
     proc = cli("--db", str(tmp_path / "x.sqlite"), "ingest", str(path))
@@ -438,8 +507,11 @@ def test_pages_the_file_names_but_does_not_hold_are_skipped_in_words(tmp_path: P
 
 def test_conflicting_duplicate_cells_of_a_spreadsheet_are_flagged_and_named(tmp_path: Path) -> None:
     sheet = tmp_path / "互联网上网人数分省年度数据.csv"
-    sheet.write_text("数据库：分省年度数据\n指标：互联网上网人数(万人)\n时间：最近2年\n地区,2016年,2015年\n"
-                     "北京市,1690,1647\n河南省,8000,7000\n河南省,8100,7000\n数据来源：国家统计局\n", encoding="utf-8")
+    sheet.write_text(
+        "数据库：分省年度数据\n指标：互联网上网人数(万人)\n时间：最近2年\n地区,2016年,2015年\n"
+        "北京市,1690,1647\n河南省,8000,7000\n河南省,8100,7000\n数据来源：国家统计局\n",
+        encoding="utf-8",
+    )
     db = tmp_path / "g.sqlite"
     proc = cli("--db", str(db), "ingest", str(sheet))
     assert proc.returncode == 0, proc.stderr
@@ -449,7 +521,10 @@ def test_conflicting_duplicate_cells_of_a_spreadsheet_are_flagged_and_named(tmp_
     with sqlite3.connect(db) as con:
         rows = sorted(con.execute("SELECT region, period, value, flags FROM facts WHERE region = '河南省'"))
     assert [(r, p, v, "inconsistent" in f) for r, p, v, f in rows] == [
-        ("河南省", "2015", 7e7, False), ("河南省", "2016", 8e7, True), ("河南省", "2016", 8.1e7, True)]
+        ("河南省", "2015", 7e7, False),
+        ("河南省", "2016", 8e7, True),
+        ("河南省", "2016", 8.1e7, True),
+    ]
     assert all("check_failed" in f for *_, f in rows[1:])  # the restatement check sees the clash too
 
 
@@ -459,18 +534,41 @@ def test_facts_with_and_without_a_box_are_stored_together(tmp_path: Path) -> Non
     from extract.store import Store
 
     def fact(i: int, bbox: tuple[float, float, float, float] | None) -> Fact:
-        return Fact("b.pdf", 1, "prose", "移动电话用户", "用户", "全国", "100000", "national", "", "", "2021-10",
-                    "month", "2021-10-01", "2021-10-31", "value", 1e8 + i, "户", str(i), "万户", f"s{i}", bbox=bbox)
+        return Fact(
+            "b.pdf",
+            1,
+            "prose",
+            "移动电话用户",
+            "用户",
+            "全国",
+            "100000",
+            "national",
+            "",
+            "",
+            "2021-10",
+            "month",
+            "2021-10-01",
+            "2021-10-31",
+            "value",
+            1e8 + i,
+            "户",
+            str(i),
+            "万户",
+            f"s{i}",
+            bbox=bbox,
+        )
 
     store = Store(str(tmp_path / "b.sqlite"))
     rows = [fact(0, (1.0, 2.0, 3.0, 4.0)), fact(1, None), fact(2, (5.0, 6.0, 7.0, 8.0))]
-    store.save_document(name="b.pdf", sha256="cd" * 32, pages=1, size=1, kind="pdf", title="", version="t",
-                        fact_rows=rows)
+    store.save_document(
+        name="b.pdf", sha256="cd" * 32, pages=1, size=1, kind="pdf", title="", version="t", fact_rows=rows
+    )
     assert store.count_facts() == 3
 
 
-def test_relative_paths_are_read_whatever_the_readers_working_directory(tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_relative_paths_are_read_whatever_the_readers_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The reader processes are forked from a server started earlier, in another directory (maybe gone
     since): a path relative to the caller's working directory must still be read, under its given name."""
     from extract.ingest import ingest

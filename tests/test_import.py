@@ -36,7 +36,9 @@ def test_gbk_export_with_a_quoted_footnote_and_empty_cells() -> None:
     df = read_report(nbs(CALLS))
     assert set(df["method"]) == {"import"} and set(df["indicator"]) == {"固定长途电话通话时长"}
     assert set(df["unit"]) == {"分钟"} and set(df["raw_unit"]) == {"万分钟"}
-    assert df["region"].nunique() == 31 and "2017" not in set(df["period"])  # the empty 2017 column is skipped
+    assert df["region"].nunique() == 31 and "2017" not in set(
+        df["period"]
+    )  # the empty 2017 column is skipped
     assert not df["snippet"].str.startswith("注").any()  # the footnote row is not a region
     beijing = df[(df["region"] == "北京市") & (df["period"] == "2016")].iloc[0]
     grid = {r[0]: r for r in rows_of(nbs(CALLS)) if r}
@@ -78,8 +80,13 @@ def test_the_same_export_as_a_workbook_gives_the_same_facts(writer, suffix: str,
 def test_a_plain_grid_takes_indicator_and_unit_from_options_or_says_what_it_assumed(tmp_path: Path) -> None:
     path = tmp_path / "互联网普及率.csv"
     path.write_text("地区,2016年,2015年\n河南,48.5,39.2\n新疆,54.9,54.9\n", encoding="utf-8-sig")
-    proc = subprocess.run([sys.executable, "-m", "extract", "--db", str(tmp_path / "db.sqlite"), "ingest", str(path)],
-                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "extract", "--db", str(tmp_path / "db.sqlite"), "ingest", str(path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0
     assert "indicator taken from the file name as '互联网普及率'" in proc.stdout
     assert "the indicator's catalogue unit is assumed" in proc.stdout

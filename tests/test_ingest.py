@@ -20,14 +20,18 @@ MONTHLY = "henan-internet-monthly-2020-08.pdf"
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "extract", *args], cwd=REPO, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "extract", *args], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_bad_files_fail_clearly_while_the_good_one_is_stored(db_url: str) -> None:
     good = fixture(MONTHLY)
-    bad = [fixture("henan-internet-monthly-2020-08-encrypted.pdf"), fixture("henan-internet-monthly-2020-08-truncated.pdf"),
-           fixture("henan-internet-monthly-2020-08-scanned.pdf")]
+    bad = [
+        fixture("henan-internet-monthly-2020-08-encrypted.pdf"),
+        fixture("henan-internet-monthly-2020-08-truncated.pdf"),
+        fixture("henan-internet-monthly-2020-08-scanned.pdf"),
+    ]
     proc = run_cli("--db", db_url, "ingest", "--ocr", "never", *map(str, bad), str(good))  # the scan: no OCR
     assert proc.returncode == 1, proc.stderr
     out = proc.stdout
@@ -53,11 +57,19 @@ def test_password_opens_the_encrypted_copy(db_url: str) -> None:
 def test_reingest_is_a_noop_that_says_so(db_url: str) -> None:
     good = fixture(MONTHLY)
     assert run_cli("--db", db_url, "ingest", str(good)).returncode == 0
-    before = sqlite3.connect(db_url.removeprefix("sqlite:///")).execute("select id, ingested_at from documents").fetchall()
+    before = (
+        sqlite3.connect(db_url.removeprefix("sqlite:///"))
+        .execute("select id, ingested_at from documents")
+        .fetchall()
+    )
     again = run_cli("--db", db_url, "ingest", str(good))
     assert again.returncode == 0
     assert "unchanged" in again.stdout and "skipped" in again.stdout
-    after = sqlite3.connect(db_url.removeprefix("sqlite:///")).execute("select id, ingested_at from documents").fetchall()
+    after = (
+        sqlite3.connect(db_url.removeprefix("sqlite:///"))
+        .execute("select id, ingested_at from documents")
+        .fetchall()
+    )
     assert before == after
 
 
@@ -96,7 +108,9 @@ def test_export_csv_and_xlsx_round_trip(db_url: str, tmp_path) -> None:
 
 def test_export_filters(db_url: str) -> None:
     main(["--db", db_url, "ingest", str(fixture(MONTHLY))])
-    proc = run_cli("--db", db_url, "export", "--indicator", "网站访问量", "--from", "2020-08", "--to", "2020-08")
+    proc = run_cli(
+        "--db", db_url, "export", "--indicator", "网站访问量", "--from", "2020-08", "--to", "2020-08"
+    )
     df = pd.read_csv(io.StringIO(proc.stdout), dtype=str, keep_default_na=False)
     assert len(df) > 0 and set(df["indicator"]) == {"网站访问量"} and set(df["period"]) == {"2020-08"}
 

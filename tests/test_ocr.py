@@ -55,8 +55,13 @@ def scanned() -> tuple[pd.DataFrame, list[Fact], list[str]]:
     from extract.isolate import Failure, Guard, run_isolated
 
     options = Options()
-    [(_item, result)] = list(run_isolated(_job, [(fixture(SCANNED), options, "")],
-                                          Guard(max_memory_mb=options.max_memory_mb, timeout_s=options.timeout_s)))
+    [(_item, result)] = list(
+        run_isolated(
+            _job,
+            [(fixture(SCANNED), options, "")],
+            Guard(max_memory_mb=options.max_memory_mb, timeout_s=options.timeout_s),
+        )
+    )
     assert not isinstance(result, Failure), result.reason
     assert not result.error, result.error
     return frame(result.facts), result.facts, result.warnings
@@ -91,7 +96,16 @@ def test_facts_read_by_ocr_are_flagged_and_boxed_on_the_page(scanned) -> None:
     from extract.readers import read_document
 
     def key(f: Fact) -> tuple:
-        return (f.method, f.indicator, f.region, f.operator, f.subject, f.period, f.measure, round(f.value, 4))
+        return (
+            f.method,
+            f.indicator,
+            f.region,
+            f.operator,
+            f.subject,
+            f.period,
+            f.measure,
+            round(f.value, 4),
+        )
 
     text = {key(f): f for f in extract_facts(read_document(fixture(MONTHLY)))}
     pairs = [(f, text[key(f)]) for f in boxed if key(f) in text and text[key(f)].bbox is not None]
@@ -104,8 +118,15 @@ def test_facts_read_by_ocr_are_flagged_and_boxed_on_the_page(scanned) -> None:
 # --- a scan built here: rendered, noisy, turned by 1°, wrapped as an image-only PDF ---------------
 
 
-def build_scan(src: Path, pages: list[int], out_text: Path, out_scan: Path, angle: float = 1.0,
-               dpi: float = 150.0, seed: int = 7) -> None:
+def build_scan(
+    src: Path,
+    pages: list[int],
+    out_text: Path,
+    out_scan: Path,
+    angle: float = 1.0,
+    dpi: float = 150.0,
+    seed: int = 7,
+) -> None:
     """``pages`` (0-based) of ``src`` as a text PDF, and as a scan of the same pages."""
     import pypdfium2 as pdfium
     from PIL import Image
@@ -117,7 +138,9 @@ def build_scan(src: Path, pages: list[int], out_text: Path, out_scan: Path, angl
     subset.save(str(out_text))
     images = []
     for i in pages:
-        grey = np.asarray(doc[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L"), dtype=np.float32)
+        grey = np.asarray(
+            doc[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L"), dtype=np.float32
+        )
         grey += rng.normal(0, 14, grey.shape)  # sensor noise
         specks = rng.random(grey.shape) < 0.0008  # dust
         grey[specks] = 40
@@ -179,7 +202,10 @@ def test_boxes_on_a_turned_scan_sit_where_the_number_is_printed_on_it(built) -> 
         if g is None or f.bbox is None or g.bbox is None:
             continue
         dx, dy = (g.bbox[0] + g.bbox[2] - width) / 2, (g.bbox[1] + g.bbox[3] - height) / 2
-        printed = (width / 2 + dx * math.cos(a) + dy * math.sin(a), height / 2 - dx * math.sin(a) + dy * math.cos(a))
+        printed = (
+            width / 2 + dx * math.cos(a) + dy * math.sin(a),
+            height / 2 - dx * math.sin(a) + dy * math.cos(a),
+        )
         off.append(math.dist(printed, ((f.bbox[0] + f.bbox[2]) / 2, (f.bbox[1] + f.bbox[3]) / 2)))
     off.sort()
     assert len(off) >= 60 and off[len(off) // 2] <= 1.5 and off[-1] <= 3.0, off[-5:]  # points
@@ -190,16 +216,20 @@ def test_ocr_always_reads_a_text_pdf_from_its_images_to_the_same_facts(built) ->
     original, read = read_report(text), read_report(text, ocr="always")
     found, extra, lost, added = compare(original, read)
     assert found >= 0.95 and extra <= 0.02, (sorted(lost, key=str), sorted(added, key=str))
-    assert set(read["flags"].str.contains("ocr")) == {True} and not original["flags"].str.contains("ocr").any()
+    assert (
+        set(read["flags"].str.contains("ocr")) == {True} and not original["flags"].str.contains("ocr").any()
+    )
 
 
 # --- text PDFs never reach OCR -------------------------------------------------------------------
 
 
 def test_a_text_pdf_never_loads_the_ocr_package() -> None:
-    code = ("import sys; from extract.readers import read_document; "
-            f"d = read_document({str(fixture(MONTHLY))!r}); "
-            "print('rapidocr_onnxruntime' in sys.modules, 'ocr_pages' in d.meta, len(d.pages))")
+    code = (
+        "import sys; from extract.readers import read_document; "
+        f"d = read_document({str(fixture(MONTHLY))!r}); "
+        "print('rapidocr_onnxruntime' in sys.modules, 'ocr_pages' in d.meta, len(d.pages))"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert out.stdout.split() == ["False", "False", "11"], out.stderr
 
@@ -228,7 +258,9 @@ def test_which_pages_go_to_ocr() -> None:
     assert wants_page(_Page(1.0), [], 0.0, "auto")  # a scan
     assert not wants_page(_Page(0.0), [], 0.0, "auto")  # a blank page
     assert wants_page(_Page(0.0), prose, 0.5, "auto")  # unreadable fonts (replacement characters)
-    assert wants_page(_Page(0.0), [Line("å\u0085¨ç\u009c\u0081äº\u0092è\u0081\u0094ç½\u0091" * 10)], 0.0, "auto")
+    assert wants_page(
+        _Page(0.0), [Line("å\u0085¨ç\u009c\u0081äº\u0092è\u0081\u0094ç½\u0091" * 10)], 0.0, "auto"
+    )
     assert wants_page(_Page(0.0), prose, 0.0, "always") and not wants_page(_Page(1.0), [], 0.0, "never")
     assert OcrSettings().min_digit_score > OcrSettings().min_word_score  # digits get the strictest treatment
 
@@ -237,17 +269,47 @@ def test_which_pages_go_to_ocr() -> None:
 
 
 def _fact(raw: str, page: int, bbox=(100.0, 100.0, 140.0, 112.0)) -> Fact:
-    return Fact("s.pdf", page, "table", "网站访问量", "访问", "河南省", "410000", "province", "", "", "2020-08",
-                "month", "2020-08-01", "2020-08-31", "value", float(raw), "次", raw, "亿次", raw, bbox=bbox)
+    return Fact(
+        "s.pdf",
+        page,
+        "table",
+        "网站访问量",
+        "访问",
+        "河南省",
+        "410000",
+        "province",
+        "",
+        "",
+        "2020-08",
+        "month",
+        "2020-08-01",
+        "2020-08-31",
+        "value",
+        float(raw),
+        "次",
+        raw,
+        "亿次",
+        raw,
+        bbox=bbox,
+    )
 
 
 def test_a_doubtful_digit_flags_its_number_only() -> None:
     import json
 
-    doc = Document(name="s.pdf", meta={META_PAGES: json.dumps([2]),
-                                       META_DOUBTFUL: json.dumps([[2, [101, 101, 139, 111], "8479.1", 0.62]])})
-    doubtful, sure, elsewhere, text_page = (_fact("8479.1", 2), _fact("4640.1", 2, (100, 120, 140, 132)),
-                                            _fact("8479.1", 2, (300, 400, 340, 412)), _fact("8479.1", 1))
+    doc = Document(
+        name="s.pdf",
+        meta={
+            META_PAGES: json.dumps([2]),
+            META_DOUBTFUL: json.dumps([[2, [101, 101, 139, 111], "8479.1", 0.62]]),
+        },
+    )
+    doubtful, sure, elsewhere, text_page = (
+        _fact("8479.1", 2),
+        _fact("4640.1", 2, (100, 120, 140, 132)),
+        _fact("8479.1", 2, (300, 400, 340, 412)),
+        _fact("8479.1", 1),
+    )
     flag_ocr_facts(doc, [doubtful, sure, elsewhere, text_page])
     assert doubtful.flags == "ocr;low_confidence"
     assert sure.flags == "ocr" and elsewhere.flags == "ocr"

@@ -467,7 +467,14 @@ def test_scope_word_stands_for_the_home_region(word: str, home: str, name: str) 
 
 @pytest.mark.parametrize(
     ("word", "home"),
-    [("全市", "宁夏"), ("全州", "沈阳市"), ("全县", "河南省"), ("自治区", "辽宁省"), ("全州", None), ("全区", None)],
+    [
+        ("全市", "宁夏"),
+        ("全州", "沈阳市"),
+        ("全县", "河南省"),
+        ("自治区", "辽宁省"),
+        ("全州", None),
+        ("全区", None),
+    ],
 )
 def test_scope_word_that_does_not_fit_the_home_is_unresolved(word: str, home: str | None) -> None:
     m = resolve_region(word, province=home)
@@ -490,7 +497,11 @@ def test_quanzhou_is_a_scope_word_and_quanzhou_county_a_county() -> None:
         ("记者从自治区通信管理局获悉，去年我区基础电信业", "宁夏", ["宁夏回族自治区", "宁夏回族自治区"]),
         ("截至5月底，全省移动电话基站达到30.16万个", "辽宁省", ["辽宁省"]),
         ("全省移动电话基站达到30.16万个", "沈阳市", ["辽宁省"]),
-        ("截至6月底，全疆移动电话用户达到2800万户", None, ["新疆维吾尔自治区"]),  # a scope word naming its region
+        (
+            "截至6月底，全疆移动电话用户达到2800万户",
+            None,
+            ["新疆维吾尔自治区"],
+        ),  # a scope word naming its region
         ("全市场份额", "沈阳市", []),  # 全市场 is the whole market
         ("日本市场", "沈阳市", ["日本"]),  # 本市 inside 日本市场
         ("网络安全区域", "宁夏", []),  # 全区 inside 安全区域
@@ -530,8 +541,16 @@ def test_a_city_home_decides_between_places_by_its_province() -> None:
 
 
 #: A home region for each kind of unit a scope word can name.
-_HOME_OF_UNIT = {"省": "河南省", "市": "沈阳市", "州": "延边州", "盟": "锡林郭勒盟", "区": "宁夏", "自治区": "广西",
-                 "县": "兰考县", "旗": "鄂温克族自治旗"}
+_HOME_OF_UNIT = {
+    "省": "河南省",
+    "市": "沈阳市",
+    "州": "延边州",
+    "盟": "锡林郭勒盟",
+    "区": "宁夏",
+    "自治区": "广西",
+    "县": "兰考县",
+    "旗": "鄂温克族自治旗",
+}
 
 
 def test_every_scope_word_row_reads_its_example() -> None:

@@ -31,8 +31,9 @@ REPORT_TEXT = (
 
 
 def cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "extract", *args], cwd=REPO, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "extract", *args], cwd=REPO, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def blank_pdf(path: Path, pages: int) -> Path:
@@ -49,6 +50,7 @@ def db_file(url: str) -> str:
 
 
 # -- bad input -------------------------------------------------------------------------------
+
 
 def test_each_bad_file_is_named_with_its_reason_and_the_batch_goes_on(db_url: str, tmp_path: Path) -> None:
     bad = tmp_path / "bad"
@@ -79,7 +81,9 @@ def test_each_bad_file_is_named_with_its_reason_and_the_batch_goes_on(db_url: st
 
 
 def test_a_slow_document_hits_the_time_limit(db_url: str) -> None:
-    proc = cli("--db", db_url, "ingest", str(fixture("tencent-cloud-ai-whitepaper-2021.pdf")), "--timeout", "0.05")
+    proc = cli(
+        "--db", db_url, "ingest", str(fixture("tencent-cloud-ai-whitepaper-2021.pdf")), "--timeout", "0.05"
+    )
     assert proc.returncode == 1
     assert "reading took longer than the limit of 0.05 s (raise it with --timeout)" in proc.stdout
     assert Store(db_url).count_facts() == 0
@@ -91,17 +95,24 @@ def test_a_gbk_text_report_is_detected_and_read(db_url: str, tmp_path: Path) -> 
     assert main(["--db", db_url, "ingest", str(path)]) == 0
     df = Store(db_url).facts()
     total = df[(df["indicator"] == "互联网用户") & (df["measure"] == "value")].iloc[0]
-    assert total["region"] == "河南省" and total["value"] == pytest.approx(116_365_000) and total["period"] == "2020-08"
+    assert (
+        total["region"] == "河南省"
+        and total["value"] == pytest.approx(116_365_000)
+        and total["period"] == "2020-08"
+    )
 
 
 def test_scanned_pdf_without_ocr_says_it_has_no_text_layer(db_url: str) -> None:
     """With OCR off; with OCR (the default) the scan is read: tests/test_ocr.py."""
-    proc = cli("--db", db_url, "ingest", "--ocr", "never", str(fixture("henan-internet-monthly-2020-08-scanned.pdf")))
+    proc = cli(
+        "--db", db_url, "ingest", "--ocr", "never", str(fixture("henan-internet-monthly-2020-08-scanned.pdf"))
+    )
     assert proc.returncode == 1 and "has no text layer (a scanned or image-only document)" in proc.stdout
     assert "--ocr auto" in proc.stdout
 
 
 # -- interrupted and repeated work -----------------------------------------------------------------
+
 
 def _consistent(db: str) -> list[tuple[str, int, int]]:
     con = sqlite3.connect(db)
@@ -110,9 +121,13 @@ def _consistent(db: str) -> list[tuple[str, int, int]]:
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "documents" not in tables:  # killed before the schema was written: an empty store
             return []
-        rows = con.execute("SELECT d.name, d.facts, (SELECT count(*) FROM facts f WHERE f.document_id = d.id) "
-                           "FROM documents d WHERE d.status = 'ok'").fetchall()
-        orphans = con.execute("SELECT count(*) FROM facts WHERE document_id NOT IN (SELECT id FROM documents)")
+        rows = con.execute(
+            "SELECT d.name, d.facts, (SELECT count(*) FROM facts f WHERE f.document_id = d.id) "
+            "FROM documents d WHERE d.status = 'ok'"
+        ).fetchall()
+        orphans = con.execute(
+            "SELECT count(*) FROM facts WHERE document_id NOT IN (SELECT id FROM documents)"
+        )
         assert orphans.fetchone()[0] == 0
     finally:
         con.close()
@@ -124,13 +139,23 @@ def _consistent(db: str) -> list[tuple[str, int, int]]:
 @pytest.mark.slow
 def test_sigkill_at_random_moments_leaves_whole_documents_and_a_rerun_completes(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'kill.sqlite'}"
-    files = [str(fixture(n)) for n in (GOOD, "henan-internet-monthly-2020-08-cidfont.pdf",
-                                       "henan-internet-monthly-2020-08-wordstyle.pdf",
-                                       "tencent-cloud-ai-whitepaper-2021.pdf")]
+    files = [
+        str(fixture(n))
+        for n in (
+            GOOD,
+            "henan-internet-monthly-2020-08-cidfont.pdf",
+            "henan-internet-monthly-2020-08-wordstyle.pdf",
+            "tencent-cloud-ai-whitepaper-2021.pdf",
+        )
+    ]
     rng = random.Random(20201)
     for _ in range(6):
-        proc = subprocess.Popen([sys.executable, "-m", "extract", "--db", url, "ingest", *files], cwd=REPO,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "extract", "--db", url, "ingest", *files],
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(rng.uniform(0.3, 3.0))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -141,7 +166,9 @@ def test_sigkill_at_random_moments_leaves_whole_documents_and_a_rerun_completes(
     assert sorted(r[0] for r in rows) == sorted(Path(f).name for f in files)
 
 
-def test_a_new_extractor_version_replaces_facts_atomically(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_new_extractor_version_replaces_facts_atomically(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import extract.ingest as ingest_mod
 
     good = str(fixture(GOOD))
@@ -183,8 +210,13 @@ for n in range(3):
 def test_readers_never_see_a_locked_database_or_half_a_document(db_url: str) -> None:
     """Two processes on one SQLite file: a writer commits big documents while a reader polls."""
     Store(db_url)  # create the schema first
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, db_url], cwd=REPO, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, db_url],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     reader = Store(db_url)
     seen: list[int] = []
     while writer.poll() is None:
@@ -200,7 +232,7 @@ def test_readers_never_see_a_locked_database_or_half_a_document(db_url: str) -> 
 
 HOSTILE = (
     "河南省互联网发展状况（2020年8月）\n"
-    "=HYPERLINK(\"http://x\")全省互联网用户总数达到11636.5万户<script>alert(1)</script>。\n"
+    '=HYPERLINK("http://x")全省互联网用户总数达到11636.5万户<script>alert(1)</script>。\n'
     "@SUM(1)全省移动互联网用户总数达到8643.5万户[点我](javascript:alert(1))。\n"
     "1-8月，全省物联网终端用户减少912.2万户<img src=x onerror=alert(1)>。\n"
 )
@@ -254,7 +286,8 @@ def test_upload_limits_are_explained_and_enforced(tmp_path: Path, monkeypatch: p
     captions = " ".join(c.value for c in at.caption)
     assert "每次最多 20 个文件" in captions and "MB" in captions
     at.file_uploader(key="uploads").set_value(
-        [(f"r{i}.txt", REPORT_TEXT.encode("utf-8"), "text/plain") for i in range(21)])
+        [(f"r{i}.txt", REPORT_TEXT.encode("utf-8"), "text/plain") for i in range(21)]
+    )
     at.button[0].click()
     at.run()
     assert any("一次最多导入 20 个文件" in e.value for e in at.error)

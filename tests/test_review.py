@@ -18,7 +18,6 @@ from .conftest import fixture, run_cli
 MONTHLY = "henan-internet-monthly-2020-08.pdf"
 
 
-
 cli = run_cli
 
 
@@ -37,8 +36,16 @@ def reextract(db: Path) -> None:
 def new_extractor_version(db: Path) -> None:
     """The same content stored by another extractor version (what an upgrade does on the next ingest)."""
     ex = extract_file(fixture(MONTHLY), Options(max_memory_mb=0))
-    Store(str(db)).save_document(name=ex.name, sha256=ex.sha256, pages=ex.pages, size=ex.size, kind=ex.kind,
-                                 title=ex.title, version=extractor_version() + "+next", fact_rows=ex.facts)
+    Store(str(db)).save_document(
+        name=ex.name,
+        sha256=ex.sha256,
+        pages=ex.pages,
+        size=ex.size,
+        kind=ex.kind,
+        title=ex.title,
+        version=extractor_version() + "+next",
+        fact_rows=ex.facts,
+    )
 
 
 @pytest.fixture
@@ -49,7 +56,9 @@ def db(tmp_path: Path) -> Path:
 
 
 def the_fact(rows: list[dict[str, str]], raw_value: str, measure: str = "value") -> dict[str, str]:
-    hits = [r for r in rows if r["raw_value"] == raw_value and r["measure"] == measure and r["region"] == "河南省"]
+    hits = [
+        r for r in rows if r["raw_value"] == raw_value and r["measure"] == measure and r["region"] == "河南省"
+    ]
     assert hits, raw_value
     return hits[0]
 
@@ -61,7 +70,12 @@ def test_a_correction_shows_in_exports_is_audited_and_survives_reextraction(db: 
     after = [r for r in export_rows(db) if r["raw_value"] == "8643.5" and r["measure"] == "value"]
     assert [(r["region"], "corrected" in r["flags"]) for r in after] == [("郑州市", True)]
     log = cli("--db", str(db), "review", "log").stdout
-    assert "correct" in log and '"region": "河南省"' in log and '"region": "郑州市"' in log and "note=test" in log
+    assert (
+        "correct" in log
+        and '"region": "河南省"' in log
+        and '"region": "郑州市"' in log
+        and "note=test" in log
+    )
     for again_by in (reextract, new_extractor_version):
         again_by(db)
         again = [r for r in export_rows(db) if r["raw_value"] == "8643.5" and r["measure"] == "value"]
@@ -95,8 +109,16 @@ def test_a_decision_whose_fact_is_gone_goes_back_to_the_queue(db: Path) -> None:
     store = Store(str(db))
     ex = extract_file(fixture(MONTHLY), Options(max_memory_mb=0))
     kept = [f for f in ex.facts if not (f.raw_value == "8643.5" and f.measure == "value")]
-    store.save_document(name=ex.name, sha256=ex.sha256, pages=ex.pages, size=ex.size, kind=ex.kind, title=ex.title,
-                        version="changed", fact_rows=kept)
+    store.save_document(
+        name=ex.name,
+        sha256=ex.sha256,
+        pages=ex.pages,
+        size=ex.size,
+        kind=ex.kind,
+        title=ex.title,
+        version="changed",
+        fact_rows=kept,
+    )
     listing = cli("--db", str(db), "review", "list", "--kind", "unanchored", "--json")
     items = [json.loads(line) for line in listing.stdout.splitlines()]
     assert len(items) == 1 and "8643.5" in items[0]["what"]
@@ -104,14 +126,20 @@ def test_a_decision_whose_fact_is_gone_goes_back_to_the_queue(db: Path) -> None:
 
 def test_the_queue_puts_failed_checks_first(tmp_path: Path) -> None:
     report = tmp_path / "ops.txt"
-    report.write_text("2021年10月河南省通信业运行情况\n截至2021年10月底，全省移动电话用户总数达到1000万户。"
-                      "河南移动公司移动电话用户600万户，河南联通公司移动电话用户300万户，"
-                      "河南电信公司移动电话用户200万户。\n", encoding="utf-8")
+    report.write_text(
+        "2021年10月河南省通信业运行情况\n截至2021年10月底，全省移动电话用户总数达到1000万户。"
+        "河南移动公司移动电话用户600万户，河南联通公司移动电话用户300万户，"
+        "河南电信公司移动电话用户200万户。\n",
+        encoding="utf-8",
+    )
     db = tmp_path / "q.sqlite"
     assert cli("--db", str(db), "ingest", str(report)).returncode == 0
     items = [json.loads(x) for x in cli("--db", str(db), "review", "list", "--json").stdout.splitlines()]
     assert items[0]["kind"] == "check" and len(items[0]["facts"]) == 4
-    assert cli("--db", str(db), "review", "accept", items[0]["id"], "--note", "report's own figures").returncode == 0
+    assert (
+        cli("--db", str(db), "review", "accept", items[0]["id"], "--note", "report's own figures").returncode
+        == 0
+    )
     log = cli("--db", str(db), "review", "log").stdout.splitlines()
     assert len(log) == 4 and all("accept" in line for line in log)
 

@@ -108,8 +108,10 @@ def table_facts(path: Path) -> pd.DataFrame:
 
 def keyed(facts: pd.DataFrame, *columns: str) -> set[tuple]:
     """The facts as tuples of the given columns (numbers rounded to cut float noise)."""
-    return {tuple(round(v, 3) if isinstance(v, float) else v for v in r)
-            for r in facts[list(columns)].itertuples(index=False)}
+    return {
+        tuple(round(v, 3) if isinstance(v, float) else v for v in r)
+        for r in facts[list(columns)].itertuples(index=False)
+    }
 
 
 # -- (1) a province table between a title and a paragraph of prose ---------------------------------
@@ -166,8 +168,12 @@ def test_an_unruled_province_table_becomes_facts(tmp_path: Path) -> None:
 
 # -- (2) a table continued on the next page without its header --------------------------------------
 
-SPLIT_FIRST = [["河南省", "8643.5", "10.7%"], ["广东省", "13215.2", "-2.3%"], ["江苏省", "7452.9", "4.4%"],
-               ["山东省", "9012.6", "2.0%"]]
+SPLIT_FIRST = [
+    ["河南省", "8643.5", "10.7%"],
+    ["广东省", "13215.2", "-2.3%"],
+    ["江苏省", "7452.9", "4.4%"],
+    ["山东省", "9012.6", "2.0%"],
+]
 SPLIT_REST = [["浙江省", "6630.1", ""], ["延边州", "203.4", "5.0%"]]  # 浙江省: 同比 left blank
 
 
@@ -194,12 +200,21 @@ def test_a_table_continued_on_the_next_page_is_joined_to_its_header(tmp_path: Pa
     facts = table_facts(path)
     values = facts[facts["measure"] == "value"]
     assert keyed(values, "region", "value", "page") == {
-        ("河南省", 86_435_000.0, 1), ("广东省", 132_152_000.0, 1), ("江苏省", 74_529_000.0, 1),
-        ("山东省", 90_126_000.0, 1), ("浙江省", 66_301_000.0, 2), ("延边朝鲜族自治州", 2_034_000.0, 2)}
+        ("河南省", 86_435_000.0, 1),
+        ("广东省", 132_152_000.0, 1),
+        ("江苏省", 74_529_000.0, 1),
+        ("山东省", 90_126_000.0, 1),
+        ("浙江省", 66_301_000.0, 2),
+        ("延边朝鲜族自治州", 2_034_000.0, 2),
+    }
     yoy = facts[facts["measure"] == "yoy_pct"]
     assert keyed(yoy, "region", "value", "page") == {
-        ("河南省", 10.7, 1), ("广东省", -2.3, 1), ("江苏省", 4.4, 1), ("山东省", 2.0, 1),
-        ("延边朝鲜族自治州", 5.0, 2)}  # the blank cell is a gap, not a zero
+        ("河南省", 10.7, 1),
+        ("广东省", -2.3, 1),
+        ("江苏省", 4.4, 1),
+        ("山东省", 2.0, 1),
+        ("延边朝鲜族自治州", 5.0, 2),
+    }  # the blank cell is a gap, not a zero
     assert set(facts["indicator"]) == {"移动互联网用户"} and set(facts["period"]) == {"2020-08"}
 
 
@@ -245,7 +260,7 @@ def test_justified_prose_and_a_list_of_captions_are_not_tables(tmp_path: Path) -
     _lines, words, _n, _bad = _page_lines(pdf[0], HEIGHT)
     pdf.close()
     at = next(k for k, line in enumerate(words) if line[0][4] == "图目录")
-    prose, captions = words[1:at], words[at + 1:at + 1 + len(CAPTIONS)]
+    prose, captions = words[1:at], words[at + 1 : at + 1 + len(CAPTIONS)]
     assert sum(1 for line in prose if len(line) >= 3) >= 4  # justified lines split at their wide gaps
     # each part alone passes the cheap test, so the page reaches the column analysis …
     assert may_hold_unruled_table(prose) and may_hold_unruled_table(captions)
@@ -283,15 +298,25 @@ def test_an_unruled_website_ranking(tmp_path: Path) -> None:
     facts = table_facts(path)
     assert set(facts["indicator"]) == {"网站访问量"} and set(facts["period"]) == {"2020-08"}
     assert keyed(facts[facts["measure"] == "value"], "subject", "value", "raw_unit") == {
-        ("商都网 www.shangdu.com", 211_149_000.0, "万次"), ("映象网 www.hnr.cn", 87_990_000.0, "万次"),
-        ("大河网 www.dahe.cn", 85_123_000.0, "万次"), ("河南一百度 www.hn1baidu.com", 12_035_000.0, "万次"),
-        ("中原网 www.zynews.cn", 9_802_000.0, "万次")}
+        ("商都网 www.shangdu.com", 211_149_000.0, "万次"),
+        ("映象网 www.hnr.cn", 87_990_000.0, "万次"),
+        ("大河网 www.dahe.cn", 85_123_000.0, "万次"),
+        ("河南一百度 www.hn1baidu.com", 12_035_000.0, "万次"),
+        ("中原网 www.zynews.cn", 9_802_000.0, "万次"),
+    }
     assert keyed(facts[facts["measure"] == "rank"], "subject", "value") == {
-        ("商都网 www.shangdu.com", 1.0), ("映象网 www.hnr.cn", 2.0), ("大河网 www.dahe.cn", 3.0),
-        ("河南一百度 www.hn1baidu.com", 4.0), ("中原网 www.zynews.cn", 5.0)}
+        ("商都网 www.shangdu.com", 1.0),
+        ("映象网 www.hnr.cn", 2.0),
+        ("大河网 www.dahe.cn", 3.0),
+        ("河南一百度 www.hn1baidu.com", 4.0),
+        ("中原网 www.zynews.cn", 5.0),
+    }
     assert keyed(facts[facts["measure"] == "rank_change"], "subject", "value") == {
-        ("商都网 www.shangdu.com", 0.0), ("映象网 www.hnr.cn", 1.0), ("大河网 www.dahe.cn", -1.0),
-        ("中原网 www.zynews.cn", 2.0)}  # 新进: a new entry has no previous rank
+        ("商都网 www.shangdu.com", 0.0),
+        ("映象网 www.hnr.cn", 1.0),
+        ("大河网 www.dahe.cn", -1.0),
+        ("中原网 www.zynews.cn", 2.0),
+    }  # 新进: a new entry has no previous rank
 
 
 # -- the column analysis on word boxes ---------------------------------------------------------------
@@ -313,8 +338,11 @@ def test_a_header_that_bridges_the_gutters_still_heads_the_table() -> None:
     ]
     (table,), carry = find_unruled_tables(lines, 1, 842)
     assert table.has_header and table.rows == [
-        ["", "", "2020年8月移动互联网用户（万户）", "同比"], ["1", "内蒙古自治区", "2317.0", "1.2%"],
-        ["2", "河南省", "8643.5", "10.7%"], ["3", "广东省", "13215.2", "-2.3%"]]
+        ["", "", "2020年8月移动互联网用户（万户）", "同比"],
+        ["1", "内蒙古自治区", "2317.0", "1.2%"],
+        ["2", "河南省", "8643.5", "10.7%"],
+        ["3", "广东省", "13215.2", "-2.3%"],
+    ]
     assert table.bbox == (60, 100, 440, 164)
     assert carry == [(60, 66), (72, 135), (250, 290), (415, 440)]  # it ends the page: its columns run on
 
@@ -346,5 +374,9 @@ def test_wrapped_header_cells_are_joined_and_a_unit_line_is_not_a_header() -> No
     ]
     (table,), _ = find_unruled_tables(lines, 1, 842)
     assert table.rows[0] == ["城市", "用云量 规模排名", "城市", "用云量 增速排名"]
-    assert table.rows[1:] == [["上海市", "1", "中卫市", "1"], ["北京市", "2", "晋中市", "2"], ["深圳市", "3", "鞍山市", "3"]]
+    assert table.rows[1:] == [
+        ["上海市", "1", "中卫市", "1"],
+        ["北京市", "2", "晋中市", "2"],
+        ["深圳市", "3", "鞍山市", "3"],
+    ]
     assert table.bbox[1] == 94  # the 单位 line stays text

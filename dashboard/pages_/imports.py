@@ -19,7 +19,11 @@ STATUS = {"stored": "已入库", "unchanged": "未变化", "failed": "失败"}
 MAX_NAME = 120
 MAX_FILES = 20  # files per batch; the size of each is capped by server.maxUploadSize
 #: OCR (issue 17): which PDF pages are read by OCR, as `zhibiao ingest --ocr`
-OCR_MODES = {"auto": "自动（仅识别没有可用文字层的页面，如扫描件）", "never": "不识别", "always": "识别所有页面"}
+OCR_MODES = {
+    "auto": "自动（仅识别没有可用文字层的页面，如扫描件）",
+    "never": "不识别",
+    "always": "识别所有页面",
+}
 
 
 def max_upload_mb() -> int:
@@ -87,7 +91,12 @@ def ingest_uploads(files, options=None, progress=None) -> list[dict]:
             shown = display_name(up.name)
             suffix = safe_suffix(up.name)
             if not suffix:
-                row = {"文件": shown, "结果": "失败", "数据条数": 0, "说明": "不支持的文件类型（支持 PDF、TXT、CSV、XLS、XLSX）"}
+                row = {
+                    "文件": shown,
+                    "结果": "失败",
+                    "数据条数": 0,
+                    "说明": "不支持的文件类型（支持 PDF、TXT、CSV、XLS、XLSX）",
+                }
                 results.append(row)
                 report(i, 1.0, "失败：" + row["说明"])
                 continue
@@ -98,7 +107,12 @@ def ingest_uploads(files, options=None, progress=None) -> list[dict]:
             target.write_bytes(up.getvalue())
             report(i, 0.2, "正在读取与抽取…")
             for r in ingest([target], data.store(), options or Options()):
-                row = {"文件": shown, "结果": STATUS.get(r.status, r.status), "数据条数": r.facts, "说明": _reason(r)}
+                row = {
+                    "文件": shown,
+                    "结果": STATUS.get(r.status, r.status),
+                    "数据条数": r.facts,
+                    "说明": _reason(r),
+                }
                 results.append(row)
                 report(i, 1.0, f"{row['结果']}：{row['说明']}")
             target.unlink(missing_ok=True)
@@ -118,21 +132,33 @@ def _reason(r) -> str:
 
 def _delete(doc_id: int, name: str) -> None:
     ok = data.store().delete_document(int(doc_id))
-    st.session_state["_import_msg"] = ("success", f"已删除「{md_escape(name)}」及其数据。") if ok else (
-        "error", f"未找到「{md_escape(name)}」，可能已被删除。")
+    st.session_state["_import_msg"] = (
+        ("success", f"已删除「{md_escape(name)}」及其数据。")
+        if ok
+        else ("error", f"未找到「{md_escape(name)}」，可能已被删除。")
+    )
     st.session_state.pop("del_confirm", None)
 
 
 def render() -> None:
     st.title("导入")
-    st.caption("上传统计报告（PDF、文本转存 TXT、国家统计局 CSV/XLS/XLSX 表格），可一次选择多个文件。"
-               "每个文件单独入库：一个文件失败不影响其他文件。")
-    st.caption(f"限制：每次最多 {MAX_FILES} 个文件，单个文件不超过 {max_upload_mb()} MB；"
-               "PDF 最多 2000 页、每份最长处理 300 秒。文件以随机生成的名称保存，原文件名仅用于显示。")
+    st.caption(
+        "上传统计报告（PDF、文本转存 TXT、国家统计局 CSV/XLS/XLSX 表格），可一次选择多个文件。"
+        "每个文件单独入库：一个文件失败不影响其他文件。"
+    )
+    st.caption(
+        f"限制：每次最多 {MAX_FILES} 个文件，单个文件不超过 {max_upload_mb()} MB；"
+        "PDF 最多 2000 页、每份最长处理 300 秒。文件以随机生成的名称保存，原文件名仅用于显示。"
+    )
     with st.form("upload", clear_on_submit=True, border=True):
         files = st.file_uploader("选择文件", type=TYPES, accept_multiple_files=True, key="uploads")
-        ocr = st.selectbox("扫描件文字识别（OCR）", list(OCR_MODES), format_func=OCR_MODES.get, key="ocr_mode",
-                           help="由 OCR 读出的数据标记为 ocr，识别把握不足的数字另标 low_confidence")  # issue 17
+        ocr = st.selectbox(
+            "扫描件文字识别（OCR）",
+            list(OCR_MODES),
+            format_func=OCR_MODES.get,
+            key="ocr_mode",
+            help="由 OCR 读出的数据标记为 ocr，识别把握不足的数字另标 low_confidence",
+        )  # issue 17
         go = st.form_submit_button("开始导入", type="primary", icon=":material/upload:")
     problem = batch_problem(len(files or []))
     if go and files and problem:
@@ -164,9 +190,14 @@ def render() -> None:
         facts = sum(int(r["数据条数"]) for r in results)
         (st.error if failed and not stored else st.warning if failed else st.success)(
             f"导入结果：{stored} 个文件入库（{fmt_count(facts)} 条数据），"
-            f"{sum(r['结果'] == '未变化' for r in results)} 个未变化，{failed} 个失败。")
-        st.dataframe(pd.DataFrame(results), hide_index=True, key="import_results",
-                     column_config={"说明": st.column_config.TextColumn("说明", width="large")})
+            f"{sum(r['结果'] == '未变化' for r in results)} 个未变化，{failed} 个失败。"
+        )
+        st.dataframe(
+            pd.DataFrame(results),
+            hide_index=True,
+            key="import_results",
+            column_config={"说明": st.column_config.TextColumn("说明", width="large")},
+        )
 
     msg = st.session_state.pop("_import_msg", None)
     if msg:
@@ -178,28 +209,44 @@ def render() -> None:
         st.info("还没有导入任何报告。也可以用命令行导入：")
         st.code(common.ingest_command(), language="bash", wrap_lines=True)
         return
-    table = pd.DataFrame({
-        "编号": docs["id"],
-        "文件": docs["name"],
-        "标题": docs["title"],
-        "状态": docs["status"].map({"ok": "正常", "failed": "失败"}).fillna(docs["status"]),
-        "数据条数": docs["facts"],
-        "页数": docs["pages"],
-        "导入时间": docs["ingested_at"].str.replace("T", " ").str.slice(0, 16),
-        "说明": docs["error"],
-    })
-    st.dataframe(table, hide_index=True, key="documents_table", height=min(35 * (len(table) + 1) + 3, 600),
-                 column_config={"编号": st.column_config.NumberColumn("编号", width="small"),
-                                "标题": st.column_config.TextColumn("标题", width="medium"),
-                                "说明": st.column_config.TextColumn("说明", width="medium")})
+    table = pd.DataFrame(
+        {
+            "编号": docs["id"],
+            "文件": docs["name"],
+            "标题": docs["title"],
+            "状态": docs["status"].map({"ok": "正常", "failed": "失败"}).fillna(docs["status"]),
+            "数据条数": docs["facts"],
+            "页数": docs["pages"],
+            "导入时间": docs["ingested_at"].str.replace("T", " ").str.slice(0, 16),
+            "说明": docs["error"],
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        key="documents_table",
+        height=min(35 * (len(table) + 1) + 3, 600),
+        column_config={
+            "编号": st.column_config.NumberColumn("编号", width="small"),
+            "标题": st.column_config.TextColumn("标题", width="medium"),
+            "说明": st.column_config.TextColumn("说明", width="medium"),
+        },
+    )
 
     with st.expander("删除报告", icon=":material/delete:"):
         labels = {int(r.id): f"#{r.id} {r.name}（{r.facts} 条数据）" for r in docs.itertuples()}
         doc_id = st.selectbox("选择要删除的报告", list(labels), format_func=labels.get, key="del_doc")
         name = str(docs.loc[docs["id"] == doc_id, "name"].iloc[0]) if doc_id is not None else ""
         confirm = st.checkbox("我确认删除该报告及其全部数据", key="del_confirm")
-        st.button("删除", type="primary", disabled=not confirm or doc_id is None, on_click=_delete,
-                  args=(doc_id, name), key="del_button", icon=":material/delete:")
+        st.button(
+            "删除",
+            type="primary",
+            disabled=not confirm or doc_id is None,
+            on_click=_delete,
+            args=(doc_id, name),
+            key="del_button",
+            icon=":material/delete:",
+        )
 
 
 if __name__ == "__main__":

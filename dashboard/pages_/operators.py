@@ -24,7 +24,9 @@ def can_share(vals: pd.DataFrame) -> bool:
     return len(units) == 1 and rules.is_additive(next(iter(units)))
 
 
-def operator_table(d: pd.DataFrame, period: str, provenance: selection.Provenance | None = None) -> pd.DataFrame:
+def operator_table(
+    d: pd.DataFrame, period: str, provenance: selection.Provenance | None = None
+) -> pd.DataFrame:
     """Per operator at ``period``: value (``shown`` as printed, with its qualifier), share (stated in the
     report, else computed) and 同比 (stated, else derived from the value a year before — never for rates).
 
@@ -59,12 +61,21 @@ def operator_table(d: pd.DataFrame, period: str, provenance: selection.Provenanc
         if change is None and r is not None and not rules.is_rate(str(r["unit"])):
             hist = all_vals[(all_vals["operator"] == o) & (all_vals["period_type"] == r["period_type"])]
             change, derived = selection.year_change(hist, r, str(r["unit"]))[0], True
-        rows.append({"运营商": o, "value": None if r is None else r["value"], "shown": "—" if r is None else r["shown"],
-                     "share": share, "share_source": how if share is not None else "",
-                     "yoy": change, "yoy_derived": derived and change is not None,
-                     "unit": "" if r is None else str(r["unit"]),
-                     "source": "" if r is None else selection.source_text(r.get("sources"), str(r["document"]),
-                                                                            int(r["page"]))})
+        rows.append(
+            {
+                "运营商": o,
+                "value": None if r is None else r["value"],
+                "shown": "—" if r is None else r["shown"],
+                "share": share,
+                "share_source": how if share is not None else "",
+                "yoy": change,
+                "yoy_derived": derived and change is not None,
+                "unit": "" if r is None else str(r["unit"]),
+                "source": ""
+                if r is None
+                else selection.source_text(r.get("sources"), str(r["document"]), int(r["page"])),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -90,18 +101,40 @@ def area_frame(vals: pd.DataFrame, mode: str) -> tuple[pd.DataFrame, str]:
         shown_y, y_title = [fmt_value(x, "%") for x in y], "份额（%）"
     else:
         y, shown_y = v["value"] / div, value_shown
-    src = [charts.plain(selection.source_text(s, d, p)) for s, d, p in
-           zip(v["sources"] if "sources" in v else [None] * len(v), v["document"].astype(str), v["page"], strict=True)]
-    return v.assign(y=y, shown=[charts.plain(t) for t in shown_y], value_shown=[charts.plain(t) for t in value_shown], when=v["period"].map(period_label), src=src,
-                    x=charts.x_dates(v)), y_title
+    src = [
+        charts.plain(selection.source_text(s, d, p))
+        for s, d, p in zip(
+            v["sources"] if "sources" in v else [None] * len(v),
+            v["document"].astype(str),
+            v["page"],
+            strict=True,
+        )
+    ]
+    return v.assign(
+        y=y,
+        shown=[charts.plain(t) for t in shown_y],
+        value_shown=[charts.plain(t) for t in value_shown],
+        when=v["period"].map(period_label),
+        src=src,
+        x=charts.x_dates(v),
+    ), y_title
 
 
 def area_chart(v: pd.DataFrame, y_title: str, mode: str, title: str) -> go.Figure:
-    fig = px.area(v, x="x", y="y", color="operator", color_discrete_map=charts.OPERATOR_COLORS,
-                  category_orders={"operator": ORDER}, custom_data=["shown", "when", "src", "value_shown"])
-    fig.update_traces(hovertemplate="<b>%{fullData.name}</b> %{customdata[1]}<br>%{customdata[0]}"
-                                    + ("（%{customdata[3]}，份额按各运营商数值推算）" if mode == "share" else "")
-                                    + "<br>来源：%{customdata[2]}<extra></extra>")
+    fig = px.area(
+        v,
+        x="x",
+        y="y",
+        color="operator",
+        color_discrete_map=charts.OPERATOR_COLORS,
+        category_orders={"operator": ORDER},
+        custom_data=["shown", "when", "src", "value_shown"],
+    )
+    fig.update_traces(
+        hovertemplate="<b>%{fullData.name}</b> %{customdata[1]}<br>%{customdata[0]}"
+        + ("（%{customdata[3]}，份额按各运营商数值推算）" if mode == "share" else "")
+        + "<br>来源：%{customdata[2]}<extra></extra>"
+    )
     charts.style(fig, y_title=y_title)
     fig.update_xaxes(type="date", tickformat="%Y年%-m月")
     fig.update_layout(title=dict(text=charts.plain(title), font=dict(size=15), x=0), margin=dict(t=70))
@@ -114,13 +147,26 @@ def share_bar(share: pd.DataFrame) -> go.Figure:
         text = fmt_value(r.share, "%")
         label = f"{charts.plain(r.运营商)} {text}" if r.share >= 18 else text if r.share >= 6 else ""
         name = charts.plain(r.运营商)
-        fig.add_bar(x=[r.share], y=[""], orientation="h", name=name, marker_color=charts.OPERATOR_COLORS.get(r.运营商),
-                    text=label, textposition="inside", insidetextanchor="middle", textangle=0,
-                    customdata=[[text, r.share_source]],
-                    hovertemplate="%{fullData.name}：%{customdata[0]}（%{customdata[1]}）<extra></extra>")
+        fig.add_bar(
+            x=[r.share],
+            y=[""],
+            orientation="h",
+            name=name,
+            marker_color=charts.OPERATOR_COLORS.get(r.运营商),
+            text=label,
+            textposition="inside",
+            insidetextanchor="middle",
+            textangle=0,
+            customdata=[[text, r.share_source]],
+            hovertemplate="%{fullData.name}：%{customdata[0]}（%{customdata[1]}）<extra></extra>",
+        )
     charts.style(fig, height=170, x_title="份额（%）")
-    fig.update_layout(barmode="stack", showlegend=True, margin=dict(t=30, b=40),
-                      legend=dict(orientation="h", y=1.25, x=0, traceorder="normal"))
+    fig.update_layout(
+        barmode="stack",
+        showlegend=True,
+        margin=dict(t=30, b=40),
+        legend=dict(orientation="h", y=1.25, x=0, traceorder="normal"),
+    )
     fig.update_xaxes(range=[0, max(100, share["share"].sum())])
     return fig
 
@@ -128,12 +174,21 @@ def share_bar(share: pd.DataFrame) -> go.Figure:
 def value_bars(has_vals: pd.DataFrame) -> go.Figure:
     unit = has_vals["unit"].iloc[0]
     div, y_title = axis_scale(has_vals["value"], unit)
-    fig = go.Figure(go.Bar(
-        x=has_vals["运营商"].map(charts.plain), y=has_vals["value"] / div, marker_color=[charts.OPERATOR_COLORS.get(o) for o in
-                                                                      has_vals["运营商"]],
-        text=[charts.plain(s) for s in has_vals["shown"]], textposition="outside", cliponaxis=False,
-        customdata=[[charts.plain(s), charts.plain(src)] for s, src in zip(has_vals["shown"], has_vals["source"], strict=True)],
-        hovertemplate="%{x}：%{customdata[0]}<br>来源：%{customdata[1]}<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=has_vals["运营商"].map(charts.plain),
+            y=has_vals["value"] / div,
+            marker_color=[charts.OPERATOR_COLORS.get(o) for o in has_vals["运营商"]],
+            text=[charts.plain(s) for s in has_vals["shown"]],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[
+                [charts.plain(s), charts.plain(src)]
+                for s, src in zip(has_vals["shown"], has_vals["source"], strict=True)
+            ],
+            hovertemplate="%{x}：%{customdata[0]}<br>来源：%{customdata[1]}<extra></extra>",
+        )
+    )
     charts.style(fig, height=300, y_title=y_title)
     fig.update_layout(margin=dict(t=30))
     return fig
@@ -143,10 +198,23 @@ def operator_cards(tab: pd.DataFrame) -> None:
     for r in tab.itertuples():
         delta = fmt_delta_pct(r.yoy) if pd.notna(r.yoy) else None
         share_txt = f"份额 {fmt_value(r.share, '%')}（{r.share_source}）" if pd.notna(r.share) else ""
-        why = "；".join(t for t in (share_txt, "同比由上年同期数值推算，非报告原文。" if r.yoy_derived else "",
-                                    f"来源：{r.source}" if r.source else "") if t)
-        st.metric(md_escape(r.运营商), r.shown, delta, help=md_escape(why) if why else None, border=True,
-                  delta_description=("同比（推算）" if r.yoy_derived else "同比") if delta else None)
+        why = "；".join(
+            t
+            for t in (
+                share_txt,
+                "同比由上年同期数值推算，非报告原文。" if r.yoy_derived else "",
+                f"来源：{r.source}" if r.source else "",
+            )
+            if t
+        )
+        st.metric(
+            md_escape(r.运营商),
+            r.shown,
+            delta,
+            help=md_escape(why) if why else None,
+            border=True,
+            delta_description=("同比（推算）" if r.yoy_derived else "同比") if delta else None,
+        )
 
 
 def controls(df: pd.DataFrame, by_operator: object, f: data.Filters) -> tuple[str, str, pd.DataFrame, object]:
@@ -155,13 +223,32 @@ def controls(df: pd.DataFrame, by_operator: object, f: data.Filters) -> tuple[st
     have = set(df["indicator"][by_operator].unique())
     inds = [i for i in data.options()["indicators"] if i in have]
     c = st.columns([3, 2, 2])
-    ind = filters.bind(c[0].selectbox, "指标", inds, "op_ind", "op_ind", lambda: selection.default_indicator(
-        df.loc[by_operator & df["measure"].isin(["value", "share_pct"]).to_numpy(), ["indicator", "month"]],
-        f.indicators, inds))
+    ind = filters.bind(
+        c[0].selectbox,
+        "指标",
+        inds,
+        "op_ind",
+        "op_ind",
+        lambda: selection.default_indicator(
+            df.loc[
+                by_operator & df["measure"].isin(["value", "share_pct"]).to_numpy(), ["indicator", "month"]
+            ],
+            f.indicators,
+            inds,
+        ),
+    )
     d_ind = df[by_operator & (df["indicator"] == ind).to_numpy()]
-    regions = [str(r) for r in d_ind.groupby("region", observed=True).size().sort_values(ascending=False).index]
-    region = filters.bind(c[1].selectbox, "地区", regions, "op_region", "op_region",
-                          next((r for r in f.regions if r in regions), regions[0]))
+    regions = [
+        str(r) for r in d_ind.groupby("region", observed=True).size().sort_values(ascending=False).index
+    ]
+    region = filters.bind(
+        c[1].selectbox,
+        "地区",
+        regions,
+        "op_region",
+        "op_region",
+        next((r for r in f.regions if r in regions), regions[0]),
+    )
     return ind, region, d_ind[d_ind["region"] == region], c[2]
 
 
@@ -179,8 +266,18 @@ def render() -> None:
     ind, region, d, slot = controls(df, by_operator, f)
     vals = selection.dedupe(d[d["measure"] == "value"])
     modes = ["share", "value"] if can_share(vals) else ["value"]
-    mode = filters.bind(slot.segmented_control, "显示", modes, "op_mode", "op_mode",
-                        modes[0], format_func={"share": "份额 %", "value": "数值"}.get) or modes[0]
+    mode = (
+        filters.bind(
+            slot.segmented_control,
+            "显示",
+            modes,
+            "op_mode",
+            "op_mode",
+            modes[0],
+            format_func={"share": "份额 %", "value": "数值"}.get,
+        )
+        or modes[0]
+    )
     latest = d.drop_duplicates("period").sort_values("period_end")["period"].iloc[-1]
     with st.container(border=True, key="op_time"):
         if vals["month"].nunique() >= 2:
@@ -189,7 +286,9 @@ def render() -> None:
             charts.show(area_chart(v, y_title, mode, title), key="op_area", filename=f"{ind}-运营商")
             charts.source_line(v, key="op_area")
         else:
-            st.caption(f"只有一期（{period_label(latest)}）分运营商数据：趋势需要更多期的报告。以下为该期的构成。")
+            st.caption(
+                f"只有一期（{period_label(latest)}）分运营商数据：趋势需要更多期的报告。以下为该期的构成。"
+            )
     tab = operator_table(d, latest, provenance=data.provenance)
     if tab.empty:
         return
@@ -210,9 +309,19 @@ def render() -> None:
 
 def key_total(df: pd.DataFrame, scope: object, ind: str, region: str, period: str) -> str:
     """The all-operator total of the region at ``period``, as printed ('' when not stated)."""
-    t = selection.dedupe(df[data.both(scope, (df["indicator"] == ind) & (df["region"] == region)
-                                      & (df["operator"] == "") & (df["subject"] == "") & (df["measure"] == "value")
-                                      & (df["period"] == period))])
+    t = selection.dedupe(
+        df[
+            data.both(
+                scope,
+                (df["indicator"] == ind)
+                & (df["region"] == region)
+                & (df["operator"] == "")
+                & (df["subject"] == "")
+                & (df["measure"] == "value")
+                & (df["period"] == period),
+            )
+        ]
+    )
     if t.empty:
         return ""
     return selection.shown_column(selection.with_printed(t.tail(1), data.provenance))[0]

@@ -15,8 +15,12 @@ from dashboard.selection import latest_row, year_change
 MAX_CARDS = 8
 
 
-def key_figures(df: pd.DataFrame, region: str, indicators: tuple[str, ...] = (),
-                provenance: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> pd.DataFrame:
+def key_figures(
+    df: pd.DataFrame,
+    region: str,
+    indicators: tuple[str, ...] = (),
+    provenance: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> pd.DataFrame:
     """One row per indicator for ``region``: the latest value (:func:`latest_row`) as printed with its
     qualifier, 同比 (stated, else derived by :func:`year_change`), the history of the same period type
     (each period once), and the source. ``provenance`` adds the printed value, unit and snippet to the
@@ -45,23 +49,44 @@ def key_figures(df: pd.DataFrame, region: str, indicators: tuple[str, ...] = (),
         stated = yoy.get((ind, last["period"]))
         change, change_unit, note = (stated, "%", "") if stated is not None else year_change(hist, last, unit)
         printed = {c: str(last.get(c, "") or "") for c in ("raw_value", "raw_unit", "snippet")}
-        rows.append({
-            "indicator": ind, "category": last["category"], "unit": unit, "period": last["period"],
-            "period_end": last["period_end"], "value": last["value"],
-            "shown": selection.shown(last["value"], unit, "value", printed["snippet"], printed["raw_value"],
-                                     printed["raw_unit"]),
-            "yoy": change, "yoy_unit": change_unit, "yoy_derived": stated is None and change is not None,
-            "break_note": note, "history": list(hist["value"].tail(24)), "periods": periods,
-            "document": last["document"], "page": int(last["page"]),
-            "source": selection.source_text(last.get("sources"), str(last["document"]), int(last["page"])),
-        })
+        rows.append(
+            {
+                "indicator": ind,
+                "category": last["category"],
+                "unit": unit,
+                "period": last["period"],
+                "period_end": last["period_end"],
+                "value": last["value"],
+                "shown": selection.shown(
+                    last["value"],
+                    unit,
+                    "value",
+                    printed["snippet"],
+                    printed["raw_value"],
+                    printed["raw_unit"],
+                ),
+                "yoy": change,
+                "yoy_unit": change_unit,
+                "yoy_derived": stated is None and change is not None,
+                "break_note": note,
+                "history": list(hist["value"].tail(24)),
+                "periods": periods,
+                "document": last["document"],
+                "page": int(last["page"]),
+                "source": selection.source_text(
+                    last.get("sources"), str(last["document"]), int(last["page"])
+                ),
+            }
+        )
     out = pd.DataFrame(rows)
     order = {i: n for n, i in enumerate(data.options()["indicators"])}
     if indicators:
         order = {i: n for n, i in enumerate(indicators)}
     out["o"] = out["indicator"].map(order).fillna(999)
     # the latest figures first; among them, the longest series
-    return out.sort_values(["period_end", "periods", "o"], ascending=[False, False, True]).reset_index(drop=True)
+    return out.sort_values(["period_end", "periods", "o"], ascending=[False, False, True]).reset_index(
+        drop=True
+    )
 
 
 def card_counts(figs: pd.DataFrame, limit: int = MAX_CARDS) -> str:
@@ -100,10 +125,13 @@ def card_delta(r: pd.Series) -> tuple[str | None, str | None, str | None]:
     >>> card_delta(pd.Series({"yoy": 4.2, "yoy_unit": "pp", "yoy_derived": True, "break_note": ""}))[:2]
     ('+4.2个百分点', '同比（推算）')
     """
-    delta = (fmt_value(r["yoy"], r["yoy_unit"], "yoy_pct") if r["yoy_unit"] == "pp" else fmt_delta_pct(r["yoy"]))
+    delta = (
+        fmt_value(r["yoy"], r["yoy_unit"], "yoy_pct") if r["yoy_unit"] == "pp" else fmt_delta_pct(r["yoy"])
+    )
     what = ("同比（推算）" if r["yoy_derived"] else "同比") if delta else None
-    why = ("同比由上年同期数值推算，非报告原文。" if r["yoy_derived"] else None) or \
-        (f"不推算同比：{r['break_note']}" if r["break_note"] else None)
+    why = ("同比由上年同期数值推算，非报告原文。" if r["yoy_derived"] else None) or (
+        f"不推算同比：{r['break_note']}" if r["break_note"] else None
+    )
     return delta, what, why
 
 
@@ -112,11 +140,18 @@ def cards(figs: pd.DataFrame) -> None:
     shown = figs.head(MAX_CARDS)
     for start in range(0, len(shown), 4):
         cols = st.columns(4)
-        for j, (_, r) in enumerate(shown.iloc[start:start + 4].iterrows()):
+        for j, (_, r) in enumerate(shown.iloc[start : start + 4].iterrows()):
             delta, what, why = card_delta(r)
             with cols[j].container(border=True, height="stretch", key=f"kf_{start + j}"):
-                st.metric(md_escape(r["indicator"]), r["shown"], delta, help=why, delta_description=what,
-                          chart_data=r["history"] if len(r["history"]) > 2 else None, chart_type="area")
+                st.metric(
+                    md_escape(r["indicator"]),
+                    r["shown"],
+                    delta,
+                    help=why,
+                    delta_description=what,
+                    chart_data=r["history"] if len(r["history"]) > 2 else None,
+                    chart_type="area",
+                )
                 with st.container(key=f"src_kf_{start + j}"):
                     st.text(f"{period_label(r['period'])} · {r['source']}")
 
@@ -130,11 +165,15 @@ def loaded(all_facts: pd.DataFrame) -> None:
     failed = f"；另有 {len(docs) - len(ok)} 份导入失败" if len(docs) > len(ok) else ""
     m[0].metric("报告", f"{len(ok)} 份", border=True, help="已成功导入的文件" + failed)
     m[1].metric("数据条数", fmt_count(len(all_facts)), border=True)
-    m[2].metric("指标 · 地区", f"{all_facts['indicator'].nunique()} · {all_facts['region'].nunique()}", border=True)
+    m[2].metric(
+        "指标 · 地区", f"{all_facts['indicator'].nunique()} · {all_facts['region'].nunique()}", border=True
+    )
     fresh = ""
     if len(docs):
         try:
-            fresh = datetime.fromisoformat(str(docs["ingested_at"].max())).astimezone().strftime("%Y-%m-%d %H:%M")
+            fresh = (
+                datetime.fromisoformat(str(docs["ingested_at"].max())).astimezone().strftime("%Y-%m-%d %H:%M")
+            )
         except ValueError:
             fresh = str(docs["ingested_at"].max())
     months = data.options()["months"]
@@ -143,9 +182,13 @@ def loaded(all_facts: pd.DataFrame) -> None:
     st.caption(f"数据覆盖期间：{span}")
 
 
-LINKS = [("trend", "趋势", ":material/show_chart:"), ("regions", "地区排名与地图", ":material/map:"),
-         ("operators", "运营商份额", ":material/cell_tower:"), ("table", "数据明细", ":material/table:"),
-         ("imports", "导入报告", ":material/upload_file:")]
+LINKS = [
+    ("trend", "趋势", ":material/show_chart:"),
+    ("regions", "地区排名与地图", ":material/map:"),
+    ("operators", "运营商份额", ":material/cell_tower:"),
+    ("table", "数据明细", ":material/table:"),
+    ("imports", "导入报告", ":material/upload_file:"),
+]
 
 
 def render() -> None:
@@ -163,14 +206,22 @@ def render() -> None:
     st.caption("所选地区各项指标的最新数值、同比和走势。点击「数据」页可查看每个数字在报告中的原文位置。")
     c1, c2 = st.columns([2, 3], vertical_alignment="bottom")
     region = filters.bind(c1.selectbox, "地区", data.options()["regions"], "o_region", "o_region", default)
-    figs = key_figures(all_facts[data.both(in_scope, all_facts["region"] == region)], region, f.indicators,
-                       provenance=data.provenance)
+    figs = key_figures(
+        all_facts[data.both(in_scope, all_facts["region"] == region)],
+        region,
+        f.indicators,
+        provenance=data.provenance,
+    )
     if figs.empty:
-        st.info(f"{md_escape(region)} 在当前筛选条件下没有可汇总的指标数值。可在侧栏调整期间或指标，或在「数据」页查看全部记录。")
+        st.info(
+            f"{md_escape(region)} 在当前筛选条件下没有可汇总的指标数值。可在侧栏调整期间或指标，或在「数据」页查看全部记录。"
+        )
     else:
         latest = figs["period_end"].max()
-        c2.caption(f"最新数据期：{latest.year}年{latest.month}月　·　{card_counts(figs)}"
-                   + ("（侧栏所选指标）" if f.indicators else ""))
+        c2.caption(
+            f"最新数据期：{latest.year}年{latest.month}月　·　{card_counts(figs)}"
+            + ("（侧栏所选指标）" if f.indicators else "")
+        )
         cards(figs)
     st.divider()
     loaded(all_facts)

@@ -20,8 +20,15 @@ BLUES_R = [[0.0, "#08306B"], [0.5, "#6AAED6"], [1.0, "#D2E3F3"]]
 LEVELS = ("province", "city")
 
 
-def ranking(df: pd.DataFrame, indicator: str, measure: str, level: str, period: str, operator: str = "",
-            provenance: selection.Provenance | None = None) -> pd.DataFrame:
+def ranking(
+    df: pd.DataFrame,
+    indicator: str,
+    measure: str,
+    level: str,
+    period: str,
+    operator: str = "",
+    provenance: selection.Provenance | None = None,
+) -> pd.DataFrame:
     """One row per region, best first (rank ascending, anything else descending), each fact once with
     all its sources, and ``shown``: the value as printed with its qualifier (``provenance`` fetches the
     printed text when ``df`` does not carry it).
@@ -33,8 +40,14 @@ def ranking(df: pd.DataFrame, indicator: str, measure: str, level: str, period: 
     >>> ranking(d, "x", "value", "province", "2016")[["region", "shown"]].values.tolist()
     [['乙', '8.0万人'], ['甲', '约5万人']]
     """
-    g = df[(df["indicator"] == indicator) & (df["measure"] == measure) & (df["region_level"] == level)
-           & (df["period"] == period) & (df["operator"] == operator) & (df["subject"] == "")]
+    g = df[
+        (df["indicator"] == indicator)
+        & (df["measure"] == measure)
+        & (df["region_level"] == level)
+        & (df["period"] == period)
+        & (df["operator"] == operator)
+        & (df["subject"] == "")
+    ]
     g = selection.dedupe(g).sort_values("value", ascending=(measure == "rank")).reset_index(drop=True)
     if provenance is not None and len(g):
         g = selection.with_printed(g, provenance)
@@ -43,7 +56,12 @@ def ranking(df: pd.DataFrame, indicator: str, measure: str, level: str, period: 
 
 def default_period(df: pd.DataFrame) -> str:
     """The latest period that covers at least half as many regions as the best-covered one."""
-    counts = df.groupby(["period", "period_end"], observed=True).size().reset_index(name="n").sort_values("period_end")
+    counts = (
+        df.groupby(["period", "period_end"], observed=True)
+        .size()
+        .reset_index(name="n")
+        .sort_values("period_end")
+    )
     if counts.empty:
         return ""
     good = counts[counts["n"] >= max(1, counts["n"].max() * 0.5)]
@@ -65,34 +83,58 @@ def period_choices(d: pd.DataFrame, f: data.Filters) -> tuple[pd.DataFrame, list
     if f.start or f.end:
         inside = data.apply(d, f, indicators=False, regions=False, operators=False)
         if inside.empty and len(d):
-            span = (f"{period_label(f.start)}至{period_label(f.end)}" if f.start and f.end else
-                    f"{period_label(f.start)}起" if f.start else f"至{period_label(f.end)}")
+            span = (
+                f"{period_label(f.start)}至{period_label(f.end)}"
+                if f.start and f.end
+                else f"{period_label(f.start)}起"
+                if f.start
+                else f"至{period_label(f.end)}"
+            )
             note = f"侧栏所选期间（{span}）内没有这一指标的地区数据：以下为其全部期间。"
         else:
             d = inside
-    periods = d.drop_duplicates("period").sort_values("period_end", ascending=False)["period"].astype(str).tolist()
+    periods = (
+        d.drop_duplicates("period").sort_values("period_end", ascending=False)["period"].astype(str).tolist()
+    )
     return d, periods, note
 
 
-def bar_chart(g: pd.DataFrame, unit: str, measure: str, highlight: tuple[str, ...], title: str = "") -> go.Figure:
+def bar_chart(
+    g: pd.DataFrame, unit: str, measure: str, highlight: tuple[str, ...], title: str = ""
+) -> go.Figure:
     """Regions as horizontal bars, best at the top; the label and hover are the value as printed."""
     div, scale = axis_scale(g["value"], unit) if measure != "rank" else (1.0, "")
     g = g.iloc[::-1]  # plotly draws the first bar at the bottom
-    colors = [("#E07B39" if r in highlight else "#9FB3C8") if highlight else charts.ACCENT for r in g["region"]]
+    colors = [
+        ("#E07B39" if r in highlight else "#9FB3C8") if highlight else charts.ACCENT for r in g["region"]
+    ]
     # ranks: the best gets the longest bar (length = worst rank + 1 − rank); the label says 第N位
     length = (g["value"].max() + 1 - g["value"]) if measure == "rank" else g["value"] / div
-    fig = go.Figure(go.Bar(
-        x=length, y=g["region"].astype(str).map(charts.plain), orientation="h", marker_color=colors,
-        text=[charts.plain(s) for s in g["shown"]], textposition="outside", cliponaxis=False,
-        customdata=[[charts.plain(s), charts.plain(selection.source_text(src, d, p))] for s, src, d, p in
-                    zip(g["shown"], g["sources"], g["document"].astype(str), g["page"], strict=True)],
-        hovertemplate="<b>%{y}</b>：%{customdata[0]}<br>来源：%{customdata[1]}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=length,
+            y=g["region"].astype(str).map(charts.plain),
+            orientation="h",
+            marker_color=colors,
+            text=[charts.plain(s) for s in g["shown"]],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[
+                [charts.plain(s), charts.plain(selection.source_text(src, d, p))]
+                for s, src, d, p in zip(
+                    g["shown"], g["sources"], g["document"].astype(str), g["page"], strict=True
+                )
+            ],
+            hovertemplate="<b>%{y}</b>：%{customdata[0]}<br>来源：%{customdata[1]}<extra></extra>",
+        )
+    )
     charts.style(fig, height=max(320, 19 * len(g) + 60))
     fig.update_layout(margin=dict(t=48 if title else 10, r=70), bargap=0.25)
     if title:
         fig.update_layout(title=dict(text=charts.plain(title), font=dict(size=15), x=0))
-    fig.update_xaxes(showticklabels=False, ticks="", title_text=scale, showline=False, title_font=dict(size=11))
+    fig.update_xaxes(
+        showticklabels=False, ticks="", title_text=scale, showline=False, title_font=dict(size=11)
+    )
     fig.update_yaxes(tickfont=dict(size=12), showgrid=False)
     return fig
 
@@ -103,18 +145,27 @@ def map_chart(g: pd.DataFrame, unit: str, measure: str, level: str, title: str) 
     if gj is None:
         return None
     div, scale_title = axis_scale(g["value"], unit) if measure != "rank" else (1.0, "名次")
-    colorscale = BLUES_R if measure == "rank" else ("RdBu" if measure in ("yoy_pct", "mom_pct", "change") else BLUES)
+    colorscale = (
+        BLUES_R if measure == "rank" else ("RdBu" if measure in ("yoy_pct", "mom_pct", "change") else BLUES)
+    )
     if level == "city":
         fig = city_bubbles(g, measure, div, scale_title, colorscale)
         if fig is not None:
             return _geo_layout(fig, title)
     outline = geo.outline_trace(level, exclude=set(g["region_code"].astype(str)))
     data_trace = go.Choropleth(
-        geojson=gj, locations=g["region_code"], z=g["value"] / div, featureidkey="properties.adcode",
-        colorscale=colorscale, marker_line_color="white", marker_line_width=0.6,
-        text=g["region"].astype(str).map(charts.plain), customdata=[[charts.plain(s)] for s in g["shown"]],
+        geojson=gj,
+        locations=g["region_code"],
+        z=g["value"] / div,
+        featureidkey="properties.adcode",
+        colorscale=colorscale,
+        marker_line_color="white",
+        marker_line_width=0.6,
+        text=g["region"].astype(str).map(charts.plain),
+        customdata=[[charts.plain(s)] for s in g["shown"]],
         hovertemplate="<b>%{text}</b>：%{customdata[0]}<extra></extra>",
-        colorbar=_colorbar(scale_title), name="data",
+        colorbar=_colorbar(scale_title),
+        name="data",
     )
     if measure in ("yoy_pct", "mom_pct", "change"):
         data_trace.update(zmid=0)
@@ -124,11 +175,21 @@ def map_chart(g: pd.DataFrame, unit: str, measure: str, level: str, title: str) 
 
 def _colorbar(title: str) -> dict:
     """A horizontal colour bar under the map: the map keeps the whole width."""
-    return dict(title=dict(text=title, side="right"), orientation="h", thickness=10, len=0.5, x=0.5,
-                xanchor="center", y=-0.02, yanchor="top")
+    return dict(
+        title=dict(text=title, side="right"),
+        orientation="h",
+        thickness=10,
+        len=0.5,
+        x=0.5,
+        xanchor="center",
+        y=-0.02,
+        yanchor="top",
+    )
 
 
-def city_bubbles(g: pd.DataFrame, measure: str, div: float, scale_title: str, colorscale: object) -> go.Figure | None:
+def city_bubbles(
+    g: pd.DataFrame, measure: str, div: float, scale_title: str, colorscale: object
+) -> go.Figure | None:
     pts = geo.points()
     base = geo.outline_trace("province")
     if pts is None or base is None:
@@ -140,32 +201,65 @@ def city_bubbles(g: pd.DataFrame, measure: str, div: float, scale_title: str, co
     # bubble area follows the value (for ranks: the best rank gets the largest bubble)
     size_basis = (v.max() + 1 - v) if measure == "rank" else v.abs()
     size = 8 + 30 * (size_basis / size_basis.max()) ** 0.5 if size_basis.max() > 0 else 12
-    base.update(hoverinfo="skip", hovertemplate=None, marker_line_color="#B8C4D0", colorscale=[[0, "#F1F4F7"],
-                                                                                               [1, "#F1F4F7"]])
+    base.update(
+        hoverinfo="skip",
+        hovertemplate=None,
+        marker_line_color="#B8C4D0",
+        colorscale=[[0, "#F1F4F7"], [1, "#F1F4F7"]],
+    )
     bubbles = go.Scattergeo(
-        lon=g["lon"], lat=g["lat"], text=g["region"].astype(str).map(charts.plain), mode="markers", name="data", showlegend=False,
-        marker=dict(size=size, color=v / div, colorscale=colorscale, line=dict(color="white", width=1),
-                    colorbar=_colorbar(scale_title), opacity=0.9),
-        customdata=[[charts.plain(s)] for s in g["shown"]], hovertemplate="<b>%{text}</b>：%{customdata[0]}<extra></extra>")
+        lon=g["lon"],
+        lat=g["lat"],
+        text=g["region"].astype(str).map(charts.plain),
+        mode="markers",
+        name="data",
+        showlegend=False,
+        marker=dict(
+            size=size,
+            color=v / div,
+            colorscale=colorscale,
+            line=dict(color="white", width=1),
+            colorbar=_colorbar(scale_title),
+            opacity=0.9,
+        ),
+        customdata=[[charts.plain(s)] for s in g["shown"]],
+        hovertemplate="<b>%{text}</b>：%{customdata[0]}<extra></extra>",
+    )
     return go.Figure([base, bubbles, *geo.nine_dash_traces()])
 
 
 def _geo_layout(fig: go.Figure, title: str) -> go.Figure:
     """China fitted to the figure: no side colour bar, no shrinking, the whole width of the column."""
-    fig.update_geos(visible=False, projection_type="mercator", lonaxis_range=[73, 135.5],
-                    lataxis_range=[3.5, 53.8], bgcolor="white", projection_scale=1, center=dict(lon=104.25, lat=30),
-                    domain=dict(x=[0, 1], y=[0, 1]))
+    fig.update_geos(
+        visible=False,
+        projection_type="mercator",
+        lonaxis_range=[73, 135.5],
+        lataxis_range=[3.5, 53.8],
+        bgcolor="white",
+        projection_scale=1,
+        center=dict(lon=104.25, lat=30),
+        domain=dict(x=[0, 1], y=[0, 1]),
+    )
     charts.style(fig, height=600)
-    fig.update_layout(title=dict(text=charts.plain(title), font=dict(size=15), x=0), margin=dict(t=40, l=0, r=0, b=40),
-                      dragmode=False)
+    fig.update_layout(
+        title=dict(text=charts.plain(title), font=dict(size=15), x=0),
+        margin=dict(t=40, l=0, r=0, b=40),
+        dragmode=False,
+    )
     return fig
 
 
 def stated_ranks(d_ind: pd.DataFrame, regions: tuple[str, ...], period: str, operator: str) -> pd.DataFrame:
     """What the reports themselves say about the chosen regions' national rank at ``period``."""
-    return selection.dedupe(d_ind[(d_ind["measure"] == "rank") & (d_ind["region"].isin(regions))
-                                  & (d_ind["period"] == period) & (d_ind["operator"] == operator)
-                                  & (d_ind["subject"] == "")])
+    return selection.dedupe(
+        d_ind[
+            (d_ind["measure"] == "rank")
+            & (d_ind["region"].isin(regions))
+            & (d_ind["period"] == period)
+            & (d_ind["operator"] == operator)
+            & (d_ind["subject"] == "")
+        ]
+    )
 
 
 def controls(df: pd.DataFrame, scope: object, f: data.Filters) -> tuple | None:
@@ -174,23 +268,33 @@ def controls(df: pd.DataFrame, scope: object, f: data.Filters) -> tuple | None:
     multi = df.loc[scope, ["indicator", "region"]].groupby("indicator", observed=True)["region"].nunique()
     inds = [i for i in data.options()["indicators"] if multi.get(i, 0) >= 2] or [str(i) for i in multi.index]
     c = st.columns([3, 2, 1.3, 2])
-    ind = filters.bind(c[0].selectbox, "指标", inds, "r_ind", "r_ind", lambda: selection.default_indicator(
-        df.loc[scope, ["indicator", "month"]], f.indicators, inds))
+    ind = filters.bind(
+        c[0].selectbox,
+        "指标",
+        inds,
+        "r_ind",
+        "r_ind",
+        lambda: selection.default_indicator(df.loc[scope, ["indicator", "month"]], f.indicators, inds),
+    )
     d_ind = df[scope & (df["indicator"] == ind).to_numpy()]
     measures = [m for m in MEASURES if m in set(d_ind["measure"].unique())]
-    measure = filters.bind(c[1].selectbox, "口径", measures, "r_measure", "r_measure", "value",
-                           format_func=MEASURE_LABELS.get)
+    measure = filters.bind(
+        c[1].selectbox, "口径", measures, "r_measure", "r_measure", "value", format_func=MEASURE_LABELS.get
+    )
     d = d_ind[d_ind["measure"] == measure]
     levels = [lv for lv in LEVELS if lv in set(d["region_level"].unique())]
-    level = filters.bind(c[2].selectbox, "层级", levels, "r_level", "r_level", "province", format_func=LEVEL_LABELS.get)
+    level = filters.bind(
+        c[2].selectbox, "层级", levels, "r_level", "r_level", "province", format_func=LEVEL_LABELS.get
+    )
     operator = f.operators[0] if f.operators else ""
     d = d[(d["region_level"] == level) & (d["operator"] == operator) & (d["subject"] == "")]
     d, periods, note = period_choices(d, f)
     if not periods:
         st.info(md_escape(f"「{ind}」在{operator_label(operator)}口径下没有{LEVEL_LABELS[level]}数据。"))
         return None
-    period = filters.bind(c[3].selectbox, "期间", periods, "r_period", "r_period", default_period(d),
-                          format_func=period_label)
+    period = filters.bind(
+        c[3].selectbox, "期间", periods, "r_period", "r_period", default_period(d), format_func=period_label
+    )
     if note:
         st.warning(note, icon=":material/event_busy:")
     return ind, measure, level, period, operator, d, d_ind
@@ -213,11 +317,20 @@ def render() -> None:
     ind, measure, level, period, operator, d, d_ind = chosen
     g = ranking(d, ind, measure, level, period, operator, provenance=data.provenance)
     unit = str(g["unit"].mode().iloc[0]) if len(g) else ""
-    title = f"{ind} · {period_label(period)} · {MEASURE_LABELS[measure]}" + (f" · {operator}" if operator else "")
-    st.caption(f"{LEVEL_LABELS[level]}共 {len(g)} 个地区有数据" + ("；侧栏所选地区以橙色标出。" if f.regions else "。"))
+    title = f"{ind} · {period_label(period)} · {MEASURE_LABELS[measure]}" + (
+        f" · {operator}" if operator else ""
+    )
+    st.caption(
+        f"{LEVEL_LABELS[level]}共 {len(g)} 个地区有数据"
+        + ("；侧栏所选地区以橙色标出。" if f.regions else "。")
+    )
     for r in stated_ranks(d_ind, f.regions, period, operator).itertuples():
-        st.success(md_escape(f"{r.region}：{ind} 居第 {int(r.value)} 位（{period_label(r.period)}，报告原文，"
-                             f"{selection.source_text(r.sources, r.document, r.page)}）"))
+        st.success(
+            md_escape(
+                f"{r.region}：{ind} 居第 {int(r.value)} 位（{period_label(r.period)}，报告原文，"
+                f"{selection.source_text(r.sources, r.document, r.page)}）"
+            )
+        )
     fig_map = map_chart(g, unit, measure, level, title)
     if fig_map is not None:
         left, right = st.columns([3, 2], gap="medium")
@@ -227,11 +340,15 @@ def render() -> None:
             charts.show(bar_chart(g, unit, measure, f.regions), key="region_bar", filename=f"{ind}-排名")
     else:
         charts.show(bar_chart(g, unit, measure, f.regions, title), key="region_bar", filename=f"{ind}-排名")
-        st.caption("地图暂不可用：缺少离线地图文件 data/geo/provinces.geojson（省级）或 cities.geojson（地市），"
-                   "已仅显示排名柱状图。")
+        st.caption(
+            "地图暂不可用：缺少离线地图文件 data/geo/provinces.geojson（省级）或 cities.geojson（地市），"
+            "已仅显示排名柱状图。"
+        )
     if len(g) and measure != "rank":
-        missing = sorted(set(df["region"][scope & (df["region_level"] == level).to_numpy()].unique())
-                         - set(g["region"].unique()))
+        missing = sorted(
+            set(df["region"][scope & (df["region_level"] == level).to_numpy()].unique())
+            - set(g["region"].unique())
+        )
         if missing and len(missing) <= 10:
             st.caption(md_escape("本期无数据的地区：" + "、".join(missing)))
     charts.source_line(g, key="regions")

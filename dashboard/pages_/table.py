@@ -31,13 +31,21 @@ def sparklines(df: pd.DataFrame, min_points: int = 3) -> pd.Series:
     """
     ordered = df.sort_values("period_end", kind="stable")
     group = ordered.groupby(SERIES_KEYS, sort=False, observed=True).ngroup().to_numpy()
-    once = ~pd.DataFrame({"g": group, "p": ordered["period"].astype(str).to_numpy()}).duplicated(keep="last").to_numpy()
+    once = (
+        ~pd.DataFrame({"g": group, "p": ordered["period"].astype(str).to_numpy()})
+        .duplicated(keep="last")
+        .to_numpy()
+    )
     # the rows of each group together, in time order (a stable sort keeps that order within a group)
     g1, values = group[once], ordered["value"].to_numpy()[once]
     order = np.argsort(g1, kind="stable")
     g1, values = g1[order], values[order]
     bounds = np.flatnonzero(np.diff(g1)) + 1
-    lists = [v.tolist() if len(v) >= min_points else None for v in np.split(values, bounds)] if len(values) else []
+    lists = (
+        [v.tolist() if len(v) >= min_points else None for v in np.split(values, bounds)]
+        if len(values)
+        else []
+    )
     first = g1[np.r_[0, bounds]] if len(values) else g1
     by_group = dict(zip(first.tolist(), lists, strict=True))
     per_row = pd.Series(group, index=ordered.index).reindex(df.index)
@@ -52,30 +60,35 @@ def _text(s: pd.Series) -> pd.Series:
 def view(df: pd.DataFrame) -> pd.DataFrame:
     """The table as shown: Chinese headers, numbers as printed (数值 with its qualifier, 原值 with the printed
     unit), each series' 走势, provenance last."""
-    return pd.DataFrame({
-        "指标": _text(df["indicator"]),
-        "地区": _text(df["region"]),
-        "运营商": df["operator"].map(operator_label),
-        "对象": _text(df["subject"]),
-        "期间": df["period"].map(period_label),
-        "口径": df["measure"].map(lambda m: MEASURE_LABELS.get(m, m)),
-        "数值": selection.shown_column(df) if len(df) else [],  # as printed, with its qualifier
-        "原值": selection.printed_column(df["raw_value"], df["raw_unit"]),
-        "单位": _text(df["unit"]),
-        "走势": sparklines(df),
-        "原文": _text(df["snippet"]),
-        "报告": _text(df["document"]),
-        "页": df["page"],
-        "标记": _text(df["flags"]),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "指标": _text(df["indicator"]),
+            "地区": _text(df["region"]),
+            "运营商": df["operator"].map(operator_label),
+            "对象": _text(df["subject"]),
+            "期间": df["period"].map(period_label),
+            "口径": df["measure"].map(lambda m: MEASURE_LABELS.get(m, m)),
+            "数值": selection.shown_column(df) if len(df) else [],  # as printed, with its qualifier
+            "原值": selection.printed_column(df["raw_value"], df["raw_unit"]),
+            "单位": _text(df["unit"]),
+            "走势": sparklines(df),
+            "原文": _text(df["snippet"]),
+            "报告": _text(df["document"]),
+            "页": df["page"],
+            "标记": _text(df["flags"]),
+        }
+    ).reset_index(drop=True)
 
 
 COLUMNS = {
-    "数值": st.column_config.TextColumn("数值", help="报告印出的数值（含「超过」「约」等限定词）", width="small"),
+    "数值": st.column_config.TextColumn(
+        "数值", help="报告印出的数值（含「超过」「约」等限定词）", width="small"
+    ),
     "原值": st.column_config.TextColumn("原值", help="报告印出的数值和单位（如 8643.5 万户）", width="small"),
     "单位": st.column_config.TextColumn("单位", help="标准单位", width="small"),
-    "走势": st.column_config.LineChartColumn("走势", help="同一序列各期数值（每期一次；三期以上才显示）",
-                                           width="small"),
+    "走势": st.column_config.LineChartColumn(
+        "走势", help="同一序列各期数值（每期一次；三期以上才显示）", width="small"
+    ),
     "原文": st.column_config.TextColumn("原文", help="报告中该数字所在的句子或表格行", width="large"),
     "报告": st.column_config.TextColumn("报告", help="来源文件"),
     "页": st.column_config.NumberColumn("页", help="来源页码", format="%d", width="small"),
@@ -91,10 +104,21 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
 def xlsx_bytes(df: pd.DataFrame, docs: pd.DataFrame, f: data.Filters, extra: list[tuple[str, str]]) -> bytes:
     """The Excel download: the facts, the documents they come from, and the filters applied."""
     used = docs[docs["name"].isin(set(df["document"]))]
-    doc_sheet = used[["name", "title", "pages", "kind", "ingested_at", "extractor_version", "facts", "sha256"]]
-    rows = f.describe() + extra + [("数据条数", str(len(df))), ("导出时间", datetime.now().isoformat(timespec="seconds"))]
-    return to_xlsx_bytes({"facts": data.contract(df), "documents": doc_sheet,
-                          "filters": pd.DataFrame(rows, columns=["筛选", "取值"])})
+    doc_sheet = used[
+        ["name", "title", "pages", "kind", "ingested_at", "extractor_version", "facts", "sha256"]
+    ]
+    rows = (
+        f.describe()
+        + extra
+        + [("数据条数", str(len(df))), ("导出时间", datetime.now().isoformat(timespec="seconds"))]
+    )
+    return to_xlsx_bytes(
+        {
+            "facts": data.contract(df),
+            "documents": doc_sheet,
+            "filters": pd.DataFrame(rows, columns=["筛选", "取值"]),
+        }
+    )
 
 
 def source_panel(row: pd.Series, docs: pd.DataFrame) -> None:
@@ -102,15 +126,25 @@ def source_panel(row: pd.Series, docs: pd.DataFrame) -> None:
     st.subheader("原文出处")
     left, right = st.columns([3, 2], gap="large")
     with right:
-        st.metric(md_escape(f"{row['indicator']} · {row['region']}"),
-                  selection.shown(row["value"], str(row["unit"]), str(row["measure"]), str(row["snippet"]),
-                                  str(row["raw_value"]), str(row["raw_unit"])))
+        st.metric(
+            md_escape(f"{row['indicator']} · {row['region']}"),
+            selection.shown(
+                row["value"],
+                str(row["unit"]),
+                str(row["measure"]),
+                str(row["snippet"]),
+                str(row["raw_value"]),
+                str(row["raw_unit"]),
+            ),
+        )
         st.caption("报告原文：")
         st.code(row["snippet"] or "（无）", language=None, wrap_lines=True)
         st.caption("来源")
-        st.text(f"{row['document']}　第 {int(row['page'])} 页\n"
-                f"{period_label(row['period'])} · {MEASURE_LABELS.get(row['measure'], row['measure'])}"
-                f" · 原文数值 {row['raw_value']}{row['raw_unit']}")
+        st.text(
+            f"{row['document']}　第 {int(row['page'])} 页\n"
+            f"{period_label(row['period'])} · {MEASURE_LABELS.get(row['measure'], row['measure'])}"
+            f" · 原文数值 {row['raw_value']}{row['raw_unit']}"
+        )
         if row["flags"]:
             st.warning("提示标记：" + row["flags"])
     with left:
@@ -133,8 +167,13 @@ def source_panel(row: pd.Series, docs: pd.DataFrame) -> None:
             st.image(img, caption=f"第 {int(row['page'])} 页（未记录该数字在页面上的位置）")
 
 
-def kept(facts: pd.DataFrame, f: data.Filters, measures: list[str] | None, query: str,
-         found: np.ndarray | None = None) -> np.ndarray | None:
+def kept(
+    facts: pd.DataFrame,
+    f: data.Filters,
+    measures: list[str] | None,
+    query: str,
+    found: np.ndarray | None = None,
+) -> np.ndarray | None:
     """The rows the table shows, as a mask (None: every row): the sidebar filters, the chosen measures,
     and the search text in the snippet (``found``: ids whose snippet holds it), indicator, region or subject.
 
@@ -149,24 +188,49 @@ def kept(facts: pd.DataFrame, f: data.Filters, measures: list[str] | None, query
         keep = data.both(keep, facts["measure"].isin(measures))
     q = query.strip()
     if q:
-        keep = data.both(keep, facts["id"].isin(found if found is not None else []).to_numpy()
-                         | facts["indicator"].str.contains(q, regex=False).to_numpy()
-                         | facts["region"].str.contains(q, regex=False).to_numpy()
-                         | facts["subject"].str.contains(q, regex=False).to_numpy())
+        keep = data.both(
+            keep,
+            facts["id"].isin(found if found is not None else []).to_numpy()
+            | facts["indicator"].str.contains(q, regex=False).to_numpy()
+            | facts["region"].str.contains(q, regex=False).to_numpy()
+            | facts["subject"].str.contains(q, regex=False).to_numpy(),
+        )
     return keep
 
 
-def downloads(facts: pd.DataFrame, keep: np.ndarray | None, f: data.Filters, chosen: list[str], query: str,
-              docs: pd.DataFrame) -> None:
+def downloads(
+    facts: pd.DataFrame,
+    keep: np.ndarray | None,
+    f: data.Filters,
+    chosen: list[str],
+    query: str,
+    docs: pd.DataFrame,
+) -> None:
     """CSV and Excel of exactly the rows kept, built only when a button is clicked."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M")
-    extra = [("口径", "、".join(MEASURE_LABELS[m] for m in chosen) if chosen else "全部"), ("原文查找", query or "")]
+    extra = [
+        ("口径", "、".join(MEASURE_LABELS[m] for m in chosen) if chosen else "全部"),
+        ("原文查找", query or ""),
+    ]
     d1, d2, _ = st.columns([1, 1, 3])
-    d1.download_button("下载 CSV", lambda: csv_bytes(data.rows(facts, keep)), file_name=f"zhibiao-{stamp}.csv",
-                       mime="text/csv", icon=":material/download:", key="dl_csv", on_click="ignore")
-    d2.download_button("下载 Excel", lambda: xlsx_bytes(data.rows(facts, keep), docs, f, extra),
-                       file_name=f"zhibiao-{stamp}.xlsx", icon=":material/download:", key="dl_xlsx", on_click="ignore",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    d1.download_button(
+        "下载 CSV",
+        lambda: csv_bytes(data.rows(facts, keep)),
+        file_name=f"zhibiao-{stamp}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="dl_csv",
+        on_click="ignore",
+    )
+    d2.download_button(
+        "下载 Excel",
+        lambda: xlsx_bytes(data.rows(facts, keep), docs, f, extra),
+        file_name=f"zhibiao-{stamp}.xlsx",
+        icon=":material/download:",
+        key="dl_xlsx",
+        on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 def render() -> None:
@@ -178,8 +242,14 @@ def render() -> None:
     scoped = data.mask(facts, f)
     have = set(facts["measure"][scoped].unique() if scoped is not None else facts["measure"].unique())
     top = st.columns([3, 2], vertical_alignment="bottom")
-    chosen = top[0].pills("口径", [m for m in MEASURE_LABELS if m in have], selection_mode="multi",
-                          format_func=MEASURE_LABELS.get, key="d_measure", help="不选则显示全部口径")
+    chosen = top[0].pills(
+        "口径",
+        [m for m in MEASURE_LABELS if m in have],
+        selection_mode="multi",
+        format_func=MEASURE_LABELS.get,
+        key="d_measure",
+        help="不选则显示全部口径",
+    )
     query = top[1].text_input("在原文中查找", key="d_query", placeholder="例如：郑州 或 5G")
     keep = kept(facts, f, chosen, query, data.snippet_ids(query.strip()) if query.strip() else None)
     # stored order: report by report, as printed (sorting a million rows costs more than it helps)
@@ -191,10 +261,23 @@ def render() -> None:
     # the sentence each row shown was read from, and the number as printed there
     shown = data.provenance(facts.iloc[first], ("snippet", "raw_value", "raw_unit"))
     n_docs = (facts["document"] if keep is None else facts["document"][keep]).nunique()
-    st.caption(f"共 {fmt_count(n)} 条数据，来自 {n_docs} 份报告。点击行首选择一条，查看它在报告中的原文位置。"
-               + (f" 表格仅显示前 {fmt_count(MAX_ROWS)} 条，下载包含全部 {fmt_count(n)} 条。" if n > MAX_ROWS else ""))
-    event = st.dataframe(view(shown), column_config=COLUMNS, hide_index=True, on_select="rerun",
-                         selection_mode="single-row", key="facts_table", height="auto" if len(shown) <= 12 else 460)
+    st.caption(
+        f"共 {fmt_count(n)} 条数据，来自 {n_docs} 份报告。点击行首选择一条，查看它在报告中的原文位置。"
+        + (
+            f" 表格仅显示前 {fmt_count(MAX_ROWS)} 条，下载包含全部 {fmt_count(n)} 条。"
+            if n > MAX_ROWS
+            else ""
+        )
+    )
+    event = st.dataframe(
+        view(shown),
+        column_config=COLUMNS,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="facts_table",
+        height="auto" if len(shown) <= 12 else 460,
+    )
     docs = data.documents_frame()
     downloads(facts, keep, f, chosen, query, docs)
     rows = list(event.selection.rows) if event and event.selection else []

@@ -41,7 +41,9 @@ def _levels(df: pd.DataFrame) -> pd.Series:
     """
     col = df["region_level"]
     if isinstance(col.dtype, pd.CategoricalDtype):
-        per_category = np.array([LEVEL_ORDER.get(str(c), 9) for c in col.cat.categories] + [9], dtype="float64")
+        per_category = np.array(
+            [LEVEL_ORDER.get(str(c), 9) for c in col.cat.categories] + [9], dtype="float64"
+        )
         return pd.Series(per_category[col.cat.codes.to_numpy()], index=df.index)  # code -1 (missing) → 9
     return col.astype(str).map(LEVEL_ORDER).fillna(9)
 
@@ -78,12 +80,16 @@ def chart_frame(g: pd.DataFrame, unit: str, measure: str) -> tuple[pd.DataFrame,
         y=g["value"] / div,
         shown=selection.shown_column(g.assign(measure=measure), unit),
         when=g["period"].map(period_label),
-        src=[charts.plain(selection.source_text(s, d, p))
-             for s, d, p in zip(sources, g["document"].astype(str), g["page"], strict=True)],
+        src=[
+            charts.plain(selection.source_text(s, d, p))
+            for s, d, p in zip(sources, g["document"].astype(str), g["page"], strict=True)
+        ],
         series=g["label"].map(charts.plain),
         # derived rows say how they were computed (stored rows' provenance is not needed here)
-        note=[f"<br><i>{charts.plain(t)}</i>" if m == derive.DERIVED else ""
-              for t, m in zip(snippets, g["method"].astype(str), strict=True)],
+        note=[
+            f"<br><i>{charts.plain(t)}</i>" if m == derive.DERIVED else ""
+            for t, m in zip(snippets, g["method"].astype(str), strict=True)
+        ],
         x=charts.x_dates(g),
     )
     return g, y_title
@@ -102,15 +108,27 @@ def break_notes(g: pd.DataFrame) -> list[str]:
 
 def chart(g: pd.DataFrame, unit: str, measure: str, key: str, title: str) -> None:
     g, y_title = chart_frame(g, unit, measure)
-    fig = px.line(g, x="x", y="y", color="series", markers=True,
-                  color_discrete_map=charts.color_map(g["series"].unique()),
-                  custom_data=["shown", "src", "when", "note"], title=charts.plain(title))
+    fig = px.line(
+        g,
+        x="x",
+        y="y",
+        color="series",
+        markers=True,
+        color_discrete_map=charts.color_map(g["series"].unique()),
+        custom_data=["shown", "src", "when", "note"],
+        title=charts.plain(title),
+    )
     fig.update_traces(
         hovertemplate="<b>%{fullData.name}</b><br>%{customdata[2]}：%{customdata[0]}"
-                      "%{customdata[3]}<br>来源：%{customdata[1]}<extra></extra>",
-        line=dict(width=2.4), marker=dict(size=6))
-    fig.for_each_trace(lambda t: t.update(line_dash="dot", marker_symbol="circle-open") if t.name.endswith("（推算）")
-                       else None)
+        "%{customdata[3]}<br>来源：%{customdata[1]}<extra></extra>",
+        line=dict(width=2.4),
+        marker=dict(size=6),
+    )
+    fig.for_each_trace(
+        lambda t: (
+            t.update(line_dash="dot", marker_symbol="circle-open") if t.name.endswith("（推算）") else None
+        )
+    )
     charts.style(fig, y_title=y_title, legend_title="")
     fig.update_xaxes(type="date", tickformat="%Y年%-m月" if g["period_type"].eq("month").any() else "%Y年")
     fig.update_layout(title=dict(font=dict(size=15), x=0, y=0.98), margin=dict(t=70))
@@ -122,20 +140,26 @@ def chart(g: pd.DataFrame, unit: str, measure: str, key: str, title: str) -> Non
 def best_indicator(version: tuple, f: data.Filters) -> str:
     """The indicator shown when none is chosen: the best-covered one among the filtered facts."""
     facts = data.facts()
-    return selection.default_indicator(data.rows(facts, data.mask(facts, f), ["indicator", "month"]), f.indicators)
+    return selection.default_indicator(
+        data.rows(facts, data.mask(facts, f), ["indicator", "month"]), f.indicators
+    )
 
 
 #: How each measure is derived from stored values (当月 from cumulative values, 同比, 环比).
-DERIVERS = {"value": derive.monthly_from_ytd, "yoy_pct": lambda d: derive.growth(d, "yoy_pct"),
-            "mom_pct": lambda d: derive.growth(d, "mom_pct")}
+DERIVERS = {
+    "value": derive.monthly_from_ytd,
+    "yoy_pct": lambda d: derive.growth(d, "yoy_pct"),
+    "mom_pct": lambda d: derive.growth(d, "mom_pct"),
+}
 #: (regions, operators) a derivation is restricted to; None: that dimension is not restricted.
 Scope = tuple[tuple[str, ...] | None, tuple[str, ...] | None]
 EVERYTHING: Scope = (None, None)
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
-def derived(version: tuple, f: data.Filters, inds: tuple[str, ...], measure: str,
-            scope: Scope = EVERYTHING) -> pd.DataFrame:
+def derived(
+    version: tuple, f: data.Filters, inds: tuple[str, ...], measure: str, scope: Scope = EVERYTHING
+) -> pd.DataFrame:
     """Derived rows of ``measure`` for the selection, for the series of ``scope`` only.
 
     Derivation works series by series (and a stated figure only suppresses a derived one of its own
@@ -144,14 +168,21 @@ def derived(version: tuple, f: data.Filters, inds: tuple[str, ...], measure: str
     """
     facts = data.facts()
     regions, operators = scope
-    sel = facts[data.both(data.mask(facts, f), facts["indicator"].isin(inds),
-                          None if regions is None else facts["region"].isin(regions),
-                          None if operators is None else facts["operator"].isin(operators))]
+    sel = facts[
+        data.both(
+            data.mask(facts, f),
+            facts["indicator"].isin(inds),
+            None if regions is None else facts["region"].isin(regions),
+            None if operators is None else facts["operator"].isin(operators),
+        )
+    ]
     d = DERIVERS[measure](sel)
     return d.assign(month=d["period_end"].dt.strftime("%Y-%m")) if len(d) else d
 
 
-def derivable(version: tuple, f: data.Filters, inds: tuple[str, ...], measure: str, hint: Scope | None) -> bool:
+def derivable(
+    version: tuple, f: data.Filters, inds: tuple[str, ...], measure: str, hint: Scope | None
+) -> bool:
     """Whether any row of ``measure`` can be derived for the selection: tried on the series of ``hint``
     first (a row derived there is one of the whole selection), on all of them only if that gives none."""
     if hint is not None and hint != EVERYTHING and len(derived(version, f, inds, measure, hint)):
@@ -186,8 +217,14 @@ def view_scope(stated: pd.DataFrame, sources: pd.DataFrame, f: data.Filters) -> 
     return regions, operators
 
 
-def settle_scope(version: tuple, f: data.Filters, inds: tuple[str, ...], measure: str, stated: pd.DataFrame,
-                 sources: pd.DataFrame) -> tuple[Scope, pd.DataFrame | None]:
+def settle_scope(
+    version: tuple,
+    f: data.Filters,
+    inds: tuple[str, ...],
+    measure: str,
+    stated: pd.DataFrame,
+    sources: pd.DataFrame,
+) -> tuple[Scope, pd.DataFrame | None]:
     """:func:`view_scope`, helped by derived rows where the stated ones do not decide (a measure no report
     states, 环比 say): rows known to be in the chart count like stated ones. They are derived for a few
     series first — the top-level regions and three others, all operators together; the other operators
@@ -201,7 +238,9 @@ def settle_scope(version: tuple, f: data.Filters, inds: tuple[str, ...], measure
         return scope or EVERYTHING, None
     levels = _levels(sources)
     top = tuple(sorted(str(r) for r in sources.loc[levels == levels.min(), "region"].unique()))
-    sample = tuple(sorted({*top, *(str(r) for r in sources.loc[levels > levels.min(), "region"].unique()[:3])}))
+    sample = tuple(
+        sorted({*top, *(str(r) for r in sources.loc[levels > levels.min(), "region"].unique()[:3])})
+    )
     if f.operators:
         known = [derived(version, f, inds, measure, (sample, None))]
     else:
@@ -251,8 +290,9 @@ def single_period(g: pd.DataFrame, unit: str, measure: str, title: str) -> None:
     st.caption("只有一期数据：趋势需要更多期的报告。当前数值：")
     last = g.sort_values("period_end").groupby("label", sort=False).tail(1)
     cols = st.columns(min(4, max(1, len(last))))
-    for j, (r, text) in enumerate(zip(last.to_dict("records"),
-                                      selection.shown_column(last.assign(measure=measure), unit), strict=True)):
+    for j, (r, text) in enumerate(
+        zip(last.to_dict("records"), selection.shown_column(last.assign(measure=measure), unit), strict=True)
+    ):
         cols[j % len(cols)].metric(md_escape(f"{r['label']}（{period_label(r['period'])}）"), text)
 
 
@@ -260,16 +300,33 @@ def measure_control(top: list, present: list[str]) -> str:
     """The 口径 switch (数值 / 同比 / 环比 …), bound to the URL key ``measure``."""
     with top[0]:
         if len(present) > 1:
-            return filters.bind(st.segmented_control, "口径", present, "t_measure", "measure", "value",
-                                format_func=MEASURE_LABELS.get, selection_mode="single") or "value"
+            return (
+                filters.bind(
+                    st.segmented_control,
+                    "口径",
+                    present,
+                    "t_measure",
+                    "measure",
+                    "value",
+                    format_func=MEASURE_LABELS.get,
+                    selection_mode="single",
+                )
+                or "value"
+            )
         filters.page_state("t_measure", present, "value", qp="measure")
         st.session_state["t_measure"] = present[0]
         filters.remember("t_measure", qp="measure")
         return present[0]
 
 
-def rows_shown(version: tuple, f: data.Filters, inds: tuple[str, ...], sel: pd.DataFrame, measure: str,
-               with_derived: bool) -> tuple[pd.DataFrame, list[str]]:
+def rows_shown(
+    version: tuple,
+    f: data.Filters,
+    inds: tuple[str, ...],
+    sel: pd.DataFrame,
+    measure: str,
+    with_derived: bool,
+) -> tuple[pd.DataFrame, list[str]]:
     """The rows the charts draw for ``measure``: each fact once (with all its sources), the derived
     rows of the series shown, narrowed by :func:`default_scope` (whose notes are returned)."""
     sources = sel[sel["measure"] == "value"]
@@ -320,16 +377,21 @@ def render() -> None:
             for note in break_notes(g):
                 st.caption(md_escape(note))
             if dropped:
-                st.caption(f"另有 {dropped} 条序列未显示（按最新值保留前 {MAX_SERIES} 条）；可在侧栏选择地区。")
+                st.caption(
+                    f"另有 {dropped} 条序列未显示（按最新值保留前 {MAX_SERIES} 条）；可在侧栏选择地区。"
+                )
             charts.source_line(g, key=f"trend_{i}")
 
 
-DERIVE_HELP = ("当月由 1–N 月累计值相减（N月 = 1–N月 − 1–(N−1)月），同比/环比由前期数值计算。"
-               "只在报告未给出该数字时推算；推算值以虚线显示，图例标注「推算」。")
+DERIVE_HELP = (
+    "当月由 1–N 月累计值相减（N月 = 1–N月 − 1–(N−1)月），同比/环比由前期数值计算。"
+    "只在报告未给出该数字时推算；推算值以虚线显示，图例标注「推算」。"
+)
 
 
-def offered_measures(version: tuple, f: data.Filters, inds: tuple[str, ...], sel: pd.DataFrame,
-                     with_derived: bool) -> list[str]:
+def offered_measures(
+    version: tuple, f: data.Filters, inds: tuple[str, ...], sel: pd.DataFrame, with_derived: bool
+) -> list[str]:
     """The measures the 口径 switch offers: those stated, and those derivable for the series shown."""
     sources = sel[sel["measure"] == "value"]  # every derived figure is computed from stored values
     have = set(sel["measure"].unique())

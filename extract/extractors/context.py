@@ -87,7 +87,9 @@ class ContextSettings:
     weight_issuer: int = 3  # a region named by an issuer line in the head
     weight_body_issuer: int = 2  # … by an issuer phrase in the first paragraphs (据…消息, 从…获悉)
     weight_title: int = 3  # a region in a title-like line
-    weight_macro_title: int = 4  # a macro-region the first place-naming title line is about (beats a national issuer)
+    weight_macro_title: int = (
+        4  # a macro-region the first place-naming title line is about (beats a national issuer)
+    )
     weight_body: int = 1  # a region in the first paragraphs, not in a list
     weight_scope_fit: int = 4  # the scope words the report uses name the candidate's kind of unit
 
@@ -103,7 +105,9 @@ def is_stated_period(text: str, start: int, end: int) -> bool:
     >>> is_stated_period(t, 2, 9), is_stated_period(t, 11, 18), is_stated_period(t, 22, 24)
     (True, False, False)
     """
-    return not _RELATIVE_PERIOD.search(text[start:end]) and not _COMPARISON_BASE.search(text[max(0, start - 3):start])
+    return not _RELATIVE_PERIOD.search(text[start:end]) and not _COMPARISON_BASE.search(
+        text[max(0, start - 3) : start]
+    )
 
 
 _NATION_OPENS = re.compile(r"\s*(?:[^，。；,;]{0,12}[，,])?\s*(?:全国|我国)(?!平均)")
@@ -222,7 +226,9 @@ def head_lines(doc: Document, settings: ContextSettings = SETTINGS) -> list[Head
     first = doc.pages[0] if doc.pages else None
     texts: list[str] = []
     squeezed = [re.sub(r"\s", "", p.text) for p in (first.paragraphs[:1] if first else [])]
-    if doc.title and re.sub(r"\s", "", doc.title) not in squeezed:  # a title that is the first paragraph is read by line
+    if (
+        doc.title and re.sub(r"\s", "", doc.title) not in squeezed
+    ):  # a title that is the first paragraph is read by line
         texts.append(doc.title)
     if first is not None:
         texts.extend(first.furniture)
@@ -232,10 +238,12 @@ def head_lines(doc: Document, settings: ContextSettings = SETTINGS) -> list[Head
     for text in texts:
         text = text.strip()
         if text and not any(re.sub(r"\s", "", h.text) == re.sub(r"\s", "", text) for h in out):
-            title_like = len(text) <= settings.title_line_max and not any(ch in text for ch in _SENTENCE_MARKS)
+            title_like = len(text) <= settings.title_line_max and not any(
+                ch in text for ch in _SENTENCE_MARKS
+            )
             out.append(HeadLine(text, title_like))
     if doc.pages and settings.tail_paragraphs:
-        for para in doc.pages[-1].paragraphs[-settings.tail_paragraphs:]:
+        for para in doc.pages[-1].paragraphs[-settings.tail_paragraphs :]:
             for text in _printed_lines(para):
                 if re.sub(r"\s", "", text) not in seen and len(text) <= settings.title_line_max:
                     out.append(HeadLine(text.strip(), False))
@@ -313,7 +321,9 @@ def _date_after(md: tuple[int, int], period: Period) -> datetime.date | None:
 # ---------------------------------------------------------------- the data period
 
 _CLAUSE_OPENING = re.compile(r"(?:^|[，。；：:、,;\s（(])\s*(?:截至|截止到|截止|到|至|在|于|从)?\s*$")
-_DAY_RANGE = re.compile(r"(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日\s*[—–\-~～至到]+\s*(?:(?P<m2>\d{1,2})月)?(?P<d2>\d{1,2})日")
+_DAY_RANGE = re.compile(
+    r"(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日\s*[—–\-~～至到]+\s*(?:(?P<m2>\d{1,2})月)?(?P<d2>\d{1,2})日"
+)
 
 
 def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
@@ -383,7 +393,9 @@ _NOT_DATA = re.compile(r"上月|上个月|上年|同期|上季|上期|年初|上
 def _names_data(text: str, start: int, end: int) -> bool:
     """A period a report's data can be about: not a comparison base (较2020年3月, 同期, 上年); a news
     story's 去年 is its data year."""
-    return not _NOT_DATA.search(text[start:end]) and not _COMPARISON_BASE.search(text[max(0, start - 3):start])
+    return not _NOT_DATA.search(text[start:end]) and not _COMPARISON_BASE.search(
+        text[max(0, start - 3) : start]
+    )
 
 
 def body_period(texts: list[str], ref: Period | None) -> Period | None:
@@ -423,7 +435,9 @@ class _Evidence:
     once however often it recurs."""
 
     kinds: dict[Region | None, dict[str, int]] = field(default_factory=dict)  # None is 全国
-    units: Counter[str] = field(default_factory=Counter)  # scope-word units, by how often the report uses them
+    units: Counter[str] = field(
+        default_factory=Counter
+    )  # scope-word units, by how often the report uses them
     notes: list[str] = field(default_factory=list)
     issuer: str = ""
 
@@ -448,7 +462,7 @@ class _Evidence:
 
 def _in_list(text: str, start: int, end: int) -> bool:
     """A place in an enumeration (广东、北京、上海) is not the report's own."""
-    return text[start - 1:start] in ("、", "和", "及") or text[end:end + 1] == "、"
+    return text[start - 1 : start] in ("、", "和", "及") or text[end : end + 1] == "、"
 
 
 def _issuer_evidence(ev: _Evidence, who: str, weight: int, head: bool) -> None:
@@ -457,7 +471,9 @@ def _issuer_evidence(ev: _Evidence, who: str, weight: int, head: bool) -> None:
         ev.add(None, kind, weight, who)
     elif found := [r for _s, _e, r in find_regions(who) if r.level in HOME_LEVELS]:
         ev.add(found[0], kind, weight, who)
-    elif head and (unit := next((sw.unit for w, sw in scope_words().items() if who.startswith((w, sw.unit))), None)):
+    elif head and (
+        unit := next((sw.unit for w, sw in scope_words().items() if who.startswith((w, sw.unit))), None)
+    ):
         ev.units[unit] += 1  # 自治区通信管理局, 省工业和信息化厅 in the head: the report's own kind of unit
         ev.notes.append(f"issuer {who}: unit {unit}")
     else:
@@ -479,8 +495,9 @@ def _issuers(ev: _Evidence, text: str, weight: int, head: bool = True) -> list[t
 _NATIONAL_TITLE = re.compile(r"中国|我国|国内|^全国")
 
 
-def collect_evidence(lines: list[HeadLine], body: list[str], scope_texts: list[str],
-                     settings: ContextSettings = SETTINGS) -> _Evidence:
+def collect_evidence(
+    lines: list[HeadLine], body: list[str], scope_texts: list[str], settings: ContextSettings = SETTINGS
+) -> _Evidence:
     """Weighted evidence for the home region from the head lines, the first paragraphs and the scope words."""
     ev = _Evidence()
     named = False  # whether a title-like line has named a place yet
@@ -502,7 +519,11 @@ def collect_evidence(lines: list[HeadLine], body: list[str], scope_texts: list[s
         spans = _issuers(ev, text, settings.weight_body_issuer, head=False)
         for s, e, region in find_regions(text):
             # 全国 in running text is a comparison; a place inside an issuer's name was read as the issuer
-            if region.level in HOME_LEVELS and not _in_list(text, s, e) and not any(a <= s < b for a, b in spans):
+            if (
+                region.level in HOME_LEVELS
+                and not _in_list(text, s, e)
+                and not any(a <= s < b for a, b in spans)
+            ):
                 ev.add(region, "body", settings.weight_body, "first paragraphs")
     for text in scope_texts:
         ev.units.update(sw.unit for _s, _e, sw in find_scope_words(text))
@@ -526,7 +547,9 @@ def choose_home(ev: _Evidence, settings: ContextSettings = SETTINGS) -> Region |
     best: tuple[float, int, Region] | None = None
     most = max(ev.units.values(), default=1)
     for order, (region, score) in enumerate(scores.items()):
-        fit = sum(settings.weight_scope_fit * n / most for unit, n in ev.units.items() if region.name.endswith(unit))
+        fit = sum(
+            settings.weight_scope_fit * n / most for unit, n in ev.units.items() if region.name.endswith(unit)
+        )
         if fit == 0 and not ev.named_in_head(region):
             continue
         if best is None or (score + fit, -order) > best[:2]:
@@ -555,16 +578,23 @@ def document_context(doc: Document, settings: ContextSettings = SETTINGS) -> Doc
     scope_texts = [p.text for page in doc.pages for p in page.paragraphs][: settings.scope_paragraphs]
     ev = collect_evidence(lines, body, scope_texts, settings)
     home = choose_home(ev, settings)
-    return DocContext(name=doc.name, period=period, province=home, reference_date=asof, issuer=ev.issuer,
-                      evidence=tuple(ev.notes))
+    return DocContext(
+        name=doc.name,
+        period=period,
+        province=home,
+        reference_date=asof,
+        issuer=ev.issuer,
+        evidence=tuple(ev.notes),
+    )
 
 
 #: Rates of change are flows even when their kind says rate: 增速 over a year is the year's.
 _GROWTH_RATE = re.compile(r"(增速|增幅|增长率|增长速度)$")
 
 
-def settle_period(period: Period, indicator: Indicator, measure: str, method: str,
-                  report: Period | None = None) -> Period:
+def settle_period(
+    period: Period, indicator: Indicator, measure: str, method: str, report: Period | None = None
+) -> Period:
     """A stock stated in the running text of an annual report for its year is the stock at the end of
     that year (December); flows, changes (全年净增) and growth rates keep the year.
 
@@ -577,16 +607,35 @@ def settle_period(period: Period, indicator: Indicator, measure: str, method: st
     >>> settle_period(y, stock, "value", "prose", Period.month(2021, 12)).period  # not an annual report
     '2020'
     """
-    if (method == "prose" and period.period_type == "year" and report is not None and report == period
-            and indicator.kind in ("stock", "rate") and measure != "change"
-            and not _GROWTH_RATE.search(indicator.name)):
+    if (
+        method == "prose"
+        and period.period_type == "year"
+        and report is not None
+        and report == period
+        and indicator.kind in ("stock", "rate")
+        and measure != "change"
+        and not _GROWTH_RATE.search(indicator.name)
+    ):
         return Period.month(period.end.year, 12)
     return period
 
 
-def make_fact(ctx: DocContext, *, page: int, method: str, indicator: Indicator, region: Region | None,
-              period: Period | None, measure: str, quantity: Quantity, snippet: str, operator: str = "",
-              subject: str = "", flags: tuple[str, ...] = (), bbox=None) -> Fact | None:  # noqa: ANN001
+def make_fact(
+    ctx: DocContext,
+    *,
+    page: int,
+    method: str,
+    indicator: Indicator,
+    region: Region | None,
+    period: Period | None,
+    measure: str,
+    quantity: Quantity,
+    snippet: str,
+    operator: str = "",
+    subject: str = "",
+    flags: tuple[str, ...] = (),
+    bbox=None,
+) -> Fact | None:  # noqa: ANN001
     """A contract row, or None when the number is not finite or a key is missing."""
     if quantity is None or not math.isfinite(quantity.value):
         return None
@@ -602,12 +651,27 @@ def make_fact(ctx: DocContext, *, page: int, method: str, indicator: Indicator, 
     elif measure in ("yoy_pct", "mom_pct", "share_pct") and unit not in ("%", "pp"):
         unit = "%"
     fact = Fact(
-        document=ctx.name, page=page, method=method, indicator=indicator.name, category=indicator.category,
-        region=region.name if region else "", region_code=region.code if region else "",
-        region_level=region.level if region else "", operator=operator, subject=subject,
-        period=period.period, period_type=period.period_type, period_start=period.start.isoformat(),
-        period_end=period.end.isoformat(), measure=measure, value=float(value), unit=unit,
-        raw_value=quantity.raw_value, raw_unit=quantity.raw_unit, snippet=snippet, bbox=bbox,
+        document=ctx.name,
+        page=page,
+        method=method,
+        indicator=indicator.name,
+        category=indicator.category,
+        region=region.name if region else "",
+        region_code=region.code if region else "",
+        region_level=region.level if region else "",
+        operator=operator,
+        subject=subject,
+        period=period.period,
+        period_type=period.period_type,
+        period_start=period.start.isoformat(),
+        period_end=period.end.isoformat(),
+        measure=measure,
+        value=float(value),
+        unit=unit,
+        raw_value=quantity.raw_value,
+        raw_unit=quantity.raw_unit,
+        snippet=snippet,
+        bbox=bbox,
     )
     if not indicator.catalogued:
         flags = (*flags, "uncatalogued_indicator")

@@ -45,9 +45,18 @@ def extract_grid(doc: Document, ctx: DocContext) -> list[Fact]:
                     continue
                 if not raw_unit:
                     q = Quantity(q.value, indicator.unit, q.raw_value, "", ())
-                f = make_fact(ctx, page=table.page, method="import", indicator=indicator, region=match.region,
-                              period=period, measure="value", quantity=q, snippet=row[0].strip(),
-                              flags=(*flags, *(f for f in match.flags if f == "ambiguous_region")))
+                f = make_fact(
+                    ctx,
+                    page=table.page,
+                    method="import",
+                    indicator=indicator,
+                    region=match.region,
+                    period=period,
+                    measure="value",
+                    quantity=q,
+                    snippet=row[0].strip(),
+                    flags=(*flags, *(f for f in match.flags if f == "ambiguous_region")),
+                )
                 if f:
                     out.append(f)
     return mark_conflicts(out, doc)
@@ -79,6 +88,8 @@ def mark_conflicts(facts: list[Fact], doc: Document) -> list[Fact]:
             n += len(distinct)
         out.extend(distinct)
     if clashes:
-        doc.warnings.append(f"{n} cells give different values for the same region and period "
-                            f"({', '.join(clashes[:5])}{' …' if len(clashes) > 5 else ''})")
+        doc.warnings.append(
+            f"{n} cells give different values for the same region and period "
+            f"({', '.join(clashes[:5])}{' …' if len(clashes) > 5 else ''})"
+        )
     return out

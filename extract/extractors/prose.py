@@ -100,7 +100,9 @@ _CAPTION = re.compile(r"^\s*[图表]\s*\d+([.．]\d+)*")
 _TARGET = re.compile(r"预计|预测|力争|目标|计划|规划|将达|将会|将超|有望|以上的优势")
 #: 「到2025年」: a year ahead named as a deadline; a quarter or month of the next year with nothing still to be done
 #: is a point reported on (「至2022年一季度增速下滑到1.4%」 in a 2021 report).
-_BY_YEAR = re.compile(r"(?<![截止])(?:到|至)\s*(20\d\d)\s*年(\s*(?:第?[一二三四1-4]\s*季度|[上下]半年|前三季度|\d{1,2}\s*月))?")
+_BY_YEAR = re.compile(
+    r"(?<![截止])(?:到|至)\s*(20\d\d)\s*年(\s*(?:第?[一二三四1-4]\s*季度|[上下]半年|前三季度|\d{1,2}\s*月))?"
+)
 _STILL_TO_DO = re.compile(r"将|要|确保|力争|争取|计划|实现")
 #: A span of years opening a clause (「2018年-2020年，」「2018年至2020年」): a starting point 从X is its first year's.
 _YEAR_SPAN = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:-|—|–|~|～|至|到)\s*((?:19|20)\d\d)\s*年")
@@ -108,10 +110,13 @@ _NATIONAL_CMP = re.compile(r"(居|位居|位列|排名|排|占|约占)\s*全国|
 _RANK_FLAT = re.compile(r"[（(]?(与|较|和)上(月|期|年)(相比)?持平[）)]?")
 _YOY_FLAT = re.compile(r"与上年同期持平|同比持平")
 _NATIONAL_SUBJECT = re.compile(r"我国|(?:^|[，。；：,;:])\s*(?:截至[^，。；]{0,12}[，,])?全国(?!平均)")
-_HOME_SUBJECT = re.compile(r"(?:^|[，。；：,;:])\s*(?:截至[^，。；]{0,12}[，,])?(?:全省|我省|本省|全区|我区|全市|我市)")
+_HOME_SUBJECT = re.compile(
+    r"(?:^|[，。；：,;:])\s*(?:截至[^，。；]{0,12}[，,])?(?:全省|我省|本省|全区|我区|全市|我市)"
+)
 
 
 # -- the cue table -------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Cue:
@@ -140,8 +145,10 @@ def cues() -> tuple[Cue, ...]:
     ('modifier', 'value')
     """
     with open(data_file("prose_cues.csv"), encoding="utf-8", newline="") as fh:
-        return tuple(Cue(r["cue"], r["scope"], re.compile(r["pattern"]), r["units"], r["measure"], r["example"])
-                     for r in csv.DictReader(fh))
+        return tuple(
+            Cue(r["cue"], r["scope"], re.compile(r["pattern"]), r["units"], r["measure"], r["example"])
+            for r in csv.DictReader(fh)
+        )
 
 
 def cue_for(lead: str, clause: str, token: str, after: str, q: Quantity, sentence: str = "") -> Cue:
@@ -175,8 +182,8 @@ def cue_of(text: str) -> Cue:
     a, b, q = found[-1]
     clause_start = _clause_start(text, a, bounds)
     prev_end = found[-2][1] if len(found) > 1 else 0
-    lead = text[max(clause_start, prev_end):a]
-    return cue_for(lead, text[clause_start:a], text[a:b], text[b:_clause_end(text, b, bounds)], q, text[:a])
+    lead = text[max(clause_start, prev_end) : a]
+    return cue_for(lead, text[clause_start:a], text[a:b], text[b : _clause_end(text, b, bounds)], q, text[:a])
 
 
 def classify_measure(lead: str, token: str, q: Quantity) -> str | None:
@@ -193,6 +200,7 @@ def classify_measure(lead: str, token: str, q: Quantity) -> str | None:
 
 
 # -- subject phrases ----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Rewrite:
@@ -215,23 +223,38 @@ LEADING = re.compile(
     r"新建成|建成开通|"
     r"建成|开通|完成|实现|拥有|有(?![线效限])|发展|监测发现|发现|发生|出现|新发现|"
     r"处置|接到|受理|全省|全国|全市|全区|我国|我省|我市|我区|境内|国内市场|国内|全行业|通信业|基础电信企业|"
-    r"三家基础电信企业|各基础电信企业|[一二两三四五六七八九十]+家基础电信企业)+")
+    r"三家基础电信企业|各基础电信企业|[一二两三四五六七八九十]+家基础电信企业)+"
+)
 #: Where the predicate begins: the phrase is cut at the first of these.
 PREDICATE = re.compile(
     r"(?:则|也|已经|已|仍然|仍|依然|继续|持续|稳居|率先|首先|平均)?(?:同比|环比|分别|累计(?=[达为完实共净新增约超到]|\d|$)|共计|合计|总计|"
     r"约为|约|接近|将近|近(?!年)|逾|超过|超(?![高大级])|突破|高达|达到|达|为|是|实现|完成|增至|升至|降至|上升|回落|提高|提升|"
     r"增长|下降|下滑|降低|减少|增加|净增(?!量)|净减|新增(?!量)|新建|较|相比|相较|比(?=上|去|全|同|前|年|$)|占|所占|排名|排|列(?=全|第)|居(?!民)|位居|"
-    r"位列|首次|建成|开通|新建(?!成)|(?<![户人平])均|共有|(?<!拥)有(?![线效限])|(?:维持|保持|稳定)在|从(?!业)|由(?=上|去|20|\d|的|$))")
+    r"位列|首次|建成|开通|新建(?!成)|(?<![户人平])均|共有|(?<!拥)有(?![线效限])|(?:维持|保持|稳定)在|从(?!业)|由(?=上|去|20|\d|的|$))"
+)
 #: Rewrites applied in order to the phrase before it is looked up.
 REWRITES: tuple[Rewrite, ...] = (
-    _rw(r"(?<=..)(?:逐年|逐步|进一步|持续|继续|不断|大幅|小幅|明显|快速|稳步)+$", "", "视频类平台广告收入持续大幅",
-        "视频类平台广告收入"),
+    _rw(
+        r"(?<=..)(?:逐年|逐步|进一步|持续|继续|不断|大幅|小幅|明显|快速|稳步)+$",
+        "",
+        "视频类平台广告收入持续大幅",
+        "视频类平台广告收入",
+    ),
     _rw(r"(?<=..)市场(?=增速$|增幅$|增长率$)", "市场规模", "网络游戏市场增速", "网络游戏市场规模增速"),
     _rw(r"(?<![基])(宏|微|室内)站(?!点)", r"\1基站", "宏站数量", "宏基站数量"),
     _rw(r"[（(](?:含|指|注|即|不含)[^）)]*[）)]", "", "中小学（含教学点）互联网接入率", "中小学互联网接入率"),
-    _rw(r"^(?:按照?|以)[^的]{0,16}?(?:计算|测算|口径)的?", "", "按照上年不变价计算的电信业务总量", "电信业务总量"),
-    _rw(r"^[^（(的]{2,24}[（(]([A-Za-z]{2,8})[）)]", r"\1", "国家信息安全漏洞共享平台（CNVD）新收录网络安全漏洞",
-        "CNVD新收录网络安全漏洞"),
+    _rw(
+        r"^(?:按照?|以)[^的]{0,16}?(?:计算|测算|口径)的?",
+        "",
+        "按照上年不变价计算的电信业务总量",
+        "电信业务总量",
+    ),
+    _rw(
+        r"^[^（(的]{2,24}[（(]([A-Za-z]{2,8})[）)]",
+        r"\1",
+        "国家信息安全漏洞共享平台（CNVD）新收录网络安全漏洞",
+        "CNVD新收录网络安全漏洞",
+    ),
     _rw(r"^(?:接入)?速率在(.+?)的", r"\1", "接入速率在百兆以上的宽带用户", "百兆以上宽带用户"),
     _rw(r"(?<=..)在[^的\d]{1,8}的(?=..)", "", "互联网上市企业在境内外的总市值", "互联网上市企业总市值"),
     _rw(r"(?<=.)(?:累计|总体|整体)(?=.)", "", "手机总体出货量", "手机出货量"),
@@ -241,11 +264,24 @@ REWRITES: tuple[Rewrite, ...] = (
     _rw(r"^[^的]{1,6}的(?=人均|平均|户均)", "", "网民的人均每周上网时长", "人均每周上网时长"),
     _rw(r"^(?:针对|面向|关于|对于|对)[^的]*的", "", "针对境内网站的仿冒页面数量", "仿冒页面数量"),
     _rw(r"^通过(.*?)的", r"\1", "通过手机上网的流量", "手机上网流量"),
-    _rw(r"^[^的]*?(?:企业|公司|单位|机构|部门|平台|中心)(?:[（(][^）)]*[）)])?的", "",
-        "三家基础电信企业的移动电话用户", "移动电话用户"),
-    _rw(r"^[^的，]{0,16}?(?:监测发现|监测到|发现|接收到|收到|接到|协调处置|处置)", "", "CNCERT接收到网络安全事件报告",
-        "网络安全事件报告"),
-    _rw(r"^[^的]*(?:业|行业|领域|方面)(?=(?:电信|通信|互联网|移动|固定))", "", "通信业电信业务收入", "电信业务收入"),
+    _rw(
+        r"^[^的]*?(?:企业|公司|单位|机构|部门|平台|中心)(?:[（(][^）)]*[）)])?的",
+        "",
+        "三家基础电信企业的移动电话用户",
+        "移动电话用户",
+    ),
+    _rw(
+        r"^[^的，]{0,16}?(?:监测发现|监测到|发现|接收到|收到|接到|协调处置|处置)",
+        "",
+        "CNCERT接收到网络安全事件报告",
+        "网络安全事件报告",
+    ),
+    _rw(
+        r"^[^的]*(?:业|行业|领域|方面)(?=(?:电信|通信|互联网|移动|固定))",
+        "",
+        "通信业电信业务收入",
+        "电信业务收入",
+    ),
     _rw(r"(出货|发货|销售|发送)$", r"\1量", "5G手机出货", "5G手机出货量"),
     _rw(r"的", "", "被植入后门的网站数量", "被植入后门网站数量"),
     _rw(r"[（(][^（）()]{1,10}[）)]", "", "移动宽带用户（3G+4G）", "移动宽带用户"),
@@ -255,10 +291,45 @@ REWRITES: tuple[Rewrite, ...] = (
 #: (「中国铁塔股份有限公司共完成固定资产投资4072亿元」).
 ORGANISATION = re.compile(r"(?:公司|企业|集团|运营商|部门|机构|中心|平台|(?<!业)业)(?:共|合计|累计|均|也)?$")
 #: A bare head that names nothing by itself: it completes the subject before it.
-BARE_HEADS = ("总容量", "容量", "总量", "总数", "数量", "规模", "用户规模", "收入", "业务收入", "用户数", "总规模",
-              "总长度", "长度", "用户", "投资额", "完成额", "金额", "用户总数", "指数", "产值", "客户数", "客户")
+BARE_HEADS = (
+    "总容量",
+    "容量",
+    "总量",
+    "总数",
+    "数量",
+    "规模",
+    "用户规模",
+    "收入",
+    "业务收入",
+    "用户数",
+    "总规模",
+    "总长度",
+    "长度",
+    "用户",
+    "投资额",
+    "完成额",
+    "金额",
+    "用户总数",
+    "指数",
+    "产值",
+    "客户数",
+    "客户",
+)
 #: Rate words that complete the subject before them (手机上网用户 … 渗透率 → 手机上网用户渗透率).
-RATE_WORDS = ("普及率", "渗透率", "使用率", "覆盖率", "占有率", "利用率", "增速", "增幅", "涨幅", "占比", "净增量", "增量")
+RATE_WORDS = (
+    "普及率",
+    "渗透率",
+    "使用率",
+    "覆盖率",
+    "占有率",
+    "利用率",
+    "增速",
+    "增幅",
+    "涨幅",
+    "占比",
+    "净增量",
+    "增量",
+)
 _GROWTH_WORDS = ("增速", "增幅", "涨幅")
 
 
@@ -280,14 +351,14 @@ def subject_phrase(text: str) -> str:
     text = LEADING.sub("", text)
     cut = PREDICATE.search(text)
     industry = ""
-    while cut is not None and (cut.start() == 0 or ORGANISATION.search(text[:cut.start()])):
-        owner = re.fullmatch(r"(.{2,8}?)行业", text[:cut.start()])
+    while cut is not None and (cut.start() == 0 or ORGANISATION.search(text[: cut.start()])):
+        owner = re.fullmatch(r"(.{2,8}?)行业", text[: cut.start()])
         industry = owner.group(1) if owner and cut.start() > 0 else industry
-        text = text[cut.end():]
+        text = text[cut.end() :]
         text = LEADING.sub("", text)
         cut = PREDICATE.search(text)
     if cut is not None:
-        text = text[:cut.start()]
+        text = text[: cut.start()]
     if industry and text and not text.startswith(industry):
         text = industry + text  # 「互联网行业实现了广告收入」: the industry's own figure, 互联网广告收入
     for rw in REWRITES:
@@ -306,9 +377,15 @@ def _has_head(ind: Indicator) -> bool:
     return ind.catalogued or guess_category(ind.name)[0] != "其他"
 
 
-def _compose(phrase: str, parent: Indicator | None, unit: str, measure: str,
-             topics: list[Indicator] = (), names: list[Indicator] = (),  # type: ignore[assignment]
-             known: list[Indicator] = ()) -> tuple[Indicator | None, bool]:  # type: ignore[assignment]
+def _compose(
+    phrase: str,
+    parent: Indicator | None,
+    unit: str,
+    measure: str,
+    topics: list[Indicator] = (),
+    names: list[Indicator] = (),  # type: ignore[assignment]
+    known: list[Indicator] = (),
+) -> tuple[Indicator | None, bool]:  # type: ignore[assignment]
     """The indicator a phrase names given the subject before it; and whether that is a guess.
 
     >>> p = open_indicator("手机上市新机型")
@@ -330,7 +407,9 @@ def _compose(phrase: str, parent: Indicator | None, unit: str, measure: str,
                 return parent, False
             word = "增速" if phrase in _GROWTH_WORDS else phrase
             rate = open_indicator(_stem(parent.name) + word, unit)
-            if (phrase in _GROWTH_WORDS and parent.kind == "flow" or "增量" in phrase) and not rate.catalogued:
+            if (
+                phrase in _GROWTH_WORDS and parent.kind == "flow" or "增量" in phrase
+            ) and not rate.catalogued:
                 rate = replace(rate, kind="flow")  # the growth of a flow is dated like the flow
             return rate, False
         if phrase != bare and len(bare) >= 2 and parent.name.endswith(bare):
@@ -347,25 +426,34 @@ def _compose(phrase: str, parent: Indicator | None, unit: str, measure: str,
     if not found.catalogued and parent is not None:
         for name in reversed(list(names)):
             # 「国产品牌手机出货量2010.8万部；上市新机型38款」 after 手机上市新机型: the owner 国产品牌 carries over
-            core = name.name[:len(name.name) - len(phrase)] if name.name.endswith(phrase) else ""
+            core = name.name[: len(name.name) - len(phrase)] if name.name.endswith(phrase) else ""
             if len(core) >= 2 and core in parent.name and parent.name.index(core) >= 2:
-                return open_indicator(parent.name[:parent.name.index(core)] + name.name, unit), False
+                return open_indicator(parent.name[: parent.name.index(core)] + name.name, unit), False
     if not found.catalogued:
         for topic in (*reversed(list(topics)), *([parent] if parent else [])):
             if topic.name.endswith(phrase) and len(phrase) >= 3 and topic.name != phrase:
                 return topic, False  # 「上市新机型累计381款」 after 手机上市新机型 in the paragraph
         for name in reversed(list(known)):
-            owner = name.name[:len(name.name) - len(phrase)]
-            if name.name.endswith(phrase) and len(phrase) >= 4 and owner and not name.catalogued \
-                    and not re.fullmatch(r"\d+G|千兆|百兆|万兆|光纤|[A-Za-z0-9]+", owner) \
-                    and _has_head(name) and guess_category(phrase) == (name.category, name.kind):
-                return name, False  # 「广告收入」 after 互联网广告收入 earlier in the document: the same series
+            owner = name.name[: len(name.name) - len(phrase)]
+            if (
+                name.name.endswith(phrase)
+                and len(phrase) >= 4
+                and owner
+                and not name.catalogued
+                and not re.fullmatch(r"\d+G|千兆|百兆|万兆|光纤|[A-Za-z0-9]+", owner)
+                and _has_head(name)
+                and guess_category(phrase) == (name.category, name.kind)
+            ):
+                return (
+                    name,
+                    False,
+                )  # 「广告收入」 after 互联网广告收入 earlier in the document: the same series
     if parent is not None and not _has_head(found):
         for size in range(min(len(phrase), 6), 1, -1):
             tail = phrase[-size:]
             at = parent.name.find(tail)
             if at >= 0 and at + size < len(parent.name):
-                return open_indicator(phrase + parent.name[at + size:], unit), False
+                return open_indicator(phrase + parent.name[at + size :], unit), False
     if _is_bare(phrase):
         return None, True  # 「客户数超过200万」 with nothing before it: no statistic is named
     return found, False
@@ -381,7 +469,7 @@ def _qualified_part(phrase: str, parent: str) -> str:
     qualifier = re.match(r"^(?:\d+G|[A-Za-z]+\d*|千兆|百兆|万兆|光纤)", parent)
     if qualifier is None or phrase.startswith(qualifier.group(0)) or re.match(r"^(?:\d+G|[A-Za-z])", phrase):
         return phrase
-    head = parent[qualifier.end():]
+    head = parent[qualifier.end() :]
     shared = next((head[:k] for k in range(len(head), 1, -1) if head[:k] in phrase), "")
     if not shared or not _has_head(open_indicator(shared)):
         return phrase
@@ -408,6 +496,7 @@ def _resolve_phrase(phrase: str, unit: str) -> Indicator:
 
 # -- document and paragraph loop -----------------------------------------------------------
 
+
 @dataclass
 class State:
     """What a paragraph's sentences pass on to each other."""
@@ -417,11 +506,17 @@ class State:
     subject: Indicator | None = None  # the paragraph's last subject (a guess across sentences)
     topics: list[Indicator] = field(default_factory=list)  # subjects named in the paragraph outside 其中
     undated: bool = False  # the text is in a span no period can name (「十四五」期间, 近年来)
-    span: Period | None = None  # the first year of a span of years (2018年-2020年): only 从X…到Y is dated under it
-    point: bool = False  # the period is a point in time (截至2021年底): flows counted up to it start in January
+    span: Period | None = (
+        None  # the first year of a span of years (2018年-2020年): only 从X…到Y is dated under it
+    )
+    point: bool = (
+        False  # the period is a point in time (截至2021年底): flows counted up to it start in January
+    )
     province: str | None = None  # the document's province, for short place names
     operator: str = ""  # the operator a section or paragraph is about (一、中国移动)
-    names: list[Indicator] = field(default_factory=list)  # every subject named in the document (for naming only)
+    names: list[Indicator] = field(
+        default_factory=list
+    )  # every subject named in the document (for naming only)
 
 
 @dataclass
@@ -448,7 +543,9 @@ class Scope:
     anchor: Anchor | None = None
     items: list[Anchor] = field(default_factory=list)  # an active list of subjects (分别)
     base: Period | None = None  # the date of a starting point (从2017年的…), for a parallel 从X without one
-    acted_on: tuple[str, str] | None = None  # (unit, noun) of 「对N款App进行了技术检测」, for 「下架514款」 after it
+    acted_on: tuple[str, str] | None = (
+        None  # (unit, noun) of 「对N款App进行了技术检测」, for 「下架514款」 after it
+    )
 
 
 def extract_prose(doc: Document, ctx: DocContext) -> list[Fact]:
@@ -481,10 +578,21 @@ def join_across_pages(doc: Document) -> list[Paragraph]:
     for page in doc.pages:
         for i, para in enumerate(page.paragraphs):
             prev = out[-1] if out else None
-            if (i == 0 and prev is not None and not prev.heading and not para.heading
-                    and prev.text and prev.text[-1] not in "。！？!?" and prev.page < para.page):
-                merged = Paragraph(text=prev.text + para.text, page=prev.page, lines=prev.lines + para.lines,
-                                   continued=[*prev.continued, (len(prev.text), para.page)])
+            if (
+                i == 0
+                and prev is not None
+                and not prev.heading
+                and not para.heading
+                and prev.text
+                and prev.text[-1] not in "。！？!?"
+                and prev.page < para.page
+            ):
+                merged = Paragraph(
+                    text=prev.text + para.text,
+                    page=prev.page,
+                    lines=prev.lines + para.lines,
+                    continued=[*prev.continued, (len(prev.text), para.page)],
+                )
                 out[-1] = merged
                 continue
             out.append(para)
@@ -499,7 +607,9 @@ def _update_from_heading(text: str, section: State, ctx: DocContext) -> None:
         section.period = periods[-1][2]
     elif re.match(r"^\s*[一二三四五六七八九十]+、", text):
         section.period = ctx.period
-    if re.match(r"^\s*[一二三四五六七八九十]+、", text) or any(r.level == "province" for _a, _b, r in find_regions(text)):
+    if re.match(r"^\s*[一二三四五六七八九十]+、", text) or any(
+        r.level == "province" for _a, _b, r in find_regions(text)
+    ):
         section.region = None
     operators = {o.operator for _a, _b, o in find_operators(text)}
     if re.match(r"^\s*[一二三四五六七八九十]+、", text) or len(operators) == 1:
@@ -520,7 +630,12 @@ def is_target(sentence: str, period: Period | None) -> bool:
     limit = period.end.year if period else None
     for m in _BY_YEAR.finditer(sentence):
         year = int(m.group(1))
-        reported = m.group(2) and limit is not None and year == limit + 1 and not _STILL_TO_DO.search(sentence, m.end())
+        reported = (
+            m.group(2)
+            and limit is not None
+            and year == limit + 1
+            and not _STILL_TO_DO.search(sentence, m.end())
+        )
         if (limit is None or year > limit) and not reported:
             return True
     return False
@@ -555,16 +670,25 @@ def paragraph_facts(para: Paragraph, ctx: DocContext, section: State) -> list[Fa
     region = section.region
     opening = _EVENT_SPAN.match(text)
     if opening and not find_periods(opening.group(0), ctx.period) and not _UNDATED.match(text.lstrip()):
-        section.period = ctx.period  # 「疫情期间，…」: a new time frame, not the last paragraph's 截至2020年11月
-    state = State(period=section.period, region=region, operator=section.operator, names=section.names,
-                  province=ctx.province.name if ctx.province else None)
+        section.period = (
+            ctx.period
+        )  # 「疫情期间，…」: a new time frame, not the last paragraph's 截至2020年11月
+    state = State(
+        period=section.period,
+        region=region,
+        operator=section.operator,
+        names=section.names,
+        province=ctx.province.name if ctx.province else None,
+    )
     if re.match(r"^\s*其中", text) and section.subject is not None:
         state.subject = section.subject  # a paragraph opening with 其中 lists the parts of the one before
     out: list[Fact] = []
     for s, e in split_sentences(text):
         sentence = text[s:e]
         found = _sentence_facts(sentence, s, raw, para, ctx, state)
-        named = [ind for a, _b, ind in find_indicators(sentence, lists=False) if not _inside(a, _blocked(sentence))]
+        named = [
+            ind for a, _b, ind in find_indicators(sentence, lists=False) if not _inside(a, _blocked(sentence))
+        ]
         if named and not found:
             state.subject = named[-1]  # 「一线城市AI指数遥遥领先。…济南排名第七」: named without a number
         if not is_target(sentence, ctx.period):  # a target still sets the context, but states no fact
@@ -616,8 +740,11 @@ def _year_ref(ref: Period | None, document: Period | None) -> Period | None:
 def _sets_context(sentence: str, m: Mention, glosses: list[tuple[int, int]]) -> bool:
     """Relative periods (上月, 同期), comparison bases (较2020年3月) and periods inside glosses
     (（指2019年度…）) set no context."""
-    return (is_stated_period(sentence, m.start, m.end) and not _inside(m.start, glosses)
-            and is_time_adverbial(sentence, m.start))
+    return (
+        is_stated_period(sentence, m.start, m.end)
+        and not _inside(m.start, glosses)
+        and is_time_adverbial(sentence, m.start)
+    )
 
 
 def is_time_adverbial(sentence: str, start: int) -> bool:
@@ -630,11 +757,24 @@ def is_time_adverbial(sentence: str, start: int) -> bool:
     True
     """
     cut = max((i for i in range(start) if sentence[i] in "，,：:" + _SENTENCE_END), default=-1)
-    lead = re.sub(r"^(?:注[:：]?\s*)?\d{1,2}\s*[.、．]\s*", "", sentence[cut + 1:start].strip())  # 「注：1. 全省1—8月…」
-    lead = re.sub(r"(?:19|20)\d\d\s*年?\s*(?:-|—|–|~|～|至|到)\s*$", "", lead)  # the end of 「2018年-2020年，」
-    if 2 <= len(lead) <= 4 and (resolve_region(lead).region is not None or lead in ("全省", "全市", "全区", "全国", "我省")) and re.match(r"[^，。；]{0,8}?[月季]", sentence[start:]):
+    lead = re.sub(
+        r"^(?:注[:：]?\s*)?\d{1,2}\s*[.、．]\s*", "", sentence[cut + 1 : start].strip()
+    )  # 「注：1. 全省1—8月…」
+    lead = re.sub(
+        r"(?:19|20)\d\d\s*年?\s*(?:-|—|–|~|～|至|到)\s*$", "", lead
+    )  # the end of 「2018年-2020年，」
+    if (
+        2 <= len(lead) <= 4
+        and (resolve_region(lead).region is not None or lead in ("全省", "全市", "全区", "全国", "我省"))
+        and re.match(r"[^，。；]{0,8}?[月季]", sentence[start:])
+    ):
         return True  # 「广东1—8月新建5G基站…」: a place, then the months (not 「江苏省2023年世界电信日」)
-    return bool(re.fullmatch(r"(?:截至|截止|截止到|在|从|于|自|到|至|其中|同时|另外|此外|而|进入|到了)?\s*(?:[^\s，。；]{0,4}(?:在|于))?", lead))
+    return bool(
+        re.fullmatch(
+            r"(?:截至|截止|截止到|在|从|于|自|到|至|其中|同时|另外|此外|而|进入|到了)?\s*(?:[^\s，。；]{0,4}(?:在|于))?",
+            lead,
+        )
+    )
 
 
 def _blocked(sentence: str) -> list[tuple[int, int]]:
@@ -645,27 +785,43 @@ def _blocked(sentence: str) -> list[tuple[int, int]]:
     >>> [s[a:b] for a, b in _blocked(s)]
     ['在全国和西部的']
     """
-    spans = [(m.start(), m.end()) for m in re.finditer(r"所?占[^，。；]{0,30}?(?:的|(?=比重|比例|份额))", sentence)]
-    spans += [(m.start(), m.end()) for m in re.finditer(r"在[^，。；]{1,20}?中的?(?=比重|占比|比例|份额|渗透率)", sentence)]
+    spans = [
+        (m.start(), m.end()) for m in re.finditer(r"所?占[^，。；]{0,30}?(?:的|(?=比重|比例|份额))", sentence)
+    ]
+    spans += [
+        (m.start(), m.end())
+        for m in re.finditer(r"在[^，。；]{1,20}?中的?(?=比重|占比|比例|份额|渗透率)", sentence)
+    ]
     spans += [(m.start(), m.end()) for m in _NATIONAL_CMP.finditer(sentence)]
     spans += [(m.start(), m.end()) for m in GLOSS.finditer(sentence)]
     spans += [(m.start(), m.end()) for m in _RANK_FIELD.finditer(sentence)]
     spans += [(m.start(), m.end()) for m in _ATTRIBUTION.finditer(sentence)]
     spans += [(m.start(), m.end()) for m in re.finditer(r"(?:比|较|高于|低于)全(?:国|省|市)", sentence)]
-    spans += [(m.start(), m.end()) for m in re.finditer(r"在全(?:国|省|市)(?:范围内)?(?=率先|首先|首个|第一|领先)", sentence)]
+    spans += [
+        (m.start(), m.end())
+        for m in re.finditer(r"在全(?:国|省|市)(?:范围内)?(?=率先|首先|首个|第一|领先)", sentence)
+    ]
     spans += [(m.start(), m.end()) for m in re.finditer(r"全(省|国|市)(总流量|总量)", sentence)]
-    spans += [(m.start(), m.end()) for m in re.finditer(
-        r"(超过|超越|赶超|高于|低于|领先于?|落后于?|不及)\s*[^\d\s，。；、,]{2,8}?(?=[，。；、,]|$)", sentence)]
+    spans += [
+        (m.start(), m.end())
+        for m in re.finditer(
+            r"(超过|超越|赶超|高于|低于|领先于?|落后于?|不及)\s*[^\d\s，。；、,]{2,8}?(?=[，。；、,]|$)",
+            sentence,
+        )
+    ]
     return spans
 
 
 #: A source named for the figures (「据国家广播电视总局《2021年…统计公报》显示」), and titles in 《》: their names
 #: and dates are not the statement's.
-_ATTRIBUTION = re.compile(r"《[^》]*》|(?:^|(?<=[，,。；]))\s*据[^，。；]{1,40}?(?:显示|统计|报道|消息|测算|数据|介绍)")
+_ATTRIBUTION = re.compile(
+    r"《[^》]*》|(?:^|(?<=[，,。；]))\s*据[^，。；]{1,40}?(?:显示|统计|报道|消息|测算|数据|介绍)"
+)
 #: The field a rank is taken in: 「全国排第13位」「在全国和西部的排名」「列全国第12位」.
 _RANK_FIELD = re.compile(
     r"在?(?:全国|全省|全市|全区|西部|东部|中部|东北)(?:(?:和|、|及)(?:全国|全省|西部|东部|中部|东北))?的?(?=排名|排位|排|第|位)"
-    r"|(?:(?<=排在)|(?<=位居)|(?<=位列)|(?<=居于)|(?<=[居列排]))(?:全国|全省|全市|全区|西部|东部|中部)|全球(?=第|首)")
+    r"|(?:(?<=排在)|(?<=位居)|(?<=位列)|(?<=居于)|(?<=[居列排]))(?:全国|全省|全市|全区|西部|东部|中部)|全球(?=第|首)"
+)
 
 
 def _without(text: str, spans: list[tuple[int, int]]) -> str:
@@ -682,7 +838,9 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 
 
 #: A headline statement ended by a space instead of a comma: 「千兆宽带用户率先破千万 5G基站数居全国第二」.
-_SPACED_STATEMENT = re.compile(r"(?:破|突破|超|超过|达|达到)[一二两三四五六七八九十百千万亿]+(?=[ \u3000]+\S)")
+_SPACED_STATEMENT = re.compile(
+    r"(?:破|突破|超|超过|达|达到)[一二两三四五六七八九十百千万亿]+(?=[ \u3000]+\S)"
+)
 
 
 def _boundaries(sentence: str) -> set[int]:
@@ -699,8 +857,9 @@ def _boundaries(sentence: str) -> set[int]:
     out = {i for i, ch in enumerate(sentence) if ch in _CLAUSE_END}
     out.update(m.end() for m in _SPACED_STATEMENT.finditer(sentence))
     for m in re.finditer(r"[（(][^（）()]*[）)]", sentence):
-        if (find_quantities(m.group(0)) or re.search(r"第[一二三四五六七八九十]", m.group(0))) \
-                and not GLOSS.fullmatch(m.group(0)):
+        if (
+            find_quantities(m.group(0)) or re.search(r"第[一二三四五六七八九十]", m.group(0))
+        ) and not GLOSS.fullmatch(m.group(0)):
             out.update((m.start(), m.end() - 1))
     return out
 
@@ -717,23 +876,32 @@ def _clause_end(sentence: str, pos: int, bounds: set[int] | None = None) -> int:
 
 
 #: A heading that states a figure: a number with a unit after a name, not a numbered section title.
-_HEADLINE = re.compile(r"[\u4e00-\u9fffA-Za-z]\s*(?:约|近|逾|超过|达)?\s*\d+(?:\.\d+)?\s*(?:万|亿)?(?:部|户|人|个|座|元|G|GB|款|家|条|%)|第[一二三四五六七八九十\d]+位?")
+_HEADLINE = re.compile(
+    r"[\u4e00-\u9fffA-Za-z]\s*(?:约|近|逾|超过|达)?\s*\d+(?:\.\d+)?\s*(?:万|亿)?(?:部|户|人|个|座|元|G|GB|款|家|条|%)|第[一二三四五六七八九十\d]+位?"
+)
 #: Spans of time that name no period of the fact table: what is stated under them is not dated.
-_UNDATED = re.compile(r"[“\"]?十[一二三四五六七八九]五[”\"]?(?:期间|以来|时期)|近年来|近几年|多年来|近[一二三四五六七八九十两\d]+年(?:来|间)?")
+_UNDATED = re.compile(
+    r"[“\"]?十[一二三四五六七八九]五[”\"]?(?:期间|以来|时期)|近年来|近几年|多年来|近[一二三四五六七八九十两\d]+年(?:来|间)?"
+)
 #: A paragraph opening with the span of an event (疫情期间，): it is dated by the report, not the paragraph before.
 _EVENT_SPAN = re.compile(r"^\s*(?:在)?[^，。；\d]{1,8}(?:期间|以来)[，,]")
 #: A comment on a trend closing a clause that names a subject but no number (「…用户增长明显，」).
-_TREND_COMMENT = re.compile(r"(?:(?:增长|发展|下降|提升|回升|回落|增加|减少|扩大|收窄)(?:明显|较快|迅速|快速|平稳|显著|放缓|加快)"
-                            r"|(?:持续|稳步|快速|平稳|明显|大幅|小幅)(?:增长|提升|下降|发展|扩大|减少|走高|走低|攀升)"
-                            r"|最高|最多|最大|最快|最低)$")
+_TREND_COMMENT = re.compile(
+    r"(?:(?:增长|发展|下降|提升|回升|回落|增加|减少|扩大|收窄)(?:明显|较快|迅速|快速|平稳|显著|放缓|加快)"
+    r"|(?:持续|稳步|快速|平稳|明显|大幅|小幅)(?:增长|提升|下降|发展|扩大|减少|走高|走低|攀升)"
+    r"|最高|最多|最大|最快|最低)$"
+)
 #: A topic opening a sentence: 「从X看，」「就X而言，」「分X看，」.
 _TOPIC = re.compile(r"^\s*(?:从|就|分)([^，。；]{2,40}?)(?:来看|看|而言|方面)[，,]")
 #: The dated starting point of a change: 「由上年的46.6%」「从2020年3月的16.9%」.
-_DATED_BASE = re.compile(r"(?:从|由)\s*(上年末|上年底|去年底|去年末|上年|去年|20\d\d\s*年(?:\s*\d{1,2}\s*月)?(?:末|底)?)\s*的\s*$")
+_DATED_BASE = re.compile(
+    r"(?:从|由)\s*(上年末|上年底|去年底|去年末|上年|去年|20\d\d\s*年(?:\s*\d{1,2}\s*月)?(?:末|底)?)\s*的\s*$"
+)
 
 
-def _base_period(m: re.Match[str], sentence: str, seg_start: int, period: Period | None,
-                 ctx: DocContext) -> Period | None:
+def _base_period(
+    m: re.Match[str], sentence: str, seg_start: int, period: Period | None, ctx: DocContext
+) -> Period | None:
     """The period of a dated starting point, relative to the sentence's own period.
 
     >>> _base_period(_DATED_BASE.search("占比由上年的"), "", 0, Period.year(2020), None).period
@@ -757,8 +925,10 @@ def _base_period(m: re.Match[str], sentence: str, seg_start: int, period: Period
 
 
 #: A comparison with the subject's own value in a stated earlier year: 「远远高于2015年的18亿美元」.
-_DATED_COMPARE = re.compile(r"(?:远远|远|明显|大幅)?(?:高于|低于|多于|少于|超过|超出)\s*"
-                            r"(上年末|上年底|去年底|去年末|上年|去年|20\d\d\s*年(?:\s*\d{1,2}\s*月)?(?:末|底)?)\s*的\s*$")
+_DATED_COMPARE = re.compile(
+    r"(?:远远|远|明显|大幅)?(?:高于|低于|多于|少于|超过|超出)\s*"
+    r"(上年末|上年底|去年底|去年末|上年|去年|20\d\d\s*年(?:\s*\d{1,2}\s*月)?(?:末|底)?)\s*的\s*$"
+)
 #: The verb before the level a starting point moves to: 「由…的16.9%提升至26.3%」.
 _TO_LEVEL = r"(?:提升|提高|上升|增长|下降|降低|回落|回升|增加|减少|下滑)?(?:至|到)"
 
@@ -778,8 +948,10 @@ def _span_start(sentence: str, start: int, end: int) -> Period | None:
 #: Words that make a period a point in time: 截至2021年底, 到2022年末.
 _POINT = re.compile(r"(?:截至|截止|截止到|到)\s*$")
 #: A change stated against the end of last year counts from January (比上年末净增, 今年以来累计净增).
-_SINCE_YEAR_START = re.compile(r"(?:比|较)\s*(?:上年末|上年底|去年底|去年末|年初|上年年末|20\d\d\s*年\s*(?:底|末))|今年以来|今年累计|"
-                               r"本年累计|年初以来")
+_SINCE_YEAR_START = re.compile(
+    r"(?:比|较)\s*(?:上年末|上年底|去年底|去年末|年初|上年年末|20\d\d\s*年\s*(?:底|末))|今年以来|今年累计|"
+    r"本年累计|年初以来"
+)
 
 
 def since_year_start(period: Period | None) -> Period | None:
@@ -794,8 +966,9 @@ def since_year_start(period: Period | None) -> Period | None:
     return Period.year(y) if m == 12 else Period.ytd(y, m)
 
 
-def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: DocContext,
-                    state: State) -> list[Fact]:
+def _sentence_facts(
+    sentence: str, offset: int, raw: str, para: Paragraph, ctx: DocContext, state: State
+) -> list[Fact]:
     mentions = _mentions(sentence, ctx, state.period)
     blocked = _blocked(sentence)
     titles = [(m.start(), m.end()) for m in _ATTRIBUTION.finditer(sentence)]
@@ -807,8 +980,8 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
     for m in mentions:
         if m.kind != "quantity" or _inside(m.start, glosses):
             continue
-        after = sentence[m.end:_clause_end(sentence, m.end, bounds)]
-        if cue_for("", "", sentence[m.start:m.end], after, m.obj).measure == "modifier":  # type: ignore[arg-type]
+        after = sentence[m.end : _clause_end(sentence, m.end, bounds)]
+        if cue_for("", "", sentence[m.start : m.end], after, m.obj).measure == "modifier":  # type: ignore[arg-type]
             continue
         quantities.append(m)
     prev_end = 0
@@ -835,13 +1008,15 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
                 continue
             if m.kind == "period":
                 if _sets_context(sentence, m, glosses) and not _inside(m.start, titles):
-                    again = find_periods(sentence[m.start:m.end], _year_ref(state.period, ctx.period))
+                    again = find_periods(sentence[m.start : m.end], _year_ref(state.period, ctx.period))
                     state.period = again[0][2] if len(again) == 1 else m.obj  # type: ignore[assignment]
                     state.undated = False
                     state.span = _span_start(sentence, m.start, m.end)
-                    state.point = bool(_POINT.search(sentence[max(0, m.start - 3):m.start])
-                                       or re.match(r"\s*(?:末|底)", sentence[m.end:m.end + 2])
-                                       or re.search(r"[末底]$", sentence[m.start:m.end]))
+                    state.point = bool(
+                        _POINT.search(sentence[max(0, m.start - 3) : m.start])
+                        or re.match(r"\s*(?:末|底)", sentence[m.end : m.end + 2])
+                        or re.search(r"[末底]$", sentence[m.start : m.end])
+                    )
             elif _inside(m.start, blocked) or _inside(m.start, glosses):
                 continue
             elif m.kind == "region":
@@ -857,27 +1032,37 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
             if m.kind != "subject":
                 for i in range(max(m.start, seg_start), min(m.end, first.start)):
                     masked[i] = "" if m.kind == "period" else "|"
-        lead = sentence[seg_start:first.start]
-        phrase_text = "".join(masked[seg_start:first.start])
+        lead = sentence[seg_start : first.start]
+        phrase_text = "".join(masked[seg_start : first.start])
         prev_start = prev_end
         q0: Quantity = first.obj  # type: ignore[assignment]
-        token0 = sentence[first.start:first.end]
-        clause = sentence[clause_start:first.start]
-        cue = cue_for(lead, clause, token0, sentence[first.end:_clause_end(sentence, first.end, bounds)], q0,
-                      sentence[:first.start])
+        token0 = sentence[first.start : first.end]
+        clause = sentence[clause_start : first.start]
+        cue = cue_for(
+            lead,
+            clause,
+            token0,
+            sentence[first.end : _clause_end(sentence, first.end, bounds)],
+            q0,
+            sentence[: first.start],
+        )
         prev_end = group[-1].end
         if state.undated:
             continue
         dated = _DATED_BASE.search(lead) if cue.cue == "from_base" and len(group) == 1 else None
         bounded = _DATED_BASE.search(re.sub(r"(?:不足|不到|低于|少于|超过|约|近)\s*$", "", lead))
-        if bounded is not None:  # 「从2017年的不足70%提升至98%」: the date of the start, for a parallel clause after it
+        if (
+            bounded is not None
+        ):  # 「从2017年的不足70%提升至98%」: the date of the start, for a parallel clause after it
             scope.base = _base_period(bounded, sentence, seg_start, state.period or ctx.period, ctx)
         undated_base = dated is None and cue.cue == "from_base" and len(group) == 1
         if undated_base and (state.span is not None or scope.base is not None):
             # 「2018年-2020年，…增速逐年从25.70%下降到11.94%」「…比例从2017年的不足70%提升至98%，…比例从25%提升至98%」
             dated = re.search(r"(?:从|由)\s*$", lead)
-        compared = _DATED_COMPARE.search(lead) if cue.cue == "value" and dated is None and len(group) == 1 else None
-        if compared is not None and not subject_phrase(lead[:compared.start()]):
+        compared = (
+            _DATED_COMPARE.search(lead) if cue.cue == "value" and dated is None and len(group) == 1 else None
+        )
+        if compared is not None and not subject_phrase(lead[: compared.start()]):
             dated = compared  # 「…收入达到142亿美元，远远高于2015年的18亿美元」: the subject's value in an earlier year
         level = base_row is not None and re.fullmatch(_TO_LEVEL, lead.strip()) is not None
         if state.span is not None and dated is None and not level:
@@ -887,24 +1072,58 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
             base_row = cue_for(stripped, re.sub(r"(?:从|由)[^，。；从由]*$", "", clause), token0, "", q0)
         if dated is not None:
             # 「占比由上年的46.6%降至45.7%」: the starting point is the value of a stated earlier period
-            base = _base_period(dated, sentence, seg_start, state.period or ctx.period, ctx) \
-                if dated.groups() else state.span or scope.base
+            base = (
+                _base_period(dated, sentence, seg_start, state.period or ctx.period, ctx)
+                if dated.groups()
+                else state.span or scope.base
+            )
             cut = len(lead) - len(dated.group(0))
-            row = cue_for(lead[:cut], clause[:len(clause) - len(dated.group(0))], token0, "", q0)
+            row = cue_for(lead[:cut], clause[: len(clause) - len(dated.group(0))], token0, "", q0)
             if base is not None and row.measure not in ("skip", "modifier"):
-                targets = _targets(re.sub(r"(?:(?:远远|远|明显|大幅)?(?:高于|低于|多于|少于|超过|超出)|从|由)[^，。；从由]*$", "",
-                                          phrase_text),
-                                   lead, sentence[:seg_start],
-                                   group, row, scope, state, named_here, mentions, seg_start, first.start, sentence,
-                                   bounds)
+                targets = _targets(
+                    re.sub(
+                        r"(?:(?:远远|远|明显|大幅)?(?:高于|低于|多于|少于|超过|超出)|从|由)[^，。；从由]*$",
+                        "",
+                        phrase_text,
+                    ),
+                    lead,
+                    sentence[:seg_start],
+                    group,
+                    row,
+                    scope,
+                    state,
+                    named_here,
+                    mentions,
+                    seg_start,
+                    first.start,
+                    sentence,
+                    bounds,
+                )
                 for target in targets or []:
                     named_here = named_here or not target.guessed
-                    when = Period.year(base.end.year) if target.indicator.kind == "flow" and base.end.month == 12 \
+                    when = (
+                        Period.year(base.end.year)
+                        if target.indicator.kind == "flow" and base.end.month == 12
                         else base
-                    if not dated.groups() and state.span is not None:  # a span's first year: a stock at its end
+                    )
+                    if (
+                        not dated.groups() and state.span is not None
+                    ):  # a span's first year: a stock at its end
                         when = adjust_period(base, target.indicator, row.measure)
-                    fact = _fact(ctx, para, raw, offset, sentence, clause_start, first, target, row.measure, q0, when,
-                                 exact_period=True)
+                    fact = _fact(
+                        ctx,
+                        para,
+                        raw,
+                        offset,
+                        sentence,
+                        clause_start,
+                        first,
+                        target,
+                        row.measure,
+                        q0,
+                        when,
+                        exact_period=True,
+                    )
                     if fact is not None:
                         out.append(fact)
                 continue
@@ -912,42 +1131,83 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
             phrase = subject_phrase(phrase_text)
             if phrase and not _is_bare(phrase) and _has_head(_resolve_phrase(phrase, "")):
                 # 「贫困村通光纤比例从2017年的不足70%提升至98%」: the subject is stated with the skipped number
-                scope.anchor = Anchor(_resolve_phrase(phrase, ""), scope.region, scope.operator, scope.subject)
+                scope.anchor = Anchor(
+                    _resolve_phrase(phrase, ""), scope.region, scope.operator, scope.subject
+                )
                 named_here = True
             continue
-        intro = sentence[prev_start:clause_start] if prev_start < clause_start and seg_start == clause_start else ""
+        intro = (
+            sentence[prev_start:clause_start]
+            if prev_start < clause_start and seg_start == clause_start
+            else ""
+        )
         intro = re.split(r"[，,：:；;]", intro.rstrip("，,：:；; "))[-1] if intro else ""
         if cue.cue == "value" and q0.unit == "%" and re.search(r"占比(?:最高|最多|最大|最低)?$", intro):
             cue = next(c for c in cues() if c.measure == "share_pct")  # 「…网民占比最高，为20.5%」
         if level:
             cue = base_row  # 「占比由…的16.9%提升至26.3%」: the new level has the measure of the old one
         base_row = None
-        targets = _targets(phrase_text, lead, sentence[:seg_start], group, cue, scope, state, named_here, mentions,
-                           seg_start, first.start, sentence, bounds, intro)
+        targets = _targets(
+            phrase_text,
+            lead,
+            sentence[:seg_start],
+            group,
+            cue,
+            scope,
+            state,
+            named_here,
+            mentions,
+            seg_start,
+            first.start,
+            sentence,
+            bounds,
+            intro,
+        )
         if targets is None:
             continue
         if any(not t.guessed for t in targets):
             named_here = True
         since = bool(_SINCE_YEAR_START.search(clause))
         negative = _lead_sign(lead)
-        pairs = list(zip(group, targets, strict=True)) if len(targets) == len(group) else [(first, t) for t in targets]
+        pairs = (
+            list(zip(group, targets, strict=True))
+            if len(targets) == len(group)
+            else [(first, t) for t in targets]
+        )
         for m, target in pairs:
             q: Quantity = m.obj  # type: ignore[assignment]
-            own = _token_sign(sentence[m.start:m.end])
+            own = _token_sign(sentence[m.start : m.end])
             if own is not None:
                 negative = own  # 「同比分别下降2.5%和增长1.3%」: each number's own word wins, and carries on
             elif negative and q.value > 0:
                 q = replace(q, value=-q.value)  # 「分别同比下降24.9%和12.1%」
             measure = target.measure if target.fixed else cue.measure
             if m is not first:
-                row = cue_for(lead, sentence[clause_start:m.start], sentence[m.start:m.end], "", q)
+                row = cue_for(lead, sentence[clause_start : m.start], sentence[m.start : m.end], "", q)
                 if row.measure not in ("skip", "value", "modifier") and row.measure != measure:
                     measure = row.measure
-            counted = since and (measure == "change" or target.indicator.kind == "flow" and measure == "value") \
-                or state.point and target.indicator.kind == "flow" and measure in ("value", "yoy_pct", "share_pct", "rank")
+            counted = (
+                since
+                and (measure == "change" or target.indicator.kind == "flow" and measure == "value")
+                or state.point
+                and target.indicator.kind == "flow"
+                and measure in ("value", "yoy_pct", "share_pct", "rank")
+            )
             period = since_year_start(state.period or ctx.period) if counted else state.period
-            fact = _fact(ctx, para, raw, offset, sentence, clause_start, m, target, measure, q, period,
-                         exact_period=counted)
+            fact = _fact(
+                ctx,
+                para,
+                raw,
+                offset,
+                sentence,
+                clause_start,
+                m,
+                target,
+                measure,
+                q,
+                period,
+                exact_period=counted,
+            )
             if fact is not None:
                 out.append(fact)
                 state.operator = target.operator  # an operator carries on only as the subject of a statistic
@@ -962,14 +1222,21 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
     out.extend(_ranking_list(sentence, offset, raw, para, ctx, state))
     flat = _YOY_FLAT.search(sentence)
     if flat:
-        phrase = subject_phrase(sentence[_clause_start(sentence, flat.start(), bounds):flat.start()])
+        phrase = subject_phrase(sentence[_clause_start(sentence, flat.start(), bounds) : flat.start()])
         if phrase:
             ind = _resolve_phrase(phrase, "%")
-            f = make_fact(ctx, page=para.page_at(offset + flat.start()), method="prose", indicator=ind,
-                          region=scope.region, period=adjust_period(state.period or ctx.period, ind, "yoy_pct"),
-                          measure="yoy_pct", quantity=Quantity(0.0, "%", "0", "", ()),
-                          snippet=raw[offset + _clause_start(sentence, flat.start(), bounds):offset + flat.end()],
-                          operator=scope.operator)
+            f = make_fact(
+                ctx,
+                page=para.page_at(offset + flat.start()),
+                method="prose",
+                indicator=ind,
+                region=scope.region,
+                period=adjust_period(state.period or ctx.period, ind, "yoy_pct"),
+                measure="yoy_pct",
+                quantity=Quantity(0.0, "%", "0", "", ()),
+                snippet=raw[offset + _clause_start(sentence, flat.start(), bounds) : offset + flat.end()],
+                operator=scope.operator,
+            )
             if f:
                 out.append(f)
     return out
@@ -977,11 +1244,13 @@ def _sentence_facts(sentence: str, offset: int, raw: str, para: Paragraph, ctx: 
 
 _RANKING_LIST = re.compile(
     r"(?P<subj>[^，。；]*?)排名前(?P<n>[\d一二三四五六七八九十百]+)(?:位|名)?的[^，。；]*?(?:分别|依次)?(?:为|是)"
-    r"(?P<items>[^，。；]+(?:、[^，。；、]+)+)")
+    r"(?P<items>[^，。；]+(?:、[^，。；、]+)+)"
+)
 
 
-def _ranking_list(sentence: str, offset: int, raw: str, para: Paragraph, ctx: DocContext,
-                  state: State) -> list[Fact]:
+def _ranking_list(
+    sentence: str, offset: int, raw: str, para: Paragraph, ctx: DocContext, state: State
+) -> list[Fact]:
     """「指数排名前十五位的省分别为广东、北京、上海…」: the places of a ranking, in order.
 
     >>> [(f.region, f.value) for f in facts_of_text("2019年，省级数字经济竞争力指数排名前三位的省分别为广东、北京、上海。")]
@@ -1006,9 +1275,18 @@ def _ranking_list(sentence: str, offset: int, raw: str, para: Paragraph, ctx: Do
     out = []
     start = offset + m.start("items")
     for k, region in enumerate(places, 1):
-        f = make_fact(ctx, page=para.page_at(start), method="prose", indicator=ind, region=region,
-                      period=state.period or ctx.period, measure="rank", quantity=Quantity(float(k), "位", str(k), "", ()),
-                      snippet=raw[offset + m.start():offset + m.end()].strip(), bbox=_bbox(para, start, offset + m.end()))
+        f = make_fact(
+            ctx,
+            page=para.page_at(start),
+            method="prose",
+            indicator=ind,
+            region=region,
+            period=state.period or ctx.period,
+            measure="rank",
+            quantity=Quantity(float(k), "位", str(k), "", ()),
+            snippet=raw[offset + m.start() : offset + m.end()].strip(),
+            bbox=_bbox(para, start, offset + m.end()),
+        )
         if f:
             out.append(f)
     return out
@@ -1041,51 +1319,115 @@ def _groups(sentence: str, quantities: list[Mention]) -> list[list[Mention]]:
     """
     groups: list[list[Mention]] = []
     for m in quantities:
-        if groups and re.fullmatch(SETTINGS.enum_gap, sentence[groups[-1][-1].end:m.start]) \
-                and m.obj.unit == groups[-1][-1].obj.unit:  # type: ignore[attr-defined]
+        if (
+            groups
+            and re.fullmatch(SETTINGS.enum_gap, sentence[groups[-1][-1].end : m.start])
+            and m.obj.unit == groups[-1][-1].obj.unit
+        ):  # type: ignore[attr-defined]
             groups[-1].append(m)
         else:
             groups.append([m])
     return groups
 
 
-def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue: Cue, scope: Scope, state: State,
-             named_here: bool, mentions: list[Mention], seg_start: int, seg_end: int, sentence: str = "",
-             bounds: set[int] = frozenset(), intro: str = "") -> list[Anchor] | None:  # type: ignore[assignment]
+def _targets(
+    phrase_text: str,
+    lead: str,
+    before: str,
+    group: list[Mention],
+    cue: Cue,
+    scope: Scope,
+    state: State,
+    named_here: bool,
+    mentions: list[Mention],
+    seg_start: int,
+    seg_end: int,
+    sentence: str = "",
+    bounds: set[int] = frozenset(),
+    intro: str = "",
+) -> list[Anchor] | None:  # type: ignore[assignment]
     """The subject of each number of a group, by scope; None when there is none."""
     q: Quantity = group[0].obj  # type: ignore[assignment]
     unit = q.unit if cue.measure in ("value", "change") else ""
-    acted = _acted_on(lead, phrase_text, sentence[group[-1].end:_clause_end(sentence, group[-1].end, bounds)], q, scope) \
-        if cue.measure == "value" and len(group) == 1 and sentence else None
+    acted = (
+        _acted_on(
+            lead,
+            phrase_text,
+            sentence[group[-1].end : _clause_end(sentence, group[-1].end, bounds)],
+            q,
+            scope,
+        )
+        if cue.measure == "value" and len(group) == 1 and sentence
+        else None
+    )
     if acted is not None:
         scope.anchor = Anchor(acted, scope.region, scope.operator, scope.subject, False, cue.measure, q.unit)
         return [scope.anchor]
-    title = _TITLE_AWARDED.match(sentence[group[-1].end:]) if cue.measure == "value" and len(group) == 1 else None
+    title = (
+        _TITLE_AWARDED.match(sentence[group[-1].end :])
+        if cue.measure == "value" and len(group) == 1
+        else None
+    )
     if title is not None and re.search(r"有\s*$", lead):
         # 「江苏又有6个城市获评“千兆城市”」: how many hold a title; 又/新 make it an addition
         again = re.search(r"(?:又|新|再|另)有\s*$", lead) is not None
         ind = replace(open_indicator(title.group(1), q.unit), kind="stock")
-        scope.anchor = Anchor(ind, scope.region, scope.operator, scope.subject, False,
-                              "change" if again else "value", q.unit, fixed=True)
+        scope.anchor = Anchor(
+            ind,
+            scope.region,
+            scope.operator,
+            scope.subject,
+            False,
+            "change" if again else "value",
+            q.unit,
+            fixed=True,
+        )
         return [scope.anchor]
-    regions = [(m.start - seg_start, m.end - seg_start) for m in mentions
-               if m.kind == "region" and seg_start <= m.start < seg_end]
-    operators = [(m.start - seg_start, m.end - seg_start, m.obj) for m in mentions
-                 if m.kind == "operator" and seg_start <= m.start < seg_end]
+    regions = [
+        (m.start - seg_start, m.end - seg_start)
+        for m in mentions
+        if m.kind == "region" and seg_start <= m.start < seg_end
+    ]
+    operators = [
+        (m.start - seg_start, m.end - seg_start, m.obj)
+        for m in mentions
+        if m.kind == "operator" and seg_start <= m.start < seg_end
+    ]
     intro_clause = re.split(r"[，,；;。]", before.rstrip("，,；;：: "))[-1]
-    named_before = find_indicators(intro_clause, lists=False)  # 「AI指数用量涨幅明显：A市、B市排名上升均…」: the longest name
+    named_before = find_indicators(
+        intro_clause, lists=False
+    )  # 「AI指数用量涨幅明显：A市、B市排名上升均…」: the longest name
     earlier = [max(named_before, key=lambda t: t[1] - t[0])[2]] if named_before else []
     if not earlier and _TREND_COMMENT.search(intro_clause):
         commented = _best_phrase(_TREND_COMMENT.sub("", intro_clause))
-        earlier = [_resolve_phrase(commented, "")] if commented and _has_head(_resolve_phrase(commented, "")) else []
-    items = _region_items(lead, regions, cue.measure, unit, scope, state.province,
-                          (earlier[-1], False) if earlier else None if named_here or state.subject is None
-                          else (state.subject, True)) \
-        if len(group) > 1 or "均" in lead else []
+        earlier = (
+            [_resolve_phrase(commented, "")]
+            if commented and _has_head(_resolve_phrase(commented, ""))
+            else []
+        )
+    items = (
+        _region_items(
+            lead,
+            regions,
+            cue.measure,
+            unit,
+            scope,
+            state.province,
+            (earlier[-1], False)
+            if earlier
+            else None
+            if named_here or state.subject is None
+            else (state.subject, True),
+        )
+        if len(group) > 1 or "均" in lead
+        else []
+    )
     if items and len(group) == 1 and "均" in lead and "分别" not in lead:
         scope.anchor = items[-1]
         return items  # the same number for every place
-    items = items or (_operator_items(lead, operators, cue.measure, unit, scope, state) if len(group) > 1 else [])
+    items = items or (
+        _operator_items(lead, operators, cue.measure, unit, scope, state) if len(group) > 1 else []
+    )
     items = items or _list_items(phrase_text, q.unit, cue.measure, scope)
     if items and len(items) == len(group):
         scope.items = items
@@ -1096,21 +1438,35 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
         scope.anchor = shared[0]
         return [replace(a, measure=cue.measure, region=scope.region) for a in shared]
     phrase = _best_phrase(phrase_text)
-    total = re.match(r"^(?:[两二三四]项)?(?:合计|总计|共计)", re.sub(r"\s+", "", phrase_text.split("|")[-1]).lstrip("，,"))
+    total = re.match(
+        r"^(?:[两二三四]项)?(?:合计|总计|共计)", re.sub(r"\s+", "", phrase_text.split("|")[-1]).lstrip("，,")
+    )
     if total and len(scope.items) >= 2:
         common = _common_tail([a.indicator.name for a in scope.items])
         if common:  # 「固定语音和移动语音业务收入分别为…，两项合计占电信业务收入的9.6%」
-            whole = replace(scope.items[0], indicator=open_indicator(common), measure=cue.measure, unit=q.unit)
+            whole = replace(
+                scope.items[0], indicator=open_indicator(common), measure=cue.measure, unit=q.unit
+            )
             scope.anchor = whole
             return [whole] * len(group)
-    verb = re.match(r"^(.{2,}?(?:涉及|包括|包含|覆盖))", scope.anchor.indicator.name) if scope.anchor else None
+    verb = (
+        re.match(r"^(.{2,}?(?:涉及|包括|包含|覆盖))", scope.anchor.indicator.name) if scope.anchor else None
+    )
     if verb and phrase and lead.lstrip().startswith("、") and not phrase.startswith(verb.group(1)):
         phrase = verb.group(1) + phrase  # 「仿冒页面共涉及域名157个、IP地址60个」: the items share the verb
     word = re.search(r"(占比|比例|比重)(?:为|达|达到|约为)?\s*$", lead) if cue.cue == "share_of" else None
-    share_name = phrase + word.group(1) if word and phrase and lead.rstrip().endswith(word.group(0).rstrip()) \
-        and not phrase.endswith(word.group(1)) else phrase
+    share_name = (
+        phrase + word.group(1)
+        if word
+        and phrase
+        and lead.rstrip().endswith(word.group(0).rstrip())
+        and not phrase.endswith(word.group(1))
+        else phrase
+    )
     if cue.measure == "share_pct":
-        phrase = re.sub(r"(?:市场份额|比例|比重|份额|占比)$", "", phrase)  # the share of the subject, not a name
+        phrase = re.sub(
+            r"(?:市场份额|比例|比重|份额|占比)$", "", phrase
+        )  # the share of the subject, not a name
     own = ""
     tier = _TIER_SHARE.match(phrase) if cue.measure == "value" and q.unit == "%" else None
     if tier:  # 「速率在20M及以上的宽带用户渗透率为59.5%」: the share of a speed tier among the users
@@ -1119,7 +1475,10 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
         return None  # 「长江中游城市群增速超300%」: a group of places the region table cannot name, not an indicator
     segment = _SEGMENT.match(phrase)
     if segment and _has_head(_resolve_phrase(segment.group(2), unit)) and not _is_bare(segment.group(2)):
-        scope.subject, phrase = segment.group(1), segment.group(2)  # 「视频类平台广告收入」: a segment's revenue
+        scope.subject, phrase = (
+            segment.group(1),
+            segment.group(2),
+        )  # 「视频类平台广告收入」: a segment's revenue
     catalogued = _catalogued_in(phrase_text, phrase)
     if catalogued is not None:
         phrase = catalogued
@@ -1128,8 +1487,10 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
     if len(group) > 1 and len(scope.items) == len(group) and (not phrase or _is_bare(phrase)):
         return [replace(a, measure=cue.measure) for a in scope.items]
     per = _PER_EACH.match(phrase) if phrase else None
-    if per is not None:  # 「平均每个IP地址承载了约3个仿冒页面」: what each one carries, named after the number
-        rest = sentence[group[-1].end:_clause_end(sentence, group[-1].end, bounds)]
+    if (
+        per is not None
+    ):  # 「平均每个IP地址承载了约3个仿冒页面」: what each one carries, named after the number
+        rest = sentence[group[-1].end : _clause_end(sentence, group[-1].end, bounds)]
         noun = subject_phrase(rest.rsplit("的", 1)[-1])
         if noun and _has_head(_resolve_phrase(noun, "")):
             phrase = per.group(1) + per.group(2) + noun + "数"
@@ -1144,13 +1505,24 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
         # 「固定互联网宽带接入用户增长明显，9月末达到310.8万户」: a subject with a comment on its trend, then its number;
         # it opens a new subject also after another one (「…学生网民最多，占比为21.0%；…月收入在…的网民群体占比最高，为19.6%」)
         commented = re.sub(r"(?:比例|比重|份额|占比)$", "", _best_phrase(_TREND_COMMENT.sub("", intro)))
-        if scope.anchor is None or commented and (_GROUP_OF.match(commented) or _has_head(_resolve_phrase(commented, ""))):
+        if (
+            scope.anchor is None
+            or commented
+            and (_GROUP_OF.match(commented) or _has_head(_resolve_phrase(commented, "")))
+        ):
             phrase = commented
     group_of = _GROUP_OF.match(phrase) if cue.measure == "share_pct" else None
     if group_of and resolve_indicator(phrase) is None and resolve_indicator(group_of.group(2)) is not None:
         # 「30—39岁网民占比最高，为20.5%」: a group's share of a population, the group as the subject
-        whole = Anchor(resolve_indicator(group_of.group(2)), scope.region, scope.operator,  # type: ignore[arg-type]
-                       re.sub(r"^在|在|的$", "", group_of.group(1)), False, cue.measure, q.unit)
+        whole = Anchor(
+            resolve_indicator(group_of.group(2)),
+            scope.region,
+            scope.operator,  # type: ignore[arg-type]
+            re.sub(r"^在|在|的$", "", group_of.group(1)),
+            False,
+            cue.measure,
+            q.unit,
+        )
         scope.anchor = whole
         return [whole] * len(group)
     if phrase and resolve_region(phrase).region is not None and not find_indicators(phrase):
@@ -1183,59 +1555,111 @@ def _targets(phrase_text: str, lead: str, before: str, group: list[Mention], cue
     if phrase and parent is not None and re.match(r"^\s*[（(]?\s*其中", phrase_text):
         phrase = _qualified_part(phrase, parent.name)
     if phrase:
-        ind, unsure = _compose(phrase, parent, unit, cue.measure, state.topics,
-                               state.names if scope.anchor is not None else [], state.names)
-        guessed = unsure or (guessed and ind is parent and not (len(phrase) >= 4 and parent.name.endswith(phrase)))
+        ind, unsure = _compose(
+            phrase,
+            parent,
+            unit,
+            cue.measure,
+            state.topics,
+            state.names if scope.anchor is not None else [],
+            state.names,
+        )
+        guessed = unsure or (
+            guessed and ind is parent and not (len(phrase) >= 4 and parent.name.endswith(phrase))
+        )
         if ind is None:
             return None
         if ind is not parent:
             scope.items = []
     elif parent is not None:
         ind = parent
-        if cue.measure in ("rank", "rank_change") and scope.anchor is not None and scope.anchor.measure == "share_pct":
-            ind = open_indicator(_stem(parent.name) + "占比")  # 「…占比为92.5%（全国排第12位）」: the share's rank
-        if cue.measure == "change" and q.unit == "pp" and scope.anchor is not None \
-                and (scope.anchor.measure != "value" or scope.anchor.unit not in ("%", "")):
+        if (
+            cue.measure in ("rank", "rank_change")
+            and scope.anchor is not None
+            and scope.anchor.measure == "share_pct"
+        ):
+            ind = open_indicator(
+                _stem(parent.name) + "占比"
+            )  # 「…占比为92.5%（全国排第12位）」: the share's rank
+        if (
+            cue.measure == "change"
+            and q.unit == "pp"
+            and scope.anchor is not None
+            and (scope.anchor.measure != "value" or scope.anchor.unit not in ("%", ""))
+        ):
             return None  # 个百分点 after a share or growth: the change of a share, not keyed
-        if cue.measure in ("yoy_pct", "change") and scope.anchor is not None and scope.anchor.measure == "share_pct":
+        if (
+            cue.measure in ("yoy_pct", "change")
+            and scope.anchor is not None
+            and scope.anchor.measure == "share_pct"
+        ):
             return None  # 「…占比达到38.4%，较2020年增长了20.4%」: the growth of a share
     else:
         return None
     part = parent is not None and re.match(r"^\s*[（(]?\s*其中", phrase_text) is not None
-    if part and phrase and not ind.catalogued and not _has_head(ind) and _has_head(open_indicator(phrase + parent.name)):
+    if (
+        part
+        and phrase
+        and not ind.catalogued
+        and not _has_head(ind)
+        and _has_head(open_indicator(phrase + parent.name))
+    ):
         ind = open_indicator(phrase + parent.name, unit)  # 「网民规模…，其中农村占比为30.5%」: 农村网民规模
-    if not ind.catalogued and not _has_head(ind) and share_name != phrase and _has_head(open_indicator(share_name)) \
-            and not part and not re.search(r"[|的在]", re.split(r"[，,；;：:]", phrase_text)[-1]):
+    if (
+        not ind.catalogued
+        and not _has_head(ind)
+        and share_name != phrase
+        and _has_head(open_indicator(share_name))
+        and not part
+        and not re.search(r"[|的在]", re.split(r"[，,；;：:]", phrase_text)[-1])
+    ):
         # 「智慧客服智能服务占比为84.8%」: the part is no population, the proportion is the statistic itself (not
         # 「中国大模型在该平台的周Token调用量占比达61%」: a place's part of a whole is a share, whose whole is unnamed)
         ind = open_indicator(share_name, "%")
         anchor = Anchor(ind, scope.region, scope.operator, scope.subject, False, "value", q.unit, fixed=True)
         scope.anchor = anchor
         return [anchor] * len(group)
-    launched = _LAUNCHED.search(before + lead) if not ind.catalogued and phrase \
-        and (not _has_head(ind) or len(phrase) <= 4) else None
+    launched = (
+        _LAUNCHED.search(before + lead)
+        if not ind.catalogued and phrase and (not _has_head(ind) or len(phrase) <= 4)
+        else None
+    )
     if launched is not None and re.fullmatch(r"[\u4e00-\u9fff]{2,6}", phrase):
         # 「…推出“防疫健康码”，累计申领近9亿人，使用次数超过400亿人次」: the launched product's own figures
-        count = "" if re.search(r"[数量]$", phrase) else {"人": "人数", "人次": "人次", "次": "次数"}.get(q.unit, "数量")
+        count = (
+            ""
+            if re.search(r"[数量]$", phrase)
+            else {"人": "人数", "人次": "人次", "次": "次数"}.get(q.unit, "数量")
+        )
         ind = open_indicator(launched.group(1) + phrase + count, q.unit)
         guessed = False
     if not ind.catalogued and not _has_head(ind):
         return None  # 「作业操作费就节省400万元」: no statistic is named
     if cue.measure == "value" and not own and q.unit == "%" and ind.kind != "rate" and not ind.catalogued:
         return None  # 「实现了全区学校及用户100%」: a percent of a count is not a level
-    if cue.measure in ("value", "change") and q.unit not in ("pp",) and ind.catalogued and not _unit_fits(ind, q):
+    if (
+        cue.measure in ("value", "change")
+        and q.unit not in ("pp",)
+        and ind.catalogued
+        and not _unit_fits(ind, q)
+    ):
         ind = open_indicator(phrase, q.unit) if phrase else ind
         if ind.catalogued and not _unit_fits(ind, q):
             guessed = True
     if cue.measure == "value" and not own and q.unit == "%" and ind.unit not in ("%", "") and ind.catalogued:
         guessed = True
-    subject = scope.subject or (scope.anchor.subject if scope.anchor and not phrase and ind is scope.anchor.indicator
-                                else "")
-    anchor = Anchor(ind, scope.region, scope.operator, subject, guessed, own or cue.measure, q.unit, fixed=bool(own))
+    subject = scope.subject or (
+        scope.anchor.subject if scope.anchor and not phrase and ind is scope.anchor.indicator else ""
+    )
+    anchor = Anchor(
+        ind, scope.region, scope.operator, subject, guessed, own or cue.measure, q.unit, fixed=bool(own)
+    )
     if cue.measure == "value" or phrase:
         scope.anchor = anchor
         aside = seg_start > 0 and sentence[seg_start - 1] in "（(" and re.match(r"^\s*其中", phrase_text)
-        if not guessed and not aside:  # 「（其中宏站数量约占全国的15%）」: an aside is no subject for what follows
+        if (
+            not guessed and not aside
+        ):  # 「（其中宏站数量约占全国的15%）」: an aside is no subject for what follows
             state.subject = ind
             if not re.match(r"^\s*[，,]?\s*其中", phrase_text):
                 state.topics.append(ind)
@@ -1260,14 +1684,21 @@ def _shared_number(phrase_text: str, scope: Scope, state: State) -> list[Anchor]
     cut = [m.start() for m in _BOTH.finditer(phrase_text)]
     if not cut:
         return []
-    subject = re.split(r"[，,；;：:]", phrase_text[:cut[-1]])[-1].strip("|")
+    subject = re.split(r"[，,；;：:]", phrase_text[: cut[-1]])[-1].strip("|")
     these = _THESE.search(subject)
-    if these and len([p for p in re.split(r"和|及|与|、", subject[:these.start()]) if p]) >= 2:
-        subject, these = subject[:these.start()], None  # 「用户数和占比两项均列全国第1位」: the parts are named
+    if these and len([p for p in re.split(r"和|及|与|、", subject[: these.start()]) if p]) >= 2:
+        subject, these = (
+            subject[: these.start()],
+            None,
+        )  # 「用户数和占比两项均列全国第1位」: the parts are named
     if these:
         k = "一两二三四".index(these.group(1)) if these.group(1) != "两" else 2
         named = list(dict.fromkeys(state.topics))[-k:]
-        return [Anchor(ind, scope.region, scope.operator, scope.subject) for ind in named] if len(named) == k else []
+        return (
+            [Anchor(ind, scope.region, scope.operator, scope.subject) for ind in named]
+            if len(named) == k
+            else []
+        )
     parts = [p for p in re.split(r"和|及|与|、", subject) if p]
     if len(parts) < 2 or scope.anchor is None:
         return []
@@ -1286,11 +1717,17 @@ def _shared_number(phrase_text: str, scope: Scope, state: State) -> list[Anchor]
 
 
 #: A product or service launched, in quotation marks: its figures follow (推出“防疫健康码”，累计申领近9亿人).
-_LAUNCHED = re.compile(r"(?:推出|上线|发布|开通|启用)了?\s*[“\"「]([^”\"」，。；]{2,12})[”\"」][^，。；\d]{0,4}[，,]")
+_LAUNCHED = re.compile(
+    r"(?:推出|上线|发布|开通|启用)了?\s*[“\"「]([^”\"」，。；]{2,12})[”\"」][^，。；\d]{0,4}[，,]"
+)
 #: What a counted group was awarded: 「6个城市获评“千兆城市”」「12家企业入选“专精特新”名单」.
-_TITLE_AWARDED = re.compile(r"^\s*[^\d，。；“”\"]{0,6}?(?:获评|入选|被评为|被认定为|被命名为|获批)(?:为)?\s*[“\"「]([^”\"」，。；]{2,12})[”\"」]")
+_TITLE_AWARDED = re.compile(
+    r"^\s*[^\d，。；“”\"]{0,6}?(?:获评|入选|被评为|被认定为|被命名为|获批)(?:为)?\s*[“\"「]([^”\"」，。；]{2,12})[”\"」]"
+)
 #: 「对208万款App进行了技术检测」: what an action was done to, counted, then the action.
-_ACTION_AFTER = re.compile(r"^\s*([^\d，。；、的]{1,8}?)\s*(?:进行了?|开展了?|实施了?|予以)\s*([^\d，。；]{2,8})\s*$")
+_ACTION_AFTER = re.compile(
+    r"^\s*([^\d，。；、的]{1,8}?)\s*(?:进行了?|开展了?|实施了?|予以)\s*([^\d，。；]{2,8})\s*$"
+)
 
 
 def _acted_on(lead: str, phrase_text: str, after: str, q: Quantity, scope: Scope) -> Indicator | None:
@@ -1322,10 +1759,14 @@ def _acted_on(lead: str, phrase_text: str, after: str, q: Quantity, scope: Scope
 
 
 #: A rate of a tier of users (20M及以上宽带用户渗透率): the tier's share of the users.
-_TIER_SHARE = re.compile(r"^((?:\d+(?:\.\d+)?\s*(?:M|G|Mbps|Gbps|兆|M/s)|百兆|千兆|万兆)及?以[上下][^，。；]{2,12}?用户)"
-                         r"(?:渗透率|占比|比重|比例)$")
+_TIER_SHARE = re.compile(
+    r"^((?:\d+(?:\.\d+)?\s*(?:M|G|Mbps|Gbps|兆|M/s)|百兆|千兆|万兆)及?以[上下][^，。；]{2,12}?用户)"
+    r"(?:渗透率|占比|比重|比例)$"
+)
 #: An average per unit with its verb, the counted noun after the number: 「平均每个IP地址承载了约3个仿冒页面」.
-_PER_EACH = re.compile(r"^(平均每[个家户人台部]?[^，。；]{1,10}?)(承载|拥有|使用|消费|接入|访问|下载|发送|部署|连接)了?$")
+_PER_EACH = re.compile(
+    r"^(平均每[个家户人台部]?[^，。；]{1,10}?)(承载|拥有|使用|消费|接入|访问|下载|发送|部署|连接)了?$"
+)
 #: A group of places named as the subject: 长江中游城市群, 成渝经济圈.
 _PLACE_GROUP = re.compile(r"^[^的]{2,10}?(?:城市群|都市圈|经济圈|经济带|城市带)")
 #: A segment of a market named before its figure: 「视频类平台广告收入」「电商类企业营业收入」.
@@ -1345,7 +1786,7 @@ def _common_tail(names: list[str]) -> str:
         k = 0
         while k < min(len(tail), len(name)) and tail[-1 - k] == name[-1 - k]:
             k += 1
-        tail = tail[len(tail) - k:]
+        tail = tail[len(tail) - k :]
     return tail if len(tail) >= 3 and _has_head(open_indicator(tail)) else ""
 
 
@@ -1395,8 +1836,11 @@ def _catalogued_in(phrase_text: str, phrase: str) -> str | None:
     text = re.sub(r"\s+", "", phrase_text.split("|")[-1])
     for a, b, _ind in reversed(find_indicators(text, lists=False)):
         name = text[a:b]
-        if len(name) > len(phrase) and (not phrase or phrase in name or name.endswith(phrase)) \
-                and not subject_phrase(text[b:]):
+        if (
+            len(name) > len(phrase)
+            and (not phrase or phrase in name or name.endswith(phrase))
+            and not subject_phrase(text[b:])
+        ):
             return name
     return None
 
@@ -1409,23 +1853,27 @@ def _after_number(sentence: str, m: Mention, bounds: set[int]) -> str | None:
     >>> _after_number(s, m, _boundaries(s))
     '主机被境内外木马和僵尸网络控制'
     """
-    rest = sentence[m.end:_clause_end(sentence, m.end, bounds)]
+    rest = sentence[m.end : _clause_end(sentence, m.end, bounds)]
     following = find_quantities(rest)
     if following:
-        rest = rest[:following[0][0]]
+        rest = rest[: following[0][0]]
     found = find_indicators(rest, lists=False)
     if found:
-        return rest[found[0][0]:found[0][1]]
-    if _HAVE_BEFORE.search(sentence[max(0, m.start - 8):m.start]):
+        return rest[found[0][0] : found[0][1]]
+    if _HAVE_BEFORE.search(sentence[max(0, m.start - 8) : m.start]):
         # 「全省已建成近350个5G试验基站」「约有1600家5G产业相关企业」: what is had or built, named after the number
-        phrase = subject_phrase(rest.rsplit("的", 1)[-1])  # 「…32个特色鲜明、绿色低碳的大型数据中心」: the noun after 的
+        phrase = subject_phrase(
+            rest.rsplit("的", 1)[-1]
+        )  # 「…32个特色鲜明、绿色低碳的大型数据中心」: the noun after 的
         if phrase and _has_head(_resolve_phrase(phrase, "")) and len(phrase) <= 12:
             return phrase
     return None
 
 
 #: Verbs of having and building right before a number whose noun follows it.
-_HAVE_BEFORE = re.compile(r"(?:共有|约有|拥有|现有|已有|有|已建成|累计建成|建成|新建|已开通|开通|培育形成|培育|形成|打造)(?:约|近|超过|逾)?\s*$")
+_HAVE_BEFORE = re.compile(
+    r"(?:共有|约有|拥有|现有|已有|有|已建成|累计建成|建成|新建|已开通|开通|培育形成|培育|形成|打造)(?:约|近|超过|逾)?\s*$"
+)
 
 
 def compose_indicator(head: str, before: str) -> Indicator | None:
@@ -1438,7 +1886,7 @@ def compose_indicator(head: str, before: str) -> Indicator | None:
     for chunk in reversed(text.split("|")):
         for size in range(min(10, len(chunk)), 1, -1):
             for i in range(0, len(chunk) - size + 1):
-                found = resolve_indicator(chunk[i:i + size] + head)
+                found = resolve_indicator(chunk[i : i + size] + head)
                 if found is not None:
                     return found
     return None
@@ -1476,9 +1924,15 @@ def _items_before(before: str, head: str, unit: str, measure: str, scope: Scope)
     return out
 
 
-def _region_items(lead: str, regions: list[tuple[int, int]], measure: str, unit: str,
-                  scope: Scope, province: str | None = None,
-                  guess: tuple[Indicator, bool] | None = None) -> list[Anchor]:
+def _region_items(
+    lead: str,
+    regions: list[tuple[int, int]],
+    measure: str,
+    unit: str,
+    scope: Scope,
+    province: str | None = None,
+    guess: tuple[Indicator, bool] | None = None,
+) -> list[Anchor]:
     """A list of places before 分别: one anchor per place, with the indicator printed after the last place.
 
     >>> t = "东、中、西部和东北地区移动互联网接入流量分别达到"
@@ -1489,7 +1943,9 @@ def _region_items(lead: str, regions: list[tuple[int, int]], measure: str, unit:
     start = max((i + 1 for i, ch in enumerate(lead) if ch in "，,：:；;"), default=0)
     stop = lead.find("分别", start)
     if stop < 0:
-        stop = lead.find("均", start)  # 「西藏、青海、云南和新疆4省（区）DOU均超过19GB」: one number for every place
+        stop = lead.find(
+            "均", start
+        )  # 「西藏、青海、云南和新疆4省（区）DOU均超过19GB」: one number for every place
     inside = [(a, b) for a, b in regions if start <= a and (stop < 0 or b <= stop)]
     if stop < 0 or not inside:
         return []
@@ -1504,7 +1960,13 @@ def _region_items(lead: str, regions: list[tuple[int, int]], measure: str, unit:
     places = []
     for name in names:
         hit = None
-        for cand in (name, name + "部", name + suffix, name + "部地区", name.rsplit("的", 1)[-1]):  # 新疆的克拉玛依市
+        for cand in (
+            name,
+            name + "部",
+            name + suffix,
+            name + "部地区",
+            name.rsplit("的", 1)[-1],
+        ):  # 新疆的克拉玛依市
             hit = resolve_region(cand, province).region
             if hit is not None:
                 break
@@ -1524,8 +1986,14 @@ def _region_items(lead: str, regions: list[tuple[int, int]], measure: str, unit:
     return [Anchor(ind, r, scope.operator, scope.subject, guessed, measure, unit) for r in places]
 
 
-def _operator_items(lead: str, operators: list, measure: str, unit: str, scope: Scope,  # noqa: ANN001
-                    state: State) -> list[Anchor]:
+def _operator_items(
+    lead: str,
+    operators: list,
+    measure: str,
+    unit: str,
+    scope: Scope,  # noqa: ANN001
+    state: State,
+) -> list[Anchor]:
     """A list of operators before 分别 (「河南移动、联通、电信公司IPTV用户分别为…」): one anchor per operator.
 
     >>> t = "河南移动、联通、电信公司IPTV（网络电视）用户分别为"
@@ -1537,7 +2005,7 @@ def _operator_items(lead: str, operators: list, measure: str, unit: str, scope: 
     inside = [(a, b, o) for a, b, o in operators if stop < 0 or b <= stop]
     if stop < 0 or len(inside) < 2 or len({o.operator for _a, _b, o in inside}) < len(inside):
         return []
-    tail = subject_phrase(lead[max(b for _a, b, _o in inside):stop])
+    tail = subject_phrase(lead[max(b for _a, b, _o in inside) : stop])
     ind = _resolve_phrase(tail, unit) if tail else (scope.anchor.indicator if scope.anchor else None)
     if ind is None:
         return []
@@ -1639,7 +2107,9 @@ def _unit_fits(ind: Indicator, q: Quantity) -> bool:
 
 
 #: A field a rank is taken in (全国, 西部, 全球 …): without one, the nation's rank is among its parts.
-_WORLD_FIELD = re.compile(r"全国|全省|全市|全区|西部|东部|中部|东北|各省|城市|全球|世界|国际|亚洲|各国|G20|OECD|金砖")
+_WORLD_FIELD = re.compile(
+    r"全国|全省|全市|全区|西部|东部|中部|东北|各省|城市|全球|世界|国际|亚洲|各国|G20|OECD|金砖"
+)
 
 
 @cache
@@ -1649,12 +2119,28 @@ def ctx_nation() -> str:
     return region.name if region else "全国"
 
 
-def _fact(ctx: DocContext, para: Paragraph, raw: str, offset: int, sentence: str, clause_start: int, m: Mention,
-          target: Anchor, measure: str, q: Quantity, period: Period | None, exact_period: bool = False) -> Fact | None:
-    lead = sentence[clause_start:m.start]
+def _fact(
+    ctx: DocContext,
+    para: Paragraph,
+    raw: str,
+    offset: int,
+    sentence: str,
+    clause_start: int,
+    m: Mention,
+    target: Anchor,
+    measure: str,
+    q: Quantity,
+    period: Period | None,
+    exact_period: bool = False,
+) -> Fact | None:
+    lead = sentence[clause_start : m.start]
     place = target.region or ctx.home
-    if measure in ("rank", "rank_change") and place is not None and place.name == ctx_nation() \
-            and not _WORLD_FIELD.search(sentence[clause_start:m.end]):
+    if (
+        measure in ("rank", "rank_change")
+        and place is not None
+        and place.name == ctx_nation()
+        and not _WORLD_FIELD.search(sentence[clause_start : m.end])
+    ):
         return None  # 「移动通信固定资产投资仍居首位」: the nation's figure ranks among its parts, not among places
     against = bool(re.search(r"(较|比|相比)\s*(20\d\d\s*年)?\s*\d{1,2}\s*月", lead))
     if not exact_period:
@@ -1667,12 +2153,26 @@ def _fact(ctx: DocContext, para: Paragraph, raw: str, offset: int, sentence: str
     flags: tuple[str, ...] = ("approximate",) if is_approximate(sentence, m.start, m.end) else ()
     if target.guessed:
         flags = (*flags, "low_confidence")
-    return make_fact(ctx, page=para.page_at(offset + m.start), method="prose", indicator=target.indicator,
-                     region=target.region, period=period, measure=measure, quantity=q, snippet=snippet,
-                     operator=target.operator, subject=target.subject, flags=flags, bbox=_bbox(para, start, end))
+    return make_fact(
+        ctx,
+        page=para.page_at(offset + m.start),
+        method="prose",
+        indicator=target.indicator,
+        region=target.region,
+        period=period,
+        measure=measure,
+        quantity=q,
+        snippet=snippet,
+        operator=target.operator,
+        subject=target.subject,
+        flags=flags,
+        bbox=_bbox(para, start, end),
+    )
 
 
-_APPROX_BEFORE = re.compile(r"(超过|超|约|约为|约有|大约|近|逾|将近|接近|不少于|多于|达到约|约占[^，。；]{0,20}的)\s*$")
+_APPROX_BEFORE = re.compile(
+    r"(超过|超|约|约为|约有|大约|近|逾|将近|接近|不少于|多于|达到约|约占[^，。；]{0,20}的)\s*$"
+)
 _APPROX_AFTER = re.compile(r"^\s*(以上|左右|上下|余|多)")
 
 
@@ -1683,12 +2183,13 @@ def is_approximate(sentence: str, start: int, end: int) -> bool:
     >>> is_approximate(s, 10, 16), is_approximate(s, 23, 27), is_approximate(s, 30, 35)
     (True, True, False)
     """
-    window = sentence[max(0, start - SETTINGS.approx_window):start]
-    return bool(_APPROX_BEFORE.search(window) or _APPROX_AFTER.match(sentence[end:end + 3]))
+    window = sentence[max(0, start - SETTINGS.approx_window) : start]
+    return bool(_APPROX_BEFORE.search(window) or _APPROX_AFTER.match(sentence[end : end + 3]))
 
 
-def adjust_period(period: Period | None, indicator: Indicator, measure: str,
-                  against_point: bool = False) -> Period | None:
+def adjust_period(
+    period: Period | None, indicator: Indicator, measure: str, against_point: bool = False
+) -> Period | None:
     """A stock stated in a year-to-date context is the month-end stock.
 
     >>> from extract.normalize.indicators import Indicator as I
@@ -1701,8 +2202,11 @@ def adjust_period(period: Period | None, indicator: Indicator, measure: str,
     if period is None:
         return period
     if period.period_type == "range" and measure in ("value", "yoy_pct", "share_pct", "rank", "rank_change"):
-        return Period.quarter(period.end.year, (period.end.month - 1) // 3 + 1) if period.end.month % 3 == 0 \
+        return (
+            Period.quarter(period.end.year, (period.end.month - 1) // 3 + 1)
+            if period.end.month % 3 == 0
             else Period.month(period.end.year, period.end.month)
+        )
     if period.period_type not in ("ytd", "half", "quarter", "year") or indicator.kind == "flow":
         return period
     if period.period_type == "year" and measure == "change":
@@ -1715,8 +2219,15 @@ def adjust_period(period: Period | None, indicator: Indicator, measure: str,
 
 
 def _rank_flat(rank: Fact, text: str) -> Fact:
-    return replace(rank, measure="rank_change", value=0.0, unit="位", raw_value="0", raw_unit="",
-                   snippet=text.strip("（）()"))
+    return replace(
+        rank,
+        measure="rank_change",
+        value=0.0,
+        unit="位",
+        raw_value="0",
+        raw_unit="",
+        snippet=text.strip("（）()"),
+    )
 
 
 def _bbox(para: Paragraph, start: int, end: int):  # noqa: ANN202
@@ -1729,7 +2240,20 @@ def _bbox(para: Paragraph, start: int, end: int):  # noqa: ANN202
         pos += n
     if not boxes:
         return None
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
 
 
-__all__ = ["extract_prose", "facts_of_text", "paragraph_facts", "printed_name", "SETTINGS", "Settings", "cues"]
+__all__ = [
+    "extract_prose",
+    "facts_of_text",
+    "paragraph_facts",
+    "printed_name",
+    "SETTINGS",
+    "Settings",
+    "cues",
+]

@@ -1374,9 +1374,21 @@ def _rank_key_fact(
     rq = parse_quantity(to_halfwidth(row[rank_key.index]).strip() + "位")
     if rq is None:
         return None
-    return make_fact(ctx, page=page, method="table", indicator=indicator, region=key.region, period=period,
-                     measure="rank", quantity=rq, snippet=snippet, subject=key.subject, flags=flags, bbox=bbox,
-                     operator=operator)
+    return make_fact(
+        ctx,
+        page=page,
+        method="table",
+        indicator=indicator,
+        region=key.region,
+        period=period,
+        measure="rank",
+        quantity=rq,
+        snippet=snippet,
+        subject=key.subject,
+        flags=flags,
+        bbox=bbox,
+        operator=operator,
+    )
 
 
 def _cell_facts(
@@ -1458,8 +1470,9 @@ def _cell_facts(
     if f:
         facts.append(f)
     if col.role == "value" and col is _first_value(group):
-        rf = _rank_key_fact(group, row, key, ctx, indicator, period, page, snippet, bbox, tuple(extra),
-                            operator=key.operator)
+        rf = _rank_key_fact(
+            group, row, key, ctx, indicator, period, page, snippet, bbox, tuple(extra), operator=key.operator
+        )
         if rf:
             facts.append(rf)
     return facts

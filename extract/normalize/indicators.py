@@ -76,15 +76,44 @@ def catalogue() -> tuple[Indicator, ...]:
             if not name:
                 continue
             synonyms = tuple(s.strip() for s in (row.get("synonyms") or "").split("|") if s.strip())
-            out.append(Indicator(name, row["category"].strip(), row["unit"].strip(), row["kind"].strip(), synonyms))
+            out.append(
+                Indicator(name, row["category"].strip(), row["unit"].strip(), row["kind"].strip(), synonyms)
+            )
     return tuple(out)
 
 
 #: Scope words that open a printed indicator phrase without changing what is counted
 #: (全省移动电话基站 counts 移动电话基站). Qualifiers (5G, 千兆, 农村, 固定) are kept.
 SCOPE_PREFIXES: tuple[str, ...] = (
-    "全国", "全省", "全市", "全区", "全州", "全盟", "全县", "我国", "我省", "我市", "我区", "我州", "本省", "本市",
-    "全年", "累计", "共计", "合计", "总计", "当月", "共", "境内", "国内市场", "国内", "全行业", "中国", "省级", "市级", "地市级",
+    "全国",
+    "全省",
+    "全市",
+    "全区",
+    "全州",
+    "全盟",
+    "全县",
+    "我国",
+    "我省",
+    "我市",
+    "我区",
+    "我州",
+    "本省",
+    "本市",
+    "全年",
+    "累计",
+    "共计",
+    "合计",
+    "总计",
+    "当月",
+    "共",
+    "境内",
+    "国内市场",
+    "国内",
+    "全行业",
+    "中国",
+    "省级",
+    "市级",
+    "地市级",
 )
 #: Marks that do not change a name: quotation marks around a coined term (“大联接”用户).
 _QUOTES = str.maketrans("", "", "“”‘’\"'「」『』")
@@ -110,8 +139,10 @@ def head_rules() -> tuple[HeadRule, ...]:
     True
     """
     with open(data_file("indicator_heads.csv"), encoding="utf-8", newline="") as f:
-        return tuple(HeadRule(re.compile(r["pattern"]), r["category"], r["kind"], r["example"])
-                     for r in csv.DictReader(f))
+        return tuple(
+            HeadRule(re.compile(r["pattern"]), r["category"], r["kind"], r["example"])
+            for r in csv.DictReader(f)
+        )
 
 
 def guess_category(name: str) -> tuple[str, str]:
@@ -141,7 +172,7 @@ def printed_name(phrase: str) -> str:
         changed = False
         for word in SCOPE_PREFIXES:
             if s.startswith(word) and len(s) > len(word) + 1:
-                s, changed = s[len(word):], True
+                s, changed = s[len(word) :], True
         for word in OPEN_TRAILING:
             if s.endswith(word) and len(s) > len(word) + 1:
                 s, changed = s[: -len(word)], True
@@ -273,7 +304,7 @@ def resolve_indicator(text: str) -> Indicator | None:
     key = normalize_name(text)
     for prefix in ("指标:", "指标：", "指标"):
         if key.startswith(prefix) and len(key) > len(prefix):
-            key = key[len(prefix):]
+            key = key[len(prefix) :]
             break
     hit = _lookup(key)
     if hit is None and key.endswith(")") and "(" in key:
@@ -394,7 +425,7 @@ def find_indicators(text: str, lists: bool = True) -> list[tuple[int, int, Indic
         extra = []
         for start, end, _ in chosen:
             for item in _list_items(s, start, end, taken):
-                if not any(taken[item[0]:item[1]]):
+                if not any(taken[item[0] : item[1]]):
                     extra.append(item)
                     for k in range(item[0], item[1]):
                         taken[k] = True

@@ -28,7 +28,9 @@ _BEFORE_DIGIT = {"＋": "+", "－": "-", "\u2212": "-"}
 
 _DIGITS = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
 _DIGIT_VALUE = {ch: i for i, ch in enumerate("零一二三四五六七八九")}
-_DIGIT_VALUE.update({"〇": 0, "两": 2, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9})
+_DIGIT_VALUE.update(
+    {"〇": 0, "两": 2, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9}
+)
 _SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 
@@ -214,7 +216,9 @@ def is_cjk(ch: str) -> bool:
     >>> is_cjk("河"), is_cjk("，"), is_cjk("a"), is_cjk("")
     (True, True, False, False)
     """
-    return bool(ch) and ("\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef")
+    return bool(ch) and (
+        "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef"
+    )
 
 
 def squeeze(text: str, near_cjk_only: bool = False) -> tuple[str, list[int]]:

@@ -58,11 +58,15 @@ def _aliases() -> tuple[_Alias, ...]:
             alias = row["alias"].strip()
             if not alias:
                 continue
-            rows.append(_Alias(
-                alias, row["operator"].strip(), row["kind"].strip(),
-                tuple(w for w in (row.get("not_followed_by") or "").split("|") if w),
-                tuple(w for w in (row.get("not_preceded_by") or "").split("|") if w),
-            ))
+            rows.append(
+                _Alias(
+                    alias,
+                    row["operator"].strip(),
+                    row["kind"].strip(),
+                    tuple(w for w in (row.get("not_followed_by") or "").split("|") if w),
+                    tuple(w for w in (row.get("not_preceded_by") or "").split("|") if w),
+                )
+            )
     return tuple(sorted(rows, key=lambda a: -len(a.alias)))
 
 
@@ -113,7 +117,7 @@ def _region_before(s: str, i: int, regions: tuple[str, ...]) -> tuple[int, str]:
         j -= 1
     for name in regions:
         if s.startswith(name, j - len(name)) and j - len(name) >= 0:
-            return j - len(name), s[j - len(name):i]
+            return j - len(name), s[j - len(name) : i]
     return i, ""
 
 
@@ -277,7 +281,9 @@ def find_operators(text: str, regions: Iterable[str] = ()) -> list[tuple[int, in
     s, where = _clean(text)
     extra = tuple(r for r in (to_halfwidth(x).strip() for x in regions) if r)
     names = tuple(sorted(set(_regions() + extra), key=len, reverse=True))
-    return [(where[h.start], where[h.end - 1] + 1, OperatorMatch(h.operator, h.region)) for h in _scan(s, names)]
+    return [
+        (where[h.start], where[h.end - 1] + 1, OperatorMatch(h.operator, h.region)) for h in _scan(s, names)
+    ]
 
 
 def resolve_operator(text: str) -> OperatorMatch | None:

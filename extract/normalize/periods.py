@@ -110,7 +110,9 @@ class Period:
             return cls.ytd(y2, m2)
         if (y1, m1) >= (y2, m2):
             raise ValueError("a range must run forwards")
-        return cls(f"{y1:04d}-{m1:02d}..{y2:04d}-{m2:02d}", "range", datetime.date(y1, m1, 1), _month_end(y2, m2))
+        return cls(
+            f"{y1:04d}-{m1:02d}..{y2:04d}-{m2:02d}", "range", datetime.date(y1, m1, 1), _month_end(y2, m2)
+        )
 
     @classmethod
     def quarter(cls, y: int, q: int) -> Period:
@@ -180,8 +182,12 @@ class Period:
         >>> Period.ytd(2020, 8).as_dict()
         {'period': '2020-01..2020-08', 'period_type': 'ytd', 'start': '2020-01-01', 'end': '2020-08-31'}
         """
-        return {"period": self.period, "period_type": self.period_type,
-                "start": self.start.isoformat(), "end": self.end.isoformat()}
+        return {
+            "period": self.period,
+            "period_type": self.period_type,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+        }
 
     def year_earlier(self) -> Period:
         """The same period a year before (同期, 去年同期).
@@ -206,7 +212,11 @@ class Period:
             q = (self.start.month + 2) // 3
             return Period.quarter(self.start.year, q - 1) if q > 1 else Period.quarter(self.start.year - 1, 4)
         if self.period_type == "half":
-            return Period.half(self.start.year, 1) if self.start.month > 6 else Period.half(self.start.year - 1, 2)
+            return (
+                Period.half(self.start.year, 1)
+                if self.start.month > 6
+                else Period.half(self.start.year - 1, 2)
+            )
         if self.period_type == "week":
             y, w, _ = (self.start - datetime.timedelta(days=7)).isocalendar()
             return Period.week(y, w)
@@ -264,11 +274,15 @@ def _shift_years(p: Period, n: int) -> Period:
 
 _CANONICAL = [
     (re.compile(r"(\d{4})-(\d{2})"), lambda m: Period.month(int(m[1]), int(m[2]))),
-    (re.compile(r"(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})"),
-     lambda m: Period.months(int(m[1]), int(m[2]), int(m[3]), int(m[4]))),
+    (
+        re.compile(r"(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})"),
+        lambda m: Period.months(int(m[1]), int(m[2]), int(m[3]), int(m[4])),
+    ),
     (re.compile(r"(\d{4})Q([1-4])"), lambda m: Period.quarter(int(m[1]), int(m[2]))),
-    (re.compile(r"(\d{4})Q([1-4])\.\.(\d{4})Q([1-4])"),
-     lambda m: Period.quarters(int(m[1]), int(m[2]), int(m[3]), int(m[4]))),
+    (
+        re.compile(r"(\d{4})Q([1-4])\.\.(\d{4})Q([1-4])"),
+        lambda m: Period.quarters(int(m[1]), int(m[2]), int(m[3]), int(m[4])),
+    ),
     (re.compile(r"(\d{4})H([12])"), lambda m: Period.half(int(m[1]), int(m[2]))),
     (re.compile(r"(\d{4})"), lambda m: Period.year(int(m[1]))),
     (re.compile(r"(\d{4})-W(\d{2})"), lambda m: Period.week(int(m[1]), int(m[2]))),
@@ -391,7 +405,9 @@ def _in_ref_year(build: Callable[[int], Period], ref: Period | None, by_end: boo
     return p
 
 
-def _dated(m: re.Match[str], ref: Period | None, build: Callable[[int], Period], by_end: bool = True) -> Period:
+def _dated(
+    m: re.Match[str], ref: Period | None, build: Callable[[int], Period], by_end: bool = True
+) -> Period:
     y = _year(m, ref)
     return build(y) if y is not None else _in_ref_year(build, ref, by_end)
 
@@ -470,7 +486,9 @@ def _b_year(m: re.Match[str], ref: Period | None) -> Period | None:
         if ref is None:
             raise _Need
         y = ref.end.year
-    if m.group(0).endswith(("年底", "年末", "年度末")) or (m.groupdict().get("rel") and m.group(0).endswith(("末", "底"))):
+    if m.group(0).endswith(("年底", "年末", "年度末")) or (
+        m.groupdict().get("rel") and m.group(0).endswith(("末", "底"))
+    ):
         return Period.month(y, 12)
     if m.group(0).lstrip("截至止到") in ("今年", "本年") and ref is not None and y == ref.end.year:
         return _year_to_date(m, ref)  # 「其中今年新增4009个」 in a May report: January to May
@@ -530,17 +548,32 @@ class RelativeWord:
 
 #: Relative period words beyond the numbered grammar (tried with the other rules, leftmost-longest).
 RELATIVE_WORDS: tuple[RelativeWord, ...] = (
-    RelativeWord(r"(?:截至|截止到|截止)?(?:目前|当前|日前|近日|现阶段|至今)", "the month of the date line",
-                 "目前，全省3家运营商已建成近350个5G试验基站", _asof_month),
-    RelativeWord(r"(?:本周|当周)", "the report's week, or the week of the date line",
-                 "本周，境内感染网络病毒的主机数量约为18.4万个", _this_week),
+    RelativeWord(
+        r"(?:截至|截止到|截止)?(?:目前|当前|日前|近日|现阶段|至今)",
+        "the month of the date line",
+        "目前，全省3家运营商已建成近350个5G试验基站",
+        _asof_month,
+    ),
+    RelativeWord(
+        r"(?:本周|当周)",
+        "the report's week, or the week of the date line",
+        "本周，境内感染网络病毒的主机数量约为18.4万个",
+        _this_week,
+    ),
     RelativeWord(r"上周", "the week before", "较上周下降5%", _last_week),
-    RelativeWord(r"(?:今年|本年|年初)(?:以来|至今)|(?:今年|本年)累计", "January to the end of the data period",
-                 "今年累计，中国电信移动用户数净增1566万户", _year_to_date),
-    RelativeWord(r"(?<![0-9年今去上本当前明])(?:年末|年底)", "December of the data year",
-                 "年末固定电话用户26699万户", _year_end),
+    RelativeWord(
+        r"(?:今年|本年|年初)(?:以来|至今)|(?:今年|本年)累计",
+        "January to the end of the data period",
+        "今年累计，中国电信移动用户数净增1566万户",
+        _year_to_date,
+    ),
+    RelativeWord(
+        r"(?<![0-9年今去上本当前明])(?:年末|年底)",
+        "December of the data year",
+        "年末固定电话用户26699万户",
+        _year_end,
+    ),
 )
-
 
 
 def _b_week(m: re.Match[str], ref: Period | None) -> Period | None:
@@ -588,24 +621,55 @@ def _b_quarter_rel(m: re.Match[str], ref: Period | None) -> Period | None:
 
 _W = r"(?P<w>[0-9]{1,2}|[一二三四五六七八九十]{1,3})"
 _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str], Period | None], Period | None]]] = [
-    (re.compile(rf"(?:(?<![0-9])(?:19|20|21)[0-9]{{2}}年)?{_m('m')}月(?:[0-9]{{1,2}}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]"
-                rf"(?:{_DASH}(?:[0-9]{{1,2}}月)?[0-9]{{1,2}}[日号])?"), _b_date),
-    (re.compile(r"(?<![0-9])(?:19|20|21)[0-9]{2}[-/.](?:1[0-2]|0?[1-9])[-/.](?:3[01]|[12][0-9]|0?[1-9])(?![0-9])"), _b_date),
-    (re.compile(rf"(?<![0-9])(?P<y1>(?:19|20|21)[0-9]{{2}})年{_m('m1')}月{_DASH}(?P<y2>(?:19|20|21)[0-9]{{2}})年{_m('m2')}月"),
-     _b_cross_range),
+    (
+        re.compile(
+            rf"(?:(?<![0-9])(?:19|20|21)[0-9]{{2}}年)?{_m('m')}月(?:[0-9]{{1,2}}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]"
+            rf"(?:{_DASH}(?:[0-9]{{1,2}}月)?[0-9]{{1,2}}[日号])?"
+        ),
+        _b_date,
+    ),
+    (
+        re.compile(
+            r"(?<![0-9])(?:19|20|21)[0-9]{2}[-/.](?:1[0-2]|0?[1-9])[-/.](?:3[01]|[12][0-9]|0?[1-9])(?![0-9])"
+        ),
+        _b_date,
+    ),
+    (
+        re.compile(
+            rf"(?<![0-9])(?P<y1>(?:19|20|21)[0-9]{{2}})年{_m('m1')}月{_DASH}(?P<y2>(?:19|20|21)[0-9]{{2}})年{_m('m2')}月"
+        ),
+        _b_cross_range,
+    ),
     (re.compile(rf"(?:{_Y})?{_m('m1')}月?份?{_DASH}{_m('m2')}(?P<fen>)月份?(?:累计)?"), _b_range),
-    (re.compile(rf"(?:{_Y})?前(?P<n>[0-9]{{1,2}}|十[一二]?|[一二三四五六七八九两])个?月份?"), _b_first_months),
+    (
+        re.compile(rf"(?:{_Y})?前(?P<n>[0-9]{{1,2}}|十[一二]?|[一二三四五六七八九两])个?月份?"),
+        _b_first_months,
+    ),
     (re.compile(rf"(?:{_Y})?前(?P<n>[1-4一二三四两])个?季度"), _b_first_quarters),
-    (re.compile(rf"(?:截至|截止到|截止|截至到|到)?(?:{_Y})?{_m('m')}月(?P<fen>份)?(?:底|末|初|中旬|上旬|下旬)?"), _b_month),
-    (re.compile(rf"(?<![0-9])(?P<y1>{_YYYY})(?:年第?(?P<q1>[1-4一二三四])季度|年?[Qq](?P<q1b>[1-4]))"
-                rf"{_DASH}(?P<y2>{_YYYY})(?:年第?(?P<q2>[1-4一二三四])季度|年?[Qq](?P<q2b>[1-4]))(?![0-9])"),
-     _b_quarter_range),
+    (
+        re.compile(
+            rf"(?:截至|截止到|截止|截至到|到)?(?:{_Y})?{_m('m')}月(?P<fen>份)?(?:底|末|初|中旬|上旬|下旬)?"
+        ),
+        _b_month,
+    ),
+    (
+        re.compile(
+            rf"(?<![0-9])(?P<y1>{_YYYY})(?:年第?(?P<q1>[1-4一二三四])季度|年?[Qq](?P<q1b>[1-4]))"
+            rf"{_DASH}(?P<y2>{_YYYY})(?:年第?(?P<q2>[1-4一二三四])季度|年?[Qq](?P<q2b>[1-4]))(?![0-9])"
+        ),
+        _b_quarter_range,
+    ),
     (re.compile(rf"(?:{_Y})?第?(?P<q>[1-4一二三四])季度(?:末|底)?"), _b_quarter),
     (re.compile(r"(?<![0-9])(?P<y2>(?:19|20|21)[0-9]{2})年?[Qq](?P<q>[1-4])(?![0-9])"), _b_quarter),
     (re.compile(rf"(?:{_Y})?(?<![A-Za-z0-9])[Qq](?P<q>[1-4])(?![0-9A-Za-z])"), _b_quarter),
     (re.compile(rf"(?:{_Y})?(?P<h>上|下)半年(?:末|底)?"), _b_half),
     # 「第三季度和第四季度」 together are the second half
-    (re.compile(rf"(?:{_Y})?第?(?P<hq>[一1]季度(?:和|与|及|、)第?[二2]|[三3]季度(?:和|与|及|、)第?[四4])季度"), _b_half),
+    (
+        re.compile(
+            rf"(?:{_Y})?第?(?P<hq>[一1]季度(?:和|与|及|、)第?[二2]|[三3]季度(?:和|与|及|、)第?[四4])季度"
+        ),
+        _b_half,
+    ),
     (re.compile(r"(?<![0-9])(?P<y2>(?:19|20|21)[0-9]{2})年?[Hh](?P<h>[12])(?![0-9])"), _b_half),
     (re.compile(rf"(?:{_Y})?第{_W}周"), _b_week),
     (re.compile(r"(?<![0-9])(?P<y2>(?:19|20|21)[0-9]{2})-?W(?P<w>[0-9]{2})(?![0-9])"), _b_week),
@@ -613,8 +677,13 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str], Period | None], Per
     (re.compile(r"上一?个?月"), _b_last_month),
     (re.compile(r"(?:本月|当月)"), _b_this_month),
     (re.compile(r"(?P<which>上一|上个|上|本|当)季度"), _b_quarter_rel),
-    (re.compile(r"(?:截至|截止到|截止)?(?:(?<![0-9])(?P<y>(?:19|20|21)[0-9]{2})(?:年度|年全年|全年|年底|年末|年)"
-                r"|(?P<rel>今年|本年|当年|去年|上年|前年|明年)(?:全年|年底|年末|末|底)?|全年)"), _b_year),
+    (
+        re.compile(
+            r"(?:截至|截止到|截止)?(?:(?<![0-9])(?P<y>(?:19|20|21)[0-9]{2})(?:年度|年全年|全年|年底|年末|年)"
+            r"|(?P<rel>今年|本年|当年|去年|上年|前年|明年)(?:全年|年底|年末|末|底)?|全年)"
+        ),
+        _b_year,
+    ),
     *((re.compile(w.pattern), w.build) for w in RELATIVE_WORDS),
 ]
 
@@ -668,7 +737,10 @@ def find_periods(text: str, ref: Period | None = None) -> list[tuple[int, int, P
 
 
 _NUMERIC = [
-    (re.compile(r"((?:19|20|21)[0-9]{2})[./年-](1[0-2]|0?[1-9])月?"), lambda m: Period.month(int(m[1]), int(m[2]))),
+    (
+        re.compile(r"((?:19|20|21)[0-9]{2})[./年-](1[0-2]|0?[1-9])月?"),
+        lambda m: Period.month(int(m[1]), int(m[2])),
+    ),
     (re.compile(r"((?:19|20|21)[0-9]{2})(1[0-2]|0[1-9])"), lambda m: Period.month(int(m[1]), int(m[2]))),
     (re.compile(r"((?:19|20|21)[0-9]{2})年?全年"), lambda m: Period.year(int(m[1]))),
 ]
@@ -708,7 +780,11 @@ def parse_period(text: str, ref: Period | None = None) -> Period | None:
                 return build(m)
             except ValueError:
                 return None
-    s = re.sub(r"^((?:今年|去年|本年|上年)?)(十[一二]?|[一二三四五六七八九])月$", lambda m: f"{m[1]}{_num(m[2])}月", s)
+    s = re.sub(
+        r"^((?:今年|去年|本年|上年)?)(十[一二]?|[一二三四五六七八九])月$",
+        lambda m: f"{m[1]}{_num(m[2])}月",
+        s,
+    )
     cands = _candidates(s, ref)
     if len(cands) == 1 and cands[0][0] == 0 and cands[0][1] == len(s):
         return cands[0][2]

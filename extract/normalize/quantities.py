@@ -29,7 +29,19 @@ from extract.paths import data_file
 UNIT_ASSUMED = "unit_assumed"
 APPROXIMATE = "approximate"
 
-NEGATIVE_WORDS: tuple[str, ...] = ("净减少", "下降", "减少", "下滑", "降低", "净减", "缩小", "收窄", "后退", "回落", "↓")
+NEGATIVE_WORDS: tuple[str, ...] = (
+    "净减少",
+    "下降",
+    "减少",
+    "下滑",
+    "降低",
+    "净减",
+    "缩小",
+    "收窄",
+    "后退",
+    "回落",
+    "↓",
+)
 POSITIVE_WORDS: tuple[str, ...] = ("净增加", "增长", "增加", "提升", "上升", "新增", "净增", "前进", "↑")
 _SIGN_WORDS = sorted(NEGATIVE_WORDS + POSITIVE_WORDS, key=len, reverse=True)
 
@@ -58,9 +70,49 @@ _UNIT_BLOCKERS: dict[str, tuple[str, ...]] = {
 #: After a bare multiplier (亿, 万) or a Latin unit (G, T, MB) only these may follow in running
 #: text; anything else means the real unit is a word Zhibiao does not know (亿吨, 400G以太网).
 _QUANTITY_FOLLOWERS = (
-    "的", "同比", "环比", "较", "比", "占", "和", "与", "及", "或", "至", "到", "左右", "以上",
-    "多", "余", "、", "，", "。", "；", "：", "）", "」", "”", "》", "】", "(", "（", "相比", "分别",
-    "增长", "下降", "提升", "减少", "增加", "上升", "下滑", "降低", "居全", "居第", "居首", "位居", "排名",
+    "的",
+    "同比",
+    "环比",
+    "较",
+    "比",
+    "占",
+    "和",
+    "与",
+    "及",
+    "或",
+    "至",
+    "到",
+    "左右",
+    "以上",
+    "多",
+    "余",
+    "、",
+    "，",
+    "。",
+    "；",
+    "：",
+    "）",
+    "」",
+    "”",
+    "》",
+    "】",
+    "(",
+    "（",
+    "相比",
+    "分别",
+    "增长",
+    "下降",
+    "提升",
+    "减少",
+    "增加",
+    "上升",
+    "下滑",
+    "降低",
+    "居全",
+    "居第",
+    "居首",
+    "位居",
+    "排名",
 )
 _NUMBER_RE = re.compile(NUMBER_PATTERN)
 _CHINESE_RUN_RE = re.compile(r"[零〇一二两三四五六七八九十百千]+")
@@ -98,8 +150,12 @@ class Quantity:
         value: float | int = self.value
         if self.value.is_integer() and abs(self.value) < 2**53:
             value = int(self.value)
-        d: dict[str, object] = {"value": value, "unit": self.unit, "raw_value": self.raw_value,
-                                "raw_unit": self.raw_unit}
+        d: dict[str, object] = {
+            "value": value,
+            "unit": self.unit,
+            "raw_value": self.raw_value,
+            "raw_unit": self.raw_unit,
+        }
         if self.flags:
             d["flags"] = list(self.flags)
         return d
@@ -119,11 +175,22 @@ def unit_table() -> dict[str, Unit]:
         for row in csv.DictReader(f):
             raw = row["raw_unit"].strip()
             if raw:
-                table[raw] = Unit(raw, row["unit"].strip(), Decimal(row["factor"].strip()), row.get("note") or "")
-    for raw, unit in list(table.items()):  # 208万款, 3亿张: a multiplier before a counting word the table knows
-        if len(raw) == 1 and "\u4e00" <= raw <= "\u9fff" and unit.factor == 1 and raw not in _RANK_UNITS + ("点",):
+                table[raw] = Unit(
+                    raw, row["unit"].strip(), Decimal(row["factor"].strip()), row.get("note") or ""
+                )
+    for raw, unit in list(
+        table.items()
+    ):  # 208万款, 3亿张: a multiplier before a counting word the table knows
+        if (
+            len(raw) == 1
+            and "\u4e00" <= raw <= "\u9fff"
+            and unit.factor == 1
+            and raw not in _RANK_UNITS + ("点",)
+        ):
             for word, factor in _MULTIPLIERS:
-                table.setdefault(word + raw, Unit(word + raw, unit.unit, factor, "derived: multiplier and counting word"))
+                table.setdefault(
+                    word + raw, Unit(word + raw, unit.unit, factor, "derived: multiplier and counting word")
+                )
     return table
 
 
@@ -158,8 +225,9 @@ def _to_float(number: Decimal) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _make(raw_value: str, number: Decimal, unit: Unit | None, negative_word: bool,
-          extra: tuple[str, ...] = ()) -> Quantity | None:
+def _make(
+    raw_value: str, number: Decimal, unit: Unit | None, negative_word: bool, extra: tuple[str, ...] = ()
+) -> Quantity | None:
     """Build a Quantity from its parts (None when the value is not finite)."""
     with localcontext() as ctx:
         ctx.prec = 60
@@ -190,7 +258,7 @@ def _strip_sign_word(s: str) -> tuple[str, bool | None]:
     """Remove a leading sign word (and 了); None when there was none, else whether it is negative."""
     for word in _SIGN_WORDS:
         if s.startswith(word):
-            rest = s[len(word):].lstrip(_SPACES).removeprefix("了").lstrip(_SPACES)
+            rest = s[len(word) :].lstrip(_SPACES).removeprefix("了").lstrip(_SPACES)
             return rest, word in NEGATIVE_WORDS
     return s, None
 
@@ -224,7 +292,7 @@ def parse_quantity(text: str, default_unit: str = "") -> Quantity | None:
     approx = False
     for word in _APPROX_BEFORE:
         if s.startswith(word) and len(s) > len(word):
-            s = s[len(word):].lstrip(_SPACES)
+            s = s[len(word) :].lstrip(_SPACES)
             approx = approx or word not in _NOT_APPROX
             break
     s, sign = _strip_sign_word(s)
@@ -242,7 +310,7 @@ def parse_quantity(text: str, default_unit: str = "") -> Quantity | None:
         number = None if n is None else Decimal(-n if raw_value.startswith("负") else n)
     if number is None:
         return None
-    rest = s[len(raw_value):].strip()
+    rest = s[len(raw_value) :].strip()
     for word in _APPROX_AFTER:
         if rest.endswith(word) and (len(rest) > len(word) or default_unit):
             rest = rest[: -len(word)].rstrip()
@@ -373,10 +441,14 @@ def find_quantities(text: str) -> list[tuple[int, int, Quantity]]:
 
 
 #: A ranking verb, optionally with the field ranked in (排全国第十五, 在全国和西部的排名分别为第十五和第四).
-_RANK_VERB = re.compile(r"(?:(排名|位列|位居|居|排在|排|列)(?:全国|全省|全市|全区|西部|东部|中部|东北)?"
-                        r"|(?:排名|排位|名次)(?:分别)?(?:为|是))\s*$")
+_RANK_VERB = re.compile(
+    r"(?:(排名|位列|位居|居|排在|排|列)(?:全国|全省|全市|全区|西部|东部|中部|东北)?"
+    r"|(?:排名|排位|名次)(?:分别)?(?:为|是))\s*$"
+)
 #: The next rank of a list: 「第十五和第四」.
-_RANK_LIST = re.compile(r"第[零〇一二两三四五六七八九十百\d]+(?:位|名)?\s*[和、及与]\s*(?:全国|全省|西部|东部|中部|东北)?\s*$")
+_RANK_LIST = re.compile(
+    r"第[零〇一二两三四五六七八九十百\d]+(?:位|名)?\s*[和、及与]\s*(?:全国|全省|西部|东部|中部|东北)?\s*$"
+)
 #: 「排在全国首位」「居首位」: rank 1.
 _FIRST_PLACE = re.compile(r"(?:排名|位列|位居|居|排在|排|列)(?:全国|全省|全市|全区)?(首位|第一位|榜首)")
 
@@ -393,7 +465,7 @@ def _bare_rank(s: str, start: int, end: int, raw: str, chinese: bool) -> tuple[i
     >>> [(t[a:b], q.value) for t in ["增速排全国第十五，用户排在全国首位"] for a, b, q in find_quantities(t)]
     [('第十五', 15.0), ('首位', 1.0)]
     """
-    before = s[max(0, start - 12):start - 1]
+    before = s[max(0, start - 12) : start - 1]
     if start < 1 or s[start - 1] != "第" or not (_RANK_VERB.search(before) or _RANK_LIST.search(before)):
         return None
     n = chinese_to_int(raw) if chinese else (int(raw) if raw.isdigit() else None)
@@ -406,14 +478,21 @@ def _bare_rank(s: str, start: int, end: int, raw: str, chinese: bool) -> tuple[i
 _RANK_MOVE = re.compile(r"排名(上升|提升|前进|下降|下滑|后退)了?\s*均?\s*(?:超过|超|约|近|逾)?\s*$")
 
 
-def _bare_rank_move(s: str, start: int, end: int, raw: str, chinese: bool) -> tuple[int, int, Quantity] | None:
+def _bare_rank_move(
+    s: str, start: int, end: int, raw: str, chinese: bool
+) -> tuple[int, int, Quantity] | None:
     """「排名上升均超过150。」: a rank change printed without its unit, at the end of a clause.
 
     >>> [(t[a:b], q.value, q.unit) for t in ["两市排名上升均超过 150。", "排名下降12，"] for a, b, q in find_quantities(t)]
     [('150', 150.0, '位'), ('12', -12.0, '位')]
     """
     move = _RANK_MOVE.search(s, max(0, start - 16), start)
-    if chinese or move is None or not raw.isdigit() or not re.match(r"\s*(?:[，。；、,;!?！？）)]|$)", s[end:]):
+    if (
+        chinese
+        or move is None
+        or not raw.isdigit()
+        or not re.match(r"\s*(?:[，。；、,;!?！？）)]|$)", s[end:])
+    ):
         return None
     value = -float(raw) if move.group(1) in ("下降", "下滑", "后退") else float(raw)
     return start, end, Quantity(value, "位", raw, "", ())
@@ -463,7 +542,12 @@ def _token(s: str, start: int, end: int, raw: str, chinese: bool) -> tuple[int, 
         return None  # 第3个, 第62期
     if prev == "前" and not ordinal:
         return None
-    if not chinese and unit.raw == "G" and "." not in raw and raw.lstrip("+-") in ("1", "2", "3", "4", "5", "6"):
+    if (
+        not chinese
+        and unit.raw == "G"
+        and "." not in raw
+        and raw.lstrip("+-") in ("1", "2", "3", "4", "5", "6")
+    ):
         return None  # 5G: a network generation
     if chinese:
         n = chinese_to_int(raw)

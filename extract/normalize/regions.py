@@ -68,8 +68,12 @@ SELF_PROVINCE_WORDS: tuple[str, ...] = ("全省", "我省", "本省", "全省合
 SELF_CITY_WORDS: tuple[str, ...] = ("全市", "我市", "本市", "全市合计")
 #: A scope word inside running text is a word of its own only when it does not run into a longer word:
 #: characters that make 全X part of 安全/健全/完全…, 本X part of 日本/根本/基本…, and what may not follow.
-_SCOPE_NOT_AFTER: dict[str, str] = {"全": "安健完齐周保成顾俱两万十求", "本": "日根基资成版样文剧账课脚范标书原副读话",
-                                    "我": "自", "自": "、（(各"}
+_SCOPE_NOT_AFTER: dict[str, str] = {
+    "全": "安健完齐周保成顾俱两万十求",
+    "本": "日根基资成版样文剧账课脚范标书原副读话",
+    "我": "自",
+    "自": "、（(各",
+}
 _SCOPE_NOT_BEFORE: tuple[str, ...] = ("场", "域", "间", "块", "、", "）", ")")
 #: Whole-text fallbacks: 毕节地区 → 毕节, 广西全区 → 广西, 延边市 → 延边 (flagged ``approximate``).
 _FALLBACK_SUFFIXES: tuple[str, ...] = ("全省", "全市", "全区", "地区", "省", "市")
@@ -472,7 +476,9 @@ def _choose(regions: Iterable[Region], ctx: Region | None) -> tuple[tuple[Region
     province = _province_of(ctx)
     if province is None or ctx is None:
         return plain, False
-    inside = tuple(r for r in cands if r.parent == province.name or _LEVEL_RANK[r.level] <= _LEVEL_RANK[PROVINCE])
+    inside = tuple(
+        r for r in cands if r.parent == province.name or _LEVEL_RANK[r.level] <= _LEVEL_RANK[PROVINCE]
+    )
     chosen = _top_level(inside) if inside else plain
     if len(chosen) > 1 and ctx.level == CITY:
         in_city = tuple(r for r in chosen if _in_city(r, ctx))
@@ -518,7 +524,9 @@ def _match_key(key: str, ctx: Region | None) -> RegionMatch | None:
 def _self_reference(key: str, home: Region | None) -> RegionMatch:
     region = home_scope(key, home)
     if region is not None:
-        return RegionMatch(region, (PROVINCE_CONTEXT,), f"{key} → the document's own {region.name}", (region,))
+        return RegionMatch(
+            region, (PROVINCE_CONTEXT,), f"{key} → the document's own {region.name}", (region,)
+        )
     unit = scope_words()[key].unit
     known = f" (the document's home is {home.name})" if home else ""
     return RegionMatch(
@@ -610,8 +618,10 @@ def _scope_word_ok(text: str, start: int, end: int) -> bool:
     >>> _scope_word_ok("去年我区基础电信业", 2, 4), _scope_word_ok("网络安全区域", 3, 5), _scope_word_ok("日本市场", 1, 3)
     (True, False, False)
     """
-    before = text[start - 1:start] if start else ""
-    return not (before and before in _SCOPE_NOT_AFTER.get(text[start], "")) and not text.startswith(_SCOPE_NOT_BEFORE, end)
+    before = text[start - 1 : start] if start else ""
+    return not (before and before in _SCOPE_NOT_AFTER.get(text[start], "")) and not text.startswith(
+        _SCOPE_NOT_BEFORE, end
+    )
 
 
 def find_scope_words(text: str) -> list[tuple[int, int, ScopeWord]]:
@@ -623,9 +633,18 @@ def find_scope_words(text: str) -> list[tuple[int, int, ScopeWord]]:
     found: list[tuple[int, int, ScopeWord]] = []
     i = 0
     while i < len(text):
-        hit = None if text[i] not in _scope_initials() else next(
-            (sw for w, sw in scope_words().items() if sw.in_text and text.startswith(w, i)
-             and _scope_word_ok(text, i, i + len(w))), None)
+        hit = (
+            None
+            if text[i] not in _scope_initials()
+            else next(
+                (
+                    sw
+                    for w, sw in scope_words().items()
+                    if sw.in_text and text.startswith(w, i) and _scope_word_ok(text, i, i + len(w))
+                ),
+                None,
+            )
+        )
         if hit is None:
             i += 1
         else:

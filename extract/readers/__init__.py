@@ -11,8 +11,9 @@ from .spreadsheet import read_spreadsheet
 from .text import read_text
 
 
-def read_document(path: str | Path, password: str | None = None, limits: Limits | None = None,
-                  **options: str) -> Document:
+def read_document(
+    path: str | Path, password: str | None = None, limits: Limits | None = None, **options: str
+) -> Document:
     """Read any supported file; raise :class:`InputError` with a reason otherwise."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -22,8 +23,12 @@ def read_document(path: str | Path, password: str | None = None, limits: Limits 
     if suffix == ".txt":
         return read_text(path, limits)
     if suffix in (".csv", ".xls", ".xlsx"):
-        return read_spreadsheet(path, indicator=options.get("indicator"), unit=options.get("unit"), limits=limits)
-    raise InputError(str(path), f"unsupported file type '{suffix or '(none)'}' (expected one of {', '.join(SUFFIXES)})")
+        return read_spreadsheet(
+            path, indicator=options.get("indicator"), unit=options.get("unit"), limits=limits
+        )
+    raise InputError(
+        str(path), f"unsupported file type '{suffix or '(none)'}' (expected one of {', '.join(SUFFIXES)})"
+    )
 
 
 __all__ = ["SUFFIXES", "Document", "InputError", "Limits", "read_document"]

@@ -150,8 +150,9 @@ def needs_ocr(text: str, image_share: float, mode: str = "auto", settings: OcrSe
     return image_share >= s.min_image_share and visible < s.min_chars_on_scan
 
 
-def wants_page(page: pdfium.PdfPage, lines: list[Line], bad_share: float, mode: str,
-               settings: OcrSettings | None = None) -> bool:
+def wants_page(
+    page: pdfium.PdfPage, lines: list[Line], bad_share: float, mode: str, settings: OcrSettings | None = None
+) -> bool:
     """:func:`needs_ocr` for a page the text reader has read (its lines, and the share of bad characters
     it counted); the page's images are measured only when its text is short."""
     s = settings or OcrSettings()
@@ -202,7 +203,9 @@ def _engine(settings: OcrSettings) -> Any:
         from rapidocr_onnxruntime import RapidOCR  # the PP-OCR models ship inside this wheel
 
         cv2.setNumThreads(settings.threads)
-        engine = RapidOCR(intra_op_num_threads=settings.threads, inter_op_num_threads=settings.threads, use_cls=False)
+        engine = RapidOCR(
+            intra_op_num_threads=settings.threads, inter_op_num_threads=settings.threads, use_cls=False
+        )
         engine.text_rec.rec_batch_num = settings.rec_batch
         _ENGINE[settings.threads] = engine
     return _ENGINE[settings.threads]
@@ -279,7 +282,9 @@ def _detect(engine: Any, rgb: np.ndarray, s: OcrSettings) -> list[np.ndarray]:
         for box in [] if found is None else found:
             box = np.asarray(box, dtype=np.float32).copy()
             box[:, 1] += top
-            if start <= float(box[:, 1].mean()) < start + s.det_strip and not any(_same_box(box, b) for b in boxes):
+            if start <= float(box[:, 1].mean()) < start + s.det_strip and not any(
+                _same_box(box, b) for b in boxes
+            ):
                 boxes.append(box)
     boxes.sort(key=lambda b: (round(float(b[0][1]) / 10), float(b[0][0])))
     return boxes
@@ -323,8 +328,9 @@ def _level(gray: np.ndarray, boxes: list[np.ndarray], angle: float) -> tuple[np.
     return level, [t.astype(np.float32) for t in turned]
 
 
-def _box_words(box: np.ndarray, crop_width: int, res: tuple, scale: float,
-               s: OcrSettings) -> list[tuple[Word, float, float]]:
+def _box_words(
+    box: np.ndarray, crop_width: int, res: tuple, scale: float, s: OcrSettings
+) -> list[tuple[Word, float, float]]:
     """The words of one detected box: its characters placed by their CTC columns, split at wide gaps."""
     text, _mean, info = res
     if not text or not info or not info[0]:
@@ -413,7 +419,12 @@ def group_lines(words: list[Word]) -> tuple[list[Line], list[list[Word]]]:
             if prev and w[0] - prev[2] > 4.0 and prev[4][-1].isascii() and w[4][0].isascii():
                 text += " "
             text += w[4]
-        bbox = (min(w[0] for w in row), min(w[1] for w in row), max(w[2] for w in row), max(w[3] for w in row))
+        bbox = (
+            min(w[0] for w in row),
+            min(w[1] for w in row),
+            max(w[2] for w in row),
+            max(w[3] for w in row),
+        )
         lines.append(Line(text=text, bbox=bbox))
         out_words.append(row)
     return lines, out_words
@@ -464,8 +475,9 @@ def _rule_positions(profile: np.ndarray, least: float, offset: int) -> list[floa
     return out
 
 
-def grid_table(grid: Grid, lines: list[list[Word]], gray: np.ndarray, scale: float,
-               doubtful: set[BBox] | None = None) -> Table | None:
+def grid_table(
+    grid: Grid, lines: list[list[Word]], gray: np.ndarray, scale: float, doubtful: set[BBox] | None = None
+) -> Table | None:
     """The table of one grid: each cell the words whose centres fall inside it (lines joined, stray
     dots at its ends dropped: specks); an empty cell whose only ink is one short flat stroke reads as a
     dash; a doubtful 1 before a digit whose glyph is an arrow reads as ↑ or ↓ (``doubtful``: word boxes)."""
@@ -483,8 +495,11 @@ def grid_table(grid: Grid, lines: list[list[Word]], gray: np.ndarray, scale: flo
             parts: list[str] = []
             unsure = False
             for line in lines:
-                inside = [w for w in line
-                          if left <= (w[0] + w[2]) / 2 <= right and top <= (w[1] + w[3]) / 2 <= bottom]
+                inside = [
+                    w
+                    for w in line
+                    if left <= (w[0] + w[2]) / 2 <= right and top <= (w[1] + w[3]) / 2 <= bottom
+                ]
                 if inside:
                     parts.append(" ".join(w[4] for w in inside))
                     unsure = unsure or any(w[:4] in doubtful for w in inside)
@@ -520,7 +535,7 @@ def _cell_ink(gray: np.ndarray, cell: BBox, scale: float, level: int) -> np.ndar
 
 
 def _leading_arrow(gray: np.ndarray, cell: BBox, scale: float) -> str:
-    """"↑" or "↓" when the cell's first glyph is an arrow: a thin stem as tall as the digits after it
+    """ "↑" or "↓" when the cell's first glyph is an arrow: a thin stem as tall as the digits after it
     whose widest row reaches out on both sides of the stem near one end (a 1 has a flag to the left
     only, and a 1 with a foot is wide); else ""."""
     import cv2
@@ -530,7 +545,9 @@ def _leading_arrow(gray: np.ndarray, cell: BBox, scale: float) -> str:
     if ink is None:
         return ""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    blobs = sorted((k for k in range(1, count) if max(stats[k][2], stats[k][3]) > 2), key=lambda k: stats[k][0])
+    blobs = sorted(
+        (k for k in range(1, count) if max(stats[k][2], stats[k][3]) > 2), key=lambda k: stats[k][0]
+    )
     if len(blobs) < 2:
         return ""
     first = blobs[0]
@@ -578,7 +595,11 @@ def record(doc: Document, pages: dict[int, OcrPage]) -> None:
         return
     doc.meta[META_PAGES] = json.dumps(sorted(pages))
     doc.meta[META_DOUBTFUL] = json.dumps(
-        [[n, [round(v, 1) for v in box], text, score] for n, p in sorted(pages.items()) for box, text, score in p.doubtful],
+        [
+            [n, [round(v, 1) for v in box], text, score]
+            for n, p in sorted(pages.items())
+            for box, text, score in p.doubtful
+        ],
         ensure_ascii=False,
     )
     skewed = {n: [p.skew, *p.centre] for n, p in pages.items() if p.skew}
@@ -636,5 +657,15 @@ def _meet(a: BBox | tuple, b: BBox | tuple) -> bool:
     return a[0] <= b[2] + 1 and b[0] <= a[2] + 1 and a[1] <= b[3] + 1 and b[1] <= a[3] + 1
 
 
-__all__ = ["MODES", "OcrPage", "OcrSettings", "flag_ocr_facts", "garbage_ratio", "image_share", "needs_ocr",
-           "ocr_page", "read_image", "record"]
+__all__ = [
+    "MODES",
+    "OcrPage",
+    "OcrSettings",
+    "flag_ocr_facts",
+    "garbage_ratio",
+    "image_share",
+    "needs_ocr",
+    "ocr_page",
+    "read_image",
+    "record",
+]

@@ -30,8 +30,9 @@ _BAD_CHAR_RATIO = 0.3
 _WORD_GAP = 0.9
 
 
-def read_pdf(path: str | Path, password: str | None = None, limits: Limits | None = None,
-             ocr: str = "auto") -> Document:
+def read_pdf(
+    path: str | Path, password: str | None = None, limits: Limits | None = None, ocr: str = "auto"
+) -> Document:
     """Read a PDF into pages of paragraphs and tables, or raise :class:`InputError`.
 
     ``ocr`` (auto | never | always): which pages are read by OCR (see :mod:`extract.readers.ocr`)."""
@@ -44,8 +45,11 @@ def read_pdf(path: str | Path, password: str | None = None, limits: Limits | Non
         if count == 0:
             raise InputError(str(path), "the PDF has no pages")
         if count > limits.max_pages:
-            raise InputError(str(path), f"the PDF has {count} pages, more than the limit of {limits.max_pages} "
-                             "(raise it with --max-pages)")
+            raise InputError(
+                str(path),
+                f"the PDF has {count} pages, more than the limit of {limits.max_pages} "
+                "(raise it with --max-pages)",
+            )
         raw_pages: list[tuple[list[Line], int, float, float, list[list[Word]]]] = []
         chars = 0
         unreadable: list[int] = []
@@ -53,8 +57,10 @@ def read_pdf(path: str | Path, password: str | None = None, limits: Limits | Non
         ocr_pages: dict[int, _ocr.OcrPage] = {}  # OCR (issue 17): 1-based page → what OCR read there
         for i in range(count):
             if time.monotonic() - started > limits.timeout_s:
-                raise InputError(str(path), f"reading took longer than the limit of {limits.timeout_s:g} s "
-                                 "(raise it with --timeout)")
+                raise InputError(
+                    str(path),
+                    f"reading took longer than the limit of {limits.timeout_s:g} s (raise it with --timeout)",
+                )
             try:
                 page = pdf[i]
             except pdfium.PdfiumError:  # a page object the file names but does not hold
@@ -82,8 +88,11 @@ def read_pdf(path: str | Path, password: str | None = None, limits: Limits | Non
         raise InputError(str(path), "the PDF is damaged: none of its pages can be read")
     warnings = [f"page(s) {', '.join(map(str, damaged))} damaged and skipped"] if damaged else []
     if chars == 0:
-        raise InputError(str(path), "the PDF has no text layer (a scanned or image-only document); "
-                         + ("read it by OCR with --ocr auto" if ocr == "never" else "and OCR found no text on it"))
+        raise InputError(
+            str(path),
+            "the PDF has no text layer (a scanned or image-only document); "
+            + ("read it by OCR with --ocr auto" if ocr == "never" else "and OCR found no text on it"),
+        )
     if len(unreadable) == count:
         raise InputError(str(path), "the PDF's fonts have no Unicode map, so its text cannot be read")
 
@@ -116,8 +125,10 @@ def read_pdf(path: str | Path, password: str | None = None, limits: Limits | Non
     return doc
 
 
-def _add_unruled_tables(raw_pages: list[tuple[list[Line], int, float, float, list[list[Word]]]],
-                        tables_by_page: dict[int, list[Table]]) -> None:
+def _add_unruled_tables(
+    raw_pages: list[tuple[list[Line], int, float, float, list[list[Word]]]],
+    tables_by_page: dict[int, list[Table]],
+) -> None:
     """Tables laid out with whitespace, on pages without a ruled or three-line table.
 
     Only pages whose words already hint at a table (lines split into words, a later word a
@@ -149,7 +160,9 @@ def _open(path: Path, password: str | None) -> pdfium.PdfDocument:
         if code == pdfium_c.FPDF_ERR_PASSWORD:
             if password:
                 raise InputError(str(path), "the password given with --password is wrong") from exc
-            raise InputError(str(path), "the PDF is password-protected; give the password with --password") from exc
+            raise InputError(
+                str(path), "the PDF is password-protected; give the password with --password"
+            ) from exc
         if code == pdfium_c.FPDF_ERR_SECURITY:
             raise InputError(str(path), "the PDF uses an unsupported security handler") from exc
         if _has_no_pages(path, password):  # pdfium refuses page-less documents without saying why
@@ -181,7 +194,9 @@ def _page_lines(page: pdfium.PdfPage, height: float) -> tuple[list[Line], list[l
         full = textpage.get_text_range()
         bad = sum(1 for ch in full if ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff")
         bad += full.count("(cid:") * 5
-        segments = _char_lines(textpage, full, height) if len(full) == n_chars else _rect_lines(textpage, height)
+        segments = (
+            _char_lines(textpage, full, height) if len(full) == n_chars else _rect_lines(textpage, height)
+        )
     finally:
         textpage.close()
     lines, words = _group_lines(segments)
@@ -215,7 +230,11 @@ def _char_lines(textpage: pdfium.PdfTextPage, full: str, height: float) -> list[
             if any((ch, gx + dx, gy + dy) in drawn for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
                 continue
             drawn.add((ch, gx, gy))
-            if boxes and box[0] - boxes[-1][2] > 0.5 * (box[3] - box[1]) and _wide_gap(textpage, prev, k, boxes[-1], box):
+            if (
+                boxes
+                and box[0] - boxes[-1][2] > 0.5 * (box[3] - box[1])
+                and _wide_gap(textpage, prev, k, boxes[-1], box)
+            ):
                 words.append(_word(chars[word_start:], boxes[box_start:], height))
                 word_start, box_start = len(chars), len(boxes)
             chars.append(ch)
@@ -236,7 +255,9 @@ def _char_lines(textpage: pdfium.PdfTextPage, full: str, height: float) -> list[
     return segments
 
 
-def _wide_gap(textpage: pdfium.PdfTextPage, a: int, b: int, box_a: tuple[float, ...], box_b: tuple[float, ...]) -> bool:
+def _wide_gap(
+    textpage: pdfium.PdfTextPage, a: int, b: int, box_a: tuple[float, ...], box_b: tuple[float, ...]
+) -> bool:
     """Whether two characters printed one after the other are in different words (table cells).
 
     Glyph boxes leave a wide gap around fullwidth punctuation, so a gap that looks wide is
@@ -253,8 +274,13 @@ def _wide_gap(textpage: pdfium.PdfTextPage, a: int, b: int, box_a: tuple[float, 
 
 
 def _word(chars: list[str], boxes: list[tuple[float, float, float, float]], height: float) -> Word:
-    return (min(b[0] for b in boxes), height - max(b[3] for b in boxes), max(b[2] for b in boxes),
-            height - min(b[1] for b in boxes), re.sub(r"\s+", " ", "".join(chars)).strip())
+    return (
+        min(b[0] for b in boxes),
+        height - max(b[3] for b in boxes),
+        max(b[2] for b in boxes),
+        height - min(b[1] for b in boxes),
+        re.sub(r"\s+", " ", "".join(chars)).strip(),
+    )
 
 
 def _rect_lines(textpage: pdfium.PdfTextPage, height: float) -> list[Segment]:
@@ -285,18 +311,34 @@ def _group_lines(segments: list[Segment]) -> tuple[list[Line], list[list[Word]]]
         words: list[Word] = []
         for j, seg in enumerate(group):
             prev = group[j - 1][4] if j else ""
-            space = bool(prev and seg[0] - group[j - 1][2] > 4.0 and prev[-1].isascii() and seg[4][0].isascii())
+            space = bool(
+                prev and seg[0] - group[j - 1][2] > 4.0 and prev[-1].isascii() and seg[4][0].isascii()
+            )
             if space:
                 text += " "
             text += seg[4]
             for n, w in enumerate(seg[5]):
-                if n == 0 and words and w[0] - words[-1][2] <= _WORD_GAP * min(w[3] - w[1], words[-1][3] - words[-1][1]):
+                if (
+                    n == 0
+                    and words
+                    and w[0] - words[-1][2] <= _WORD_GAP * min(w[3] - w[1], words[-1][3] - words[-1][1])
+                ):
                     p = words[-1]
-                    words[-1] = (p[0], min(p[1], w[1]), max(p[2], w[2]), max(p[3], w[3]),
-                                 p[4] + (" " if space else "") + w[4])
+                    words[-1] = (
+                        p[0],
+                        min(p[1], w[1]),
+                        max(p[2], w[2]),
+                        max(p[3], w[3]),
+                        p[4] + (" " if space else "") + w[4],
+                    )
                 else:
                     words.append(w)
-        bbox = (min(s[0] for s in group), min(s[1] for s in group), max(s[2] for s in group), max(s[3] for s in group))
+        bbox = (
+            min(s[0] for s in group),
+            min(s[1] for s in group),
+            max(s[2] for s in group),
+            max(s[3] for s in group),
+        )
         out.append(Line(text=text, bbox=bbox))
         out_words.append(words)
     return out, out_words

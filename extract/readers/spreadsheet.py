@@ -26,8 +26,10 @@ _INDICATOR_LINE = re.compile(r"^\s*指标\s*[:：]\s*(.+?)\s*$")
 _UNIT_SUFFIX = re.compile(r"^(.*?)\s*[（(]([^（）()]+)[）)]\s*$")
 _KEY_HEADERS = ("地区", "省份", "地区名称", "省市", "城市", "区域", "省")
 _PERIOD_CELL = re.compile(r"^\s*\d{4}\s*(?:年)?(?:\s*\d{1,2}\s*月|\s*第?[一二三四1-4]季度|Q[1-4])?\s*$")
-SHAPE_HELP = ("expected a 国家数据 export (指标：名称(单位) line, then a 地区 × 年份 grid) "
-              "or a region × period table whose first column is 地区/省份 and whose header has years like 2016年")
+SHAPE_HELP = (
+    "expected a 国家数据 export (指标：名称(单位) line, then a 地区 × 年份 grid) "
+    "or a region × period table whose first column is 地区/省份 and whose header has years like 2016年"
+)
 
 
 def _check_unpacked(path: Path, limits: Limits) -> None:
@@ -39,8 +41,11 @@ def _check_unpacked(path: Path, limits: Limits) -> None:
     except (zipfile.BadZipFile, OSError) as exc:
         raise InputError(str(path), f"not a readable .xlsx workbook ({type(exc).__name__})") from exc
     if total > limits.max_unpacked_bytes:
-        raise InputError(str(path), f"too large: the workbook unpacks to {megabytes(total)}, more than the "
-                                    f"limit of {megabytes(limits.max_unpacked_bytes)}")
+        raise InputError(
+            str(path),
+            f"too large: the workbook unpacks to {megabytes(total)}, more than the "
+            f"limit of {megabytes(limits.max_unpacked_bytes)}",
+        )
 
 
 def _sheet_rows(ws, path: Path, limits: Limits) -> list[list[str]]:  # noqa: ANN001
@@ -55,7 +60,9 @@ def _sheet_rows(ws, path: Path, limits: Limits) -> list[list[str]]:  # noqa: ANN
             values.pop()
         cells += max(1, len(values))
         if cells > limits.max_cells:
-            raise InputError(str(path), f"too large: the sheet has more than {limits.max_cells:,} cells (the limit)")
+            raise InputError(
+                str(path), f"too large: the sheet has more than {limits.max_cells:,} cells (the limit)"
+            )
         rows.append(values)
     width = max((len(r) for r in rows), default=0)
     return [r + [""] * (width - len(r)) for r in rows]
@@ -68,7 +75,10 @@ def read_rows(path: Path, limits: Limits | None = None) -> list[list[str]]:
     if suffix == ".csv":
         text = decode(path.read_bytes(), str(path))
         try:
-            return [[c.strip().strip("\t").strip() for c in row] for row in csv.reader(io.StringIO(text, newline=""))]
+            return [
+                [c.strip().strip("\t").strip() for c in row]
+                for row in csv.reader(io.StringIO(text, newline=""))
+            ]
         except csv.Error as exc:
             raise InputError(str(path), f"not a readable CSV file ({exc})") from exc
     if suffix == ".xlsx":
@@ -92,7 +102,9 @@ def read_rows(path: Path, limits: Limits | None = None) -> list[list[str]]:
             raise InputError(str(path), f"not a readable .xls workbook ({type(exc).__name__})") from exc
         sh = book.sheet_by_index(0)
         if sh.nrows * sh.ncols > limits.max_cells:
-            raise InputError(str(path), f"too large: the sheet has more than {limits.max_cells:,} cells (the limit)")
+            raise InputError(
+                str(path), f"too large: the sheet has more than {limits.max_cells:,} cells (the limit)"
+            )
         return [[_cell_text(sh.cell_value(r, c)) for c in range(sh.ncols)] for r in range(sh.nrows)]
     raise InputError(str(path), f"unsupported spreadsheet type '{suffix}'")
 
@@ -146,7 +158,10 @@ def parse_grid(rows: list[list[str]]) -> tuple[dict[str, str], list[list[str]], 
             notes.append(" ".join(c for c in cells if c))
             continue
         if not header_seen:
-            if cells[0].replace(" ", "") in _KEY_HEADERS and sum(bool(_PERIOD_CELL.match(c)) for c in cells[1:]) >= 1:
+            if (
+                cells[0].replace(" ", "") in _KEY_HEADERS
+                and sum(bool(_PERIOD_CELL.match(c)) for c in cells[1:]) >= 1
+            ):
                 header_seen = True
                 grid.append(cells)
             continue
@@ -154,8 +169,9 @@ def parse_grid(rows: list[list[str]]) -> tuple[dict[str, str], list[list[str]], 
     return meta, grid, notes
 
 
-def read_spreadsheet(path: str | Path, indicator: str | None = None, unit: str | None = None,
-                     limits: Limits | None = None) -> Document:
+def read_spreadsheet(
+    path: str | Path, indicator: str | None = None, unit: str | None = None, limits: Limits | None = None
+) -> Document:
     path = Path(path)
     if not path.exists():
         raise InputError(str(path), "no such file")
@@ -173,11 +189,19 @@ def read_spreadsheet(path: str | Path, indicator: str | None = None, unit: str |
     if not meta.get("indicator"):
         stem = re.sub(r"(分省|分地区)?(年度|月度|季度)数据$", "", path.stem).strip()
         meta["indicator"] = stem
-        warnings.append(f"no 指标 line: indicator taken from the file name as '{stem}' (use --indicator to set it)")
+        warnings.append(
+            f"no 指标 line: indicator taken from the file name as '{stem}' (use --indicator to set it)"
+        )
     if "unit" not in meta or not meta["unit"]:
         meta.setdefault("unit", "")
         warnings.append("no unit given: the indicator's catalogue unit is assumed (use --unit to set it)")
     table = Table(rows=grid, page=1, caption=f"指标：{meta['indicator']}({meta.get('unit', '')})")
     page = Page(number=1, tables=[table], furniture=notes)
-    return Document(name=path.name, pages=[page], title=meta["indicator"], kind="spreadsheet",
-                    meta=meta, warnings=warnings)
+    return Document(
+        name=path.name,
+        pages=[page],
+        title=meta["indicator"],
+        kind="spreadsheet",
+        meta=meta,
+        warnings=warnings,
+    )

@@ -31,8 +31,9 @@ _TEXT_SETTINGS = {"vertical_strategy": "text", "horizontal_strategy": "text"}
 _X_TOLERANCE = 1.5
 
 
-def find_tables(path: Path, password: str | None, page_indexes: list[int],
-                warnings: list[str] | None = None) -> dict[int, list[Table]]:
+def find_tables(
+    path: Path, password: str | None, page_indexes: list[int], warnings: list[str] | None = None
+) -> dict[int, list[Table]]:
     """Tables on the given 0-based pages, keyed by page index.
 
     A file whose structure pdfplumber cannot parse (a broken cross-reference table that pdfium
@@ -61,8 +62,10 @@ def find_tables(path: Path, password: str | None, page_indexes: list[int],
     except Exception:  # noqa: BLE001 - the table reader cannot open what pdfium could
         skipped = [i + 1 for i in page_indexes]
     if skipped and warnings is not None:
-        warnings.append(f"tables not read on page(s) {', '.join(map(str, skipped))}: the PDF's structure is "
-                        "damaged (its text was read)")
+        warnings.append(
+            f"tables not read on page(s) {', '.join(map(str, skipped))}: the PDF's structure is "
+            "damaged (its text was read)"
+        )
     return found
 
 

@@ -58,8 +58,11 @@ def read_text(path: str | Path, limits: Limits | None = None) -> Document:
         raise InputError(str(path), "no such file")
     size = path.stat().st_size
     if size > limits.max_text_bytes:
-        raise InputError(str(path), f"too large: {megabytes(size)} of text, more than the limit of "
-                                    f"{megabytes(limits.max_text_bytes)} for a text report")
+        raise InputError(
+            str(path),
+            f"too large: {megabytes(size)} of text, more than the limit of "
+            f"{megabytes(limits.max_text_bytes)} for a text report",
+        )
     data = path.read_bytes()
     if not data.strip():
         raise InputError(str(path), "the file is empty")
