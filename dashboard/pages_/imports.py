@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import common, data
+from dashboard import auth, common, data
 from dashboard.fmt import fmt_count, md_escape
 
 TYPES = ["pdf", "txt", "csv", "xls", "xlsx"]
@@ -131,6 +131,8 @@ def _reason(r) -> str:
 
 
 def _delete(doc_id: int, name: str) -> None:
+    if not auth.can_edit():  # checked again when the click arrives, not only when the button is drawn
+        return
     ok = data.store().delete_document(int(doc_id))
     st.session_state["_import_msg"] = (
         ("success", f"已删除「{md_escape(name)}」及其数据。")
@@ -150,16 +152,19 @@ def render() -> None:
         f"限制：每次最多 {MAX_FILES} 个文件，单个文件不超过 {max_upload_mb()} MB；"
         "PDF 最多 2000 页、每份最长处理 300 秒。文件以随机生成的名称保存，原文件名仅用于显示。"
     )
-    with st.form("upload", clear_on_submit=True, border=True):
-        files = st.file_uploader("选择文件", type=TYPES, accept_multiple_files=True, key="uploads")
-        ocr = st.selectbox(
-            "扫描件文字识别（OCR）",
-            list(OCR_MODES),
-            format_func=OCR_MODES.get,
-            key="ocr_mode",
-            help="由 OCR 读出的数据标记为 ocr，识别把握不足的数字另标 low_confidence",
-        )  # issue 17
-        go = st.form_submit_button("开始导入", type="primary", icon=":material/upload:")
+    editor = auth.editor_gate("导入或删除报告")
+    files, ocr, go = [], "auto", False
+    if editor:
+        with st.form("upload", clear_on_submit=True, border=True):
+            files = st.file_uploader("选择文件", type=TYPES, accept_multiple_files=True, key="uploads")
+            ocr = st.selectbox(
+                "扫描件文字识别（OCR）",
+                list(OCR_MODES),
+                format_func=OCR_MODES.get,
+                key="ocr_mode",
+                help="由 OCR 读出的数据标记为 ocr，识别把握不足的数字另标 low_confidence",
+            )  # issue 17
+            go = st.form_submit_button("开始导入", type="primary", icon=":material/upload:")
     problem = batch_problem(len(files or []))
     if go and files and problem:
         st.error(problem)
@@ -233,6 +238,8 @@ def render() -> None:
         },
     )
 
+    if not editor:
+        return
     with st.expander("删除报告", icon=":material/delete:"):
         labels = {int(r.id): f"#{r.id} {r.name}（{r.facts} 条数据）" for r in docs.itertuples()}
         doc_id = st.selectbox("选择要删除的报告", list(labels), format_func=labels.get, key="del_doc")
