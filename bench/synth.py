@@ -17,6 +17,17 @@ The shape follows the reports Zhibiao reads:
 * cities report a handful of core indicators; their number is scaled so the store holds about
   ``--facts`` facts (1,000,000 for the benchmark: 120 months → about 1.0 M).
 
+Past about a million facts the whole shape grows with the size asked for (:func:`shape`), as a
+team's store grows: more years (up to 20: 240 months), more of the catalogue's indicators (up to
+about 100), more of them broken down by operator, more indicators reported by the cities and,
+from 2 M facts on, the cities' figures in reports of their own (one per province and month). The
+regions are the whole gazetteer already at 1 M (全国, 31 provinces, 355 cities). 10 M facts:
+240 months, 99 indicators, 15,360 reports.
+
+Memory stays bounded whatever the size: one month is generated and written at a time (a document
+per write, through :meth:`extract.store.Store.save_document`), and only the last 13 months of
+printed values are kept (for 同比 and 1–N月 cumulation).
+
 Values follow a smooth trend with seasonality and noise; 同比 and 占比 are derived from the
 generated values, so they are mutually consistent.
 """
@@ -44,7 +55,7 @@ from extract.normalize.indicators import Indicator  # noqa: E402
 from extract.store import Store  # noqa: E402
 
 #: Stored as the documents' extractor version: tells a store of this shape from older ones.
-VERSION = "synthetic-2"
+VERSION = "synthetic-3"
 OPERATORS = ("中国移动", "中国联通", "中国电信", "中国广电")
 OP_SHARE = {"中国移动": 0.56, "中国联通": 0.21, "中国电信": 0.20, "中国广电": 0.03}
 PREFIX = {1: "", 10_000: "万", 100_000_000: "亿"}
@@ -117,10 +128,10 @@ def indicators(n: int) -> list[Indicator]:
     return [Indicator(r["indicator"], r["category"], r["unit"], r["kind"]) for r in picked]
 
 
-def operator_indicators(inds: list[Indicator]) -> set[str]:
-    """The telecom indicators (users, traffic, revenue) reported per operator."""
+def operator_indicators(inds: list[Indicator], n: int = MAX_OPERATOR_INDICATORS) -> set[str]:
+    """The telecom indicators (users, traffic, revenue) reported per operator (at most ``n``)."""
     names = [i.name for i in inds if OPERATOR_CATEGORIES.get(i.category) == i.unit]
-    return set(names[:MAX_OPERATOR_INDICATORS])
+    return set(names[:n])
 
 
 def city_indicators(inds: list[Indicator], n: int) -> list[str]:
@@ -170,22 +181,26 @@ def generate(
     seed: int = 1,
     city_indicators_n: int = 4,
     per_province: bool = True,
+    operator_indicators_n: int = MAX_OPERATOR_INDICATORS,
+    city_reports: bool = False,
 ) -> Iterator[tuple[str, list[Fact]]]:
-    """Yield (document name, [Fact]) per report: per month, the national report, then one per province.
+    """Yield (document name, [Fact]) per report: per month, the national report, then one per province
+    (and with ``city_reports`` one more per province for its cities).
 
     ``per_province=False`` writes one report per month holding everything (fewer, larger documents).
+    Only the current month's facts and the last 13 months of printed values are held.
     """
     rng = random.Random(seed)
     regs = regions(cities_per_province)
     inds = indicators(n_indicators)
-    with_ops = operator_indicators(inds) if operators else set()
+    with_ops = operator_indicators(inds, operator_indicators_n) if operators else set()
     in_cities = set(city_indicators(inds, city_indicators_n))
     ranked = [i for i in inds if i.unit not in RATES][:RANKED_INDICATORS]
     base = {i.name: _national_level(i, rng) for i in inds}
     growth = {i.name: rng.uniform(-0.02, 0.25) for i in inds}
     region_noise = {r.name: rng.uniform(0.85, 1.15) for r in regs}
-    monthly: dict[tuple[str, str, str], dict[int, float]] = {}  # the month's own value
-    printed: dict[tuple[str, str, str], dict[int, float]] = {}  # what the report prints (ytd: cumulative)
+    # what the reports print (ytd: cumulative), per key, for the last 13 months only
+    printed: dict[tuple[str, str, str], dict[int, float]] = {}
     provinces = [r for r in regs if r.level == "province"]
     for m in range(months):
         year, month = start_year + m // 12, m % 12 + 1
@@ -198,6 +213,8 @@ def generate(
                 return f"synthetic-monthly-{period}.pdf"
             if reg.level == "national":
                 return f"全国互联网发展月报-{period}.pdf"
+            if reg.level == "city" and city_reports:
+                return f"{reg.province}各地市互联网发展月报-{period}.pdf"
             return f"{reg.province}互联网发展月报-{period}.pdf"
 
         for k, ind in enumerate(inds):
@@ -233,10 +250,11 @@ def generate(
                     value *= 1 + rng.gauss(0, 0.01)
                     value = round(value, 1) if ind.unit in RATES else float(round(value))
                     key = (ind.name, reg.name, op)
-                    monthly.setdefault(key, {})[m] = value
                     if ytd and month > 1:
                         value = printed[key][m - 1] + value
-                    printed.setdefault(key, {})[m] = value
+                    history = printed.setdefault(key, {})
+                    history[m] = value
+                    history.pop(m - 13, None)
                     raw, raw_unit = _printed(value, ind.unit)
                     who = f"{reg.name}{op}"
                     snippet = f"{when}{who}{ind.name}{'累计' if ytd else ''}达到{raw}{raw_unit}。"
@@ -337,29 +355,73 @@ def generate(
         yield from docs.items()
 
 
-def shape(facts: int, months: int = 120, n_indicators: int = 40) -> dict:
-    """generate() arguments giving about ``facts`` facts: all cities, as many city indicators as fit."""
+#: Up to this size the shape is the benchmark's original one (120 months, 40 indicators); past it the
+#: shape grows with the size (:func:`shape`).
+BASE_FACTS = 1_040_000
+MAX_MONTHS = 240
+
+
+def count(
+    months: int = 120,
+    n_indicators: int = 40,
+    city_indicators_n: int = 4,
+    operator_indicators_n: int = MAX_OPERATOR_INDICATORS,
+    **_: object,
+) -> int:
+    """About how many facts :func:`generate` writes with these arguments (all cities)."""
     regs = regions(None)
     inds = indicators(n_indicators)
     n_cities = sum(r.level == "city" for r in regs)
     n_top = len(regs) - n_cities  # the nation and the provinces
     growth_capable = sum(i.unit not in RATES for i in inds)
-    n_ops = len(operator_indicators(inds))
+    n_ops = len(operator_indicators(inds, operator_indicators_n))
+    k = min(city_indicators_n, len(city_indicators(inds, 999)))
     yoy_share = max(0, months - 12) / max(1, months)
-    base = months * (
+    top = months * (
         n_top * (len(inds) + growth_capable * yoy_share)
         + n_ops * len(OPERATORS) * (n_top * (1 + yoy_share) + (n_top - 1))
         + RANKED_INDICATORS * (n_top - 1)
     )
-    per_city_indicator = months * n_cities * (1 + yoy_share)
-    k = max(0, min(len(city_indicators(inds, 99)), round((facts - base) / per_city_indicator)))
-    return dict(months=months, n_indicators=n_indicators, cities_per_province=None, city_indicators_n=k)
+    return round(top + k * months * n_cities * (1 + yoy_share))
+
+
+def shape(facts: int, months: int = 120, n_indicators: int = 40) -> dict:
+    """generate() arguments giving about ``facts`` facts.
+
+    Up to :data:`BASE_FACTS`: ``months`` and ``n_indicators`` as given, all cities, as many city
+    indicators as fit. Past it, with s = facts / BASE_FACTS, the store grows as a team's would:
+    months × s^0.3 (whole years, at most 240), indicators and operator breakdowns × s^0.4 (within the
+    catalogue), the cities' own reports from 2 M facts; then as many city indicators as fit.
+    """
+    scale = max(1.0, facts / BASE_FACTS)
+    if scale > 1:
+        months = min(MAX_MONTHS, max(months, 12 * round(months * scale**0.3 / 12)))
+        n_indicators = min(len(indicators(999)), round(n_indicators * scale**0.4))
+    n_ops = round(MAX_OPERATOR_INDICATORS * scale**0.4)
+    kw = dict(
+        months=months,
+        start_year=2025 - months // 12,  # the series end in December 2024 whatever their length
+        n_indicators=n_indicators,
+        cities_per_province=None,
+        operator_indicators_n=n_ops,
+        city_reports=facts >= 2_000_000,
+    )
+    most = len(city_indicators(indicators(n_indicators), 999))
+    without = count(**kw, city_indicators_n=0)
+    per_city_indicator = count(**kw, city_indicators_n=1) - without
+    kw["city_indicators_n"] = max(0, min(most, round((facts - without) / per_city_indicator)))
+    return kw
 
 
 def build(db: str, **kw) -> int:
+    """Write the store through :meth:`Store.save_document`, one report at a time; the number of facts."""
+    import resource
+
     store = Store(db)
-    n = 0
+    n = docs = 0
     t0 = time.perf_counter()
+    months = int(kw.get("months", 120))
+    last_period = ""
     for name, facts in generate(**kw):
         sha = hashlib.sha256(name.encode()).hexdigest()
         store.save_document(
@@ -373,6 +435,17 @@ def build(db: str, **kw) -> int:
             fact_rows=facts,
         )
         n += len(facts)
+        docs += 1
+        period = name.removesuffix(".pdf")[-7:]
+        if period != last_period and period.endswith("-01") and last_period:
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(
+                f"  {last_period}: {n:,} facts, {docs:,} reports in {time.perf_counter() - t0:.0f}s "
+                f"({n / (time.perf_counter() - t0):,.0f} facts/s, peak RSS {rss:,.0f} MiB, {months} months)",
+                file=sys.stderr,
+                flush=True,
+            )
+        last_period = period
     print(f"{n} facts in {time.perf_counter() - t0:.1f}s → {store.url}", file=sys.stderr)
     return n
 
@@ -385,7 +458,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cities", type=int, default=None, help="cities per province (default: all)")
     p.add_argument("--city-indicators", type=int, default=4, help="indicators the cities report")
     p.add_argument(
-        "--facts", type=int, help="aim for about this many facts (all cities; scales --city-indicators)"
+        "--facts",
+        type=int,
+        help="aim for about this many facts (all cities; scales --city-indicators, and past 1 M the "
+        "months, indicators and reports; --months and --indicators are the 1 M shape)",
     )
     args = p.parse_args(argv)
     if args.facts:
