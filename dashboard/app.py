@@ -58,6 +58,9 @@ PAGES = {
     "imports": st.Page(
         HERE / "pages_" / "imports.py", title="导入", icon=":material/upload_file:", url_path="import"
     ),
+    "review": st.Page(
+        HERE / "pages_" / "review.py", title="审核", icon=":material/fact_check:", url_path="review"
+    ),
 }
 st.session_state["_pages"] = PAGES
 
@@ -69,7 +72,7 @@ for _k in ("f_ind", "f_region", "f_op", "f_from", "f_to", "f_cat"):
 nav = st.navigation(
     {
         "分析": [PAGES[k] for k in ("overview", "trend", "regions", "operators", "table")],
-        "管理": [PAGES["imports"]],
+        "管理": [PAGES["imports"], PAGES["review"]],
     }
 )
 
@@ -82,7 +85,7 @@ with st.sidebar:
     else:
         st.caption("数据库为空")
 
-if n_docs and nav.url_path != "import":
+if n_docs and nav.url_path not in ("import", "review"):
     filters.sidebar()
 else:
     st.session_state["_filters"] = data.Filters()

@@ -8,13 +8,15 @@ The **queue** (:func:`queue`) lists, most consequential first:
 4. ``number`` — numbers the extractor could neither make a fact of nor set aside with a reason;
 5. facts flagged ``uncatalogued_indicator``.
 
-A fact a person has accepted (flag ``reviewed``) or corrected (``corrected``) leaves the queue.
+A fact a person has accepted (flag ``reviewed``) or corrected (``corrected``) leaves the queue, and so
+does a failed check once each of its facts is decided.
 
 **Decisions** (:func:`decide`) are stored by the store with an anchor on the document's content,
 page, snippet, printed number and measure, and re-applied whenever that document is extracted again;
 each is written to the audit log with who, when, the fact before and after, and the note.
 :func:`parse_changes` turns ``field=value`` words (``region=郑州市 value=8643.5万户``) into the stored
-columns, resolving each through the same normalisers as extraction.
+columns, resolving each through the same normalisers as extraction (a corrected value also replaces the
+printed number and unit, which the dashboard shows; the snippet keeps the report's words).
 """
 
 from __future__ import annotations
@@ -77,9 +79,14 @@ def queue(store: Store, kind: str | None = None, document: str | None = None) ->
     items: list[Item] = []
     facts = store.facts(with_location=True)
     by_id = facts.set_index("id") if len(facts) else facts
+    flags = facts["flags"].fillna("").astype(str) if len(facts) else pd.Series(dtype=str)
+    done = flags.str.contains(REVIEWED_FLAG, regex=False) | flags.str.contains(CORRECTED_FLAG, regex=False)
+    open_ids = set(facts["id"][~done].astype(int)) if len(facts) else set()
     fails = store.check_failures()
     for r in fails.itertuples():
         ids = tuple(int(i) for i in str(r.fact_ids).split(";") if i)
+        if not open_ids.intersection(ids):  # every fact of it decided (or rejected) by a person
+            continue
         first = by_id.loc[ids[0]] if ids and ids[0] in by_id.index else None
         items.append(
             Item(
@@ -104,10 +111,6 @@ def queue(store: Store, kind: str | None = None, document: str | None = None) ->
             )
         )
     if len(facts):
-        flags = facts["flags"].fillna("").astype(str)
-        done = flags.str.contains(REVIEWED_FLAG, regex=False) | flags.str.contains(
-            CORRECTED_FLAG, regex=False
-        )
         for flag in FLAG_KINDS[:3]:
             items += _fact_items(facts[flags.str.contains(flag, regex=False) & ~done], flag)
     for r in store.numbers_to_review().itertuples():
@@ -218,7 +221,8 @@ def parse_changes(words: list[str]) -> dict[str, object]:
             q = parse_quantity(text)
             if q is None:
                 raise ValueError(f"value {text!r} is not a number with a unit (8643.5万户, 5.2%)")
-            out["value"] = q.value
+            # the number as the person wrote it is what the dashboard shows (it shows raw_value as printed)
+            out.update(value=q.value, raw_value=q.raw_value, raw_unit=q.raw_unit)
             if q.unit:
                 out["unit"] = q.unit
         elif field == "unit":
