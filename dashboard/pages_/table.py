@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from datetime import datetime
 
 import numpy as np
@@ -13,6 +15,19 @@ from dashboard.fmt import MEASURE_LABELS, fmt_count, md_escape, operator_label, 
 from extract.export import to_csv_bytes, to_xlsx_bytes
 
 MAX_ROWS = 20_000
+#: the Excel download made for this session: (view key, workbook or None, why it failed or "")
+XLSX_STATE = "_xlsx_made"
+#: why a workbook could not be made, by an exception of its chain: (type, text in its message, reason shown)
+XLSX_FAILURES: tuple[tuple[type[BaseException], str, str], ...] = (
+    (
+        ValueError,
+        "sheet is too large",
+        "超出 Excel 的行数上限（每个工作表最多 1,048,576 行）；请缩小筛选范围分批导出，或下载 CSV（没有行数上限）",
+    ),
+    (MemoryError, "", "服务器内存不足；请缩小筛选范围，或下载 CSV"),
+    (OSError, "No space left", "服务器磁盘空间不足"),
+)
+log = logging.getLogger(__name__)
 SERIES_KEYS = ["indicator", "region", "operator", "subject", "measure", "period_type"]
 
 
@@ -198,6 +213,62 @@ def kept(
     return keep
 
 
+def exception_chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and the exceptions it was raised from or while handling, outermost first (a writer that
+    fails again while closing its file hides the first error behind the second)."""
+    chain = [exc]
+    while (nxt := chain[-1].__cause__ or chain[-1].__context__) is not None and nxt not in chain:
+        chain.append(nxt)
+    return chain
+
+
+def xlsx_failure(exc: BaseException) -> str:
+    """Why the workbook could not be made, in words: the first rule of :data:`XLSX_FAILURES` that an
+    exception of the chain matches, else the type and message of the exception the chain started from.
+
+    >>> try:
+    ...     try:
+    ...         raise ValueError("This sheet is too large! Your sheet size is: 1048577, 21")
+    ...     finally:
+    ...         raise IndexError("At least one sheet must be visible")
+    ... except IndexError as e:
+    ...     xlsx_failure(e).startswith("超出 Excel 的行数上限")
+    True
+    >>> xlsx_failure(KeyError("documents"))
+    "KeyError: 'documents'"
+    """
+    chain = exception_chain(exc)
+    for e in chain:
+        for kind, text, reason in XLSX_FAILURES:
+            if isinstance(e, kind) and text in str(e):
+                return reason
+    root = chain[-1]
+    return f"{type(root).__name__}: {root}"[:400]
+
+
+def view_key(
+    facts: pd.DataFrame, keep: np.ndarray | None, f: data.Filters, extra: list[tuple[str, str]]
+) -> str:
+    """What a workbook was made of: the ids of the rows kept and the filters written into it."""
+    ids = np.ascontiguousarray(data.rows(facts, keep, ["id"])["id"].to_numpy(dtype=np.int64))
+    return hashlib.sha1(ids.tobytes() + repr((f.describe(), extra)).encode()).hexdigest()
+
+
+def make_xlsx(
+    facts: pd.DataFrame,
+    keep: np.ndarray | None,
+    docs: pd.DataFrame,
+    f: data.Filters,
+    extra: list[tuple[str, str]],
+) -> tuple[bytes | None, str]:
+    """The workbook of the rows kept, or None and why it could not be made (logged with its traceback)."""
+    try:
+        return xlsx_bytes(data.rows(facts, keep), docs, f, extra), ""
+    except Exception as exc:  # any failure of the writer is shown on the page, in words
+        log.exception("the Excel download could not be made")
+        return None, xlsx_failure(exc)
+
+
 def downloads(
     facts: pd.DataFrame,
     keep: np.ndarray | None,
@@ -206,13 +277,15 @@ def downloads(
     query: str,
     docs: pd.DataFrame,
 ) -> None:
-    """CSV and Excel of exactly the rows kept, built only when a button is clicked."""
+    """CSV of exactly the rows kept, built when its button is clicked; Excel made on the server first
+    (生成 Excel), so that a failure is shown here, then downloaded. A workbook made stays offered while
+    the rows and filters are the same."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M")
     extra = [
         ("口径", "、".join(MEASURE_LABELS[m] for m in chosen) if chosen else "全部"),
         ("原文查找", query or ""),
     ]
-    d1, d2, _ = st.columns([1, 1, 3])
+    d1, d2, d3, _ = st.columns([1, 1, 1, 2])
     d1.download_button(
         "下载 CSV",
         lambda: csv_bytes(data.rows(facts, keep)),
@@ -222,15 +295,32 @@ def downloads(
         key="dl_csv",
         on_click="ignore",
     )
-    d2.download_button(
+    made, key = st.session_state.get(XLSX_STATE), view_key(facts, keep, f, extra)
+    if d2.button(
+        "生成 Excel",
+        key="make_xlsx",
+        icon=":material/table_view:",
+        help="按当前筛选生成 Excel 文件（facts、documents、filters 三个工作表），生成后点击「下载 Excel」",
+    ):
+        n = len(facts) if keep is None else int(keep.sum())
+        with st.spinner(f"正在生成 Excel（{fmt_count(n)} 条数据）…"):
+            made = st.session_state[XLSX_STATE] = (key, *make_xlsx(facts, keep, docs, f, extra))
+    payload, failure = made[1:] if made is not None and made[0] == key else (None, "")
+    d3.download_button(
         "下载 Excel",
-        lambda: xlsx_bytes(data.rows(facts, keep), docs, f, extra),
+        payload or b"",
         file_name=f"zhibiao-{stamp}.xlsx",
         icon=":material/download:",
         key="dl_xlsx",
         on_click="ignore",
+        disabled=payload is None,
+        help=None if payload is not None else "请先点击「生成 Excel」",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+    if failure:
+        st.error(f"Excel 文件未能生成：{md_escape(failure)}。CSV 下载不受影响。", icon=":material/error:")
+    elif payload is not None:
+        st.caption(f"Excel 文件已生成（{len(payload) / 1024:,.0f} KB），点击「下载 Excel」保存。")
 
 
 def render() -> None:
