@@ -10,16 +10,24 @@ import pandas as pd
 from .model import FACT_COLUMNS
 
 
-def read_report(path: str | Path, password: str | None = None, **options: str) -> pd.DataFrame:
+def read_report(
+    path: str | Path,
+    password: str | None = None,
+    *,
+    ocr: str | None = None,
+    indicator: str | None = None,
+    unit: str | None = None,
+) -> pd.DataFrame:
     """The facts of one report as a typed DataFrame, without touching a database.
 
+    ``ocr``, ``indicator`` and ``unit`` are passed to :func:`extract.readers.read_document`.
     Raises :class:`extract.model.InputError` for files that cannot be read.
     """
     from .extractors import extract_facts
     from .readers import read_document
     from .store import typed_facts
 
-    doc = read_document(path, password=password, **options)
+    doc = read_document(path, password=password, ocr=ocr, indicator=indicator, unit=unit)
     facts = extract_facts(doc)
     return typed_facts(pd.DataFrame([f.row() for f in facts], columns=list(FACT_COLUMNS)))
 
@@ -49,7 +57,7 @@ def resolve(
         if m.region is None:
             return None, m.reason or "unknown region"
         r = m.region
-        out = {"name": r.name, "code": r.code, "level": r.level, "parent": r.parent}
+        out: dict[str, object] = {"name": r.name, "code": r.code, "level": r.level, "parent": r.parent}
         if m.flags:
             out["flags"] = list(m.flags)
         return out, ""

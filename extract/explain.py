@@ -37,7 +37,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def read_and_account(
-    path: str | Path, password: str | None = None, **options: str
+    path: str | Path,
+    password: str | None = None,
+    *,
+    ocr: str | None = None,
+    indicator: str | None = None,
+    unit: str | None = None,
 ) -> tuple[list[Fact], list[NumberOutcome]]:
     """Read a report, extract its facts and account for its numbers (no database).
 
@@ -46,7 +51,7 @@ def read_and_account(
     from .extractors import extract_facts
     from .readers import read_document
 
-    doc = read_document(path, password=password, **options)
+    doc = read_document(path, password=password, ocr=ocr, indicator=indicator, unit=unit)
     facts = extract_facts(doc)
     return facts, account(doc, facts)
 
