@@ -324,8 +324,8 @@ def _claim_facts(doc: Document, facts: Sequence[Fact], units: list[_Unit]) -> No
                 paras_by_page[page].append(u)
         elif u.where == "table" and u.table is not None:
             cells_of_row[(id(u.table), u.row)].append(u)
-    for page in doc.pages:
-        for table in page.tables:
+    for pg in doc.pages:
+        for table in pg.tables:
             for r in range(len(table.rows)):
                 cells = cells_of_row.get((id(table), r))
                 if cells:
@@ -341,8 +341,8 @@ def _claim_facts(doc: Document, facts: Sequence[Fact], units: list[_Unit]) -> No
             if not _claim_prose(f, i, paras_by_page.get(f.page, []), want):
                 _claim_prose(f, i, all_paras, want)
             continue
-        for key in ((f.page, f.snippet.strip()), (0, f.snippet.strip())):
-            if any(_claim_cells(cells, i, want) for cells in rows.get(key, [])):
+        for page_key in ((f.page, f.snippet.strip()), (0, f.snippet.strip())):
+            if any(_claim_cells(cells, i, want) for cells in rows.get(page_key, [])):
                 break
 
 

@@ -12,6 +12,7 @@ import csv
 import math
 import sys
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,7 +170,7 @@ def _raw_equal(fact: dict, key: dict) -> bool:
 
 
 def evaluate(
-    key_paths: list[str | Path], facts_by_document: dict[str, pd.DataFrame], method: str | None = None
+    key_paths: Sequence[str | Path], facts_by_document: dict[str, pd.DataFrame], method: str | None = None
 ) -> Report:
     report = Report()
     keys_by_doc = keys_by_document(key_paths)
@@ -181,7 +182,7 @@ def evaluate(
     return report
 
 
-def keys_by_document(key_paths: list[str | Path]) -> dict[str, list[dict]]:
+def keys_by_document(key_paths: Sequence[str | Path]) -> dict[str, list[dict]]:
     """Key rows by the document stem they score."""
     out: dict[str, list[dict]] = defaultdict(list)
     for kp in key_paths:
@@ -199,7 +200,7 @@ def unmatched_keys(key_paths: list[str | Path], documents: list[str]) -> list[st
     return [str(k) for k in key_paths if document_of_key(k) not in stems]
 
 
-def print_report(report: Report, out=sys.stdout, limit: int = 200) -> None:  # noqa: ANN001
+def print_report(report: Report, out=sys.stdout, limit: int = 200) -> None:
     o = report.overall
     print(
         f"overall      {o.line() if o.tp + o.fp + o.fn else 'nothing scored: no key row and no fact'}",

@@ -175,7 +175,7 @@ def run_isolated(
             timeout = max(0.0, min(r.deadline for r in running) - now)
             ready = wait([r.conn for r in running], timeout=min(timeout, 3600.0))
             for r in list(running):
-                result: object | None = None
+                result: R | Failure | None = None
                 if r.conn in ready:
                     try:
                         result = r.conn.recv()
@@ -193,7 +193,7 @@ def run_isolated(
                 r.conn.close()
                 r.process.join(timeout=5)
                 running.remove(r)
-                yield r.item, result  # type: ignore[misc]
+                yield r.item, result
     finally:
         for r in running:
             r.process.kill()

@@ -250,7 +250,7 @@ def head_lines(doc: Document, settings: ContextSettings = SETTINGS) -> list[Head
     return out
 
 
-def _printed_lines(para) -> list[str]:  # noqa: ANN001
+def _printed_lines(para) -> list[str]:
     return [ln.text for ln in para.lines if ln.text.strip()] or [para.text]
 
 
@@ -635,7 +635,7 @@ def make_fact(
     subject: str = "",
     flags: tuple[str, ...] = (),
     bbox=None,
-) -> Fact | None:  # noqa: ANN001
+) -> Fact | None:
     """A contract row, or None when the number is not finite or a key is missing."""
     if quantity is None or not math.isfinite(quantity.value):
         return None

@@ -60,8 +60,11 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import cast
 
 from ..model import Document, Fact, Page, Paragraph
 from ..normalize.indicators import (
@@ -74,7 +77,7 @@ from ..normalize.indicators import (
 )
 from ..normalize.industries import find_industries
 from ..normalize.numbers import to_halfwidth
-from ..normalize.operators import find_operators
+from ..normalize.operators import OperatorMatch, find_operators
 from ..normalize.periods import Period, find_periods
 from ..normalize.quantities import NEGATIVE_WORDS, POSITIVE_WORDS, Quantity, find_quantities
 from ..normalize.regions import Region, find_regions, resolve_region
@@ -382,10 +385,10 @@ def _compose(
     parent: Indicator | None,
     unit: str,
     measure: str,
-    topics: list[Indicator] = (),
-    names: list[Indicator] = (),  # type: ignore[assignment]
-    known: list[Indicator] = (),
-) -> tuple[Indicator | None, bool]:  # type: ignore[assignment]
+    topics: Sequence[Indicator] = (),
+    names: Sequence[Indicator] = (),
+    known: Sequence[Indicator] = (),
+) -> tuple[Indicator | None, bool]:
     """The indicator a phrase names given the subject before it; and whether that is a guess.
 
     >>> p = open_indicator("手机上市新机型")
@@ -864,13 +867,13 @@ def _boundaries(sentence: str) -> set[int]:
     return out
 
 
-def _clause_start(sentence: str, pos: int, bounds: set[int] | None = None) -> int:
+def _clause_start(sentence: str, pos: int, bounds: AbstractSet[int] | None = None) -> int:
     bounds = _boundaries(sentence) if bounds is None else bounds
     cut = max((i for i in bounds if i < pos), default=-1)
     return cut + 1
 
 
-def _clause_end(sentence: str, pos: int, bounds: set[int] | None = None) -> int:
+def _clause_end(sentence: str, pos: int, bounds: AbstractSet[int] | None = None) -> int:
     bounds = _boundaries(sentence) if bounds is None else bounds
     return min((i for i in bounds if i >= pos), default=len(sentence))
 
@@ -981,7 +984,7 @@ def _sentence_facts(
         if m.kind != "quantity" or _inside(m.start, glosses):
             continue
         after = sentence[m.end : _clause_end(sentence, m.end, bounds)]
-        if cue_for("", "", sentence[m.start : m.end], after, m.obj).measure == "modifier":  # type: ignore[arg-type]
+        if cue_for("", "", sentence[m.start : m.end], after, cast(Quantity, m.obj)).measure == "modifier":
             continue
         quantities.append(m)
     prev_end = 0
@@ -1009,7 +1012,7 @@ def _sentence_facts(
             if m.kind == "period":
                 if _sets_context(sentence, m, glosses) and not _inside(m.start, titles):
                     again = find_periods(sentence[m.start : m.end], _year_ref(state.period, ctx.period))
-                    state.period = again[0][2] if len(again) == 1 else m.obj  # type: ignore[assignment]
+                    state.period = again[0][2] if len(again) == 1 else cast(Period, m.obj)
                     state.undated = False
                     state.span = _span_start(sentence, m.start, m.end)
                     state.point = bool(
@@ -1020,22 +1023,23 @@ def _sentence_facts(
             elif _inside(m.start, blocked) or _inside(m.start, glosses):
                 continue
             elif m.kind == "region":
-                scope.region = m.obj  # type: ignore[assignment]
+                scope.region = cast(Region, m.obj)
                 if m.start >= seg_start and scope.items:
                     scope.items = []
             elif m.kind == "operator":
-                scope.operator = m.obj.operator  # type: ignore[attr-defined]
-                if m.obj.region_hint:  # type: ignore[attr-defined]
-                    scope.region = resolve_region(m.obj.region_hint).region or scope.region  # type: ignore[attr-defined]
+                said = cast(OperatorMatch, m.obj)
+                scope.operator = said.operator
+                if said.region_hint:
+                    scope.region = resolve_region(said.region_hint).region or scope.region
             elif m.kind == "subject":
-                scope.subject = m.obj  # type: ignore[assignment]
+                scope.subject = cast(str, m.obj)
             if m.kind != "subject":
                 for i in range(max(m.start, seg_start), min(m.end, first.start)):
                     masked[i] = "" if m.kind == "period" else "|"
         lead = sentence[seg_start : first.start]
         phrase_text = "".join(masked[seg_start : first.start])
         prev_start = prev_end
-        q0: Quantity = first.obj  # type: ignore[assignment]
+        q0 = cast(Quantity, first.obj)
         token0 = sentence[first.start : first.end]
         clause = sentence[clause_start : first.start]
         cue = cue_for(
@@ -1101,7 +1105,7 @@ def _sentence_facts(
                 )
                 for target in targets or []:
                     named_here = named_here or not target.guessed
-                    when = (
+                    when: Period | None = (
                         Period.year(base.end.year)
                         if target.indicator.kind == "flow" and base.end.month == 12
                         else base
@@ -1144,7 +1148,7 @@ def _sentence_facts(
         intro = re.split(r"[，,：:；;]", intro.rstrip("，,：:；; "))[-1] if intro else ""
         if cue.cue == "value" and q0.unit == "%" and re.search(r"占比(?:最高|最多|最大|最低)?$", intro):
             cue = next(c for c in cues() if c.measure == "share_pct")  # 「…网民占比最高，为20.5%」
-        if level:
+        if level and base_row is not None:
             cue = base_row  # 「占比由…的16.9%提升至26.3%」: the new level has the measure of the old one
         base_row = None
         targets = _targets(
@@ -1175,7 +1179,7 @@ def _sentence_facts(
             else [(first, t) for t in targets]
         )
         for m, target in pairs:
-            q: Quantity = m.obj  # type: ignore[assignment]
+            q = cast(Quantity, m.obj)
             own = _token_sign(sentence[m.start : m.end])
             if own is not None:
                 negative = own  # 「同比分别下降2.5%和增长1.3%」: each number's own word wins, and carries on
@@ -1217,7 +1221,7 @@ def _sentence_facts(
                 out.append(_rank_flat(out[-1], flat.group(0)))
     for m in mentions:  # periods after the last number still set the context for the next sentence
         if m.kind == "period" and m.start >= prev_end and _sets_context(sentence, m, glosses):
-            state.period = m.obj  # type: ignore[assignment]
+            state.period = cast(Period, m.obj)
             state.undated = False
     out.extend(_ranking_list(sentence, offset, raw, para, ctx, state))
     flat = _YOY_FLAT.search(sentence)
@@ -1322,8 +1326,8 @@ def _groups(sentence: str, quantities: list[Mention]) -> list[list[Mention]]:
         if (
             groups
             and re.fullmatch(SETTINGS.enum_gap, sentence[groups[-1][-1].end : m.start])
-            and m.obj.unit == groups[-1][-1].obj.unit
-        ):  # type: ignore[attr-defined]
+            and cast(Quantity, m.obj).unit == cast(Quantity, groups[-1][-1].obj).unit
+        ):
             groups[-1].append(m)
         else:
             groups.append([m])
@@ -1343,11 +1347,11 @@ def _targets(
     seg_start: int,
     seg_end: int,
     sentence: str = "",
-    bounds: set[int] = frozenset(),
+    bounds: AbstractSet[int] = frozenset(),
     intro: str = "",
-) -> list[Anchor] | None:  # type: ignore[assignment]
+) -> list[Anchor] | None:
     """The subject of each number of a group, by scope; None when there is none."""
-    q: Quantity = group[0].obj  # type: ignore[assignment]
+    q = cast(Quantity, group[0].obj)
     unit = q.unit if cue.measure in ("value", "change") else ""
     acted = (
         _acted_on(
@@ -1512,12 +1516,16 @@ def _targets(
         ):
             phrase = commented
     group_of = _GROUP_OF.match(phrase) if cue.measure == "share_pct" else None
-    if group_of and resolve_indicator(phrase) is None and resolve_indicator(group_of.group(2)) is not None:
+    if (
+        group_of
+        and resolve_indicator(phrase) is None
+        and (population := resolve_indicator(group_of.group(2))) is not None
+    ):
         # 「30—39岁网民占比最高，为20.5%」: a group's share of a population, the group as the subject
         whole = Anchor(
-            resolve_indicator(group_of.group(2)),
+            population,
             scope.region,
-            scope.operator,  # type: ignore[arg-type]
+            scope.operator,
             re.sub(r"^在|在|的$", "", group_of.group(1)),
             False,
             cue.measure,
@@ -1555,7 +1563,7 @@ def _targets(
     if phrase and parent is not None and re.match(r"^\s*[（(]?\s*其中", phrase_text):
         phrase = _qualified_part(phrase, parent.name)
     if phrase:
-        ind, unsure = _compose(
+        phrase_ind, unsure = _compose(
             phrase,
             parent,
             unit,
@@ -1564,11 +1572,12 @@ def _targets(
             state.names if scope.anchor is not None else [],
             state.names,
         )
+        if phrase_ind is None:
+            return None
+        ind = phrase_ind
         guessed = unsure or (
             guessed and ind is parent and not (len(phrase) >= 4 and parent.name.endswith(phrase))
         )
-        if ind is None:
-            return None
         if ind is not parent:
             scope.items = []
     elif parent is not None:
@@ -1599,6 +1608,7 @@ def _targets(
     part = parent is not None and re.match(r"^\s*[（(]?\s*其中", phrase_text) is not None
     if (
         part
+        and parent is not None
         and phrase
         and not ind.catalogued
         and not _has_head(ind)
@@ -1845,7 +1855,7 @@ def _catalogued_in(phrase_text: str, phrase: str) -> str | None:
     return None
 
 
-def _after_number(sentence: str, m: Mention, bounds: set[int]) -> str | None:
+def _after_number(sentence: str, m: Mention, bounds: AbstractSet[int]) -> str | None:
     """「我省有26826个IP地址所对应的主机被…控制」: a catalogue name right after the number, in its clause.
 
     >>> s = "我省有26826个IP地址所对应的主机被境内外木马和僵尸网络控制，相比上月增加了1721个"
@@ -1991,7 +2001,7 @@ def _operator_items(
     operators: list,
     measure: str,
     unit: str,
-    scope: Scope,  # noqa: ANN001
+    scope: Scope,
     state: State,
 ) -> list[Anchor]:
     """A list of operators before 分别 (「河南移动、联通、电信公司IPTV用户分别为…」): one anchor per operator.
@@ -2230,7 +2240,7 @@ def _rank_flat(rank: Fact, text: str) -> Fact:
     )
 
 
-def _bbox(para: Paragraph, start: int, end: int):  # noqa: ANN202
+def _bbox(para: Paragraph, start: int, end: int):
     """The union box of the printed lines a span of the paragraph text falls on."""
     boxes, pos = [], 0
     for ln in para.lines:

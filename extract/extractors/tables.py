@@ -382,7 +382,8 @@ def read_caption(above: list[str], below: list[str], ref: Period | None) -> Capt
     >>> c.indicator.name, c.period.period, c.units
     ('电信业务收入', '2021-01..2021-03', (UnitSpec(unit='亿元', scope=''),))
     """
-    title, units, continued = "", (), False
+    title, continued = "", False
+    units: tuple[UnitSpec, ...] = ()
     for text in reversed(above[-SETTINGS.caption_paragraphs :]):
         line = text.strip()
         if len(line) > SETTINGS.max_caption_chars:
@@ -515,7 +516,7 @@ def _is_number_like(cell: str) -> bool:
     if re.fullmatch(r"[-—–…/]+|\.{3}", c):
         return True
     m = re.fullmatch(r"[↑↓+\-−]?\d+(?:\.\d+)?\s*(\S{0,4})", c)
-    return bool(m) and (not m.group(1) or _is_unit(m.group(1)))
+    return m is not None and (not m.group(1) or _is_unit(m.group(1)))
 
 
 def _is_missing(cell: str) -> bool:
@@ -1102,7 +1103,7 @@ def _is_caption_line(text: str) -> bool:
     )
 
 
-def _around(items: list, pos: int) -> tuple[list[str], list[str]]:  # noqa: ANN001
+def _around(items: list, pos: int) -> tuple[list[str], list[str]]:
     """The paragraphs right above a table (back to the previous table) and right below it."""
     above: list[str] = []
     for item in reversed(items[:pos]):
@@ -1155,10 +1156,10 @@ def _rank_pairs(header: list[str], body: list[list[str]], ctx: DocContext) -> li
     return pairs
 
 
-def _reading_order(page) -> list:  # noqa: ANN001
+def _reading_order(page) -> list:
     """Paragraphs and tables of a page, top to bottom."""
 
-    def top(item) -> float:  # noqa: ANN001
+    def top(item) -> float:
         if isinstance(item, Table):
             return item.bbox[1] if item.bbox else 0.0
         box = item.lines[0].bbox if item.lines and item.lines[0].bbox else None
@@ -1345,7 +1346,7 @@ def _rank_only(
     page: int,
     snippet: str,
     bbox,
-) -> list[Fact]:  # noqa: ANN001
+) -> list[Fact]:
     """A ranking printed as 排名 | 城市 only: each place's rank in the table's indicator."""
     if indicator is None or key.region is None:
         return []
@@ -1363,7 +1364,7 @@ def _rank_key_fact(
     period: Period | None,
     page: int,
     snippet: str,
-    bbox,  # noqa: ANN001
+    bbox,
     flags: tuple[str, ...],
     operator: str,
 ) -> Fact | None:
@@ -1403,7 +1404,7 @@ def _cell_facts(
     page: int,
     snippet: str,
     bbox,
-) -> list[Fact]:  # noqa: ANN001
+) -> list[Fact]:
     cell = FOOTNOTE_MARK.sub("", to_halfwidth(row[col.index]).strip()) if col.index < len(row) else ""
     if not cell or (_is_missing(cell) and col.measure != "rank_change"):
         return []
@@ -1429,7 +1430,6 @@ def _cell_facts(
     ):
         extra.append("inconsistent")
     if col.role == "no_n":
-        q = Quantity(float(col.position), "位", str(col.position), "")
         f = make_fact(
             ctx,
             page=page,
@@ -1438,7 +1438,7 @@ def _cell_facts(
             region=key.region,
             period=period,
             measure="rank",
-            quantity=q,
+            quantity=Quantity(float(col.position), "位", str(col.position), ""),
             snippet=snippet,
             subject=row[col.index].strip(),
             flags=tuple(extra),
@@ -1518,16 +1518,16 @@ def _left_period(group: Group, col: Column) -> Period | None:
     """A measure column (同比, 占比, 增减) takes the period of the value columns on its left, back to
     the previous measure column: the latest of them (2023年 | 2022年 | 增减 is the change in 2023),
     never a comparison base (上年同期)."""
-    run: list[Column] = []
+    run: list[Period] = []
     for c in group.values:
         if c.index >= col.index:
             break
         if c.role != "value":
             run = []
         elif c.period and not c.base:
-            run.append(c)
+            run.append(c.period)
     if run:
-        return max(run, key=lambda c: (c.period.end, c.period.end - c.period.start)).period
+        return max(run, key=lambda p: (p.end, p.end - p.start))
     value = _first_value(group)
     return value.period if value else None
 
@@ -1558,7 +1558,7 @@ def parse_rank_change(cell: str) -> Quantity | None:
     return Quantity(sign * float(m.group(2)), "位", c, "")
 
 
-def _row_bbox(table: Table, r: int, n_body: int):  # noqa: ANN202
+def _row_bbox(table: Table, r: int, n_body: int):
     if not table.row_boxes:
         return table.bbox
     offset = len(table.row_boxes) - n_body

@@ -89,7 +89,7 @@ def _clean(text: str) -> tuple[str, list[int]]:
 
 
 def _all_spans(s: str) -> list[tuple[int, int]]:
-    spans = []
+    spans: list[tuple[int, int]] = []
     for a in _of_kind("all"):
         i = s.find(a.alias)
         while i >= 0:

@@ -509,7 +509,7 @@ def _asof_month(m: re.Match[str], ref: Period | None) -> Period | None:
     return Period.month(asof.year, asof.month)
 
 
-def _this_week(m: re.Match[str], ref: Period | None) -> Period | None:
+def _this_week(m: re.Match[str], ref: Period | None) -> Period:
     """本周: the report's own week, or the week of its date line."""
     ref = _need_ref(ref)
     if ref.period_type == "week":
@@ -521,7 +521,7 @@ def _this_week(m: re.Match[str], ref: Period | None) -> Period | None:
 
 
 def _last_week(m: re.Match[str], ref: Period | None) -> Period | None:
-    return _this_week(m, ref).previous()  # type: ignore[union-attr]
+    return _this_week(m, ref).previous()
 
 
 def _year_to_date(m: re.Match[str], ref: Period | None) -> Period | None:

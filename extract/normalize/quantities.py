@@ -525,7 +525,7 @@ def _token(s: str, start: int, end: int, raw: str, chinese: bool) -> tuple[int, 
         # 5万余人, 300多万户: an approximate count with its unit noun after 余/多
         noun = _unit_at(s, unit_end + 1, running=True)
         combined = unit_table().get(unit.raw + noun.raw) if noun and noun.unit else None
-        if combined is not None:
+        if combined is not None and noun is not None:
             unit, extra, unit_end = combined, (APPROXIMATE,), unit_end + 1 + len(noun.raw)
     back = start
     while back > 0 and s[back - 1] in _SPACES:

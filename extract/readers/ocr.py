@@ -446,7 +446,7 @@ def find_grids(gray: np.ndarray, scale: float, s: OcrSettings) -> list[Grid]:
     tall_y = max(10, int(12 * scale))
     horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (long_x, 1)))
     vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, tall_y)))
-    grid_mask = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
+    grid_mask = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
     count, _labels, stats, _ = cv2.connectedComponentsWithStats(grid_mask, connectivity=8)
     grids: list[Grid] = []
     for k in range(1, count):

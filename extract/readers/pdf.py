@@ -176,7 +176,7 @@ def _has_no_pages(path: Path, password: str | None) -> bool:
     try:
         with pdfplumber.open(str(path), password=password or "") as pdf:
             return len(pdf.pages) == 0
-    except Exception:  # noqa: BLE001 - any failure here means "damaged", reported by the caller
+    except Exception:  # any failure here means "damaged", reported by the caller
         return False
 
 

@@ -48,7 +48,7 @@ def _check_unpacked(path: Path, limits: Limits) -> None:
         )
 
 
-def _sheet_rows(ws, path: Path, limits: Limits) -> list[list[str]]:  # noqa: ANN001
+def _sheet_rows(ws, path: Path, limits: Limits) -> list[list[str]]:
     """The cells present in a read-only sheet, whatever dimension it declares (a 1 KB file may
     declare A1:XFD1048576); more than ``limits.max_cells`` cells → too large."""
     ws.reset_dimensions()  # measure the sheet from its rows, not from its <dimension> element

@@ -54,12 +54,12 @@ def find_tables(
                     page = pages[i]
                     tables = _ruled_tables(page, i + 1) or _three_line_tables(page, i + 1)
                     page.close()
-                except Exception:  # noqa: BLE001 - a damaged page object: its text is still read
+                except Exception:  # a damaged page object: its text is still read
                     skipped.append(i + 1)
                     continue
                 if tables:
                     found[i] = tables
-    except Exception:  # noqa: BLE001 - the table reader cannot open what pdfium could
+    except Exception:  # the table reader cannot open what pdfium could
         skipped = [i + 1 for i in page_indexes]
     if skipped and warnings is not None:
         warnings.append(
@@ -96,7 +96,7 @@ def _ruled_tables(page: pdfplumber.page.Page, number: int) -> list[Table]:
         rows = clean_rows(t.extract(x_tolerance=_X_TOLERANCE))
         if len(rows) < 1 or max(len(r) for r in rows) < 2:
             continue
-        boxes = [r.bbox for r in t.rows]
+        boxes: list[BBox | None] = [r.bbox for r in t.rows]
         tables.append(Table(rows=rows, page=number, bbox=t.bbox, row_boxes=boxes))
     return tables
 
@@ -373,7 +373,8 @@ def _table_from_run(
     full = sum(1 for line in data if len(line) == len(columns))
     if len(columns) < 2 or full < (1 if continued else 3):
         return None
-    if continued:  # the same columns as on the page before: cells of this page's rows fall into them
+    if continued and carry is not None:
+        # the same columns as on the page before: cells of this page's rows fall into them
         columns = _widen(columns, carry)
     rows = [_cells(line, columns) for line in data]
     if sum(1 for r in rows if _numbers_an_item(r[0])) > len(rows) / 2 or not _looks_numeric(rows):
