@@ -431,42 +431,21 @@ def _is_url(store: object) -> bool:
 
 
 def _known_versions(store: Store | str | None, digests: list[str]) -> dict[str, tuple[str, str, str]]:
-    """(status, extractor version, name) of already stored documents, by sha256.
+    """(status, extractor version, name) of already stored documents, by sha256 (one query).
 
-    For a SQLite file this is one read with the standard library, so re-ingesting an
-    unchanged archive costs little more than hashing it.
+    A SQLite file that does not exist yet holds nothing: it is not created just to be asked.
     """
     if not digests:
         return {}
-    url = resolve_url(store) if _is_url(store) else store.url
-    path = sqlite_path(url)
-    if path is not None and _is_url(store):
-        if not path.exists():
+    if store is None or isinstance(store, str):
+        url = resolve_url(store)
+        path = sqlite_path(url)
+        if path is not None and not path.exists():
             return {}
-        import sqlite3
-
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-        try:
-            marks = ",".join("?" * len(digests))
-            rows = con.execute(
-                f"SELECT sha256, status, extractor_version, name FROM documents WHERE sha256 IN ({marks})",
-                digests,
-            ).fetchall()
-        except sqlite3.OperationalError:  # no schema yet
-            return {}
-        finally:
-            con.close()
-        return {sha: (status, ver, name) for sha, status, ver, name in rows}
-    if _is_url(store):
         from .store import Store
 
         store = Store(url)
-    found = {}
-    for digest in digests:
-        doc = store.find(digest)
-        if doc:
-            found[digest] = (doc.status, doc.extractor_version, doc.name)
-    return found
+    return store.stored_versions(digests)
 
 
 #: Imported once by the forkserver, so that each child starts with the readers and extractors loaded.

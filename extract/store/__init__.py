@@ -1,0 +1,67 @@
+"""The fact store — the one door to the database: only this package names tables and columns.
+
+SQLAlchemy Core over SQLite (default, ``data/zhibiao.sqlite``) or PostgreSQL. The package's modules:
+
+- :mod:`.schema` — the tables, the flags the store sets, the engine, idempotent schema creation;
+- :mod:`.write` — a document with its facts in one transaction (fully present or absent), names,
+  deletion, check results, review decisions re-applied on re-extraction;
+- :mod:`.read` — documents, facts, the number accounting, failures, reviews, the audit log;
+- :mod:`.columnar` — every fact without its provenance text, column by column, for the dashboard;
+- :mod:`.files` — the originals, so facts can be re-extracted and shown against their page.
+
+:class:`Store` joins them over one engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.engine import Engine
+
+from ..files import file_sha256
+from ..paths import resolve_url
+from .files import files_dir
+from .read import Reads, StoredDocument, typed_facts
+from .schema import (
+    CHECK_FLAG,
+    CORRECTED_FLAG,
+    REVIEWED_FLAG,
+    UNEXPLAINED,
+    create_schema,
+    ensure_indexes,
+    make_engine,
+)
+from .write import StoreBusy, Writes
+
+__all__ = [
+    "CHECK_FLAG",
+    "CORRECTED_FLAG",
+    "REVIEWED_FLAG",
+    "UNEXPLAINED",
+    "Store",
+    "StoreBusy",
+    "StoredDocument",
+    "file_sha256",
+    "resolve_url",
+    "typed_facts",
+]
+
+
+class Store(Reads, Writes):
+    """A connection to one fact database.
+
+    Writes take the write lock when their transaction begins (SQLite ``BEGIN IMMEDIATE``), so a
+    busy database is noticed before anything is written and the whole transaction is retried until
+    ``lock_wait_s`` has passed (``on_wait`` is told once, to say so); then :class:`StoreBusy`.
+    """
+
+    def __init__(
+        self, url: str | None = None, lock_wait_s: float = 120.0, on_wait: Callable[[str], None] | None = None
+    ):
+        self.url = resolve_url(url)
+        self.lock_wait_s = lock_wait_s
+        self.on_wait = on_wait
+        self.engine: Engine = make_engine(self.url, busy_timeout_s=min(30.0, max(0.1, lock_wait_s)))
+        create_schema(self.engine)
+        ensure_indexes(self.engine)
+        self.files_dir = files_dir(self.url)
