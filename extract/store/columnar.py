@@ -18,9 +18,11 @@ import threading
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import Index
 from sqlalchemy.engine import Engine
 
 from ..model import FACT_COLUMNS
+from .schema import facts
 
 #: What the dashboard holds in memory for every fact: all it filters, groups and charts on. The
 #: provenance text (snippet, printed value and unit) and the snippet's box on the page are not held:
@@ -43,6 +45,11 @@ SERIES_COLS = (
 )
 #: … and one group per period and document (ix_facts_period_doc; ``page`` is read per fact).
 PERIOD_COLS = ("period_end", "period_start", "period", "period_type", "document_id", "document")
+#: The covering indexes of the two scans: every descriptive column of a fact is read with two index-only
+#: scans (one group per series, one per period and document) instead of a scan of the wide table, and
+#: filtered look-ups by indicator, region, operator and measure use the first one's prefix.
+SERIES_INDEX = Index("ix_facts_series", *(facts.c[c] for c in SERIES_COLS))
+PERIOD_INDEX = Index("ix_facts_period_doc", *(facts.c[c] for c in (*PERIOD_COLS, "page")))
 _TEXT = tuple(
     c for c in HELD if c not in ("page", "value", "period_start", "period_end", "id", "document_id")
 )

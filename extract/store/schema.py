@@ -81,33 +81,7 @@ facts = Table(
     Index("ix_facts_region", "region"),
     Index("ix_facts_document", "document_id"),
     Index("ix_facts_period", "period_start"),
-    # Covering indexes for the dashboard: every descriptive column of a fact is read with two index-only
-    # scans (one group per series, one per period and document) instead of a scan of the wide table, and
-    # filtered look-ups by indicator, region, operator and measure use the first one's prefix.
-    Index(
-        "ix_facts_series",
-        "indicator",
-        "region",
-        "operator",
-        "measure",
-        "subject",
-        "unit",
-        "category",
-        "region_code",
-        "region_level",
-        "method",
-        "flags",
-    ),
-    Index(
-        "ix_facts_period_doc",
-        "period_end",
-        "period_start",
-        "period",
-        "period_type",
-        "document_id",
-        "document",
-        "page",
-    ),
+    # the dashboard's covering indexes are defined beside their queries, in columnar.py
 )
 
 #: Numbers of a document that are not facts: set aside with a reason (date, target …), or ``unexplained``
