@@ -31,8 +31,11 @@ dashboard: setup
 test: setup system
 	$(BIN)/python -m pytest -q
 
+# the habits CI keeps: ruff lint and format, and the type checker (configured in pyproject.toml)
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # the README's screenshots: the browser test, saving its pictures into docs/screenshots/
 screenshots: setup system

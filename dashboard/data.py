@@ -22,7 +22,7 @@ import gc
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -167,7 +167,7 @@ def region_table() -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _options(url: str, version: tuple[int, int, str]) -> dict[str, list]:
+def _options(url: str, version: tuple[int, int, str]) -> dict[str, Any]:
     df = _facts(url, version)
     cat = catalogue()
     counts = df.groupby("indicator", sort=False).size()
@@ -197,7 +197,7 @@ def _options(url: str, version: tuple[int, int, str]) -> dict[str, list]:
     }
 
 
-def options() -> dict[str, list]:
+def options() -> dict[str, Any]:
     """What the filters can choose from: indicators (grouped by category), regions, operators, months."""
     url = db_url()
     return _options(url, data_version(url))
@@ -309,14 +309,6 @@ def contract(df: pd.DataFrame) -> pd.DataFrame:
         if isinstance(out[c].dtype, pd.CategoricalDtype):
             out[c] = out[c].astype(str)
     return out
-
-
-def stored_file(path: str) -> Path | None:
-    """The stored original of a document, if it is still on disk."""
-    if not path:
-        return None
-    p = Path(path)
-    return p if p.is_file() else None
 
 
 def clear_caches() -> None:

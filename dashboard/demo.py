@@ -68,16 +68,18 @@ def load_demo(store: Store, path: Path | None = None) -> tuple[int, int]:
             value = _num(rec["value"])
             if value is None:
                 continue
-            box = tuple(_num(rec.get(k)) for k in ("x0", "top", "x1", "bottom"))
+            x0, top, x1, bottom = (_num(rec.get(k)) for k in ("x0", "top", "x1", "bottom"))
             page = int(_num(rec["page"]) or 0)
             rows.append(
                 Fact(
                     **{c: rec[c] for c in FACT_COLUMNS if c not in ("page", "value")},
                     page=page,
                     value=value,
-                    bbox=box if all(b is not None for b in box) else None,
+                    bbox=(x0, top, x1, bottom)
+                    if x0 is not None and top is not None and x1 is not None and bottom is not None
+                    else None,
                 )
-            )  # type: ignore[arg-type]
+            )
         pages = int(pd.to_numeric(group["page"], errors="coerce").max() or 0)
         suffix = Path(str(name)).suffix.lower()
         kind = {".txt": "text", ".csv": "spreadsheet", ".xls": "spreadsheet", ".xlsx": "spreadsheet"}.get(

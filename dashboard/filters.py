@@ -84,15 +84,15 @@ def bind(
     qp: str | None = None,
     default: str | Callable[[], str] | None = None,
     **kwargs: object,
-) -> object:
+) -> str:
     """A page control bound to the URL, the one way every page does it: seeded from the URL key ``qp``
     (else ``default``, kept within ``options``), drawn with ``widget`` (``st.selectbox``, a column's
-    ``segmented_control`` …), and written back to the URL. Returns the widget's value.
+    ``segmented_control`` …), and written back to the URL. Returns the widget's value ('' when none is chosen).
     """
     page_state(key, options, default, qp=qp)
     value = widget(label, options, key=key, **kwargs)
     remember(key, qp=qp)
-    return value
+    return "" if value is None else str(value)
 
 
 def _seed(key: str, value) -> None:
@@ -166,10 +166,10 @@ def sidebar() -> data.Filters:
             "起始期",
             months,
             key="f_from",
-            format_func=label.get,
+            format_func=label.__getitem__,
             help="按数据期的截止月筛选（年度数据的截止月为 12 月）",
         )
-        end = c2.selectbox("截止期", months, key="f_to", format_func=label.get)
+        end = c2.selectbox("截止期", months, key="f_to", format_func=label.__getitem__)
         if start > end:
             start, end = end, start
             c1.caption("起止已对调")

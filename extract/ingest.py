@@ -216,7 +216,7 @@ def deadline(seconds: float, path: str) -> Iterator[None]:
         yield
         return
 
-    def expire(_signum, _frame):  # noqa: ANN001, ANN202
+    def expire(_signum, _frame):
         raise InputError(
             path, f"reading took longer than the limit of {seconds:g} s (raise it with --timeout)"
         )
@@ -305,12 +305,14 @@ def ingest(
     if not (todo or copies or renamed):
         return results
     try:
-        if _is_url(store):
+        if store is None or isinstance(store, str):
             from .store import Store
 
-            store = Store(store, lock_wait_s=options.lock_wait_s, on_wait=note)
-        elif note is not None and store.on_wait is None:
-            store.on_wait = note
+            opened = Store(store, lock_wait_s=options.lock_wait_s, on_wait=note)
+        else:
+            opened = store
+            if note is not None and opened.on_wait is None:
+                opened.on_wait = note
     except Exception as exc:  # the database cannot be opened: every file says so, nothing is half-written
         reason = f"could not open the database ({_storage_reason(exc)})"
         for f, _ in todo + copies:
@@ -319,17 +321,17 @@ def ingest(
             results.append(_report(progress, Result(str(f), "failed", reason=reason)))
         return results
     for f, digest, stored_name in renamed:
-        results.append(_report(progress, _keep_name(store, f, digest, stored_name)))
+        results.append(_report(progress, _keep_name(opened, f, digest, stored_name)))
     todo.sort(key=lambda item: item[0].stat().st_size, reverse=True)  # largest first balances the workers
     stored_ok: set[str] = set()
     for extracted in _run(todo, options, workers):
-        result = _save_safely(store, extracted, version, options.force)
+        result = _save_safely(opened, extracted, version, options.force)
         if result.status in ("stored", "unchanged"):
             stored_ok.add(extracted.sha256)
         results.append(_report(progress, result))
     for f, digest in copies:
         if digest in stored_ok or known.get(digest, ("",))[0] == "ok":
-            results.append(_report(progress, _keep_name(store, f, digest, first_of[digest].name)))
+            results.append(_report(progress, _keep_name(opened, f, digest, first_of[digest].name)))
         else:
             results.append(
                 _report(
@@ -342,7 +344,7 @@ def ingest(
                 )
             )
     if any(r.status == "stored" for r in results):
-        _check_after_ingest(store, note)
+        _check_after_ingest(opened, note)
     return results
 
 

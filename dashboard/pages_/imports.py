@@ -98,7 +98,7 @@ def ingest_uploads(files, options=None, progress=None) -> list[dict]:
                     "说明": "不支持的文件类型（支持 PDF、TXT、CSV、XLS、XLSX）",
                 }
                 results.append(row)
-                report(i, 1.0, "失败：" + row["说明"])
+                report(i, 1.0, f"失败：{row['说明']}")
                 continue
             folder = tmp / uuid.uuid4().hex
             folder.mkdir()
@@ -157,13 +157,16 @@ def render() -> None:
     if editor:
         with st.form("upload", clear_on_submit=True, border=True):
             files = st.file_uploader("选择文件", type=TYPES, accept_multiple_files=True, key="uploads")
-            ocr = st.selectbox(
-                "扫描件文字识别（OCR）",
-                list(OCR_MODES),
-                format_func=OCR_MODES.get,
-                key="ocr_mode",
-                help="由 OCR 读出的数据标记为 ocr，识别把握不足的数字另标 low_confidence",
-            )  # issue 17
+            ocr = (
+                st.selectbox(  # issue 17
+                    "扫描件文字识别（OCR）",
+                    list(OCR_MODES),
+                    format_func=OCR_MODES.__getitem__,
+                    key="ocr_mode",
+                    help="由 OCR 读出的数据标记为 ocr，识别把握不足的数字另标 low_confidence",
+                )
+                or "auto"
+            )
             go = st.form_submit_button("开始导入", type="primary", icon=":material/upload:")
     problem = batch_problem(len(files or []))
     if go and files and problem:
@@ -188,17 +191,17 @@ def render() -> None:
     elif go:
         st.warning("请先选择要导入的文件。")
 
-    results = st.session_state.get("_import_results")
-    if results:
-        stored = sum(r["结果"] == "已入库" for r in results)
-        failed = sum(r["结果"] == "失败" for r in results)
-        facts = sum(int(r["数据条数"]) for r in results)
+    shown_results: list[dict] | None = st.session_state.get("_import_results")
+    if shown_results:
+        stored = sum(r["结果"] == "已入库" for r in shown_results)
+        failed = sum(r["结果"] == "失败" for r in shown_results)
+        facts = sum(int(r["数据条数"]) for r in shown_results)
         (st.error if failed and not stored else st.warning if failed else st.success)(
             f"导入结果：{stored} 个文件入库（{fmt_count(facts)} 条数据），"
-            f"{sum(r['结果'] == '未变化' for r in results)} 个未变化，{failed} 个失败。"
+            f"{sum(r['结果'] == '未变化' for r in shown_results)} 个未变化，{failed} 个失败。"
         )
         st.dataframe(
-            pd.DataFrame(results),
+            pd.DataFrame(shown_results),
             hide_index=True,
             key="import_results",
             column_config={"说明": st.column_config.TextColumn("说明", width="large")},
@@ -242,7 +245,7 @@ def render() -> None:
         return
     with st.expander("删除报告", icon=":material/delete:"):
         labels = {int(r.id): f"#{r.id} {r.name}（{r.facts} 条数据）" for r in docs.itertuples()}
-        doc_id = st.selectbox("选择要删除的报告", list(labels), format_func=labels.get, key="del_doc")
+        doc_id = st.selectbox("选择要删除的报告", list(labels), format_func=labels.__getitem__, key="del_doc")
         name = str(docs.loc[docs["id"] == doc_id, "name"].iloc[0]) if doc_id is not None else ""
         confirm = st.checkbox("我确认删除该报告及其全部数据", key="del_confirm")
         st.button(

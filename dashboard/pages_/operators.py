@@ -7,10 +7,12 @@ printed, share, 同比 stated or derived) — and ``render`` only draws.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import charts, common, data, filters, rules, selection
 from dashboard.fmt import axis_scale, fmt_delta_pct, fmt_value, md_escape, period_label
@@ -45,7 +47,9 @@ def operator_table(
     vals = all_vals[all_vals["period"] == period]
     if provenance is not None and len(vals):
         vals = selection.with_printed(vals, provenance)
-    vals = vals.assign(shown=selection.shown_column(vals) if len(vals) else pd.Series(dtype=object))
+    vals = vals.assign(
+        shown=charts.mark_failed(selection.shown_column(vals), vals) if len(vals) else pd.Series(dtype=object)
+    )
     vals = vals.set_index(vals["operator"].astype(str))
     shares = selection.dedupe(at[at["measure"] == "share_pct"]).set_index("operator")["value"]
     yoy = selection.dedupe(at[at["measure"] == "yoy_pct"]).set_index("operator")["value"]
@@ -217,7 +221,9 @@ def operator_cards(tab: pd.DataFrame) -> None:
         )
 
 
-def controls(df: pd.DataFrame, by_operator: object, f: data.Filters) -> tuple[str, str, pd.DataFrame, object]:
+def controls(
+    df: pd.DataFrame, by_operator: np.ndarray, f: data.Filters
+) -> tuple[str, str, pd.DataFrame, DeltaGenerator]:
     """The 指标 and 地区 controls (bound to the URL); returns them, the chosen region's operator rows and
     the column left for the 显示 switch."""
     have = set(df["indicator"][by_operator].unique())
@@ -260,7 +266,7 @@ def render() -> None:
     df = data.facts()
     scope = data.mask(df, f, operators=False, regions=False)  # indicators and period
     by_operator = data.both(scope, (df["operator"] != "") & (df["subject"] == ""))
-    if not by_operator.any():
+    if by_operator is None or not by_operator.any():
         st.info("当前筛选条件下没有分运营商的数据。分运营商的数字通常出现在月报的「基础电信企业」部分。")
         return
     ind, region, d, slot = controls(df, by_operator, f)

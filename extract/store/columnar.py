@@ -86,7 +86,7 @@ def _read_grouped(engine: Engine, url: str) -> pd.DataFrame:
     def read_series() -> None:
         try:
             got["series"] = _query(engine, lambda cur: _groups(cur, SERIES_COLS))
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the reading thread
+        except BaseException as exc:  # re-raised in the reading thread
             failed.append(exc)
 
     worker = threading.Thread(target=read_series, name="zhibiao-read-series", daemon=True)
@@ -106,7 +106,7 @@ def _read_grouped(engine: Engine, url: str) -> pd.DataFrame:
     return _assemble(series, periods, values, ids)
 
 
-def _query(engine: Engine, read):  # noqa: ANN001, ANN202
+def _query(engine: Engine, read):
     """``read(cursor)`` in one read transaction (one snapshot) on a connection of the store."""
     raw = engine.raw_connection()
     try:
@@ -123,7 +123,7 @@ def _query(engine: Engine, read):  # noqa: ANN001, ANN202
         raw.close()
 
 
-def _periods_and_values(cur) -> tuple[dict, np.ndarray]:  # noqa: ANN001
+def _periods_and_values(cur) -> tuple[dict, np.ndarray]:
     periods = _groups(cur, PERIOD_COLS, also="ifnull(page, 0)")
     cur.execute("SELECT value FROM facts ORDER BY id")  # exact doubles: not through text
     values = np.fromiter(itertools.chain.from_iterable(cur), dtype="float64", count=len(periods["ids"]))
@@ -167,7 +167,7 @@ def _positions(ids: np.ndarray):
     return lambda some: lut[some]
 
 
-def _groups(cur, cols: tuple[str, ...], also: str = "") -> dict:  # noqa: ANN001
+def _groups(cur, cols: tuple[str, ...], also: str = "") -> dict:
     """One row per distinct combination of ``cols`` with its fact ids (and the ``also`` expression per id)."""
     names = ", ".join(f'"{c}"' for c in cols)
     extra = f", group_concat({also})" if also else ""
@@ -216,7 +216,7 @@ def _expand(values: tuple, first: np.ndarray, row_group: np.ndarray) -> pd.Categ
     return pd.Categorical.from_codes(codes[row_group], categories=pd.Index(cats, dtype=object))
 
 
-def _read_rows(raw) -> pd.DataFrame:  # noqa: ANN001
+def _read_rows(raw) -> pd.DataFrame:
     """The portable way: the held columns row by row through the DB-API cursor, ordered by id."""
     cols = ["id", "document_id", "page", "value"] + [
         c for c in HELD if c not in ("id", "document_id", "page", "value")

@@ -219,7 +219,7 @@ def make_engine(url: str, busy_timeout_s: float = 30.0) -> Engine:
         engine = create_engine(url, connect_args={"timeout": busy_timeout_s})
 
         @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, _record):  # noqa: ANN001
+        def _pragmas(dbapi_conn, _record):
             dbapi_conn.isolation_level = None  # transactions are begun below, not by the driver
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
@@ -229,7 +229,7 @@ def make_engine(url: str, busy_timeout_s: float = 30.0) -> Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _begin(conn):  # noqa: ANN001
+        def _begin(conn):
             # a writer takes the write lock at once, waiting for it in short steps (Store._write retries
             # and says that it waits); other transactions wait up to the full busy timeout
             if conn.get_execution_options().get("zhibiao_write"):

@@ -278,12 +278,12 @@ def _inserted_id(conn: Connection, insert: Insert) -> int:
     return int(key[0])
 
 
-def _delete_numbers(conn, doc_id: int) -> None:  # noqa: ANN001
+def _delete_numbers(conn: Connection, doc_id: int) -> None:
     conn.execute(delete(set_aside_numbers).where(set_aside_numbers.c.document_id == doc_id))
     conn.execute(delete(number_tallies).where(number_tallies.c.document_id == doc_id))
 
 
-def _write_numbers(conn, doc_id: int, name: str, outcomes: list[NumberOutcome]) -> None:  # noqa: ANN001
+def _write_numbers(conn: Connection, doc_id: int, name: str, outcomes: list[NumberOutcome]) -> None:
     """The numbers that are not facts, and the document's tally (inside the caller's transaction)."""
     records: list[dict[str, object]] = []
     n_facts = 0
