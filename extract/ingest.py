@@ -41,6 +41,25 @@ def extractor_version() -> str:
     return f"{CODE_VERSION}+{h.hexdigest()[:10]}"
 
 
+def reading_version(options: Options) -> str:
+    """The extractor version a file is stored under: :func:`extractor_version`, plus each reading option
+    that changes what is extracted when it is not the default (OCR mode, a spreadsheet's indicator or
+    unit), so a re-ingest with other options reads the file again instead of reporting it unchanged.
+
+    >>> reading_version(Options()) == extractor_version()
+    True
+    >>> reading_version(Options(ocr="always")).endswith("+ocr=always")
+    True
+    """
+    default = Options()
+    marks = [
+        f"{name}={value}"
+        for name in READING_OPTIONS
+        if (value := getattr(options, name)) != getattr(default, name)
+    ]
+    return "+".join([extractor_version(), *marks])
+
+
 @dataclass
 class Options:
     password: str | None = None
@@ -56,6 +75,10 @@ class Options:
     force: bool = False
     #: which PDF pages are read by OCR: auto (pages without a usable text layer) | never | always
     ocr: str = "auto"
+
+
+#: Options that change what is read from a file (not how the batch runs): part of the stored version.
+READING_OPTIONS = ("ocr", "indicator", "unit")
 
 
 @dataclass
@@ -275,7 +298,7 @@ def ingest(
     files, results = collect_files(paths, selection)
     for r in results:
         _report(progress, r)
-    version = extractor_version()
+    version = reading_version(options)
     hashed: list[tuple[Path, str]] = []
     for f in files:
         try:
