@@ -134,3 +134,87 @@ def test_more_rows_than_a_worksheet_holds_is_named_as_such():
     del caught
     gc.collect()
     assert to_xlsx_bytes({"facts": rows[:1000]})  # a table that fits is written
+
+
+# -- 导入: a hostile upload through the running dashboard --------------------------------------------------
+@pytest.fixture(scope="module")
+def upload_server(tmp_path_factory):
+    """A real ``streamlit run`` on an empty store, and headless Chromium."""
+    from .test_browser import CHROMIUM, streamlit_server
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian chromium at /usr/bin/chromium (apt-get install -y chromium)")
+    tmp = tmp_path_factory.mktemp("upload")
+    db = tmp / "zhibiao.sqlite"
+    with streamlit_server(db, tmp / "streamlit.log") as base, sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield base, db, browser
+        browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not GOOD.exists(), reason=f"shared NBS export not found at {GOOD}")
+def test_a_zip_bomb_upload_is_named_the_good_file_is_stored_and_the_server_goes_on(upload_server, tmp_path):
+    from extract.store import Store
+
+    from .hostile_inputs import zip_bomb_xlsx
+    from .test_browser import WAIT_MS, settle, shoot
+
+    base, db, browser = upload_server
+    expect = pytest.importorskip("playwright.sync_api").expect
+    bomb = zip_bomb_xlsx(tmp_path / "zipbomb.xlsx", unpacked_mb=256)  # 0.3 MB that unpack to 256 MB
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True, locale="zh-CN")
+    ctx.set_default_timeout(WAIT_MS)
+    pg = ctx.new_page()
+    try:
+        pg.goto(base + "/import")
+        settle(pg)
+        pg.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+            [str(bomb), str(GOOD)]
+        )
+        expect(pg.locator('[data-testid="stFileChipName"]')).to_have_count(2, timeout=WAIT_MS)
+        pg.get_by_role("button", name="开始导入").click()
+        expect(pg.get_by_text("导入结果").first).to_be_visible(timeout=WAIT_MS)
+        settle(pg)
+
+        # one line per file: its name and what became of it, the bomb with the limit it is over
+        rows = pg.locator('.st-key-progress_box [data-testid="stHorizontalBlock"]')
+        expect(rows).to_have_count(2)
+        bad = rows.filter(has_text=bomb.name)
+        expect(bad).to_contain_text("失败")
+        expect(bad).to_contain_text(
+            "too large: the workbook unpacks to 256 MB, more than the limit of 128 MB"
+        )
+        expect(rows.filter(has_text=GOOD.name)).to_contain_text("已入库")
+        expect(pg.get_by_text("1 个文件入库", exact=False)).to_have_count(1)
+        expect(pg.get_by_text("1 个失败", exact=False)).to_have_count(1)
+        expect(pg.locator('[data-testid="stException"]')).to_have_count(0)
+        shoot(pg, "hostile-upload")
+
+        # the good file is stored with its facts; the bomb is listed as failed, with the reason and no facts
+        docs = Store(str(db)).documents().set_index("name")
+        assert docs.loc[GOOD.name, "status"] == "ok" and docs.loc[GOOD.name, "facts"] > 100, docs.T
+        assert docs.loc[bomb.name, "status"] == "failed" and docs.loc[bomb.name, "facts"] == 0, docs.T
+        assert "too large" in docs.loc[bomb.name, "error"], docs.T
+
+        # the server goes on: another page renders the stored facts and makes their Excel file
+        pg.goto(base + "/data")
+        settle(pg)
+        caption = pg.get_by_text("条数据，来自 1 份报告").first
+        expect(caption).to_be_visible()
+        n = int(caption.inner_text().split("共 ")[1].split(" 条")[0].replace(",", ""))
+        pg.get_by_role("button", name="生成 Excel").click()
+        expect(pg.get_by_text("Excel 文件已生成").first).to_be_visible()
+        settle(pg)
+        with pg.expect_download(timeout=WAIT_MS) as dl:
+            pg.get_by_role("button", name="下载 Excel").click()
+        book = pd.read_excel(dl.value.path(), sheet_name=None, dtype=str)
+        assert len(book["facts"]) == n and list(book["documents"]["name"]) == [GOOD.name]
+        expect(pg.locator('[data-testid="stException"]')).to_have_count(0)
+        shoot(pg, "hostile-data-excel")
+    finally:
+        ctx.close()
