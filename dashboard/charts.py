@@ -112,6 +112,39 @@ def end_labels(fig: go.Figure, g: pd.DataFrame) -> None:
     fig.update_layout(margin=dict(r=140))
 
 
+#: The mark of a number that failed a consistency check (flag ``check_failed``, see extract/checks.py), put
+#: before it wherever it is shown — cards, hovers, bar labels, the 数据 table — and what it means.
+CHECK_FLAG = "check_failed"
+CHECK_MARK = "⚠"
+CHECK_NOTE = "⚠ 未通过一致性校验，请核对原文（见「审核」页）"
+
+
+#: Flags of a person's decision (extract/review.py): a number accepted or corrected is no longer in doubt.
+SETTLED_FLAGS = frozenset({"reviewed", "corrected"})
+
+
+def marked(text: str, flags: object) -> str:
+    """``text`` with :data:`CHECK_MARK` before it when ``flags`` hold ``check_failed`` and no person has
+    settled the number since.
+
+    >>> marked("60.3亿元", "inconsistent;check_failed"), marked("8643.5万户", ""), marked("1", "check_failed;reviewed")
+    ('⚠ 60.3亿元', '8643.5万户', '1')
+    """
+    parts = set(str(flags or "").split(";"))
+    return f"{CHECK_MARK} {text}" if CHECK_FLAG in parts and not parts & SETTLED_FLAGS else text
+
+
+def mark_failed(texts: Iterable[str], df: pd.DataFrame) -> list[str]:
+    """:func:`marked` for every row of ``df`` (one text per row; unchanged without a ``flags`` column).
+
+    >>> mark_failed(["5万户", "6万户"], pd.DataFrame({"flags": ["", "check_failed"]}))
+    ['5万户', '⚠ 6万户']
+    """
+    if "flags" not in df:
+        return list(texts)
+    return [marked(t, f) for t, f in zip(texts, df["flags"].tolist(), strict=True)]
+
+
 def plain(text: object) -> str:
     """Report text made inert for Plotly, which renders a subset of HTML in labels and hovers.
 

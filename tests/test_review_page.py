@@ -216,3 +216,67 @@ def test_exposed_without_an_editor_the_queue_shows_but_no_decision(db, monkeypat
     assert at.dataframe[0].value["编号"].tolist() == ["C1"]  # reading is open to all
     assert not [b for b in at.button if str(b.key).startswith(("rv_accept", "rv_reject", "rv_c_save"))]
     assert not [t for t in at.text_input if str(t.key).startswith("rv_")]
+
+
+# -- numbers that failed a check are marked on every page -------------------------------------------
+OPERATORS_REPORT = (
+    "2021年10月河南省通信业运行情况\n截至2021年10月底，全省移动电话用户总数达到1000万户。"
+    "河南移动公司移动电话用户600万户，河南联通公司移动电话用户300万户，"
+    "河南电信公司移动电话用户200万户。\n"
+)
+
+
+@pytest.fixture
+def ops_db(tmp_path: Path) -> Path:
+    """A report whose operators (600 + 300 + 200万户) do not add up to its total (1000万户)."""
+    report = tmp_path / "ops.txt"
+    report.write_text(OPERATORS_REPORT, encoding="utf-8")
+    db = tmp_path / "ops.sqlite"
+    assert run_cli("--db", str(db), "ingest", str(report)).returncode == 0
+    flags = Store(str(db)).facts()["flags"]
+    assert flags.str.contains("check_failed").sum() == 4
+    return db
+
+
+def shown_values(at: AppTest) -> list[str]:
+    """Every number the page shows: cards, chart labels and hovers, the 数据 table's 数值."""
+    out = [m.value for m in at.metric]
+    for c in at.get("plotly_chart"):
+        for t in json.loads(c.proto.spec)["data"]:
+            out += [str(x) for x in arr(t.get("text"))]
+            out += [str(row[0]) for row in t.get("customdata") or []]
+    out += [v for d in at.dataframe if "数值" in d.value.columns for v in d.value["数值"]]
+    return out
+
+
+PAGES = {
+    "overview": {"o_region": "河南省"},
+    "trend": {"ind": "移动电话用户", "region": "河南省"},
+    "regions": {"r_ind": "移动电话用户"},
+    "operators": {"op_ind": "移动电话用户", "op_region": "河南省"},
+    "table": {"ind": "移动电话用户"},
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_a_number_that_failed_a_check_is_marked_until_a_person_settles_it(ops_db, monkeypatch, name) -> None:
+    monkeypatch.setenv("ZHIBIAO_DB_URL", str(ops_db))
+
+    def values() -> list[str]:
+        at = AppTest.from_file(APP, default_timeout=180)
+        for k, v in PAGES[name].items():
+            at.query_params[k] = v
+        at.run()
+        at.switch_page(f"pages_/{name}.py").run()
+        return [v for v in shown_values(ok(at)) if "万户" in v]
+
+    got = values()
+    assert got and all(v.startswith("⚠ ") for v in got), got
+    store = Store(str(ops_db))
+    for fid in store.facts(with_location=True)["id"]:
+        review.decide(store, f"F{fid}", "accept", [], "审核员丁")
+    from dashboard import data
+
+    data.clear_caches()
+    got = values()
+    assert got and not [v for v in got if "⚠" in v], got

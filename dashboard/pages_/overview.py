@@ -8,7 +8,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from dashboard import common, data, filters, rules, selection
+from dashboard import charts, common, data, filters, rules, selection
 from dashboard.fmt import fmt_count, fmt_delta_pct, fmt_value, md_escape, period_label
 from dashboard.selection import latest_row, year_change
 
@@ -57,13 +57,16 @@ def key_figures(
                 "period": last["period"],
                 "period_end": last["period_end"],
                 "value": last["value"],
-                "shown": selection.shown(
-                    last["value"],
-                    unit,
-                    "value",
-                    printed["snippet"],
-                    printed["raw_value"],
-                    printed["raw_unit"],
+                "shown": charts.marked(
+                    selection.shown(
+                        last["value"],
+                        unit,
+                        "value",
+                        printed["snippet"],
+                        printed["raw_value"],
+                        printed["raw_unit"],
+                    ),
+                    last.get("flags", ""),
                 ),
                 "yoy": change,
                 "yoy_unit": change_unit,
@@ -147,7 +150,7 @@ def cards(figs: pd.DataFrame) -> None:
                     md_escape(r["indicator"]),
                     r["shown"],
                     delta,
-                    help=why,
+                    help=why or (charts.CHECK_NOTE if r["shown"].startswith(charts.CHECK_MARK) else None),
                     delta_description=what,
                     chart_data=r["history"] if len(r["history"]) > 2 else None,
                     chart_type="area",

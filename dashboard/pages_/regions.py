@@ -51,7 +51,9 @@ def ranking(
     g = selection.dedupe(g).sort_values("value", ascending=(measure == "rank")).reset_index(drop=True)
     if provenance is not None and len(g):
         g = selection.with_printed(g, provenance)
-    return g.assign(shown=selection.shown_column(g) if len(g) else pd.Series(dtype=object))
+    return g.assign(
+        shown=charts.mark_failed(selection.shown_column(g), g) if len(g) else pd.Series(dtype=object)
+    )
 
 
 def default_period(df: pd.DataFrame) -> str:

@@ -225,12 +225,12 @@ def _page_image(document_id: int, page: int, box: tuple | None) -> None:
     """The report page with the number boxed (or the page alone, or why it cannot be shown)."""
     docs = data.documents_frame()
     doc = docs[docs["id"] == int(document_id)]
-    path = data.stored_file(str(doc.iloc[0]["file_path"])) if len(doc) else None
-    if path is None:
-        st.info("该报告的原始文件未保存在本机，无法显示原文页面。")
+    sha256 = str(doc.iloc[0]["sha256"]) if len(doc) else ""
+    if not source.has_original(data.db_url(), sha256):
+        st.info("数据库中没有该报告的原始文件，无法显示原文页面。")
         return
     box = None if box is None or any(pd.isna(v) for v in box) else tuple(float(v) for v in box)
-    img = source.page_image(str(path), int(page), box)
+    img = source.page_image(data.db_url(), sha256, int(page), box)
     if img is None:
         st.info("原始文件不是可渲染的 PDF（文本或表格文件），请参阅右侧原文。")
         return
@@ -361,7 +361,7 @@ def item_panel(item: pd.Series, who: str, allowed: bool) -> None:
         fid = st.selectbox(
             "该校验涉及的数据",
             [i for i in ids if i in labels],
-            format_func=lambda i: md_escape(labels[i]),
+            format_func=labels.get,  # options are shown literally (never Markdown)
             key=f"rv_fact_of_{item['id']}",
         )
         if (

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import common, data, filters, selection, source
+from dashboard import charts, common, data, filters, selection, source
 from dashboard.fmt import MEASURE_LABELS, fmt_count, md_escape, operator_label, period_label
 from extract.export import to_csv_bytes, to_xlsx_bytes
 
@@ -83,7 +83,8 @@ def view(df: pd.DataFrame) -> pd.DataFrame:
             "对象": _text(df["subject"]),
             "期间": df["period"].map(period_label),
             "口径": df["measure"].map(lambda m: MEASURE_LABELS.get(m, m)),
-            "数值": selection.shown_column(df) if len(df) else [],  # as printed, with its qualifier
+            # as printed, with its qualifier; ⚠ before a number that failed a consistency check
+            "数值": charts.mark_failed(selection.shown_column(df), df) if len(df) else [],
             "原值": selection.printed_column(df["raw_value"], df["raw_unit"]),
             "单位": _text(df["unit"]),
             "走势": sparklines(df),
@@ -97,7 +98,7 @@ def view(df: pd.DataFrame) -> pd.DataFrame:
 
 COLUMNS = {
     "数值": st.column_config.TextColumn(
-        "数值", help="报告印出的数值（含「超过」「约」等限定词）", width="small"
+        "数值", help="报告印出的数值（含「超过」「约」等限定词）；⚠ 未通过一致性校验", width="small"
     ),
     "原值": st.column_config.TextColumn("原值", help="报告印出的数值和单位（如 8643.5 万户）", width="small"),
     "单位": st.column_config.TextColumn("单位", help="标准单位", width="small"),

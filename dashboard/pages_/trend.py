@@ -78,7 +78,7 @@ def chart_frame(g: pd.DataFrame, unit: str, measure: str) -> tuple[pd.DataFrame,
     sources = g["sources"] if "sources" in g else pd.Series(None, index=g.index, dtype=object)
     g = g.assign(
         y=g["value"] / div,
-        shown=selection.shown_column(g.assign(measure=measure), unit),
+        shown=charts.mark_failed(selection.shown_column(g.assign(measure=measure), unit), g),
         when=g["period"].map(period_label),
         src=[
             charts.plain(selection.source_text(s, d, p))
@@ -89,6 +89,11 @@ def chart_frame(g: pd.DataFrame, unit: str, measure: str) -> tuple[pd.DataFrame,
         note=[
             f"<br><i>{charts.plain(t)}</i>" if m == derive.DERIVED else ""
             for t, m in zip(snippets, g["method"].astype(str), strict=True)
+        ],
+        # a number that failed a consistency check says so (charts.CHECK_MARK before its value)
+        check=[
+            f"<br>{charts.CHECK_NOTE}" if charts.marked("", fl) else ""
+            for fl in (g["flags"].astype(str) if "flags" in g else [""] * len(g))
         ],
         x=charts.x_dates(g),
     )
@@ -115,12 +120,12 @@ def chart(g: pd.DataFrame, unit: str, measure: str, key: str, title: str) -> Non
         color="series",
         markers=True,
         color_discrete_map=charts.color_map(g["series"].unique()),
-        custom_data=["shown", "src", "when", "note"],
+        custom_data=["shown", "src", "when", "note", "check"],
         title=charts.plain(title),
     )
     fig.update_traces(
         hovertemplate="<b>%{fullData.name}</b><br>%{customdata[2]}：%{customdata[0]}"
-        "%{customdata[3]}<br>来源：%{customdata[1]}<extra></extra>",
+        "%{customdata[3]}%{customdata[4]}<br>来源：%{customdata[1]}<extra></extra>",
         line=dict(width=2.4),
         marker=dict(size=6),
     )
@@ -291,7 +296,11 @@ def single_period(g: pd.DataFrame, unit: str, measure: str, title: str) -> None:
     last = g.sort_values("period_end").groupby("label", sort=False).tail(1)
     cols = st.columns(min(4, max(1, len(last))))
     for j, (r, text) in enumerate(
-        zip(last.to_dict("records"), selection.shown_column(last.assign(measure=measure), unit), strict=True)
+        zip(
+            last.to_dict("records"),
+            charts.mark_failed(selection.shown_column(last.assign(measure=measure), unit), last),
+            strict=True,
+        )
     ):
         cols[j % len(cols)].metric(md_escape(f"{r['label']}（{period_label(r['period'])}）"), text)
 
