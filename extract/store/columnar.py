@@ -7,8 +7,10 @@ text (snippet, printed value and unit) and the snippet's box are fetched by id w
 On SQLite the descriptive columns come from two index-only scans of the covering indexes
 ``ix_facts_series`` and ``ix_facts_period_doc`` (see :mod:`.schema`), grouped so that each distinct
 combination is read once and only the fact ids of each group cross into Python (as one text per
-group); the values are one column of the table — about 1 s for a million facts. Elsewhere the columns
-are read row by row through the DB-API cursor.
+group); the values are one column of the table — about 1 s for a million facts. PostgreSQL is read
+the same way (``string_agg`` for ``group_concat``; 968,916 facts: 12.5 s and 401 MiB on a loaded
+machine, against 33 s and 2,155 MiB row by row). Other databases are read row by row through the
+DB-API cursor.
 """
 
 from __future__ import annotations
@@ -61,10 +63,10 @@ def read_facts(engine: Engine, url: str) -> pd.DataFrame:
 
     On SQLite the descriptive columns come from two index-only scans of the store's covering indexes,
     grouped so that each distinct combination is read once and only the fact ids of each group cross
-    into Python (as one text per group); the values are one column of the table. Elsewhere the columns
-    are read row by row.
+    into Python (as one text per group); the values are one column of the table. PostgreSQL likewise;
+    other databases row by row.
     """
-    if url.startswith("sqlite"):
+    if url.startswith(("sqlite", "postgresql")):
         return _read_grouped(engine, url)
     raw = engine.raw_connection()
     try:
@@ -124,7 +126,7 @@ def _query(engine: Engine, read):
 
 
 def _periods_and_values(cur) -> tuple[dict, np.ndarray]:
-    periods = _groups(cur, PERIOD_COLS, also="ifnull(page, 0)")
+    periods = _groups(cur, PERIOD_COLS, also="coalesce(page, 0)")
     cur.execute("SELECT value FROM facts ORDER BY id")  # exact doubles: not through text
     values = np.fromiter(itertools.chain.from_iterable(cur), dtype="float64", count=len(periods["ids"]))
     return periods, values
@@ -170,8 +172,8 @@ def _positions(ids: np.ndarray):
 def _groups(cur, cols: tuple[str, ...], also: str = "") -> dict:
     """One row per distinct combination of ``cols`` with its fact ids (and the ``also`` expression per id)."""
     names = ", ".join(f'"{c}"' for c in cols)
-    extra = f", group_concat({also})" if also else ""
-    cur.execute(f"SELECT {names}, count(*), group_concat(id){extra} FROM facts GROUP BY {names}")
+    extra = f", {_concat(cur, also)}" if also else ""
+    cur.execute(f"SELECT {names}, count(*), {_concat(cur, 'id')}{extra} FROM facts GROUP BY {names}")
     rows = cur.fetchall()
     k = len(cols)
     columns = list(zip(*rows, strict=True)) if rows else [()] * (k + 2 + bool(also))
@@ -185,6 +187,14 @@ def _groups(cur, cols: tuple[str, ...], also: str = "") -> dict:
     if also:
         out["also"] = _ints(columns[k + 2], len(ids))
     return out
+
+
+def _concat(cur, expr: str) -> str:
+    """A group's values of ``expr`` as one comma-separated text: SQLite's group_concat, else (PostgreSQL)
+    string_agg in id order, so that the ids and the ``also`` values of a group pair up."""
+    if type(cur).__module__.startswith("sqlite3"):
+        return f"group_concat({expr})"
+    return f"string_agg(({expr})::text, ',' ORDER BY id)"
 
 
 def _ints(texts: tuple[str, ...], n: int) -> np.ndarray:
