@@ -50,7 +50,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from extract.model import Fact  # noqa: E402
+from extract.model import FACT_COLUMNS, Fact  # noqa: E402
 from extract.normalize.indicators import Indicator  # noqa: E402
 from extract.store import Store  # noqa: E402
 
@@ -65,6 +65,14 @@ RATES = ("%", "点")
 OPERATOR_CATEGORIES = {"用户": "户", "流量": "GB", "收入": "元"}
 MAX_OPERATOR_INDICATORS = 10
 RANKED_INDICATORS = 2
+
+
+class SynthFact(Fact):
+    """A fact whose :meth:`row` is the same dict built without ``dataclasses.asdict`` (which deep-copies
+    every field: a third of the time of writing a 10 M store through ``save_document``)."""
+
+    def row(self) -> dict[str, object]:
+        return {c: getattr(self, c) for c in FACT_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -277,7 +285,7 @@ def generate(
                     row = len(facts) % 30
                     box = (72.0, 100.0 + row * 20, 520.0, 114.0 + row * 20)
                     facts.append(
-                        Fact(
+                        SynthFact(
                             **common,
                             measure="value",
                             value=value,
@@ -292,7 +300,7 @@ def generate(
                     if prev and ind.unit not in RATES:
                         yoy = round((value / prev - 1) * 100, 1)
                         facts.append(
-                            Fact(
+                            SynthFact(
                                 **common,
                                 measure="yoy_pct",
                                 value=yoy,
@@ -307,7 +315,7 @@ def generate(
                         total = printed[(ind.name, reg.name, "")][m]
                         share = round(value / total * 100, 1)
                         facts.append(
-                            Fact(
+                            SynthFact(
                                 **common,
                                 measure="share_pct",
                                 value=share,
@@ -328,7 +336,7 @@ def generate(
                 last = printed[(ind_name, reg.name, "")][m]
                 raw, raw_unit = _printed(last, ind.unit)
                 national.append(
-                    Fact(
+                    SynthFact(
                         document=doc_of(regs[0]),
                         page=30 + k,
                         method="table",
@@ -446,7 +454,8 @@ def build(db: str, **kw) -> int:
                 flush=True,
             )
         last_period = period
-    print(f"{n} facts in {time.perf_counter() - t0:.1f}s → {store.url}", file=sys.stderr)
+    where = store.url.split("@")[-1]  # no password in the log
+    print(f"{n} facts in {time.perf_counter() - t0:.1f}s → {where}", file=sys.stderr)
     return n
 
 
