@@ -3,7 +3,9 @@
 Text cells that a spreadsheet would run as a formula (starting with = + - @, tab
 or carriage return) are prefixed with an apostrophe; numbers stay numbers. Control
 characters that the XLSX format forbids (U+0000–U+001F other than tab, newline and
-carriage return) are written as visible escapes (``\x01``) in every sheet.
+carriage return; the non-characters U+FFFE and U+FFFF) are written as visible escapes
+(``\x01``, ``\ufffe``) in every sheet. A sheet longer than Excel can open is refused before
+anything is written.
 """
 
 from __future__ import annotations
@@ -30,17 +32,28 @@ def neutralise(text: object) -> object:
     return text
 
 
-_XLSX_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_XLSX_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: rows of one Excel sheet, the header row included
+XLSX_MAX_ROWS = 1_048_576
+
+
+class SheetTooLarge(ValueError):
+    """A frame has more rows than one Excel sheet holds under its header."""
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def xlsx_text(text: object) -> object:
     r"""Text an XLSX file can hold: forbidden control characters as visible escapes.
 
-    >>> xlsx_text("河南\x01省"), xlsx_text("a\x1b[31m"), xlsx_text(3.5)
-    ('河南\\x01省', 'a\\x1b[31m', 3.5)
+    >>> xlsx_text("河南\x01省"), xlsx_text("a\x1b[31m"), xlsx_text("x\ufffe"), xlsx_text(3.5)
+    ('河南\\x01省', 'a\\x1b[31m', 'x\\ufffe', 3.5)
     """
     if isinstance(text, str) and _XLSX_FORBIDDEN.search(text):
-        return _XLSX_FORBIDDEN.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+        return _XLSX_FORBIDDEN.sub(lambda m: _escape(m.group()), text)
     return text
 
 
@@ -67,7 +80,14 @@ def to_csv_bytes(df: pd.DataFrame, bom: bool = False) -> bytes:
 
 
 def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """An .xlsx workbook with one sheet per frame (the facts first)."""
+    """An .xlsx workbook with one sheet per frame (the facts first). ValueError, before anything is
+    written, when a frame has more rows than an Excel sheet holds."""
+    for name, frame in sheets.items():
+        if len(frame) + 1 > XLSX_MAX_ROWS:
+            raise SheetTooLarge(
+                f"the sheet {name} would have {len(frame):,} rows; an Excel sheet holds at most "
+                f"{XLSX_MAX_ROWS - 1:,} rows under its header (export CSV instead, or filter)"
+            )
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         for name, frame in sheets.items():

@@ -12,18 +12,18 @@ import streamlit as st
 
 from dashboard import charts, common, data, filters, selection, source
 from dashboard.fmt import MEASURE_LABELS, fmt_count, md_escape, operator_label, period_label
-from extract.export import to_csv_bytes, to_xlsx_bytes
+from extract.export import SheetTooLarge, to_csv_bytes, to_xlsx_bytes
 
 MAX_ROWS = 20_000
 #: the Excel download made for this session: (view key, workbook or None, why it failed or "")
 XLSX_STATE = "_xlsx_made"
 #: why a workbook could not be made, by an exception of its chain: (type, text in its message, reason shown)
+_TOO_MANY_ROWS = (
+    "超出 Excel 的行数上限（每个工作表最多 1,048,576 行）；请缩小筛选范围分批导出，或下载 CSV（没有行数上限）"
+)
 XLSX_FAILURES: tuple[tuple[type[BaseException], str, str], ...] = (
-    (
-        ValueError,
-        "sheet is too large",
-        "超出 Excel 的行数上限（每个工作表最多 1,048,576 行）；请缩小筛选范围分批导出，或下载 CSV（没有行数上限）",
-    ),
+    (SheetTooLarge, "", _TOO_MANY_ROWS),
+    (ValueError, "sheet is too large", _TOO_MANY_ROWS),
     (MemoryError, "", "服务器内存不足；请缩小筛选范围，或下载 CSV"),
     (OSError, "No space left", "服务器磁盘空间不足"),
 )
