@@ -81,7 +81,10 @@ with st.sidebar:
     n_docs = data.data_version()[0]
     if n_docs:
         n_facts = data.fact_count()
-        st.caption(f"{n_docs} 份报告 · {fmt_count(n_facts)} 条数据")
+        # reports as on 概览 and 数据: those stored; a failed import is named apart, not counted as a report
+        n_ok = int((data.documents_frame()["status"] == "ok").sum())
+        failed = f"（另有 {n_docs - n_ok} 份导入失败）" if n_docs > n_ok else ""
+        st.caption(f"{n_ok} 份报告{failed} · {fmt_count(n_facts)} 条数据")
     else:
         st.caption("数据库为空")
 

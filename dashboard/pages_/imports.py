@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard import auth, common, data
 from dashboard.fmt import fmt_count, md_escape
+from dashboard.reasons import chinese_reason
 
 TYPES = ["pdf", "txt", "csv", "xls", "xlsx"]
 STATUS = {"stored": "已入库", "unchanged": "未变化", "failed": "失败"}
@@ -126,8 +127,8 @@ def _reason(r) -> str:
         note = f"从 {r.pages} 页中抽取 {r.facts} 条数据"
         return note + (f"；{'；'.join(r.warnings)}" if getattr(r, "warnings", None) else "")
     if r.status == "unchanged":
-        return "已导入过（相同文件、相同抽取版本），已跳过"
-    return r.reason or "未知原因"
+        return chinese_reason(r.reason) if r.reason else "已导入过（相同文件、相同抽取版本），已跳过"
+    return chinese_reason(r.reason) if r.reason else "未知原因"
 
 
 def _delete(doc_id: int, name: str) -> None:
@@ -226,7 +227,7 @@ def render() -> None:
             "数据条数": docs["facts"],
             "页数": docs["pages"],
             "导入时间": docs["ingested_at"].str.replace("T", " ").str.slice(0, 16),
-            "说明": docs["error"],
+            "说明": docs["error"].fillna("").astype(str).map(chinese_reason),
         }
     )
     st.dataframe(
