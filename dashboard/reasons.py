@@ -1,5 +1,5 @@
 """Why a file failed, in Chinese: the English reasons of ingest (readers, isolation, store) read by
-the rules of data/reasons_zh.csv, for the 导入 page.
+the rules of data/dashboard/reasons_zh.csv, for the 导入 page.
 
 A rule is a regex anchored on the whole English reason and a Chinese template that may use the regex's
 named groups; the first rule that matches is taken. Two group names are special:
@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from extract.paths import DATA_DIR
 
-RULES_CSV = DATA_DIR / "reasons_zh.csv"
+RULES_CSV = DATA_DIR / "dashboard" / "reasons_zh.csv"
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Rule:
 
 @lru_cache(maxsize=1)
 def rules() -> tuple[Rule, ...]:
-    """The rules of data/reasons_zh.csv, in file order."""
+    """The rules of data/dashboard/reasons_zh.csv, in file order."""
     with RULES_CSV.open(encoding="utf-8", newline="") as fh:
         return tuple(
             Rule(re.compile(row["pattern"]), row["chinese"], row["example"], row["expected"])

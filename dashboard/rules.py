@@ -9,7 +9,7 @@ The rules (also in ``data/README.md``, "Derived values"):
 * **Shares** are computed only from additive quantities whose parts and total share one unit.
 * **当月 from 1–N月** is derived only for flows (the catalogue's ``kind``; an uncatalogued indicator's kind
   is guessed from its head noun) — a stock's year-to-date figure is not a sum of months.
-* **Series breaks** (``data/series_breaks.csv``): no 同比/环比 is derived across a documented break,
+* **Series breaks** (``data/dashboard/series_breaks.csv``): no 同比/环比 is derived across a documented break,
   and the chart says where a series has one.
 * A number is shown **as printed** (8643.5万户 stays 8643.5万户) with its **qualifier** (超过, 约, 近,
   以上) when the report gives one.
@@ -71,8 +71,8 @@ class SeriesBreak:
 
 @cache
 def series_breaks() -> tuple[SeriesBreak, ...]:
-    """The documented breaks of ``data/series_breaks.csv``."""
-    with open(data_file("series_breaks.csv"), encoding="utf-8", newline="") as f:
+    """The documented breaks of ``data/dashboard/series_breaks.csv``."""
+    with open(data_file("dashboard/series_breaks.csv"), encoding="utf-8", newline="") as f:
         return tuple(
             SeriesBreak(
                 r["indicator"],

@@ -33,7 +33,8 @@ CODE_VERSION = "0.2.0"
 
 
 def extractor_version() -> str:
-    """The code version plus a digest of the catalogues, so editing a catalogue re-extracts."""
+    """The code version plus a digest of the extraction catalogues (``data/*.csv``), so editing one
+    re-extracts; the dashboard's own tables in ``data/dashboard/`` are not part of it."""
     h = hashlib.sha256(CODE_VERSION.encode())
     for name in sorted(p.name for p in DATA_DIR.glob("*.csv")):
         h.update(name.encode())

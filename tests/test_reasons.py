@@ -1,4 +1,4 @@
-"""Failure reasons in Chinese on the 导入 page (dashboard/reasons.py, data/reasons_zh.csv), and the count of
+"""Failure reasons in Chinese on the 导入 page (dashboard/reasons.py, data/dashboard/reasons_zh.csv), and the count of
 reports in the sidebar agreeing with 数据 when an import failed.
 
 * every rule reads its own example as its expected Chinese (rules as data, one test each);
@@ -207,7 +207,7 @@ def test_a_new_reason_without_a_rule_is_caught() -> None:
 
 def test_every_reason_in_the_source_has_a_rule() -> None:
     missing = uncovered(all_reasons())
-    assert not missing, "reasons without a rule in data/reasons_zh.csv:\n" + "\n".join(missing)
+    assert not missing, "reasons without a rule in data/dashboard/reasons_zh.csv:\n" + "\n".join(missing)
 
 
 # -- real bad files through the 导入 page -------------------------------------------------------------------
