@@ -330,8 +330,11 @@ def _delete(args: argparse.Namespace, db: str | None) -> int:
 
 
 def _review_parser(sub: argparse._SubParsersAction) -> None:
-    """``zhibiao review list|accept|reject|correct|log`` (the logic is in :mod:`extract.review`)."""
-    rev = sub.add_parser("review", help="the review queue, and decisions on facts (accept, reject, correct)")
+    """``zhibiao review list|accept|reject|correct|make|map|log|catalogue`` (the logic is in :mod:`extract.review`)."""
+    rev = sub.add_parser(
+        "review",
+        help="the review queue, decisions on facts (accept, reject, correct, make), the user catalogue",
+    )
     rsub = rev.add_subparsers(dest="review_command", required=True)
     ls = rsub.add_parser("list", help="what needs a person, most consequential first")
     ls.add_argument(
@@ -361,10 +364,37 @@ def _review_parser(sub: argparse._SubParsersAction) -> None:
         metavar="field=value",
         help="fields: indicator, region, operator, subject, period, measure, value, unit",
     )
-    for p in (acc, rej, cor):
+    mk = rsub.add_parser(
+        "make", help="make a fact of a set-aside number: make N12 indicator=… region=… period=… value=…"
+    )
+    mk.add_argument("target", help="N12 (a number of `review list`)")
+    mk.add_argument(
+        "changes",
+        nargs="+",
+        metavar="field=value",
+        help="indicator, region, period, value (needed); operator, subject, measure, unit",
+    )
+    mp = rsub.add_parser(
+        "map", help="map an uncatalogued indicator name to a catalogue entry (--to) or add it (--new)"
+    )
+    mp.add_argument("printed", help="the indicator name as the facts carry it (uncatalogued_indicator)")
+    to = mp.add_mutually_exclusive_group(required=True)
+    to.add_argument("--to", help="the catalogue indicator it is (a name or synonym of data/indicators.csv)")
+    to.add_argument(
+        "--new",
+        dest="to",
+        action="store_const",
+        const=None,
+        help="add it to the catalogue under its own name",
+    )
+    mp.add_argument("--category", default="", help="with --new: its category (default: from its head noun)")
+    mp.add_argument("--unit", default="", help="with --new: its unit")
+    mp.add_argument("--kind", default="", choices=("", "stock", "flow", "rate"), help="with --new: its kind")
+    for p in (acc, rej, cor, mk, mp):
         p.add_argument("--note", default="", help="why (kept in the audit log)")
     log = rsub.add_parser("log", help="every decision: who, when, before, after, note")
-    for p in (rev, ls, acc, rej, cor, log):
+    cat = rsub.add_parser("catalogue", help="the user catalogue: printed names mapped or added")
+    for p in (rev, ls, acc, rej, cor, mk, mp, log, cat):
         p.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
 

@@ -9,7 +9,13 @@ The **queue** (:func:`queue`) lists, most consequential first:
 5. facts flagged ``uncatalogued_indicator``.
 
 A fact a person has accepted (flag ``reviewed``) or corrected (``corrected``) leaves the queue, and so
-does a failed check once each of its facts is decided.
+does a failed check once each of its facts is decided. Facts made of set-aside numbers whose number is
+gone after a re-extraction come back as ``unanchored`` (M…).
+
+Besides decisions on facts, a person can **map** an uncatalogued printed indicator name to a catalogue
+indicator or add it as a new one (:func:`map_printed`: the user catalogue, applied to stored facts now
+and at every ingest), and **make** a fact of a number the extractor set aside (:func:`make`), kept by
+the store across re-extractions (:mod:`extract.store.review`).
 
 **Decisions** (:func:`decide`) are stored by the store with an anchor on the document's content,
 page, snippet, printed number and measure, and re-applied whenever that document is extracted again;
@@ -31,12 +37,13 @@ import pandas as pd
 
 from .model import MEASURES
 from .names import shown
-from .normalize.indicators import open_indicator
+from .normalize.indicators import UserEntry, open_indicator, resolve_indicator
 from .normalize.operators import resolve_operator
 from .normalize.periods import parse_period
 from .normalize.quantities import parse_quantity, resolve_unit
 from .normalize.regions import resolve_region
 from .store import CORRECTED_FLAG, REVIEWED_FLAG, Store
+from .store import review as store_review
 
 #: Fact flags that put a fact in the queue, most consequential first, with their rank in the queue.
 FLAG_KINDS: tuple[str, ...] = ("unit_assumed", "low_confidence", "ambiguous_region", "uncatalogued_indicator")
@@ -108,6 +115,18 @@ def queue(store: Store, kind: str | None = None, document: str | None = None) ->
                 int(r.page),
                 f"{r.action} of «{r.snippet}» ({r.raw_value})",
                 "the fact it was made on is gone after a re-extraction: decide again",
+            )
+        )
+    made = store_review.made_fact_list(store)
+    for r in made[made["status"] == "unanchored"].itertuples():
+        items.append(
+            Item(
+                f"M{r.id}",
+                "unanchored",
+                "",
+                int(r.page),
+                f"make of «{r.text}» ({r.number})",
+                "the number it was made of is no longer set aside there after a re-extraction: decide again",
             )
         )
     if len(facts):
@@ -236,10 +255,58 @@ def parse_changes(words: list[str]) -> dict[str, object]:
 def decide(store: Store, target: str, action: str, words: list[str], who: str, note: str = "") -> list[dict]:
     """Accept, reject or correct the facts of a queue item (F… a fact, C… every fact of a failed check)."""
     ids = _fact_ids(store, target)
-    changes = parse_changes(words) if action == "correct" else {}
+    changes = _users(store, parse_changes(words)) if action == "correct" else {}
     if action == "correct" and not changes:
         raise ValueError("correct needs at least one field=value")
     return [store.review(i, action, changes, who, note) for i in ids]
+
+
+def map_printed(
+    store: Store,
+    printed: str,
+    to: str | None,
+    who: str,
+    note: str = "",
+    category: str = "",
+    unit: str = "",
+    kind: str = "",
+) -> dict[str, object]:
+    """Map the printed indicator name ``printed`` to the catalogue indicator ``to`` (a name or synonym of
+    data/indicators.csv, or an indicator added earlier), or with ``to`` None add it as a new indicator of
+    its own name (``category``, ``unit``, ``kind`` given, else guessed from its head noun)."""
+    printed = printed.strip()
+    if not printed:
+        raise ValueError("give the printed name of the indicator")
+    if to is None:
+        entry = UserEntry(printed, printed, category, unit, kind)
+    else:
+        added = set(store_review.user_catalogue(store)["indicator"])
+        found = resolve_indicator(to)
+        if found is None and to.strip() not in added:
+            raise ValueError(
+                f"{to!r} is not in the catalogue (data/indicators.csv); add it as new with --new"
+            )
+        entry = UserEntry(printed, found.name if found else to.strip(), category, unit, kind)
+    return store_review.map_indicator(store, entry, who, note)
+
+
+def make(store: Store, target: str, words: list[str], who: str, note: str = "") -> dict:
+    """Make a fact of the set-aside number ``target`` (N12) with ``field=value`` words (indicator, region,
+    period and value at least; operator, subject, measure, unit as for a correction)."""
+    t = target.strip().upper()
+    if not (t.startswith("N") and t[1:].isdigit()):
+        raise KeyError(f"{target}: give a set-aside number (N12)")
+    return store_review.make_fact(store, int(t[1:]), _users(store, parse_changes(words)), who, note)
+
+
+def _users(store: Store, changes: dict[str, object]) -> dict[str, object]:
+    """``changes`` with an indicator people added to the catalogue taking its entry's category."""
+    if "indicator" in changes:
+        added = store_review.user_catalogue(store)
+        hit = added[added["indicator"] == changes["indicator"]]
+        if len(hit):
+            changes = {**changes, "category": str(hit["category"].iloc[-1])}
+    return changes
 
 
 def _fact_ids(store: Store, target: str) -> list[int]:
@@ -277,7 +344,29 @@ def run(args: argparse.Namespace, db: str | None) -> int:
                 + (f"  note={r.note}" if r.note else "")
             )
         return 0
+    if command == "catalogue":
+        for r in store_review.user_catalogue(store).itertuples():
+            print(f"{r.printed} → {r.indicator}  ({r.category}, {r.unit or '—'}, {r.kind})  {r.who} {r.at}")
+        return 0
     try:
+        if command == "map":
+            got = map_printed(
+                store,
+                args.printed,
+                args.to,
+                getpass.getuser(),
+                args.note,
+                args.category,
+                args.unit,
+                args.kind,
+            )
+            print(
+                f"mapped: {args.printed} → {got['indicator']} ({got['category']}), {got['facts']} fact(s) now"
+            )
+            return 0
+        if command == "make":
+            print("made: " + describe(make(store, args.target, args.changes, getpass.getuser(), args.note)))
+            return 0
         done = decide(store, args.target, command, getattr(args, "changes", []), getpass.getuser(), args.note)
     except (KeyError, ValueError) as exc:
         print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)

@@ -8,12 +8,14 @@ Selected first (pure functions, tested with plain pytest in tests/test_review_pa
 * :func:`select_items` — the rows kept by the page's filters (document, kind, indicator), queue order kept;
 * :func:`table_view` — the rows as shown (Chinese headers, labels for the kinds);
 * :func:`fact_fields` — one fact's fields as (字段, 取值) rows, shown beside its page;
-* :func:`correction_words` — the correction form's values as ``field=value`` words, only those changed.
+* :func:`correction_words` — the correction form's values as ``field=value`` words, only those changed;
+  :func:`make_words` — the make form's, every field filled in; :func:`usual` — a made fact's defaults.
 
 ``render`` draws: the editor gate (:mod:`dashboard.auth`: deciding needs an editor, reading does not), the
 reviewer's name (asked once per session and recorded as *who*), the filters, the
 queue, the chosen item's report page with the number boxed (:mod:`dashboard.source`) and the decision
-forms — accept, correct, reject a fact; map an uncatalogued indicator; make a fact of a number. Every
+forms — accept, correct, reject a fact; map an uncatalogued indicator to a catalogue entry or add it as a
+new one (the user catalogue, :mod:`extract.store.review`); make a fact of a number set aside. Every
 decision goes through :mod:`extract.review` (the store anchors it, logs it and re-applies it after a
 re-extraction) and then clears the dashboard's caches, so every page shows it at once. Report text is
 shown literally: in tables, ``st.text``/``st.code``, or through ``md_escape`` in labels.
@@ -194,11 +196,44 @@ def _queue(url: str, version: tuple) -> pd.DataFrame:
     return queue_frame(items, {int(k): v for k, v in names.items()})
 
 
-def catalogue_names() -> list[str]:
-    """Every catalogue indicator name, in catalogue order (for the correction's search box)."""
+def catalogue_names(added: Iterable[str] = ()) -> list[str]:
+    """Every catalogue indicator name in catalogue order, then those people added (the search box's list).
+
+    >>> names = catalogue_names(["通信杆路"]); names[0], names[-1]
+    ('互联网用户', '通信杆路')
+    """
     from extract.normalize.indicators import catalogue
 
-    return [ind.name for ind in catalogue()]
+    return list(dict.fromkeys([*(ind.name for ind in catalogue()), *added]))
+
+
+def categories() -> list[str]:
+    """The catalogue's categories, in order of first appearance (a new indicator's choices)."""
+    from extract.normalize.indicators import catalogue
+
+    return list(dict.fromkeys(ind.category for ind in catalogue()))
+
+
+def make_words(fields: dict[str, str]) -> list[str]:
+    """The make form's fields as ``field=value`` words: every field filled in.
+
+    >>> make_words({"indicator": "新建通信铁塔", "region": "河南省", "operator": "", "value": "1.2万座"})
+    ['indicator=新建通信铁塔', 'region=河南省', 'value=1.2万座']
+    """
+    return [
+        f"{k}={str(v).strip()}" for k, v in fields.items() if k in review.EDITABLE and str(v or "").strip()
+    ]
+
+
+def usual(values: pd.Series) -> str:
+    """The most frequent non-empty value (a made fact's region and period start as the report's usual ones).
+
+    >>> usual(pd.Series(["河南省", "", "河南省", "郑州市"])), usual(pd.Series([], dtype=str))
+    ('河南省', '')
+    """
+    v = values.astype(str)
+    v = v[v != ""]
+    return str(v.value_counts().index[0]) if len(v) else ""
 
 
 # -- drawing ------------------------------------------------------------------------------------------
@@ -252,11 +287,108 @@ def _decide(target: str, action: str, words: list[str], who: str, note: str) -> 
     if not auth.can_edit():  # checked again when the click arrives, not only when the button is drawn
         return
     try:
-        review.decide(data.store(), target, action, words, who, note)
+        if action == "make":
+            review.make(data.store(), target, words, who, note)
+        else:
+            review.decide(data.store(), target, action, words, who, note)
     except (KeyError, ValueError) as exc:
         st.error(md_escape(f"未能保存：{exc.args[0] if exc.args else exc}"))
         return
-    _done({"accept": "已确认", "reject": "已剔除", "correct": "已更正"}[action] + f" {target}。")
+    done = {"accept": "已确认", "reject": "已剔除", "correct": "已更正", "make": "已生成数据"}[action]
+    _done(f"{done} {target}。")
+
+
+def _map(printed: str, to: str | None, who: str, note: str, category: str = "", unit: str = "") -> None:
+    if not auth.can_edit():
+        return
+    try:
+        got = review.map_printed(data.store(), printed, to, who, note, category, unit)
+    except (KeyError, ValueError) as exc:
+        st.error(md_escape(f"未能保存：{exc.args[0] if exc.args else exc}"))
+        return
+    _done(
+        f"已将「{printed}」映射为「{got['indicator']}」，{got['facts']} 条数据随之更新，今后导入的报告同样适用。"
+    )
+
+
+def _added() -> list[str]:
+    """Indicators people added to the catalogue (the user catalogue's targets)."""
+    from extract.store import review as store_review
+
+    return list(store_review.user_catalogue(data.store())["indicator"])
+
+
+def map_form(fact: dict, who: str) -> None:
+    """Map an uncatalogued indicator to a catalogue entry, or add it as a new one (every fact of that
+    printed name, now and in future ingests)."""
+    printed = str(fact["indicator"])
+    fid = int(fact["id"])
+    with st.form(f"rv_map_{fid}", border=True):
+        st.markdown("**指标目录**：「" + md_escape(printed) + "」不在指标目录中")
+        how = st.radio(
+            "处理方式",
+            ["map", "new"],
+            format_func={"map": "映射到目录中的指标", "new": "作为新指标加入目录"}.get,
+            horizontal=True,
+            key=f"rv_map_how_{fid}",
+        )
+        a, b, c = st.columns(3)
+        to = a.selectbox(
+            "目录中的指标（可搜索）", catalogue_names(_added()), index=None, key=f"rv_map_to_{fid}"
+        )
+        cats = categories()
+        category = b.selectbox(
+            "新指标的类别",
+            cats,
+            index=cats.index(str(fact.get("category"))) if fact.get("category") in cats else 0,
+            key=f"rv_map_cat_{fid}",
+        )
+        unit = c.text_input("新指标的单位", str(fact.get("unit") or ""), key=f"rv_map_unit_{fid}")
+        note = st.text_input("备注（记入审核日志）", key=f"rv_map_note_{fid}")
+        if st.form_submit_button("保存指标映射", key=f"rv_map_save_{fid}", icon=":material/account_tree:"):
+            if how == "map" and not to:
+                st.warning("请选择目录中的指标。")
+            else:
+                _map(printed, to if how == "map" else None, who, note, category, unit)
+
+
+def make_form(number: dict, who: str) -> None:
+    """Make a fact of a set-aside number: its indicator, region, period … and value (the number as
+    printed, with its unit), kept across re-extractions."""
+    nid = int(number["id"])
+    facts = data.store().facts(document=str(number["document"]))
+    with st.form(f"rv_make_{nid}", border=True):
+        st.markdown("**生成数据**（指标、地区、期间、数值必填）")
+        a, b, c = st.columns(3)
+        fields = {
+            "indicator": a.selectbox(
+                "指标（可搜索目录，或输入新名称）",
+                catalogue_names(_added()),
+                index=None,
+                accept_new_options=True,
+                key=f"rv_m_indicator_{nid}",
+            ),
+            "region": b.text_input("地区", usual(facts["region"]), key=f"rv_m_region_{nid}"),
+            "operator": c.selectbox(
+                "运营商", list(OPERATORS), format_func=operator_label, key=f"rv_m_operator_{nid}"
+            ),
+            "subject": a.text_input("对象", key=f"rv_m_subject_{nid}"),
+            "period": b.text_input(
+                "期间（如 2020-08、2020年1-8月）", usual(facts["period"]), key=f"rv_m_period_{nid}"
+            ),
+            "measure": c.selectbox(
+                "口径",
+                list(MEASURES),
+                format_func=lambda m: MEASURE_LABELS.get(m, m),
+                key=f"rv_m_measure_{nid}",
+            ),
+            "value": a.text_input(
+                "数值（含单位，如 1.2万座）", str(number["number"]), key=f"rv_m_value_{nid}"
+            ),
+        }
+        note = st.text_input("备注（记入审核日志）", key=f"rv_m_note_{nid}")
+        if st.form_submit_button("生成数据", type="primary", key=f"rv_m_save_{nid}", icon=":material/add:"):
+            _decide(f"N{nid}", "make", make_words({k: str(v or "") for k, v in fields.items()}), who, note)
 
 
 def fact_panel(fact: dict, who: str, allowed: bool) -> None:
@@ -284,7 +416,7 @@ def fact_panel(fact: dict, who: str, allowed: bool) -> None:
         st.markdown("**更正**（只保存改动的字段）")
         a, b, c = st.columns(3)
         names = catalogue_names()
-        options = list(dict.fromkeys([before["indicator"], *names]))
+        options = list(dict.fromkeys([before["indicator"], *names, *_added()]))
         after = {
             "indicator": a.selectbox(
                 "指标（可搜索目录，或输入新名称）",
@@ -346,6 +478,8 @@ def item_panel(item: pd.Series, who: str, allowed: bool) -> None:
             st.info("该数字已不在报告的数据中。")
             return
         number_panel(row.iloc[0].to_dict())
+        if who and allowed:
+            make_form(row.iloc[0].to_dict(), who)
         return
     ids = list(item["facts"])
     if not ids:
@@ -374,6 +508,8 @@ def item_panel(item: pd.Series, who: str, allowed: bool) -> None:
             _decide(str(item["id"]), "accept", [], who, "")
     fact = {**facts.loc[fid].to_dict(), "id": int(fid)}
     fact_panel(fact, who, allowed)
+    if who and allowed and "uncatalogued_indicator" in str(fact.get("flags") or "").split(";"):
+        map_form(fact, who)
 
 
 def render() -> None:

@@ -8,15 +8,23 @@ are the same key, and a name wrapped across lines (``互联\\n网宽带接入用
 :func:`resolve_indicator` also tolerates a trailing 数/数量/总数/规模, a trailing unit or
 remark in parentheses (``电信业务总量(亿元)``, ``数据及互联网业务收入（含固定和移动）``) and
 a leading ``指标：`` (the NBS export header).
+
+**The user catalogue** (:class:`UserEntry`, kept in the store by a reviewer): a printed name the
+catalogue does not know, mapped to a catalogue indicator or added as an indicator of its own. It is
+merged with ``data/indicators.csv`` at ingest: :func:`user_index` resolves each entry against the
+catalogue once, and :func:`apply_user_catalogue` gives every fact flagged ``uncatalogued_indicator``
+whose printed name is an entry the indicator (and category) it stands for, without the flag.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from functools import cache
 
+from extract.model import Fact
 from extract.normalize.numbers import squeeze, to_halfwidth
 from extract.paths import data_file
 
@@ -196,6 +204,63 @@ def open_indicator(phrase: str, unit: str = "") -> Indicator:
         return found
     category, kind = guess_category(name)
     return Indicator(name=name, category=category, unit=unit, kind=kind, catalogued=False)
+
+
+UNCATALOGUED_FLAG = "uncatalogued_indicator"
+
+
+@dataclass(frozen=True)
+class UserEntry:
+    """A printed name mapped by a person: to the catalogue indicator ``indicator`` names, or (when that
+    is not a catalogue name) to a new indicator of that name with ``category``, ``unit`` and ``kind``."""
+
+    printed: str
+    indicator: str
+    category: str = ""
+    unit: str = ""
+    kind: str = ""
+
+
+def user_indicator(entry: UserEntry) -> Indicator:
+    """The indicator an entry stands for: the catalogue's, else a new one (counted as catalogued).
+
+    >>> user_indicator(UserEntry("移动电话用户数合计", "移动电话用户")).category
+    '用户'
+    >>> ind = user_indicator(UserEntry("通信杆路", "通信杆路长度", "基础设施", "公里", "stock"))
+    >>> ind.name, ind.category, ind.catalogued
+    ('通信杆路长度', '基础设施', True)
+    """
+    found = resolve_indicator(entry.indicator)
+    if found is not None:
+        return found
+    category, kind = guess_category(entry.indicator)
+    return Indicator(
+        entry.indicator, entry.category or category, entry.unit, entry.kind or kind, (entry.printed,)
+    )
+
+
+def user_index(entries: Iterable[UserEntry]) -> dict[str, Indicator]:
+    """Comparison key of each printed name → the indicator it stands for (the latest entry wins)."""
+    return {normalize_name(e.printed): user_indicator(e) for e in entries}
+
+
+def apply_user_catalogue(facts: Iterable[Fact], index: dict[str, Indicator]) -> list[Fact]:
+    """The facts with every uncatalogued indicator that the user catalogue knows replaced by its entry.
+
+    >>> f = Fact("a.pdf", 1, "prose", "通信杆路", "基础设施", "河南省", "410000", "province", "", "", "2020",
+    ...          "year", "2020-01-01", "2020-12-31", "value", 1e5, "公里", "10", "万公里", "", UNCATALOGUED_FLAG)
+    >>> out = apply_user_catalogue([f], user_index([UserEntry("通信杆路", "通信杆路长度")]))[0]
+    >>> out.indicator, out.flags
+    ('通信杆路长度', '')
+    """
+    out = []
+    for f in facts:
+        hit = index.get(normalize_name(f.indicator)) if UNCATALOGUED_FLAG in f.flags.split(";") else None
+        if hit is not None:
+            flags = ";".join(x for x in f.flags.split(";") if x and x != UNCATALOGUED_FLAG)
+            f = replace(f, indicator=hit.name, category=hit.category, flags=flags)
+        out.append(f)
+    return out
 
 
 def indicator_key(name: str) -> str:

@@ -161,6 +161,40 @@ reviews = Table(
     Column("note", Text, nullable=False, default=""),
     Index("ix_reviews_sha256", "sha256"),
 )
+#: The user catalogue (extract/store/review.py): a printed indicator name a person mapped to a catalogue
+#: indicator, or added as an indicator of its own (category, unit, kind), applied to every fact of that
+#: printed name now and at each ingest.
+user_indicators = Table(
+    "user_indicators",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("printed", String(256), nullable=False, unique=True),
+    Column("indicator", String(256), nullable=False),
+    Column("category", String(32), nullable=False, default=""),
+    Column("unit", String(32), nullable=False, default=""),
+    Column("kind", String(16), nullable=False, default=""),
+    Column("who", String(128), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+)
+#: Facts a person made of numbers the extractor set aside, anchored on the document's content, the page,
+#: the number as printed and the text around it; made again whenever the document is extracted again
+#: (``status`` applied, or unanchored when the number is no longer set aside there).
+made_facts = Table(
+    "made_facts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sha256", String(64), nullable=False),
+    Column("page", Integer, nullable=False),
+    Column("number", Text, nullable=False),
+    Column("text", Text, nullable=False, default=""),
+    Column("fields", Text, nullable=False),  # JSON: the fact's columns
+    Column("status", String(16), nullable=False, default="applied"),
+    Column("who", String(128), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Index("ix_made_facts_sha256", "sha256"),
+)
 #: Every decision, as taken: who, when, on what, the fact before and after, the note.
 review_log = Table(
     "review_log",

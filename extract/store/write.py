@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from ..model import FACT_COLUMNS, Fact
+from .review import mapped_on_save, remake_on_save
 from .schema import (
     CHECK_FLAG,
     CORRECTED_FLAG,
@@ -76,6 +77,7 @@ class Writes:
         rows = list(fact_rows)
         outcomes = None if numbers is None else list(numbers)
         with self._write() as conn:
+            rows = mapped_on_save(conn, rows)  # the user catalogue (extract/store/review.py)
             old = conn.execute(select(documents.c.id).where(documents.c.sha256 == sha256)).scalar()
             kept_names: list[str] = []
             if old is not None:
@@ -108,9 +110,10 @@ class Writes:
             )
             if rows:
                 conn.execute(facts.insert(), [_fact_record(f, doc_id) for f in rows])
-                _reapply_reviews(conn, int(doc_id), sha256)
             if outcomes is not None:
                 _write_numbers(conn, doc_id, name, outcomes)
+            remake_on_save(conn, int(doc_id), sha256, name)  # facts people made of set-aside numbers
+            _reapply_reviews(conn, int(doc_id), sha256)  # after them: a decision may be on a made fact
             for other in dict.fromkeys(kept_names):
                 if other != name:
                     conn.execute(document_names.insert().values(document_id=doc_id, name=other))
