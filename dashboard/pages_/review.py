@@ -495,7 +495,7 @@ def item_panel(item: pd.Series, who: str, allowed: bool) -> None:
         fid = st.selectbox(
             "该校验涉及的数据",
             [i for i in ids if i in labels],
-            format_func=labels.get,  # options are shown literally (never Markdown)
+            format_func=lambda i: labels[i],  # options are shown literally (never Markdown)
             key=f"rv_fact_of_{item['id']}",
         )
         if (
@@ -533,7 +533,7 @@ def render() -> None:
     kinds = c2.multiselect(
         "类别",
         [k for k in KIND_LABELS if k in set(queue["kind"])],
-        format_func=KIND_LABELS.get,
+        format_func=lambda k: KIND_LABELS[k],
         key="rv_kind",
         placeholder="全部类别",
     )

@@ -207,7 +207,10 @@ def _insert_made(conn: Connection, number: dict, fields: dict[str, object]) -> d
         "document_id": doc_id,
         **{k: number[k] for k in BOX},
     }
-    fact_id = conn.execute(insert(facts).values(**record)).inserted_primary_key[0]
+    key = conn.execute(insert(facts).values(**record)).inserted_primary_key
+    if key is None:  # pragma: no cover - facts have an integer primary key
+        raise RuntimeError("the database did not return the new fact's id")
+    fact_id = key[0]
     conn.execute(delete(set_aside_numbers).where(set_aside_numbers.c.id == number["id"]))
     t = number_tallies
     left = t.c.unexplained if number["reason"] == UNEXPLAINED else t.c.set_aside
