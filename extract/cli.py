@@ -7,8 +7,15 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .names import shown
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .store import Store
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,6 +106,14 @@ def _parser() -> argparse.ArgumentParser:
     dele.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation on a terminal")
     dele.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
+    orig = sub.add_parser("original", help="write a stored original back out, byte for byte")
+    orig.add_argument("document", help="the document's exact name (or its id, with --id)")
+    orig.add_argument("--id", action="store_true", help="DOCUMENT is a document id (see `documents`)")
+    orig.add_argument("-o", "--output", required=True, help="the file to write")
+    orig.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
+
+    _db_parser(sub)
+
     res = sub.add_parser(
         "resolve", help="show how a phrase is read (region, operator, period, quantity, indicator)"
     )
@@ -174,6 +189,10 @@ def main(argv: list[str] | None = None) -> int:
         return _documents(db)
     if args.command == "delete":
         return _delete(args, db)
+    if args.command == "original":
+        return _original(args, db)
+    if args.command == "db":
+        return _db(args, db)
     if args.command == "resolve":
         return _resolve(args)
     if args.command == "dashboard":
@@ -290,35 +309,44 @@ def _documents(db: str | None) -> int:
     return 0
 
 
+def _pick_document(store: Store, document: str, by_id: bool, verb: str) -> pd.Series | int:
+    """The stored document named ``document`` exactly (or with id ``document`` when ``by_id``), or the exit
+    code after saying why not: none, or several with that name (listed with their ids, nothing ``verb``)."""
+    df = store.documents()
+    if by_id:
+        if not document.isdigit():
+            print(f"--id needs a number, not {shown(document)}", file=sys.stderr)
+            return 2
+        hits = df[df["id"] == int(document)]
+    else:
+        aliases = {i for i, names in store.names().items() if document in names}
+        hits = df[(df["name"] == document) | df["id"].isin(aliases)]
+    if hits.empty:
+        what = f"with id {document}" if by_id else f"named {shown(document)}"
+        print(f"no stored document {what} (see `zhibiao documents`)", file=sys.stderr)
+        return 1
+    if len(hits) > 1:
+        print(
+            f"{len(hits)} stored documents are named {shown(document)}; nothing {verb}. "
+            "Name one by its id with --id:",
+            file=sys.stderr,
+        )
+        for row in hits.itertuples():
+            print(f"  --id {row.id}   {row.facts} facts, stored {row.ingested_at}", file=sys.stderr)
+        return 1
+    return hits.iloc[0]
+
+
 def _delete(args: argparse.Namespace, db: str | None) -> int:
     """Delete one document: by exact name, or by id with ``--id``; several documents with that name →
     refuse and list them; on a terminal, ask first (``--yes`` skips the question)."""
     from .store import Store
 
     store = Store(db)
-    df = store.documents()
-    if args.id:
-        if not args.document.isdigit():
-            print(f"--id needs a number, not {shown(args.document)}", file=sys.stderr)
-            return 2
-        hits = df[df["id"] == int(args.document)]
-    else:
-        aliases = {i for i, names in store.names().items() if args.document in names}
-        hits = df[(df["name"] == args.document) | df["id"].isin(aliases)]
-    if hits.empty:
-        what = f"with id {args.document}" if args.id else f"named {shown(args.document)}"
-        print(f"no stored document {what} (see `zhibiao documents`)", file=sys.stderr)
-        return 1
-    if len(hits) > 1:
-        print(
-            f"{len(hits)} stored documents are named {shown(args.document)}; nothing deleted. "
-            "Delete one by its id with --id:",
-            file=sys.stderr,
-        )
-        for row in hits.itertuples():
-            print(f"  --id {row.id}   {row.facts} facts, stored {row.ingested_at}", file=sys.stderr)
-        return 1
-    doc_id, name, n = int(hits["id"].iloc[0]), str(hits["name"].iloc[0]), int(hits["facts"].iloc[0])
+    doc = _pick_document(store, args.document, args.id, "deleted")
+    if isinstance(doc, int):
+        return doc
+    doc_id, name, n = int(doc["id"]), str(doc["name"]), int(doc["facts"])
     if not args.yes and sys.stdin.isatty():
         answer = input(f"delete {shown(name)} (id {doc_id}) and its {n} facts? [y/N] ")
         if answer.strip().lower() not in ("y", "yes", "是"):
@@ -326,6 +354,68 @@ def _delete(args: argparse.Namespace, db: str | None) -> int:
             return 1
     store.delete_document(doc_id)
     print(f"deleted {shown(name)} (id {doc_id}) and its {n} facts")
+    return 0
+
+
+def _original(args: argparse.Namespace, db: str | None) -> int:
+    """Write a stored original back out, byte for byte (streamed from the database, verified by its hash)."""
+    from .store import Store
+
+    store = Store(db)
+    doc = _pick_document(store, args.document, args.id, "written")
+    if isinstance(doc, int):
+        return doc
+    name, sha256 = str(doc["name"]), str(doc["sha256"])
+    target = Path(args.output)
+    if not store.write_original(sha256, target):
+        print(f"the original of {shown(name)} is not stored (see `zhibiao documents`)", file=sys.stderr)
+        return 1
+    print(f"wrote the original of {shown(name)} ({target.stat().st_size} bytes) to {target}", file=sys.stderr)
+    return 0
+
+
+def _db_parser(sub: argparse._SubParsersAction) -> None:
+    """``zhibiao db upgrade|copy``: schema versions, and moving a whole store to another database."""
+    dbp = sub.add_parser("db", help="the database itself: upgrade its schema, copy it to another database")
+    dsub = dbp.add_subparsers(dest="db_command", required=True)
+    up = dsub.add_parser("upgrade", help="bring the database's schema to this release (also done on open)")
+    up.add_argument("--db", dest="db_sub", help="database URL or SQLite path (default: as for every command)")
+    cp = dsub.add_parser(
+        "copy", help="copy a whole store (every table, originals included) into another database"
+    )
+    cp.add_argument("source", help="database URL or SQLite path to copy from")
+    cp.add_argument("destination", help="database URL or SQLite path to copy into (made or upgraded first)")
+    cp.add_argument(
+        "--replace", action="store_true", help="replace what the destination holds (else it must be empty)"
+    )
+
+
+def _db(args: argparse.Namespace, db: str | None) -> int:
+    from .store import Store
+    from .store.copy import NotEmpty, copy_store
+
+    def say(text: str) -> None:
+        print(text, file=sys.stderr)
+
+    if args.db_command == "upgrade":
+        store = Store(db, on_note=print)
+        if store.schema_before == store.schema:
+            print(f"the database is at schema revision {store.schema}, the newest: nothing to do")
+        else:
+            print(f"the database is now at schema revision {store.schema}")
+        return 0
+    try:
+        copied = copy_store(args.source, args.destination, replace=args.replace, note=say)
+    except NotEmpty as exc:
+        say(f"{exc}: nothing copied. Copy into an empty database, or pass --replace to replace its data")
+        return 1
+    except ValueError as exc:
+        say(f"{exc}: nothing copied")
+        return 2
+    print(
+        f"copied {copied.get('documents', 0)} documents, {copied.get('facts', 0)} facts and "
+        f"{copied.get('originals', 0)} originals ({sum(copied.values())} rows in {len(copied)} tables)"
+    )
     return 0
 
 
@@ -347,6 +437,7 @@ def _review_parser(sub: argparse._SubParsersAction) -> None:
             "ambiguous_region",
             "number",
             "uncatalogued_indicator",
+            "set_aside",
         ),
     )
     ls.add_argument("--document", help="only items of this document")

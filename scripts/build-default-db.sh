@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuilds the embedded default database (data/zhibiao.sqlite + data/files/) and the demo
+# Rebuilds the embedded default database (data/zhibiao.sqlite, originals included) and the demo
 # dataset (data/demo/facts.csv) from real reports in ../shared: the Henan monthly report, the Tencent
 # white paper, the NBS province tables and the 18 reports of the development corpus (national,
 # provincial and city releases). Run after extractor changes.

@@ -165,13 +165,13 @@ def source_panel(row: pd.Series, docs: pd.DataFrame) -> None:
             st.warning("提示标记：" + row["flags"])
     with left:
         doc = docs[docs["id"] == row["document_id"]]
-        path = data.stored_file(str(doc.iloc[0]["file_path"])) if len(doc) else None
-        if path is None:
-            st.info("该报告的原始文件未保存在本机，无法显示原文页面。")
+        sha256 = str(doc.iloc[0]["sha256"]) if len(doc) else ""
+        if not source.has_original(data.db_url(), sha256):
+            st.info("数据库中没有该报告的原始文件，无法显示原文页面。")
             return
         box = tuple(row[k] for k in ("x0", "top", "x1", "bottom"))
         box = None if any(pd.isna(v) for v in box) else box
-        img = source.page_image(str(path), int(row["page"]), box)
+        img = source.page_image(data.db_url(), sha256, int(row["page"]), box)
         if img is None:
             st.info("原始文件不是可渲染的 PDF（文本或表格文件），请参阅左侧原文。")
             return

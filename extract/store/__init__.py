@@ -7,28 +7,28 @@ SQLAlchemy Core over SQLite (default, ``data/zhibiao.sqlite``) or PostgreSQL. Th
   deletion, check results, review decisions re-applied on re-extraction;
 - :mod:`.read` — documents, facts, the number accounting, failures, reviews, the audit log;
 - :mod:`.columnar` — every fact without its provenance text, column by column, for the dashboard;
-- :mod:`.files` — the originals, so facts can be re-extracted and shown against their page.
+- :mod:`.migrate` — schema versions: the Alembic revisions of ``migrations/`` run on open;
+- :mod:`.files` — the originals' bytes, so any machine with the database address can show a source page.
 
 :class:`Store` joins them over one engine.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 
 from ..files import file_sha256
 from ..paths import resolve_url
-from .files import files_dir
+from .migrate import upgrade
 from .read import Reads, StoredDocument, typed_facts
 from .schema import (
     CHECK_FLAG,
     CORRECTED_FLAG,
     REVIEWED_FLAG,
     UNEXPLAINED,
-    create_schema,
-    ensure_indexes,
     make_engine,
 )
 from .write import StoreBusy, Writes
@@ -47,21 +47,33 @@ __all__ = [
 ]
 
 
-class Store(Reads, Writes):
+class Store(Writes, Reads):
     """A connection to one fact database.
 
     Writes take the write lock when their transaction begins (SQLite ``BEGIN IMMEDIATE``), so a
     busy database is noticed before anything is written and the whole transaction is retried until
     ``lock_wait_s`` has passed (``on_wait`` is told once, to say so); then :class:`StoreBusy`.
+
+    Opening brings the schema to the newest revision (:mod:`.migrate`); an existing database upgraded is
+    reported through ``on_note`` (default :func:`note_on_stderr`). ``schema_before`` is the revision it
+    had (None: fresh or unversioned), ``schema`` the one it has.
     """
 
     def __init__(
-        self, url: str | None = None, lock_wait_s: float = 120.0, on_wait: Callable[[str], None] | None = None
+        self,
+        url: str | None = None,
+        lock_wait_s: float = 120.0,
+        on_wait: Callable[[str], None] | None = None,
+        on_note: Callable[[str], None] | None = None,
     ):
         self.url = resolve_url(url)
         self.lock_wait_s = lock_wait_s
         self.on_wait = on_wait
         self.engine: Engine = make_engine(self.url, busy_timeout_s=min(30.0, max(0.1, lock_wait_s)))
-        create_schema(self.engine)
-        ensure_indexes(self.engine)
-        self.files_dir = files_dir(self.url)
+        self.schema_before, self.schema = upgrade(self.engine, self._write, on_note or note_on_stderr)
+
+
+def note_on_stderr(text: str) -> None:
+    """The default for a store's notes (an upgrade of its schema): one line on standard error, so that
+    what a command writes to standard output (``zhibiao export``) stays clean."""
+    print(f"zhibiao: {text}", file=sys.stderr)

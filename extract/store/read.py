@@ -42,7 +42,7 @@ class StoredDocument:
 
 
 class Reads(Files):
-    """The reading half of :class:`~extract.store.Store` (needs ``engine`` and ``files_dir``)."""
+    """The reading half of :class:`~extract.store.Store` (needs ``engine``)."""
 
     engine: Engine
     url: str
@@ -96,9 +96,7 @@ class Reads(Files):
     # -- reading -----------------------------------------------------------------
     def documents(self) -> pd.DataFrame:
         with self.engine.connect() as conn:
-            df = pd.read_sql(select(documents).order_by(documents.c.id), conn)
-        df["file_path"] = [str(self.original(p)) if p else "" for p in df["file_path"]]
-        return df
+            return pd.read_sql(select(documents).order_by(documents.c.id), conn)
 
     def fact_anchor(self, fact_id: int) -> dict[str, object] | None:
         """A stored fact with its document's sha256 (the anchor of a review), or None."""

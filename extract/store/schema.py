@@ -4,25 +4,28 @@ this package, and the engine that opens it.
 Tables: ``documents`` (one row per stored content, by sha256) and ``document_names`` (its other names);
 ``facts`` (the contract columns, the snippet's box); ``set_aside_numbers`` and ``number_tallies`` (the
 number accounting); ``check_failures`` and ``check_failure_facts``; ``reviews`` (decisions anchored on
-what a fact was read from) and ``review_log`` (the audit). Flags the store itself sets on facts are the
-constants below.
+what a fact was read from) and ``review_log`` (the audit); ``originals`` and ``original_chunks`` (each
+original file's bytes by sha256, in chunks of :data:`CHUNK_BYTES`). Flags the store itself sets on facts
+are the constants below.
 
 SQLite opens in WAL mode; a writer takes the write lock when its transaction begins (``BEGIN
 IMMEDIATE``), waiting in short steps so that :class:`~extract.store.Store` can say that it waits.
-Creating the schema is idempotent and safe when several processes open a fresh database at once.
+The schema is created and upgraded by the migrations (:mod:`.migrate`, ``migrations/versions``): a
+change here needs a new revision there.
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -31,7 +34,6 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
 
 from ..model import FACT_COLUMNS
 
@@ -208,6 +210,27 @@ review_log = Table(
     Column("after", Text, nullable=False, default=""),
     Column("note", Text, nullable=False, default=""),
 )
+#: The original files, content-addressed: one row per sha256 (its size, the suffix of the name it was
+#: ingested under, how many chunks) and its bytes in ``original_chunks`` (``seq`` 0, 1, …), at most
+#: CHUNK_BYTES each (SQLite BLOB, PostgreSQL bytea), so that a large PDF is neither one giant parameter
+#: nor read whole when it is only streamed out.
+CHUNK_BYTES = 4 * 1024 * 1024
+originals = Table(
+    "originals",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("suffix", String(16), nullable=False, default=""),
+    Column("chunks", Integer, nullable=False),
+)
+original_chunks = Table(
+    "original_chunks",
+    metadata,
+    Column("sha256", String(64), ForeignKey("originals.sha256", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+)
+
 #: Flags a review leaves on a fact: accepted as it is, or corrected by a person.
 REVIEWED_FLAG = "reviewed"
 CORRECTED_FLAG = "corrected"
@@ -217,32 +240,9 @@ CORRECTED_FLAG = "corrected"
 WRITE_LOCK_STEP_S = 1.0
 
 
-def ensure_indexes(engine: Engine) -> None:
-    """Create the indexes a newer version added to an existing database (once; a no-op afterwards)."""
-    for index in facts.indexes:
-        try:
-            index.create(engine, checkfirst=True)
-        except OperationalError as exc:  # pragma: no cover - another process created it meanwhile
-            if "already exists" not in str(exc).lower():
-                raise
-
-
 def is_lock_error(exc: Exception) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
-
-
-def create_schema(engine: Engine) -> None:
-    """Create what is missing; several processes opening a fresh database at once all succeed (a
-    table created by another process between the check and the CREATE is simply there)."""
-    for attempt in range(20):
-        try:
-            metadata.create_all(engine)
-            return
-        except OperationalError as exc:
-            if "already exists" not in str(exc).lower() and not is_lock_error(exc) or attempt == 19:
-                raise
-            time.sleep(0.05 * (attempt + 1))
 
 
 def make_engine(url: str, busy_timeout_s: float = 30.0) -> Engine:

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from ..model import FACT_COLUMNS, Fact
+from .files import forget_original
 from .review import mapped_on_save, remake_on_save
 from .schema import (
     CHECK_FLAG,
@@ -120,7 +121,11 @@ class Writes:
         return int(doc_id)
 
     def delete_document(self, doc_id: int) -> bool:
+        """Remove a document, its facts, its number accounting and its original, atomically."""
         with self._write() as conn:
+            sha256 = conn.execute(select(documents.c.sha256).where(documents.c.id == doc_id)).scalar()
+            if sha256 is not None:
+                forget_original(conn, str(sha256))
             conn.execute(delete(document_names).where(document_names.c.document_id == doc_id))
             conn.execute(delete(facts).where(facts.c.document_id == doc_id))
             _delete_numbers(conn, doc_id)
