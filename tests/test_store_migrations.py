@@ -169,7 +169,7 @@ def test_original_command_writes_the_stored_bytes_back(db_url: str, tmp_path: Pa
     assert Store(db_url).original_info(file_sha256(report)) is None
 
 
-def test_original_command_refuses_an_ambiguous_name(sqlite_url: str, tmp_path: Path) -> None:
+def test_original_command_refuses_an_ambiguous_name(db_url: str, tmp_path: Path) -> None:
     """Two different documents stored under one name: refuse, list the ids, write nothing."""
     names = []
     for i in (1, 2):
@@ -178,13 +178,13 @@ def test_original_command_refuses_an_ambiguous_name(sqlite_url: str, tmp_path: P
         report = folder / "report.txt"
         report.write_text(f"2020年{i}月，全省互联网宽带接入用户达到{1000 + i}万户。\n", encoding="utf-8")
         names.append(report)
-        assert main(["--db", sqlite_url, "ingest", str(report)]) == 0
+        assert main(["--db", db_url, "ingest", str(report)]) == 0
     out = tmp_path / "out.txt"
-    proc = run_cli("--db", sqlite_url, "original", "report.txt", "-o", str(out))
+    proc = run_cli("--db", db_url, "original", "report.txt", "-o", str(out))
     assert proc.returncode == 1 and not out.exists()
-    ids = Store(sqlite_url).documents()["id"].tolist()
+    ids = Store(db_url).documents()["id"].tolist()
     assert all(f"--id {i}" in proc.stderr for i in ids)
-    assert run_cli("--db", sqlite_url, "original", str(ids[1]), "--id", "-o", str(out)).returncode == 0
+    assert run_cli("--db", db_url, "original", str(ids[1]), "--id", "-o", str(out)).returncode == 0
     assert out.read_bytes() == names[1].read_bytes()
 
 
