@@ -1,16 +1,27 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need, when missing and when we may (root): Chromium and CJK fonts
-# for the browser test; libGL and GLib for OpenCV, which the OCR reader (rapidocr-onnxruntime) imports.
+# for the browser test; libGL and GLib for OpenCV, which the OCR reader (rapidocr-onnxruntime) imports;
+# the PostgreSQL server binaries (initdb, pg_ctl) for the tests' throwaway cluster (tests/pgserver.py), whose
+# Debian service is never started: the tests start a cluster of their own.
 set -u
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "noto sans cjk" || need+=(fonts-noto-cjk)
 ldconfig -p 2>/dev/null | grep -q "libGL.so.1" || need+=(libgl1)
 ldconfig -p 2>/dev/null | grep -q "libgthread-2.0.so.0" || need+=(libglib2.0-0)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != "0" ]; then
-  echo "note: ${need[*]} missing and not root: the browser and OCR tests may be skipped" >&2
+  echo "note: ${need[*]} missing and not root: the browser, OCR and PostgreSQL tests may be skipped" >&2
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
+# no service may start while installing (the postgresql package would start its own cluster): policy-rc.d
+# answers "not allowed" (101) for the duration of the install, unless the machine already has one
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && own_policy=1
+  trap '[ "$own_policy" = 1 ] && rm -f "$policy"' EXIT
+fi
 apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

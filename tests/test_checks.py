@@ -3,19 +3,18 @@ and store; each check on its own small hand-made frame."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pandas as pd
 
 from extract.checks import SETTINGS, run_checks
 
-from .conftest import run_cli
+from .conftest import query, run_cli
 
 cli = run_cli
 
 
-def test_operators_that_add_up_to_more_than_the_total_are_flagged(tmp_path: Path) -> None:
+def test_operators_that_add_up_to_more_than_the_total_are_flagged(tmp_path: Path, db_url: str) -> None:
     report = tmp_path / "ops.txt"
     report.write_text(
         "2021年10月河南省通信业运行情况\n截至2021年10月底，全省移动电话用户总数达到1000万户。"
@@ -23,18 +22,17 @@ def test_operators_that_add_up_to_more_than_the_total_are_flagged(tmp_path: Path
         "河南电信公司移动电话用户200万户。\n",
         encoding="utf-8",
     )
-    db = tmp_path / "c.sqlite"
+    db = db_url
     proc = cli("--db", str(db), "ingest", str(report))
     assert proc.returncode == 0 and "1 consistency check(s) failed" in proc.stderr, proc.stderr
     proc = cli("--db", str(db), "check")
     assert proc.returncode == 1
     assert proc.stdout.startswith("parts_total") and "1100" in proc.stdout.replace("1.1e+07", "1100")
-    with sqlite3.connect(db) as con:
-        flagged = con.execute("SELECT count(*) FROM facts WHERE flags LIKE '%check_failed%'").fetchone()[0]
+    [(flagged,)] = query(db, "SELECT count(*) FROM facts WHERE flags LIKE '%check_failed%'")
     assert flagged == 4  # the total and the three operators
 
 
-def test_a_stated_yoy_that_contradicts_the_stored_values_is_flagged(tmp_path: Path) -> None:
+def test_a_stated_yoy_that_contradicts_the_stored_values_is_flagged(tmp_path: Path, db_url: str) -> None:
     a = tmp_path / "a.txt"
     a.write_text(
         "2020年8月河南省通信业运行情况\n截至2020年8月底，全省移动电话用户达到100万户。\n", encoding="utf-8"
@@ -44,7 +42,7 @@ def test_a_stated_yoy_that_contradicts_the_stored_values_is_flagged(tmp_path: Pa
         "2021年8月河南省通信业运行情况\n截至2021年8月底，全省移动电话用户达到120万户，同比增长5.0%。\n",
         encoding="utf-8",
     )
-    db = tmp_path / "y.sqlite"
+    db = db_url
     assert cli("--db", str(db), "ingest", str(a), str(b)).returncode == 0
     proc = cli("--db", str(db), "check", "--document", "b.txt")
     assert proc.returncode == 1
@@ -54,8 +52,7 @@ def test_a_stated_yoy_that_contradicts_the_stored_values_is_flagged(tmp_path: Pa
     assert cli("--db", str(db), "ingest", str(b)).returncode == 0
     proc = cli("--db", str(db), "check")
     assert proc.returncode == 0, proc.stdout  # a correct report clears the failure and its flags
-    with sqlite3.connect(db) as con:
-        assert con.execute("SELECT count(*) FROM facts WHERE flags LIKE '%check_failed%'").fetchone()[0] == 0
+    assert query(db, "SELECT count(*) FROM facts WHERE flags LIKE '%check_failed%'") == [(0,)]
 
 
 # -- each check on a hand-made frame -----------------------------------------------------------------------
@@ -191,7 +188,7 @@ def test_a_value_ten_thousand_times_off_is_flagged() -> None:
     assert SETTINGS.magnitude_decades <= 4
 
 
-def test_checks_run_after_an_ingest_through_the_api_too(tmp_path: Path) -> None:
+def test_checks_run_after_an_ingest_through_the_api_too(tmp_path: Path, db_url: str) -> None:
     """The dashboard's upload calls ingest() directly: its documents are checked like the CLI's."""
     from extract.ingest import ingest
     from extract.store import Store
@@ -203,7 +200,7 @@ def test_checks_run_after_an_ingest_through_the_api_too(tmp_path: Path) -> None:
         "河南电信公司移动电话用户200万户。\n",
         encoding="utf-8",
     )
-    store = Store(str(tmp_path / "api.sqlite"))
+    store = Store(db_url)
     notes: list[str] = []
     assert [r.status for r in ingest([report], store, note=notes.append)] == ["stored"]
     assert store.check_failures()["check_name"].tolist() == ["parts_total"]

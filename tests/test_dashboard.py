@@ -1,6 +1,6 @@
 """The Streamlit dashboard, page by page, in streamlit.testing.v1.AppTest.
 
-Each test runs the real app (dashboard/app.py) against a temporary SQLite store
+Each test runs the real app (dashboard/app.py) against a temporary store, on SQLite and on PostgreSQL,
 filled through the real ingest API from the shared fixtures, sets filters the
 way a user would (sidebar widgets or a shared URL) and asserts on what is shown:
 numbers, chart data, table rows, downloads.
@@ -33,35 +33,39 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from extract.model import FACT_COLUMNS, Fact  # noqa: E402
 from extract.store import Store  # noqa: E402
 
+from .conftest import use_database  # noqa: E402
+
 pytestmark = pytest.mark.skipif(not HENAN.exists(), reason=f"shared fixtures not found at {SHARED}")
 
 
 # -- fixtures -------------------------------------------------------------------------------------
-def _ingest(db: Path, *paths: Path) -> Store:
+def _ingest(db: str, *paths: Path) -> Store:
     from extract.ingest import ingest
 
-    store = Store(str(db))
-    results = ingest([p for p in paths if p.exists()], store)
+    with pytest.MonkeyPatch.context() as mp:
+        use_database(mp, db)  # the originals go where the app will look for them
+        store = Store(db)
+        results = ingest([p for p in paths if p.exists()], store)
     assert all(r.status == "stored" for r in results), [r.line() for r in results]
     return store
 
 
 @pytest.fixture(scope="module")
-def filled_db(tmp_path_factory) -> Path:
+def filled_db(new_db) -> str:
     """The Henan monthly report (PDF) and the NBS provincial internet-user series (CSV)."""
-    db = tmp_path_factory.mktemp("dash") / "zhibiao.sqlite"
+    db = new_db("dash")
     _ingest(db, HENAN, NBS_USERS)
     return db
 
 
 @pytest.fixture(scope="module")
-def synthetic_db(tmp_path_factory) -> Path:
+def synthetic_db(new_db) -> str:
     """A few months of synthetic operator data (bench/synth.py), for views that need a time series."""
     sys.path.insert(0, str(REPO / "bench"))
     import synth
 
-    db = tmp_path_factory.mktemp("synth") / "zhibiao.sqlite"
-    store = Store(str(db))
+    db = new_db("synth")
+    store = Store(db)
     for name, facts in synth.generate(months=14, n_indicators=2, cities_per_province=0):
         store.save_document(
             name=name,
@@ -76,8 +80,8 @@ def synthetic_db(tmp_path_factory) -> Path:
     return db
 
 
-def app(db: Path, monkeypatch, page: str | None = None, **query) -> AppTest:
-    monkeypatch.setenv("ZHIBIAO_DB_URL", str(db))
+def app(db: str, monkeypatch, page: str | None = None, **query) -> AppTest:
+    use_database(monkeypatch, db)
     at = AppTest.from_file(APP, default_timeout=120)
     for k, v in query.items():
         at.query_params[k] = v
@@ -163,10 +167,10 @@ def test_wan_yi_formatting():
 
 
 # -- empty database -------------------------------------------------------------------------------
-def test_empty_database_explains_and_loads_demo(tmp_path, monkeypatch):
+def test_empty_database_explains_and_loads_demo(db_url, monkeypatch):
     from dashboard import demo
 
-    db = tmp_path / "empty.sqlite"
+    db = db_url
     at = app(db, monkeypatch)
     shown = texts(at)
     assert "还没有报告" in shown and "欢迎使用指标看板" in [t.value for t in at.title]
@@ -185,8 +189,8 @@ def test_empty_database_explains_and_loads_demo(tmp_path, monkeypatch):
     assert at.metric, "the overview shows key figures once the demo data is loaded"
 
 
-def test_every_page_handles_an_empty_database(tmp_path, monkeypatch):
-    db = tmp_path / "empty.sqlite"
+def test_every_page_handles_an_empty_database(db_url, monkeypatch):
+    db = db_url
     for page in ("trend", "regions", "operators", "table"):
         at = app(db, monkeypatch, page)
         assert "还没有报告" in texts(at), page
@@ -194,8 +198,8 @@ def test_every_page_handles_an_empty_database(tmp_path, monkeypatch):
     assert "还没有导入任何报告" in texts(at)
 
 
-def test_pages_with_only_a_failed_document(tmp_path, monkeypatch):
-    db = tmp_path / "failed.sqlite"
+def test_pages_with_only_a_failed_document(db_url, monkeypatch):
+    db = db_url
     Store(str(db)).save_document(
         name="broken.pdf",
         sha256="f" * 64,
@@ -214,18 +218,18 @@ def test_pages_with_only_a_failed_document(tmp_path, monkeypatch):
     assert "the PDF is damaged" in table(at, "状态")["说明"].tolist()
 
 
-def test_demo_file_absent(tmp_path, monkeypatch):
+def test_demo_file_absent(tmp_path, db_url, monkeypatch):
     from dashboard import demo
 
     monkeypatch.setattr(demo, "DEMO_FACTS", tmp_path / "nope.csv")
-    at = app(tmp_path / "empty.sqlite", monkeypatch)
+    at = app(db_url, monkeypatch)
     assert at.button(key="load_demo").proto.disabled
     assert "data/demo/facts.csv 不存在" in texts(at)
     with pytest.raises(FileNotFoundError):
-        demo.load_demo(Store(str(tmp_path / "x.sqlite")))
+        demo.load_demo(Store(db_url))
 
 
-def test_demo_loader_groups_by_document(tmp_path):
+def test_demo_loader_groups_by_document(tmp_path, db_url):
     from dashboard import demo
 
     rows = pd.DataFrame(
@@ -292,7 +296,7 @@ def test_demo_loader_groups_by_document(tmp_path):
     )
     path = tmp_path / "facts.csv"
     rows.to_csv(path, index=False)
-    store = Store(str(tmp_path / "demo.sqlite"))
+    store = Store(db_url)
     assert demo.load_demo(store, path) == (2, 2)
     assert sorted(store.documents()["name"]) == ["a.pdf", "b.pdf"]
     assert demo.load_demo(store, path) == (2, 2)  # idempotent: same content replaces itself
@@ -379,7 +383,7 @@ def test_trend_derived_growth_is_marked(filled_db, monkeypatch):
 
 
 def test_trend_period_range(filled_db, monkeypatch):
-    monkeypatch.setenv("ZHIBIAO_DB_URL", str(filled_db))
+    use_database(monkeypatch, filled_db)
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params.update({"ind": "互联网上网人数", "region": "河南省", "from": "2012-12", "to": "2014-12"})
     at.run()  # a shared link seeds the period slider
@@ -541,8 +545,8 @@ def test_data_search_and_measure(filled_db, monkeypatch):
     assert "第5位" in set(df["数值"])
 
 
-def test_report_text_is_never_markdown(tmp_path, monkeypatch):
-    db = tmp_path / "evil.sqlite"
+def test_report_text_is_never_markdown(db_url, monkeypatch):
+    db = db_url
     evil = "**粗体** <img src=x onerror=alert(1)> [链接](http://example.com) :red[红] $x^2$"
     f = Fact(
         evil[:30] + ".pdf",
@@ -580,8 +584,8 @@ def test_report_text_is_never_markdown(tmp_path, monkeypatch):
 
 
 # -- 导入 --------------------------------------------------------------------------------------------
-def test_import_upload_and_delete(tmp_path, monkeypatch):
-    db = tmp_path / "upload.sqlite"
+def test_import_upload_and_delete(db_url, monkeypatch):
+    db = db_url
     at = app(db, monkeypatch, "imports")
     at.file_uploader(key="uploads").set_value(
         [
@@ -616,8 +620,8 @@ def test_import_upload_and_delete(tmp_path, monkeypatch):
     assert len(table(at, "状态")) == 1
 
 
-def test_cache_invalidates_when_documents_change(tmp_path, monkeypatch):
-    db = tmp_path / "grow.sqlite"
+def test_cache_invalidates_when_documents_change(db_url, monkeypatch):
+    db = db_url
     _ingest(db, NBS_USERS)
     at = app(db, monkeypatch)
     assert metrics(at)["报告"][0] == "1 份"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -20,6 +19,7 @@ import pytest
 from extract.model import Fact
 from extract.normalize.quantities import parse_quantity
 
+from .conftest import use_database
 from .test_dashboard import APP, REPO, SHARED, arr, metrics, texts
 
 NBS = SHARED / "data" / "nbs"
@@ -35,18 +35,20 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def store_db(tmp_path_factory) -> Path:
+def store_db(new_db) -> str:
     from extract.ingest import ingest
     from extract.store import Store
 
-    db = tmp_path_factory.mktemp("truth") / "zhibiao.sqlite"
-    results = ingest([NBS / "电信业务总量分省年度数据.csv", TENCENT, HENAN], Store(str(db)))
+    db = new_db("truth")
+    with pytest.MonkeyPatch.context() as mp:
+        use_database(mp, db)  # the originals go where the app will look for them
+        results = ingest([NBS / "电信业务总量分省年度数据.csv", TENCENT, HENAN], Store(db))
     assert all(r.status == "stored" for r in results), [r.line() for r in results]
     return db
 
 
-def run(db: Path, monkeypatch: pytest.MonkeyPatch, page: str, **query: str) -> AppTest:
-    monkeypatch.setenv("ZHIBIAO_DB_URL", str(db))
+def run(db: str, monkeypatch: pytest.MonkeyPatch, page: str, **query: str) -> AppTest:
+    use_database(monkeypatch, db)
     at = AppTest.from_file(APP, default_timeout=180)
     for k, v in query.items():
         at.query_params[k] = v
@@ -143,7 +145,7 @@ def assert_hovers_true(at: AppTest, at_least: int = 1) -> list[dict]:
 
 
 # -- the shared fixtures: 电信业务总量 by province (NBS), the Henan report, the Tencent white paper --------
-def test_every_trend_hover_is_its_own_points_value(store_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_trend_hover_is_its_own_points_value(store_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     at = run(store_db, monkeypatch, "trend", ind="电信业务总量", region="北京市")
     points = assert_hovers_true(at, at_least=8)
     for p in points:  # and the hover's period is the point's own
@@ -163,7 +165,7 @@ def test_every_trend_hover_is_its_own_points_value(store_db: Path, monkeypatch: 
     ],
 )  # the last: 当月 derived from 1–N月
 def test_trend_hovers_in_every_measure(
-    store_db: Path, monkeypatch: pytest.MonkeyPatch, indicator: str, measure: str
+    store_db: str, monkeypatch: pytest.MonkeyPatch, indicator: str, measure: str
 ) -> None:
     at = run(store_db, monkeypatch, "trend", ind=indicator, measure=measure)
     assert at.session_state["t_measure"] == measure
@@ -173,18 +175,18 @@ def test_trend_hovers_in_every_measure(
         assert parse_quantity(m.value.lstrip("+")) is not None, m.value
 
 
-def test_region_bar_and_map_hovers(store_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_region_bar_and_map_hovers(store_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     at = run(store_db, monkeypatch, "regions", r_ind="电信业务总量")
     points = assert_hovers_true(at, at_least=60)  # 31 bars and 31 provinces on the map
     assert {p["chart"] for p in points} == {0, 1}
 
 
-def test_city_bubble_hovers(store_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_city_bubble_hovers(store_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     at = run(store_db, monkeypatch, "regions", r_ind="互联网访问流量", r_level="city")
     assert_hovers_true(at, at_least=10)
 
 
-def test_operator_bar_hovers(store_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_operator_bar_hovers(store_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     at = run(store_db, monkeypatch, "operators", op_ind="IPTV用户", op_region="河南省")
     points = assert_hovers_true(at, at_least=6)  # three shares and three values
     assert len({p["chart"] for p in points}) == 2
@@ -322,11 +324,11 @@ def _handmade_rows() -> dict[str, list[Fact]]:
 
 
 @pytest.fixture(scope="module")
-def hand_db(tmp_path_factory) -> Path:
+def hand_db(new_db) -> str:
     from extract.store import Store
 
-    db = tmp_path_factory.mktemp("handmade") / "zhibiao.sqlite"
-    store = Store(str(db))
+    db = new_db("handmade")
+    store = Store(db)
     for i, (name, rows) in enumerate(_handmade_rows().items()):
         store.save_document(
             name=name,
@@ -341,7 +343,7 @@ def hand_db(tmp_path_factory) -> Path:
     return db
 
 
-def test_operator_area_hovers_in_both_modes(hand_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_operator_area_hovers_in_both_modes(hand_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     for mode in ("share", "value"):
         at = run(hand_db, monkeypatch, "operators", op_ind="移动电话用户", op_region="河南省", op_mode=mode)
         area = json.loads(at.get("plotly_chart")[0].proto.spec)
@@ -351,7 +353,7 @@ def test_operator_area_hovers_in_both_modes(hand_db: Path, monkeypatch: pytest.M
 
 
 def test_a_fact_stated_twice_is_drawn_once_with_both_sources(
-    hand_db: Path, monkeypatch: pytest.MonkeyPatch
+    hand_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = run(hand_db, monkeypatch, "trend", ind="移动电话用户", region="河南省")
     (spec,) = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
@@ -364,7 +366,7 @@ def test_a_fact_stated_twice_is_drawn_once_with_both_sources(
 
 
 def test_trend_with_many_series_labels_line_ends_in_distinct_colours(
-    hand_db: Path, monkeypatch: pytest.MonkeyPatch
+    hand_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = run(hand_db, monkeypatch, "trend", ind="互联网上网人数")
     (spec,) = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
@@ -416,7 +418,7 @@ def test_the_palettes_have_distinct_hues() -> None:
 
 
 def test_region_labels_keep_printed_precision_and_qualifier(
-    hand_db: Path, monkeypatch: pytest.MonkeyPatch
+    hand_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = run(hand_db, monkeypatch, "regions", r_ind="互联网上网人数", r_period="2016")
     bar = next(
@@ -431,7 +433,7 @@ def test_region_labels_keep_printed_precision_and_qualifier(
 
 
 def test_regions_say_when_the_sidebar_period_holds_nothing(
-    hand_db: Path, monkeypatch: pytest.MonkeyPatch
+    hand_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The sidebar asks for 2020-06 onwards; 互联网上网人数 stops in 2016: the page says so."""
     at = run(hand_db, monkeypatch, "regions", r_ind="互联网上网人数", **{"from": "2020-06"})
@@ -441,7 +443,7 @@ def test_regions_say_when_the_sidebar_period_holds_nothing(
 
 
 def test_operator_cards_printed_with_derived_yoy_never_for_rates(
-    hand_db: Path, monkeypatch: pytest.MonkeyPatch
+    hand_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = run(hand_db, monkeypatch, "operators", op_ind="移动电话用户", op_region="河南省")
     m = metrics(at)
@@ -456,7 +458,7 @@ def test_operator_cards_printed_with_derived_yoy_never_for_rates(
     )
 
 
-def test_overview_card_and_its_sparkline_agree(hand_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_overview_card_and_its_sparkline_agree(hand_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     at = run(hand_db, monkeypatch, "overview", o_region="河南省")
     card = next(m for m in at.metric if m.label == "移动电话用户")
     assert card.value == "超过15669.5万户"
@@ -467,7 +469,7 @@ def test_overview_card_and_its_sparkline_agree(hand_db: Path, monkeypatch: pytes
     assert "a.pdf" in texts(at)
 
 
-def test_data_sparklines_draw_each_period_once(hand_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_data_sparklines_draw_each_period_once(hand_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     at = run(hand_db, monkeypatch, "table", ind="移动电话用户", region="河南省")
     df = at.dataframe(key="facts_table").value
     for _, row in df.iterrows():
@@ -504,7 +506,7 @@ def test_data_sparkline_only_from_three_points() -> None:
     assert sparklines(d).tolist() == [None, None]
 
 
-def test_the_map_uses_its_width(store_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_map_uses_its_width(store_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The map is not shrunk (projection scale 1) and its colour bar lies under it, not beside it."""
     from dashboard import geo
 
@@ -550,12 +552,12 @@ def _fact(indicator: str, subject: str, period: str, value: float, unit: str, ra
 
 
 @pytest.fixture(scope="module")
-def subject_db(tmp_path_factory) -> Path:
+def subject_db(new_db) -> str:
     """A small hand-made store: an index stated for one subject only, and a revenue stated both in
     total and for one company, over two years."""
     from extract.store import Store
 
-    db = tmp_path_factory.mktemp("subjects") / "zhibiao.sqlite"
+    db = new_db("subjects")
     rows = [
         _fact("AI指数", "金融", "2020", 200.0, "点", "200"),
         _fact("互联网业务收入", "", "2019", 1.2e12, "元", "12000"),
@@ -563,7 +565,7 @@ def subject_db(tmp_path_factory) -> Path:
         _fact("互联网业务收入", "腾讯", "2019", 3.0e11, "元", "3000"),
         _fact("互联网业务收入", "腾讯", "2020", 3.5e11, "元", "3500"),
     ]
-    Store(str(db)).save_document(
+    Store(db).save_document(
         name="handmade.pdf",
         sha256="ab" * 32,
         pages=1,
@@ -576,14 +578,14 @@ def subject_db(tmp_path_factory) -> Path:
     return db
 
 
-def test_a_single_series_label_keeps_its_subject(subject_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_single_series_label_keeps_its_subject(subject_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """AI指数 200 is the 金融 index: the label must say so, not a bare 全国."""
     at = run(subject_db, monkeypatch, "trend", ind="AI指数")
     labels = [m.label for m in at.metric]
     assert labels and all("金融" in lab for lab in labels), labels
 
 
-def test_trend_with_total_and_subject_rows_draws(subject_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_trend_with_total_and_subject_rows_draws(subject_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """A total (no subject) and a company over time: two series, labelled 合计 and 腾讯, no crash."""
     at = run(subject_db, monkeypatch, "trend", ind="互联网业务收入")
     names = sorted(
@@ -599,11 +601,11 @@ _UNESCAPED = re.compile(r"(?<!\\)(\*\*粗体|<img|\]\(http|:red\[)")
 
 
 @pytest.fixture(scope="module")
-def evil_db(tmp_path_factory) -> Path:
+def evil_db(new_db) -> str:
     """A report whose name, indicator and subject are Markdown and HTML: by province, operator and year."""
     from extract.store import Store
 
-    db = tmp_path_factory.mktemp("evil") / "zhibiao.sqlite"
+    db = new_db("evil")
     doc = EVIL[:40] + ".pdf"
     rows = []
     for region, code in (("河南省", "410000"), ("河北省", "130000")):
@@ -625,7 +627,7 @@ def evil_db(tmp_path_factory) -> Path:
                     )
                 )
     rows.append(_f("互联网用户", "2020", 5e7, "户", "5000", "万户", doc=doc, subject=EVIL))
-    Store(str(db)).save_document(
+    Store(db).save_document(
         name=doc, sha256="e" * 64, pages=3, size=1, kind="pdf", title=EVIL, version="test", fact_rows=rows
     )
     return db
@@ -644,7 +646,7 @@ def _strings(obj: object):  # noqa: ANN202
 
 @pytest.mark.parametrize("page", ["overview", "trend", "regions", "operators", "table", "imports"])
 def test_report_text_is_shown_literally_on_every_page(
-    evil_db: Path, monkeypatch: pytest.MonkeyPatch, page: str
+    evil_db: str, monkeypatch: pytest.MonkeyPatch, page: str
 ) -> None:
     """Markdown sinks get fmt.md_escape, Plotly gets charts.plain: no document text is ever markup."""
     at = run(evil_db, monkeypatch, page, ind=EVIL, o_region="河南省")

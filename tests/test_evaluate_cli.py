@@ -38,8 +38,8 @@ def test_a_wrong_key_row_is_listed_as_a_miss_and_its_fact_as_a_false_positive(tm
     assert "false positives (1):" in proc.stdout and "= 53443万G" in proc.stdout
 
 
-def test_scores_facts_stored_in_a_database(tmp_path: Path) -> None:
-    db = tmp_path / "facts.sqlite"
+def test_scores_facts_stored_in_a_database(db_url: str) -> None:
+    db = db_url
     assert (
         evaluate("--db", str(db), "ingest", str(fixture("henan-internet-monthly-2020-08.pdf"))).returncode
         == 0

@@ -92,8 +92,8 @@ def test_evaluate_fails_when_a_document_cannot_be_read(tmp_path: Path) -> None:
     assert "could not be read" in proc.stderr
 
 
-def test_evaluate_fails_when_a_key_matches_no_stored_document(tmp_path: Path) -> None:
-    db = tmp_path / "empty.sqlite"
+def test_evaluate_fails_when_a_key_matches_no_stored_document(db_url: str) -> None:
+    db = db_url
     proc = cli("--db", str(db), "evaluate", str(ANSWERS / f"{MONTHLY}.csv"))
     assert proc.returncode == 1 and "matches no stored document" in proc.stderr
 

@@ -10,12 +10,13 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from .conftest import REPO, fixture, run_cli
+from .conftest import REPO, fixture, query, run_cli
 
 MONTHLY = "henan-internet-monthly-2020-08.pdf"
 
@@ -24,14 +25,14 @@ cli = run_cli
 
 
 # -- exports -------------------------------------------------------------------------------------------
-def test_control_characters_never_break_the_excel_export(tmp_path: Path) -> None:
+def test_control_characters_never_break_the_excel_export(tmp_path: Path, db_url: str) -> None:
     """A \\x01 in a report's text and an ESC in its file name: the XLSX export still writes, every sheet."""
     report = tmp_path / "odd\x1bname.txt"
     report.write_text(
         "2020年8月河南省\x01互联网发展情况\n全省互联网用户总数达到11636.5万户，同比增长5.2%。\n",
         encoding="utf-8",
     )
-    db = tmp_path / "c.sqlite"
+    db = db_url
     assert cli("--db", str(db), "ingest", str(report)).returncode == 0
     out = tmp_path / "facts.xlsx"
     proc = cli("--db", str(db), "export", "--format", "xlsx", "-o", str(out))
@@ -48,9 +49,9 @@ def test_control_characters_never_break_the_excel_export(tmp_path: Path) -> None
 
 # -- delete ----------------------------------------------------------------------------------------------
 @pytest.fixture
-def two_same_names(tmp_path: Path) -> Path:
+def two_same_names(tmp_path: Path, db_url: str) -> str:
     """Two different documents stored under one name (from two folders), and one other document."""
-    db = tmp_path / "d.sqlite"
+    db = db_url
     for i, sub in enumerate(("a", "b")):
         (tmp_path / sub).mkdir()
         (tmp_path / sub / "report.txt").write_text(
@@ -62,14 +63,12 @@ def two_same_names(tmp_path: Path) -> Path:
     return db
 
 
-def stored(db: Path) -> list[tuple[int, str]]:
-    import sqlite3
-
-    with sqlite3.connect(db) as con:
-        return sorted(con.execute("SELECT id, name FROM documents"))
+def stored(db: str | Path) -> list[tuple[int, str]]:
+    url = str(db) if "://" in str(db) else f"sqlite:///{db}"
+    return sorted(query(url, "SELECT id, name FROM documents"))
 
 
-def test_delete_refuses_an_ambiguous_name_and_lists_the_ids(two_same_names: Path) -> None:
+def test_delete_refuses_an_ambiguous_name_and_lists_the_ids(two_same_names: str) -> None:
     before = stored(two_same_names)
     proc = cli("--db", str(two_same_names), "delete", "report.txt")
     assert proc.returncode == 1
@@ -77,7 +76,7 @@ def test_delete_refuses_an_ambiguous_name_and_lists_the_ids(two_same_names: Path
     assert stored(two_same_names) == before
 
 
-def test_delete_takes_an_id_only_with_the_id_flag(two_same_names: Path) -> None:
+def test_delete_takes_an_id_only_with_the_id_flag(two_same_names: str) -> None:
     before = stored(two_same_names)
     proc = cli("--db", str(two_same_names), "delete", "1")  # a name, not an id: there is no document "1"
     assert proc.returncode == 1 and stored(two_same_names) == before
@@ -88,7 +87,7 @@ def test_delete_takes_an_id_only_with_the_id_flag(two_same_names: Path) -> None:
     assert proc.returncode == 0 and [n for _, n in stored(two_same_names)] == ["report.txt"]
 
 
-def test_delete_asks_on_a_terminal(two_same_names: Path) -> None:
+def test_delete_asks_on_a_terminal(two_same_names: str) -> None:
     """Run under a pseudo-terminal: answering no keeps the document; --yes does not ask."""
     import pty
 
@@ -289,11 +288,13 @@ def test_a_full_disk_fails_the_file_by_name_and_keeps_what_was_stored(tmp_path: 
     assert [n for _, n in stored(db)] == ["a.txt"]
 
 
-def test_concurrent_ingests_of_the_same_files_store_each_document_once(tmp_path: Path) -> None:
+def test_concurrent_ingests_of_the_same_files_store_each_document_once(
+    tmp_path: Path, make_db: Callable[[str], str]
+) -> None:
     """Two processes, the same 6 files, a fresh database: both exit 0, every document stored once."""
     files = [str(_text_report(tmp_path / f"c{i}.txt", i)) for i in range(6)]
     for run in range(2):
-        db = tmp_path / f"conc{run}.sqlite"
+        db = make_db(f"conc{run}")
         env = {**os.environ, "PYTHONPATH": str(REPO)}
         procs = [
             subprocess.Popen(
@@ -314,11 +315,13 @@ def test_concurrent_ingests_of_the_same_files_store_each_document_once(tmp_path:
         assert sorted(names) == sorted(Path(f).name for f in files)
 
 
-def test_the_same_content_under_two_names_is_stored_once_and_found_by_both(tmp_path: Path) -> None:
+def test_the_same_content_under_two_names_is_stored_once_and_found_by_both(
+    tmp_path: Path, db_url: str
+) -> None:
     a = _text_report(tmp_path / "august.txt", 3)
     b = tmp_path / "copy-of-august.txt"
     b.write_bytes(a.read_bytes())
-    db = tmp_path / "s.sqlite"
+    db = db_url
     proc = cli("--db", str(db), "ingest", str(a), str(b))
     assert proc.returncode == 0, proc.stderr
     assert [n for _, n in stored(db)] == ["august.txt"]
@@ -505,21 +508,20 @@ def test_pages_the_file_names_but_does_not_hold_are_skipped_in_words(tmp_path: P
     assert "PdfiumError" not in proc.stdout and "page(s) 3, 4, 5 damaged and skipped" in proc.stdout
 
 
-def test_conflicting_duplicate_cells_of_a_spreadsheet_are_flagged_and_named(tmp_path: Path) -> None:
+def test_conflicting_duplicate_cells_of_a_spreadsheet_are_flagged_and_named(
+    tmp_path: Path, db_url: str
+) -> None:
     sheet = tmp_path / "互联网上网人数分省年度数据.csv"
     sheet.write_text(
         "数据库：分省年度数据\n指标：互联网上网人数(万人)\n时间：最近2年\n地区,2016年,2015年\n"
         "北京市,1690,1647\n河南省,8000,7000\n河南省,8100,7000\n数据来源：国家统计局\n",
         encoding="utf-8",
     )
-    db = tmp_path / "g.sqlite"
+    db = db_url
     proc = cli("--db", str(db), "ingest", str(sheet))
     assert proc.returncode == 0, proc.stderr
     assert "2 cells give different values for the same region and period (河南省 2016)" in proc.stdout
-    import sqlite3
-
-    with sqlite3.connect(db) as con:
-        rows = sorted(con.execute("SELECT region, period, value, flags FROM facts WHERE region = '河南省'"))
+    rows = sorted(query(db, "SELECT region, period, value, flags FROM facts WHERE region = '河南省'"))
     assert [(r, p, v, "inconsistent" in f) for r, p, v, f in rows] == [
         ("河南省", "2015", 7e7, False),
         ("河南省", "2016", 8e7, True),
@@ -528,7 +530,7 @@ def test_conflicting_duplicate_cells_of_a_spreadsheet_are_flagged_and_named(tmp_
     assert all("check_failed" in f for *_, f in rows[1:])  # the restatement check sees the clash too
 
 
-def test_facts_with_and_without_a_box_are_stored_together(tmp_path: Path) -> None:
+def test_facts_with_and_without_a_box_are_stored_together(db_url: str) -> None:
     """A table fact with no box among prose facts with boxes (an executemany binds the first record's keys)."""
     from extract.model import Fact
     from extract.store import Store
@@ -558,7 +560,7 @@ def test_facts_with_and_without_a_box_are_stored_together(tmp_path: Path) -> Non
             bbox=bbox,
         )
 
-    store = Store(str(tmp_path / "b.sqlite"))
+    store = Store(db_url)
     rows = [fact(0, (1.0, 2.0, 3.0, 4.0)), fact(1, None), fact(2, (5.0, 6.0, 7.0, 8.0))]
     store.save_document(
         name="b.pdf", sha256="cd" * 32, pages=1, size=1, kind="pdf", title="", version="t", fact_rows=rows

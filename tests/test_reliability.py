@@ -16,11 +16,12 @@ import openpyxl
 import pandas as pd
 import pypdfium2 as pdfium
 import pytest
+from sqlalchemy import create_engine, inspect
 
 from extract.cli import main
 from extract.store import Store
 
-from .conftest import REPO, fixture
+from .conftest import REPO, fixture, query
 
 GOOD = "henan-internet-monthly-2020-08.pdf"
 REPORT_TEXT = (
@@ -43,10 +44,6 @@ def blank_pdf(path: Path, pages: int) -> Path:
     pdf.save(str(path))
     pdf.close()
     return path
-
-
-def db_file(url: str) -> str:
-    return url.removeprefix("sqlite:///")
 
 
 # -- bad input -------------------------------------------------------------------------------
@@ -114,31 +111,37 @@ def test_scanned_pdf_without_ocr_says_it_has_no_text_layer(db_url: str) -> None:
 # -- interrupted and repeated work -----------------------------------------------------------------
 
 
-def _consistent(db: str) -> list[tuple[str, int, int]]:
-    con = sqlite3.connect(db)
+def _consistent(url: str) -> list[tuple[str, int, int]]:
+    """Every stored document has all its facts and no fact lacks its document (a SQLite file is also intact)."""
+    if url.startswith("sqlite:///"):
+        con = sqlite3.connect(url.removeprefix("sqlite:///"))
+        try:
+            assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        finally:
+            con.close()
+    engine = create_engine(url)
     try:
-        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if "documents" not in tables:  # killed before the schema was written: an empty store
-            return []
-        rows = con.execute(
-            "SELECT d.name, d.facts, (SELECT count(*) FROM facts f WHERE f.document_id = d.id) "
-            "FROM documents d WHERE d.status = 'ok'"
-        ).fetchall()
-        orphans = con.execute(
-            "SELECT count(*) FROM facts WHERE document_id NOT IN (SELECT id FROM documents)"
-        )
-        assert orphans.fetchone()[0] == 0
+        tables = inspect(engine).get_table_names()
     finally:
-        con.close()
+        engine.dispose()
+    if "documents" not in tables:
+        return []  # killed before the schema was written: an empty store
+    rows = query(
+        url,
+        "SELECT d.name, d.facts, (SELECT count(*) FROM facts f WHERE f.document_id = d.id) "
+        "FROM documents d WHERE d.status = 'ok'",
+    )
+    assert query(url, "SELECT count(*) FROM facts WHERE document_id NOT IN (SELECT id FROM documents)") == [
+        (0,)
+    ]
     for name, declared, actual in rows:
         assert declared == actual, f"{name}: {actual} of {declared} facts stored"
     return rows
 
 
 @pytest.mark.slow
-def test_sigkill_at_random_moments_leaves_whole_documents_and_a_rerun_completes(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'kill.sqlite'}"
+def test_sigkill_at_random_moments_leaves_whole_documents_and_a_rerun_completes(db_url: str) -> None:
+    url = db_url
     files = [
         str(fixture(n))
         for n in (
@@ -159,10 +162,10 @@ def test_sigkill_at_random_moments_leaves_whole_documents_and_a_rerun_completes(
         time.sleep(rng.uniform(0.3, 3.0))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        _consistent(db_file(url))
+        _consistent(url)
     final = cli("--db", url, "ingest", *files)
     assert final.returncode == 0, final.stdout
-    rows = _consistent(db_file(url))
+    rows = _consistent(url)
     assert sorted(r[0] for r in rows) == sorted(Path(f).name for f in files)
 
 
@@ -179,7 +182,7 @@ def test_a_new_extractor_version_replaces_facts_atomically(
     after = Store(db_url).documents()
     assert len(after) == 1 and after.iloc[0]["extractor_version"] != before["extractor_version"]
     assert Store(db_url).count_facts() == before["facts"] == after.iloc[0]["facts"]
-    _consistent(db_file(db_url))
+    _consistent(db_url)
 
 
 def test_deleting_a_document_removes_its_facts_and_nothing_else(db_url: str) -> None:
@@ -275,11 +278,9 @@ def test_odd_file_names_are_reported_by_name(db_url: str, tmp_path: Path) -> Non
     assert Store(db_url).documents()["name"].tolist() == [odd.name]
 
 
-def test_upload_limits_are_explained_and_enforced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_upload_limits_are_explained_and_enforced(db_url: str) -> None:
     from streamlit.testing.v1 import AppTest
 
-    db = tmp_path / "uploads.sqlite"
-    monkeypatch.setenv("ZHIBIAO_DB_URL", str(db))
     at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=120)
     at.run()
     at.switch_page("pages_/imports.py").run()
@@ -291,4 +292,4 @@ def test_upload_limits_are_explained_and_enforced(tmp_path: Path, monkeypatch: p
     at.button[0].click()
     at.run()
     assert any("一次最多导入 20 个文件" in e.value for e in at.error)
-    assert not db.exists() or Store(str(db)).count_facts() == 0
+    assert Store(db_url).count_facts() == 0
