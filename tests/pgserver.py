@@ -2,7 +2,7 @@
 
 Algorithm:
 
-1. Find the server binaries (``initdb``, ``pg_ctl``): ``$ZHIBIAO_PG_BIN``, else the newest
+1. Find the server binaries (``initdb``, ``pg_ctl``): ``$ZHIBIAO_PG_BIN`` when set, else the newest
    ``/usr/lib/postgresql/*/bin`` (Debian's layout), else ``PATH``.
 2. Pick the user that owns the cluster: PostgreSQL refuses to run as root, so as root a dedicated
    system user (``zhibiao-pg``, created with ``useradd`` when missing) runs every server command; any
@@ -78,18 +78,20 @@ class Runner:
 
 
 def find_bindir() -> Path:
-    """The folder of ``initdb`` and ``pg_ctl``."""
+    """The folder of ``initdb`` and ``pg_ctl``: ``$ZHIBIAO_PG_BIN`` when set (that one only), else the newest
+    of Debian's, else the one on ``PATH``."""
     given = os.environ.get("ZHIBIAO_PG_BIN")
-    candidates = [Path(given)] if given else []
-    debian = sorted(
-        Path("/usr/lib/postgresql").glob("*/bin"),
-        key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
-        reverse=True,
-    )
-    candidates += debian
-    initdb = shutil.which("initdb")
-    if initdb:
-        candidates.append(Path(initdb).parent)
+    if given:
+        candidates = [Path(given)]
+    else:
+        candidates = sorted(
+            Path("/usr/lib/postgresql").glob("*/bin"),
+            key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
+            reverse=True,
+        )
+        initdb = shutil.which("initdb")
+        if initdb:
+            candidates.append(Path(initdb).parent)
     for folder in candidates:
         if (folder / "initdb").is_file() and (folder / "pg_ctl").is_file():
             return folder
