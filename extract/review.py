@@ -6,7 +6,8 @@ The **queue** (:func:`queue`) lists, most consequential first:
 2. ``unanchored`` — earlier decisions whose fact no longer exists after a re-extraction;
 3. facts flagged ``unit_assumed``, ``low_confidence``, ``ambiguous_region`` (in that order);
 4. ``number`` — numbers the extractor could neither make a fact of nor set aside with a reason;
-5. facts flagged ``uncatalogued_indicator``.
+5. facts flagged ``uncatalogued_indicator``;
+6. ``set_aside`` — numbers set aside with a reason (a date, a target …): a person may still make a fact of one.
 
 A fact a person has accepted (flag ``reviewed``) or corrected (``corrected``) leaves the queue, and so
 does a failed check once each of its facts is decided. Facts made of set-aside numbers whose number is
@@ -55,6 +56,7 @@ KINDS: tuple[str, ...] = (
     "ambiguous_region",
     "number",
     "uncatalogued_indicator",
+    "set_aside",
 )
 EDITABLE: tuple[str, ...] = (
     "indicator",
@@ -145,6 +147,17 @@ def queue(store: Store, kind: str | None = None, document: str | None = None) ->
         )
     if len(facts):
         items += _fact_items(facts[flags.str.contains(FLAG_KINDS[3], regex=False) & ~done], FLAG_KINDS[3])
+    for r in store_review.set_aside(store).itertuples():
+        items.append(
+            Item(
+                f"N{r.id}",
+                "set_aside",
+                str(r.document),
+                int(r.page),
+                f"{r.number} in «{r.text}»",
+                f"set aside: {r.reason}",
+            )
+        )
     if kind:
         items = [i for i in items if i.kind == kind]
     if document:

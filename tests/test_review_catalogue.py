@@ -66,12 +66,15 @@ def queue(db: Path) -> list[dict]:
 
 def test_a_mapped_name_applies_now_after_reextraction_and_to_new_reports(db: Path, report: Path) -> None:
     assert by_raw(db)["150"] == ("光缆线路", "基础设施", "uncatalogued_indicator")
-    assert {i["kind"] for i in queue(db)} == {"uncatalogued_indicator", "number"}
+    items = queue(db)
+    assert {i["kind"] for i in items} == {"uncatalogued_indicator", "number", "set_aside"}
+    aside = [i for i in items if i["kind"] == "set_aside"]
+    assert aside == items[-len(aside) :] and all(i["why"].startswith("set aside: ") for i in aside)
     cli_ok("--db", str(db), "review", "map", "光缆线路", "--to", "光缆线路总长度", "--note", "同一指标")
     cli_ok("--db", str(db), "review", "map", "通信杆路", "--new", "--unit", "公里")
     expected = {"150": ("光缆线路长度", "基础设施", ""), "10": ("通信杆路", "基础设施", "")}
     assert {k: by_raw(db)[k] for k in expected} == expected
-    assert [i["kind"] for i in queue(db)] == ["number"]
+    assert [i["kind"] for i in queue(db) if i["kind"] != "set_aside"] == ["number"]
     listing = cli_ok("--db", str(db), "review", "catalogue")
     assert "光缆线路 → 光缆线路长度" in listing and "通信杆路 → 通信杆路" in listing
 
@@ -196,5 +199,8 @@ def test_map_and_make_on_the_page(db: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert not at.exception, [e.value for e in at.exception]
     assert made(db) == [MADE]
     assert by_raw(db)["1.2"][1] == "基础设施"  # the category of the entry added
+    aside = [i["id"] for i in queue(db) if i["kind"] == "set_aside"][0]  # a number set aside with a reason
+    at = choose(at, aside)
+    assert f"rv_m_save_{aside[1:]}" in [b.key for b in at.button]  # may be made a fact too
     log = store.audit_log()
     assert list(log["action"]) == ["map", "map", "make"] and list(log["who"])[2] == "审核员戊"

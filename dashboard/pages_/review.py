@@ -32,6 +32,7 @@ from dashboard import auth, data, source
 from dashboard.fmt import MEASURE_LABELS, md_escape, operator_label
 from extract import review
 from extract.model import MEASURES
+from extract.store import review as store_review
 
 #: The kinds of the queue in words, in queue order.
 KIND_LABELS: dict[str, str] = {
@@ -42,6 +43,7 @@ KIND_LABELS: dict[str, str] = {
     "ambiguous_region": "地区有歧义",
     "number": "未解释的数字",
     "uncatalogued_indicator": "指标不在目录中",
+    "set_aside": "已搁置的数字",
 }
 #: The fields of a fact shown beside its page, and the editable ones in the correction form.
 FIELD_LABELS: dict[str, str] = {
@@ -313,8 +315,6 @@ def _map(printed: str, to: str | None, who: str, note: str, category: str = "", 
 
 def _added() -> list[str]:
     """Indicators people added to the catalogue (the user catalogue's targets)."""
-    from extract.store import review as store_review
-
     return list(store_review.user_catalogue(data.store())["indicator"])
 
 
@@ -471,9 +471,8 @@ def item_panel(item: pd.Series, who: str, allowed: bool) -> None:
     st.subheader(md_escape(f"{item['id']} · {KIND_LABELS.get(item['kind'], item['kind'])}"))
     st.text(f"{item['what']}\n{item['why']}")
     store = data.store()
-    if item["kind"] == "number":
-        rows = store.numbers_to_review()
-        row = rows[rows["id"] == int(str(item["id"])[1:])]
+    if item["kind"] in ("number", "set_aside"):
+        row = store_review.set_aside(store, int(str(item["id"])[1:]))
         if row.empty:
             st.info("该数字已不在报告的数据中。")
             return

@@ -5,7 +5,8 @@ facts made of numbers the extractor set aside. Both are taken now and kept for e
   its own (``user_indicators``): every stored fact flagged ``uncatalogued_indicator`` under that printed
   name takes it now, and :func:`mapped_on_save` gives it to the facts of every later ingest (the merge
   itself is :func:`extract.normalize.indicators.apply_user_catalogue`).
-- :func:`make_fact` — a set-aside number made a fact (``made_facts``), anchored on the document's content,
+- :func:`set_aside` — the numbers that are not facts, with their ids;
+  :func:`make_fact` — a set-aside number made a fact (``made_facts``), anchored on the document's content,
   the page, the number as printed and the text around it; the number leaves the set-aside list and the
   document's tally counts it as a fact. :func:`remake_on_save` makes it again whenever the document is
   extracted again and the same number is set aside at the same place; otherwise the made fact is marked
@@ -137,6 +138,19 @@ def mapped_on_save(conn: Connection, rows: list[Fact]) -> list[Fact]:
 
 
 # -- facts made of set-aside numbers -------------------------------------------------------------------------
+def set_aside(store: Store, number_id: int | None = None, explained: bool = True) -> pd.DataFrame:
+    """Numbers that are not facts, with their ids (the ``N…`` of the review queue): set aside with a
+    reason (``explained``) or unexplained, or the one number ``number_id`` whatever its reason."""
+    t = set_aside_numbers
+    q = select(t).order_by(t.c.id)
+    if number_id is not None:
+        q = q.where(t.c.id == number_id)
+    else:
+        q = q.where(t.c.reason != UNEXPLAINED if explained else t.c.reason == UNEXPLAINED)
+    with store.engine.connect() as conn:
+        return pd.read_sql(q, conn)
+
+
 def made_fact_list(store: Store) -> pd.DataFrame:
     """Every made fact's anchor and status (id, sha256, page, number, text, fields, status, who, at, note)."""
     with store.engine.connect() as conn:
