@@ -37,9 +37,11 @@ def _original(name: str, base: Path) -> Path | None:
 
 
 def _num(x: object) -> float | None:
+    if not isinstance(x, int | float | str):
+        return None
     try:
-        v = float(x)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        v = float(x)
+    except ValueError:
         return None
     return v if math.isfinite(v) else None
 

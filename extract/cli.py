@@ -15,6 +15,7 @@ from .names import shown
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .ingest import Result
     from .store import Store
 
 
@@ -231,7 +232,7 @@ def _ingest(args: argparse.Namespace, db: str | None) -> int:
     )
     bar = Progress(sys.stderr)
 
-    def report(result) -> None:  # noqa: ANN001
+    def report(result: Result) -> None:
         bar.clear()
         print(result.line(), flush=True)
         bar.step()

@@ -310,7 +310,7 @@ def render() -> None:
     df = data.facts()
     # provinces and cities passing the indicator and operator filters (rows are copied only once narrowed)
     scope = data.both(df["region_level"].isin(LEVELS), data.mask(df, f, regions=False, period=False))
-    if not scope.any():
+    if scope is None or not scope.any():
         st.warning("当前筛选条件下没有省级或地市级数据。")
         return
     chosen = controls(df, scope, f)

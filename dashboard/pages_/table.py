@@ -169,8 +169,8 @@ def source_panel(row: pd.Series, docs: pd.DataFrame) -> None:
         if not source.has_original(data.db_url(), sha256):
             st.info("数据库中没有该报告的原始文件，无法显示原文页面。")
             return
-        box = tuple(row[k] for k in ("x0", "top", "x1", "bottom"))
-        box = None if any(pd.isna(v) for v in box) else box
+        corners = tuple(row[k] for k in ("x0", "top", "x1", "bottom"))
+        box = None if any(pd.isna(v) for v in corners) else corners
         img = source.page_image(data.db_url(), sha256, int(row["page"]), box)
         if img is None:
             st.info("原始文件不是可渲染的 PDF（文本或表格文件），请参阅左侧原文。")
@@ -340,7 +340,7 @@ def render() -> None:
         "口径",
         [m for m in MEASURE_LABELS if m in have],
         selection_mode="multi",
-        format_func=MEASURE_LABELS.get,
+        format_func=lambda m: MEASURE_LABELS.get(m, m),
         key="d_measure",
         help="不选则显示全部口径",
     )
