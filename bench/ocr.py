@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ingest import REPO, facts_in, run  # noqa: E402 - bench/ingest.py's measuring wrapper
+from ingest import REPO, facts_in, run
 
 SCANNED = "henan-internet-monthly-2020-08-scanned.pdf"
 ONE_FILE = """

@@ -188,7 +188,7 @@ def _store_of(report: pytest.TestReport) -> str | None:
     return next((s for s in ("postgresql", "sqlite") if s in ids), None)
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # noqa: ANN001
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     """How many tests ran on each store and how long the PostgreSQL half took, or why it did not run."""
     counts: dict[str, dict[str, int]] = {"sqlite": {}, "postgresql": {}}
     seconds = 0.0

@@ -456,7 +456,7 @@ def test_no_rule_sets_aside_a_number_the_answer_keys_record_as_a_fact() -> None:
 # -- make quality ------------------------------------------------------------------------------------
 
 
-def _quality():  # noqa: ANN202
+def _quality():
     import importlib.util
     import sys
 

@@ -47,7 +47,7 @@ def test_the_grouped_load_is_the_row_by_row_frame_on_both_stores(db_url, monkeyp
     finally:
         raw.close()
 
-    def no_rows(_raw):  # noqa: ANN001, ANN202
+    def no_rows(_raw):
         raise AssertionError("read row by row")
 
     monkeypatch.setattr(columnar, "_read_rows", no_rows)

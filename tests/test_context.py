@@ -50,7 +50,7 @@ def home(d: Document) -> str | None:
 
 
 @pytest.mark.parametrize("rule", head_rules(), ids=lambda r: f"{r.kind}:{r.example[:12]}")
-def test_every_head_rule_reads_its_example(rule) -> None:  # noqa: ANN001
+def test_every_head_rule_reads_its_example(rule) -> None:
     m = rule.pattern.search(rule.example)
     assert m is not None, rule.example
     group = {"issuer": "who", "date": "date", "date_no_year": "md"}.get(rule.kind)

@@ -81,7 +81,7 @@ def _plotted(tr: dict, layout: dict) -> tuple[list, float]:
     return arr(tr["y"]), _scale(layout.get("yaxis", {}).get("title", {}).get("text"))
 
 
-def _tolerance(q) -> float:  # noqa: ANN001
+def _tolerance(q) -> float:
     """Half a unit in the last printed digit, in canonical units (8643.5万户 → ±500户)."""
     digits = q.raw_value.split(".")[1] if "." in q.raw_value else ""
     unit = parse_quantity("1" + q.raw_unit) if q.raw_unit else None
@@ -633,7 +633,7 @@ def evil_db(new_db) -> str:
     return db
 
 
-def _strings(obj: object):  # noqa: ANN202
+def _strings(obj: object):
     if isinstance(obj, str):
         yield obj
     elif isinstance(obj, dict):

@@ -241,9 +241,9 @@ class _Page:  # what wants_page asks of a page: only its size and images, and on
     def get_size(self) -> tuple[float, float]:
         return (100.0, 100.0)
 
-    def get_objects(self, **_kw):  # noqa: ANN201
+    def get_objects(self, **_kw):
         class Image:
-            def get_bounds(inner) -> tuple[float, float, float, float]:  # noqa: N805
+            def get_bounds(inner) -> tuple[float, float, float, float]:
                 return (0.0, 0.0, 100.0, 100.0 * self.share)
 
         return [Image()] if self.share else []

@@ -587,7 +587,7 @@ def _first(text: str, ref: Period | None) -> str | None:
 
 
 @pytest.mark.parametrize("row", RELATIVE_WORDS, ids=lambda r: r.pattern)
-def test_every_relative_word_reads_its_example(row) -> None:  # noqa: ANN001
+def test_every_relative_word_reads_its_example(row) -> None:
     ref = Period.ytd(2021, 5).at(datetime.date(2021, 6, 29))
     found = [(s, e) for s, e, _p in find_periods(row.example, ref if "周" not in row.pattern else WEEK)]
     assert found, row.example

@@ -23,7 +23,7 @@ def facts(text: str, ctx: DocContext = NATION_2021) -> list[tuple]:
     return [(f.indicator, f.measure, f.value, f.period) for f in facts_of_text(text, ctx)]
 
 
-def one(text: str, ctx: DocContext = NATION_2021):  # noqa: ANN201
+def one(text: str, ctx: DocContext = NATION_2021):
     found = facts_of_text(text, ctx)
     assert len(found) == 1, [(f.indicator, f.measure, f.value) for f in found]
     return found[0]
@@ -33,7 +33,7 @@ def one(text: str, ctx: DocContext = NATION_2021):  # noqa: ANN201
 
 
 @pytest.mark.parametrize("cue", cues(), ids=lambda c: c.cue)
-def test_every_cue_row_fires_on_its_own_example(cue) -> None:  # noqa: ANN001
+def test_every_cue_row_fires_on_its_own_example(cue) -> None:
     assert cue_of(cue.example).cue == cue.cue
 
 
@@ -54,7 +54,7 @@ def test_cue_measures_are_measures_or_skips() -> None:
 
 
 @pytest.mark.parametrize("rw", REWRITES, ids=lambda r: r.example)
-def test_every_phrase_rewrite_turns_its_example_into_the_expected_name(rw) -> None:  # noqa: ANN001
+def test_every_phrase_rewrite_turns_its_example_into_the_expected_name(rw) -> None:
     assert rw.pattern.sub(rw.repl, rw.example) == rw.expect
 
 

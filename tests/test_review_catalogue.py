@@ -19,7 +19,7 @@ from .conftest import REPO, run_cli
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from streamlit.testing.v1 import AppTest
 
 APP = str(REPO / "dashboard" / "app.py")
 #: 光缆线路 and 通信杆路 are not in data/indicators.csv; 1.2 (万座) is a number nothing explains.
