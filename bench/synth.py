@@ -396,8 +396,8 @@ def count(
 def shape(facts: int, months: int = 120, n_indicators: int = 40) -> dict:
     """generate() arguments giving about ``facts`` facts.
 
-    Up to :data:`BASE_FACTS`: ``months`` and ``n_indicators`` as given, all cities, as many city
-    indicators as fit. Past it, with s = facts / BASE_FACTS, the store grows as a team's would:
+    Up to :data:`BASE_FACTS`: ``months`` and ``n_indicators`` as given (fewer months below ~0.7 M),
+    all cities, as many city indicators as fit. Past it, with s = facts / BASE_FACTS, the store grows as a team's would:
     months × s^0.3 (whole years, at most 240), indicators and operator breakdowns × s^0.4 (within the
     catalogue), the cities' own reports from 2 M facts; then as many city indicators as fit.
     """
@@ -416,6 +416,10 @@ def shape(facts: int, months: int = 120, n_indicators: int = 40) -> dict:
     )
     most = len(city_indicators(indicators(n_indicators), 999))
     without = count(**kw, city_indicators_n=0)
+    if without > facts:  # smaller than the 1 M shape without city figures: fewer months
+        kw["months"] = months = max(13, months * facts // without)
+        kw["start_year"] = 2025 - -(-months // 12)
+        without = count(**kw, city_indicators_n=0)
     per_city_indicator = count(**kw, city_indicators_n=1) - without
     kw["city_indicators_n"] = max(0, min(most, round((facts - without) / per_city_indicator)))
     return kw
