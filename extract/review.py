@@ -7,7 +7,8 @@ The **queue** (:func:`queue`) lists, most consequential first:
 3. facts flagged ``unit_assumed``, ``low_confidence``, ``ambiguous_region`` (in that order);
 4. ``number`` — numbers the extractor could neither make a fact of nor set aside with a reason;
 5. facts flagged ``uncatalogued_indicator``;
-6. ``set_aside`` — numbers set aside with a reason (a date, a target …): a person may still make a fact of one.
+6. ``set_aside`` — numbers set aside with a reason (a date, a target …), listed only when asked for
+   (``kind="set_aside"``): they are explained, but a person may still make a fact of one.
 
 A fact a person has accepted (flag ``reviewed``) or corrected (``corrected``) leaves the queue, and so
 does a failed check once each of its facts is decided. Facts made of set-aside numbers whose number is
@@ -147,7 +148,7 @@ def queue(store: Store, kind: str | None = None, document: str | None = None) ->
         )
     if len(facts):
         items += _fact_items(facts[flags.str.contains(FLAG_KINDS[3], regex=False) & ~done], FLAG_KINDS[3])
-    for r in store_review.set_aside(store).itertuples():
+    for r in store_review.set_aside(store).itertuples() if kind == "set_aside" else ():
         items.append(
             Item(
                 f"N{r.id}",

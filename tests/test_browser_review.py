@@ -105,6 +105,7 @@ def test_a_correction_in_the_browser(server, page) -> None:  # noqa: F811 - the 
 
     # the check's second fact: 互联网业务收入50.7亿元 (1–8月)
     box = pg.locator('[data-testid="stSelectbox"]').filter(has_text="该校验涉及的数据")
+    box.scroll_into_view_if_needed()
     box.click()
     pg.get_by_role("option").filter(has_text="= 50.7亿元").click()
     expect(box.get_by_role("combobox")).to_have_value(re.compile(r"= 50\.7亿元"))

@@ -98,7 +98,8 @@ def queue_frame(items: Iterable[review.Item], indicator_of: dict[int, str]) -> p
 def select_items(
     queue: pd.DataFrame, document: str | None = None, kinds: Iterable[str] = (), indicator: str | None = None
 ) -> pd.DataFrame:
-    """The items kept by the filters (None or empty: no restriction), most consequential first.
+    """The items kept by the filters (None or empty: no restriction, except that numbers set aside with a
+    reason are shown only when their kind is chosen), most consequential first.
 
     >>> q = pd.DataFrame({"id": ["C1", "F2", "N3"], "kind": ["check", "low_confidence", "number"],
     ...                   "document": ["a.pdf", "b.pdf", "a.pdf"], "indicators": [("收入",), ("用户",), ()],
@@ -112,8 +113,7 @@ def select_items(
     if document:
         keep &= queue["document"] == document
     kinds = list(kinds)
-    if kinds:
-        keep &= queue["kind"].isin(kinds)
+    keep &= queue["kind"].isin(kinds) if kinds else queue["kind"] != "set_aside"
     if indicator:
         keep &= queue["indicators"].map(lambda names: indicator in names).astype(bool)
     return queue[keep].sort_values("rank", kind="stable")
@@ -192,7 +192,7 @@ def _version() -> tuple:
 @st.cache_data(show_spinner="正在整理审核队列…", max_entries=4)
 def _queue(url: str, version: tuple) -> pd.DataFrame:
     store = data.get_store(url)
-    items = review.queue(store)
+    items = review.queue(store) + review.queue(store, "set_aside")
     ids = sorted({i for it in items for i in it.facts})
     names = store.facts_by_id(ids, ["indicator"])["indicator"].astype(str).to_dict() if ids else {}
     return queue_frame(items, {int(k): v for k, v in names.items()})
@@ -544,7 +544,18 @@ def render() -> None:
         kinds,
         None if indicator == ALL else indicator,
     ).reset_index(drop=True)
-    st.caption(f"共 {len(queue)} 条待审核，当前显示 {len(shown)} 条。在表格中选择一条查看原文并作出决定。")
+    aside = int((queue["kind"] == "set_aside").sum())
+    st.caption(
+        f"共 {len(queue) - aside} 条待审核，当前显示 {len(shown)} 条。在表格中选择一条查看原文并作出决定。"
+        + (
+            f" 另有 {aside} 个已搁置的数字（日期、目标值等），在「类别」中选择后显示。"
+            if aside and not kinds
+            else ""
+        )
+    )
+    if shown.empty and not kinds and aside == len(queue):
+        st.success("审核队列为空：没有需要人工判断的数字。", icon=":material/verified:")
+        return
     if shown.empty:
         st.info("当前筛选条件下没有待审核的条目。")
         return
