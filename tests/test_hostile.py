@@ -209,19 +209,41 @@ def test_a_flate_bomb_ends_within_its_timeout(bombs: dict[str, Path], tmp_path: 
 
 
 # -- storage -------------------------------------------------------------------------------------------------
-def _hold_write_lock(db: Path, seconds: float) -> subprocess.Popen:
-    """Another process holding the SQLite write lock for ``seconds`` (started once the lock is held)."""
+def _hold_write_lock(db: Path) -> subprocess.Popen:
+    """Another process holding the SQLite write lock until a line is written to its stdin (started once
+    the lock is held): the test decides when it is released, whatever the machine's load."""
     code = (
-        "import sqlite3, sys, time\n"
+        "import sqlite3, sys\n"
         f"con = sqlite3.connect({str(db)!r}, isolation_level=None)\n"
         "con.execute('BEGIN IMMEDIATE')\n"
         "print('held', flush=True)\n"
-        f"time.sleep({seconds})\n"
+        "sys.stdin.readline()\n"
         "con.execute('COMMIT')\n"
     )
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
     return proc
+
+
+def _release(holder: subprocess.Popen) -> None:
+    assert holder.stdin is not None
+    holder.stdin.write("go\n")
+    holder.stdin.close()
+    assert holder.wait(timeout=60) == 0
+
+
+def _ingest_process(*args: str) -> subprocess.Popen:
+    """``python -m extract ARGS`` started in the background, its output captured as text."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "extract", *args],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
 
 
 def _text_report(path: Path, n: int) -> Path:
@@ -235,21 +257,30 @@ def _text_report(path: Path, n: int) -> Path:
 def test_a_locked_database_is_waited_for_with_a_note(tmp_path: Path) -> None:
     db = tmp_path / "l.sqlite"
     assert cli("--db", str(db), "ingest", str(_text_report(tmp_path / "a.txt", 1))).returncode == 0
-    holder = _hold_write_lock(db, 4)
-    proc = cli("--db", str(db), "ingest", str(_text_report(tmp_path / "b.txt", 2)), "--lock-wait", "60")
-    holder.wait(timeout=60)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "waiting for another process" in proc.stderr and "Traceback" not in proc.stderr
-    assert "stored     " in proc.stdout and "b.txt" in proc.stdout
+    holder = _hold_write_lock(db)
+    proc = _ingest_process(
+        "--db", str(db), "ingest", str(_text_report(tmp_path / "b.txt", 2)), "--lock-wait", "600"
+    )
+    assert proc.stderr is not None
+    seen = ""
+    while "waiting for another process" not in seen:  # the ingest says that it waits (then the lock goes)
+        line = proc.stderr.readline()
+        assert line, "the ingest ended without saying that it waits: " + seen
+        seen += line
+    _release(holder)
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, out + seen + err
+    assert "Traceback" not in seen + err
+    assert "stored     " in out and "b.txt" in out
 
 
 def test_a_lock_held_too_long_fails_each_file_by_name_and_the_batch_goes_on(tmp_path: Path) -> None:
     db = tmp_path / "m.sqlite"
     assert cli("--db", str(db), "ingest", str(_text_report(tmp_path / "a.txt", 1))).returncode == 0
-    holder = _hold_write_lock(db, 8)
+    holder = _hold_write_lock(db)
     files = [str(_text_report(tmp_path / f"r{i}.txt", i)) for i in range(3)]
     proc = cli("--db", str(db), "ingest", *files, "--lock-wait", "1")
-    holder.wait(timeout=60)
+    _release(holder)  # held until the ingest has ended, however long it took
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
     lines = proc.stdout.splitlines()
     assert len(lines) == 3 and all(ln.startswith("失败") and "the database is busy" in ln for ln in lines), (
