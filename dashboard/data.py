@@ -1,8 +1,9 @@
 """Shared data access for every page: the store, cached loads, filtering.
 
 Caching: every load is keyed by :func:`data_version` — the number of documents,
-the highest document id and the latest ``ingested_at`` — so adding or deleting a
-report invalidates it on the next rerun. The fact frame is held with
+the highest document id, the latest ``ingested_at``, the last review decision and the
+last check failure — so adding or deleting a report, a decision taken in any process
+(the 审核 page, ``zhibiao review``) or a check run invalidates it on the next rerun. The fact frame is held with
 ``st.cache_resource`` (one shared, read-only object: ``st.cache_data`` would
 pickle-copy a million rows on every rerun); smaller results use ``st.cache_data``.
 
@@ -32,6 +33,7 @@ from extract.model import FACT_COLUMNS
 from extract.paths import DATA_DIR
 from extract.store import Store, resolve_url
 from extract.store.columnar import PROVENANCE
+from extract.store.read import DataVersion
 
 from . import selection
 
@@ -53,13 +55,13 @@ def store() -> Store:
     return get_store(db_url())
 
 
-def data_version(url: str | None = None) -> tuple[int, int, str]:
+def data_version(url: str | None = None) -> DataVersion:
     """(documents, highest id, latest ingested_at): changes whenever a document is added or removed."""
     return get_store(url or db_url()).data_version()
 
 
 @st.cache_resource(show_spinner="正在读取数据…", max_entries=2)
-def _facts(url: str, version: tuple[int, int, str]) -> pd.DataFrame:
+def _facts(url: str, version: DataVersion) -> pd.DataFrame:
     df = get_store(url).facts_columnar()
     df["period_end"] = df["period_end"].fillna(df["period_start"])
     codes, ends = pd.factorize(df["period_end"])  # format each distinct date once, not a million times
@@ -94,7 +96,7 @@ def facts() -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _fact_count(url: str, version: tuple[int, int, str]) -> int:
+def _fact_count(url: str, version: DataVersion) -> int:
     return get_store(url).count_facts()
 
 
@@ -121,7 +123,7 @@ def provenance(df: pd.DataFrame, columns: tuple[str, ...] = PROVENANCE) -> pd.Da
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _snippet_ids(url: str, version: tuple[int, int, str], text: str) -> np.ndarray:
+def _snippet_ids(url: str, version: DataVersion, text: str) -> np.ndarray:
     if text == "":
         return _facts(url, version)["id"].to_numpy()
     return np.array(get_store(url).find_text(text), dtype="int64")
@@ -134,7 +136,7 @@ def snippet_ids(text: str) -> np.ndarray:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _documents(url: str, version: tuple[int, int, str]) -> pd.DataFrame:
+def _documents(url: str, version: DataVersion) -> pd.DataFrame:
     return get_store(url).documents()
 
 
@@ -167,7 +169,7 @@ def region_table() -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _options(url: str, version: tuple[int, int, str]) -> dict[str, Any]:
+def _options(url: str, version: DataVersion) -> dict[str, Any]:
     df = _facts(url, version)
     cat = catalogue()
     counts = df.groupby("indicator", sort=False).size()

@@ -185,8 +185,8 @@ def correction_words(before: dict[str, str], after: dict[str, str]) -> list[str]
 
 # -- reading (cached per data version and decisions taken) -------------------------------------------
 def _version() -> tuple:
-    """Changes when a document is stored or removed, or a decision is taken."""
-    return (*data.data_version(), len(data.store().audit_log()))
+    """Changes when a document is stored or removed, a decision is taken or checks are run."""
+    return data.data_version()
 
 
 @st.cache_data(show_spinner="正在整理审核队列…", max_entries=4)

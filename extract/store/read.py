@@ -31,6 +31,9 @@ from .schema import (
     set_aside_numbers,
 )
 
+#: See :meth:`Reads.data_version`.
+DataVersion = tuple[int, int, str, int, int]
+
 
 @dataclass
 class StoredDocument:
@@ -47,13 +50,17 @@ class Reads(Files):
     engine: Engine
     url: str
 
-    def data_version(self) -> tuple[int, int, str]:
-        """(documents, highest id, latest ingested_at): changes whenever a document is added or removed."""
+    def data_version(self) -> DataVersion:
+        """(documents, highest document id, latest ingested_at, last decision, last check failure): changes
+        whenever a document is added or removed, a person decides on a fact (in any process: the review
+        log only grows) or a check run stores its failures — a key for caches of what the store holds."""
         with self.engine.connect() as conn:
             n, top, latest = conn.execute(
                 select(func.count(), func.max(documents.c.id), func.max(documents.c.ingested_at))
             ).one()
-        return int(n or 0), int(top or 0), str(latest or "")
+            decided = conn.execute(select(func.max(review_log.c.id))).scalar()
+            checked = conn.execute(select(func.max(check_failures.c.id))).scalar()
+        return int(n or 0), int(top or 0), str(latest or ""), int(decided or 0), int(checked or 0)
 
     def facts_columnar(self) -> pd.DataFrame:
         """Every stored fact without its provenance text (:data:`.columnar.HELD`), typed, categoricals in
