@@ -33,6 +33,9 @@ import pandas as pd
 
 from .normalize.indicators import open_indicator
 
+#: The flag of a value printed as a bound or an approximation (约, 超过, 近 …; set by the prose extractor).
+APPROXIMATE = "approximate"
+
 
 @dataclass(frozen=True)
 class CheckSettings:
@@ -271,10 +274,13 @@ def ytd_order(df: pd.DataFrame, s: CheckSettings = SETTINGS) -> list[Failure]:
 
 
 def restated(df: pd.DataFrame, s: CheckSettings = SETTINGS) -> list[Failure]:
-    """The same fact stated twice agrees (within the rounding of both printings)."""
+    """The same fact stated twice agrees (within the rounding of both printings). A value flagged
+    ``approximate`` (a bound such as 「均超过19GB」, or 约…) cannot contradict an exact statement of the same
+    fact (「其中西藏高达23.4GB」), so only exact statements are compared."""
     out: list[Failure] = []
     keys = ["indicator", "region", "operator", "subject", "period", "measure", "unit"]
-    dup = df[df.duplicated(keys, keep=False)]
+    exact = df[~df["flags"].astype(str).str.contains(APPROXIMATE, regex=False)]
+    dup = exact[exact.duplicated(keys, keep=False)]
     for key, g in dup.groupby(keys, sort=False):
         if key[5] in ("rank", "rank_change"):
             continue

@@ -205,3 +205,21 @@ def test_checks_run_after_an_ingest_through_the_api_too(tmp_path: Path, db_url: 
     assert [r.status for r in ingest([report], store, note=notes.append)] == ["stored"]
     assert store.check_failures()["check_name"].tolist() == ["parts_total"]
     assert any("1 consistency check(s) failed" in n for n in notes)
+
+
+def test_a_bound_over_a_group_does_not_contradict_a_members_exact_value() -> None:
+    """「西藏、青海、云南和新疆4省（区）10月份当月DOU均超过19GB/户·月，其中西藏高达23.4GB/户·月」: 19 is a bound
+    (flagged approximate) for 西藏 as for the others; 23.4 is 西藏's value. Two exact values still must agree."""
+    dou = {
+        "indicator": "户均移动互联网接入流量",
+        "region": "西藏自治区",
+        "period": "2021-10",
+        "unit": "GB/户·月",
+    }
+    rows = [
+        {**dou, "value": 19.0, "raw_value": "19", "flags": "approximate"},
+        {**dou, "value": 23.4, "raw_value": "23.4"},
+    ]
+    assert checks_of(rows) == []
+    rows[0] = {**rows[0], "flags": ""}
+    assert checks_of(rows) == ["restated"]
