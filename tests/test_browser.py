@@ -315,6 +315,17 @@ def test_pages_filters_map_download_and_source(server, page):
     expect(pg.locator('[data-testid="stProgress"]')).to_have_count(1)
     shoot(pg, "import")
 
+    # 审核: the queue of what needs a person, its first item's report page with the number boxed
+    pg.goto(base + "/review")
+    settle(pg)
+    expect(pg.get_by_role("heading", name="审核")).to_have_count(1)
+    pg.get_by_role("textbox", name="审核人姓名").fill("王审核")
+    pg.get_by_role("button", name="开始审核").click()
+    expect(pg.get_by_text("条待审核").first).to_be_visible()
+    settle(pg)
+    no_exception(pg)
+    shoot(pg, "review")
+
     offline = [u for u in pg.external_requests if "plot.ly" in u or "topojson" in u]
     assert not offline, offline
 
