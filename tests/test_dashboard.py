@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import doctest
+import importlib.util
 import io
 import json
 import sys
@@ -61,8 +62,12 @@ def filled_db(new_db) -> str:
 @pytest.fixture(scope="module")
 def synthetic_db(new_db) -> str:
     """A few months of synthetic operator data (bench/synth.py), for views that need a time series."""
-    sys.path.insert(0, str(REPO / "bench"))
-    import synth
+    # loaded from its file: putting bench/ on sys.path would let bench/dashboard.py shadow the dashboard package
+    spec = importlib.util.spec_from_file_location("bench_synth", REPO / "bench" / "synth.py")
+    assert spec is not None and spec.loader is not None
+    synth = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = synth  # its dataclasses look their module up there
+    spec.loader.exec_module(synth)
 
     db = new_db("synth")
     store = Store(db)
