@@ -26,6 +26,7 @@ system:
 
 # runs in the foreground (Ctrl-C stops it); loopback only
 dashboard: setup
+	@bash scripts/system-packages.sh runtime
 	$(BIN)/zhibiao dashboard --port $(PORT)
 
 test: setup system
