@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from .conftest import REPO, fixture, query, run_cli
+from .conftest import REPO, fixture, listening, query, run_cli
 
 MONTHLY = "henan-internet-monthly-2020-08.pdf"
 
@@ -416,22 +416,6 @@ def _state(pid: int) -> str:
 
 
 # -- the dashboard's address -----------------------------------------------------------------------------------
-def _listening(port: int) -> list[str]:
-    """Local addresses listening on ``port`` (from /proc/net/tcp and tcp6)."""
-    out = []
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for ln in lines:
-            local, state = ln.split()[1], ln.split()[3]
-            addr, hexport = local.rsplit(":", 1)
-            if state == "0A" and int(hexport, 16) == port:
-                out.append(addr)
-    return out
-
-
 def test_the_dashboard_listens_on_loopback_whatever_the_working_directory(tmp_path: Path) -> None:
     import socket
     import time
@@ -456,7 +440,7 @@ def test_the_dashboard_listens_on_loopback_whatever_the_working_directory(tmp_pa
             except OSError:
                 assert time.monotonic() < deadline and proc.poll() is None, "the dashboard did not start"
                 time.sleep(0.2)  # polling a condition
-        addrs = _listening(port)
+        addrs = listening(port)
         assert addrs and all(a == "0100007F" for a in addrs), addrs  # 127.0.0.1 only
     finally:
         proc.terminate()

@@ -17,27 +17,11 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from .conftest import REPO
+from .conftest import REPO, listening
 from .pgserver import PgUnavailable, pg_cluster
 
 #: one quick test that takes db_url (no fixtures of ../shared needed)
 DB_URL_TEST = "tests/test_checks.py::test_checks_run_after_an_ingest_through_the_api_too"
-
-
-def _listening(port: int) -> list[str]:
-    """Local addresses (hex, as in /proc/net/tcp*) listening on ``port``."""
-    out = []
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            local, state = line.split()[1], line.split()[3]
-            addr, hexport = local.rsplit(":", 1)
-            if state == "0A" and int(hexport, 16) == port:
-                out.append(addr)
-    return out
 
 
 def test_a_cluster_answers_on_loopback_only_and_leaves_nothing_behind() -> None:
@@ -51,7 +35,7 @@ def test_a_cluster_answers_on_loopback_only_and_leaves_nothing_behind() -> None:
     try:
         port = int(make_url(url).port or 0)
         assert url.startswith("postgresql+psycopg://") and make_url(url).database == "zhibiao_check"
-        assert _listening(port) == ["0100007F"]  # 127.0.0.1, nothing else
+        assert listening(port) == ["0100007F"]  # 127.0.0.1, nothing else
         engine = create_engine(url)
         with engine.begin() as conn:
             data = Path(conn.execute(text("SHOW data_directory")).scalar_one())
@@ -63,7 +47,7 @@ def test_a_cluster_answers_on_loopback_only_and_leaves_nothing_behind() -> None:
     finally:
         cluster.__exit__(None, None, None)
     assert not folder.exists()
-    assert _listening(port) == []
+    assert listening(port) == []
 
 
 def _pytest_without_server(ci: bool) -> subprocess.CompletedProcess:
