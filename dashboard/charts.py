@@ -239,7 +239,9 @@ def sources(df: pd.DataFrame) -> list[str]:
         return []
     counts = _statements(df)["document"].value_counts(sort=True)
     counts = counts[counts > 0]
-    return sorted(counts.index.astype(str), key=lambda d: (-int(counts[d]), list(counts.index).index(d)))
+    # most-used first, ties in the order value_counts gives (a stable sort on the count alone)
+    names, n = [str(d) for d in counts.index.tolist()], counts.tolist()
+    return [names[i] for i in sorted(range(len(names)), key=lambda i: -int(n[i]))]
 
 
 def source_line(df: pd.DataFrame, key: str) -> None:

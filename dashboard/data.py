@@ -13,7 +13,15 @@ value and unit) and the snippet's box are fetched by id for the rows a page show
 fact a user selects, and the rows exported (:func:`provenance`). On SQLite the frame is
 read by the store (:meth:`Store.facts_columnar`, extract/store/columnar.py): about 1 s for a million facts.
 
-Pages filter with :func:`mask` and copy only the rows (and columns) they use.
+Pages filter with :func:`mask` / :func:`positions` and copy only the rows (and columns) they use. Filters
+compare the categoricals' codes (:func:`isin`: one comparison per value, or a look-up table) instead of
+hashing every row with ``Categorical.isin``. The shared frame has a :class:`FrameIndex` (computed once per
+frame, lazily): the rows of each indicator and region, so a selection of a few indicators or regions
+touches their rows only; :func:`indicator_rows` holds the rows of a choice of indicators per data version,
+and :func:`select` narrows them by the other filters. What every page offers (:func:`options`: indicators,
+regions, operators, months, the default indicator) is counted on the codes too (``np.bincount``, the first
+row of each code), never by grouping millions of rows. The data version is asked once per script run
+(:func:`run_version`).
 """
 
 from __future__ import annotations
@@ -21,6 +29,8 @@ from __future__ import annotations
 import csv
 import gc
 import os
+import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -28,6 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from extract.model import FACT_COLUMNS
 from extract.paths import DATA_DIR
@@ -60,6 +71,29 @@ def data_version(url: str | None = None) -> DataVersion:
     return get_store(url or db_url()).data_version()
 
 
+#: The version each script run asked for: id of the run context → (the context, weakly; the run's widget
+#: cursors; url; version).
+_RUN_VERSIONS: dict[int, tuple[weakref.ref, object, str, DataVersion]] = {}
+
+
+def run_version(url: str | None = None) -> DataVersion:
+    """:func:`data_version`, asked once per script run: every load and cache key of one rerun uses the
+    same version (each call is a few queries of the store); outside a run, asked every time.
+    :func:`clear_caches` forgets it (an import in this run is seen by what the run shows next)."""
+    url = url or db_url()
+    ctx = get_script_run_ctx(suppress_warning=True)
+    run = getattr(ctx, "cursors", None)  # a new dict at the start of every run
+    if ctx is None or run is None:
+        return data_version(url)
+    hit = _RUN_VERSIONS.get(id(ctx))
+    if hit is not None and hit[0]() is ctx and hit[1] is run and hit[2] == url:
+        return hit[3]
+    version = data_version(url)
+    key = id(ctx)
+    _RUN_VERSIONS[key] = (weakref.ref(ctx, lambda _ref: _RUN_VERSIONS.pop(key, None)), run, url, version)
+    return version
+
+
 @st.cache_resource(show_spinner="正在读取数据…", max_entries=2)
 def _facts(url: str, version: DataVersion) -> pd.DataFrame:
     df = get_store(url).facts_columnar()
@@ -70,6 +104,7 @@ def _facts(url: str, version: DataVersion) -> pd.DataFrame:
     where = {m: i for i, m in enumerate(cats)}
     month_codes = np.array([where.get(m, -1) for m in months], dtype="int64")
     df["month"] = pd.Categorical.from_codes(month_codes[codes], categories=cats, ordered=True)
+    _register(df)
     _settle()
     return df
 
@@ -92,7 +127,31 @@ def facts() -> pd.DataFrame:
     The frame is shared between sessions: never modify it in place.
     """
     url = db_url()
-    return _facts(url, data_version(url))
+    return _facts(url, run_version(url))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _indicator_rows(url: str, version: DataVersion, indicators: tuple[str, ...]) -> pd.DataFrame:
+    df = _facts(url, version)
+    ix = index_of(df)
+    return (
+        df.take(ix.rows("indicator", indicators)) if ix is not None else df[isin(df, "indicator", indicators)]
+    )
+
+
+def indicator_rows(indicators: tuple[str, ...]) -> pd.DataFrame:
+    """The facts of ``indicators`` (rows of :func:`facts` in their order, shared: never modify in place),
+    held per data version and choice of indicators, so that a filter change narrows these rows only."""
+    url = db_url()
+    return _indicator_rows(url, run_version(url), tuple(indicators))
+
+
+def select(f: Filters, indicators: tuple[str, ...]) -> pd.DataFrame:
+    """The facts of ``indicators`` that pass the other filters: ``facts()[mask(facts(), f')]`` for ``f``
+    with ``indicators`` as its indicators (read-only)."""
+    rows = indicator_rows(indicators)
+    keep = mask(rows, f, indicators=False)
+    return rows if keep is None else rows[keep]
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -103,7 +162,7 @@ def _fact_count(url: str, version: DataVersion) -> int:
 def fact_count() -> int:
     """How many facts are stored (without reading them)."""
     url = db_url()
-    return _fact_count(url, data_version(url))
+    return _fact_count(url, run_version(url))
 
 
 def provenance(df: pd.DataFrame, columns: tuple[str, ...] = PROVENANCE) -> pd.DataFrame:
@@ -132,7 +191,7 @@ def _snippet_ids(url: str, version: DataVersion, text: str) -> np.ndarray:
 def snippet_ids(text: str) -> np.ndarray:
     """Ids of the facts whose snippet contains ``text`` (case-sensitive, searched in the store)."""
     url = db_url()
-    return _snippet_ids(url, data_version(url), text)
+    return _snippet_ids(url, run_version(url), text)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -142,7 +201,7 @@ def _documents(url: str, version: DataVersion) -> pd.DataFrame:
 
 def documents_frame() -> pd.DataFrame:
     url = db_url()
-    return _documents(url, data_version(url))
+    return _documents(url, run_version(url))
 
 
 @lru_cache(maxsize=1)
@@ -172,21 +231,37 @@ def region_table() -> pd.DataFrame:
 def _options(url: str, version: DataVersion) -> dict[str, Any]:
     df = _facts(url, version)
     cat = catalogue()
-    counts = df.groupby("indicator", sort=False).size()
-    inds = list(counts.index)
+    # on the categoricals' codes: which values occur, and the first row of each (as drop_duplicates keeps)
+    ic, icats = codes(df, "indicator")
+    rc, rcats = codes(df, "region")
+    oc, ocats = codes(df, "operator")
+    mc, mcats = codes(df, "month")
+    missing = bool((ic < 0).any() or (mc < 0).any())
+    if not missing:
+        counts, periods = selection.coverage(ic, len(icats), mc, len(mcats))
+        ind_seen = np.r_[counts > 0, False]
+    else:
+        ind_seen = _seen(ic, len(icats))
+    inds = [str(icats[i]) for i in np.flatnonzero(ind_seen[:-1])]
     order = {c: i for i, c in enumerate(CATEGORY_ORDER)}
-    first_cat = df.drop_duplicates("indicator").set_index("indicator")["category"].to_dict()
+    first = df.take(_first_rows(ic, ind_seen))
+    first_cat = first.set_index("indicator")["category"].to_dict()
     cat_of = {i: (first_cat.get(i) or cat.get(i, ("其他", ""))[0]) for i in inds}
     pos = {name: i for i, name in enumerate(cat)}
     inds.sort(key=lambda i: (order.get(cat_of[i], 99), pos.get(i, 999), i))
     level_order = {"national": 0, "macro_region": 1, "province": 2, "city": 3, "county": 4}
-    regs = df.drop_duplicates("region")[["region", "region_code", "region_level"]]
+    regs = df.take(_first_rows(rc, _seen(rc, len(rcats))))
+    regs = regs[["region", "region_code", "region_level"]]
     regs = regs.assign(o=regs["region_level"].astype(str).map(level_order).fillna(9)).sort_values(
         ["o", "region_code", "region"]
     )
-    ops = set(df["operator"].unique())
-    months = sorted(m for m in df["month"].unique() if m)
-    default = selection.default_indicator(df[["indicator", "month"]], offered=inds)
+    op_seen = _seen(oc, len(ocats))
+    ops = {ocats[i] for i in np.flatnonzero(op_seen[:-1]).tolist()} | ({np.nan} if op_seen[-1] else set())
+    months = sorted(m for m in (str(mcats[i]) for i in np.flatnonzero(_seen(mc, len(mcats))[:-1])) if m)
+    if missing or not inds:
+        default = selection.default_indicator(df[["indicator", "month"]], offered=inds)
+    else:
+        default = selection.most_covered(icats, counts, periods, inds)
     return {
         "indicators": inds,
         "category": cat_of,
@@ -199,10 +274,36 @@ def _options(url: str, version: DataVersion) -> dict[str, Any]:
     }
 
 
+def _seen(codes: np.ndarray, n: int) -> np.ndarray:
+    """Which of ``n`` codes occur, and (the last slot) whether a missing value (-1) does."""
+    seen = np.zeros(n + 1, dtype=bool)
+    seen[codes] = True
+    return seen
+
+
+def _first_rows(codes: np.ndarray, seen: np.ndarray) -> np.ndarray:
+    """Ascending positions of the first row of every code that occurs (``seen``: see :func:`_seen`; a
+    missing value, -1, counts as one): the rows ``drop_duplicates`` keeps, found by scanning the codes in
+    growing chunks until every code is met (the first month's reports usually hold them all).
+
+    >>> _first_rows(np.array([2, 0, 2, -1, 0, 1]), np.array([True, True, True, True])).tolist()
+    [0, 1, 3, 5]
+    """
+    want = int(seen.sum())
+    found: dict[int, int] = {}
+    start, step = 0, 1 << 16
+    while len(found) < want and start < len(codes):
+        values, first = np.unique(codes[start : start + step], return_index=True)
+        for c, i in zip(values.tolist(), first.tolist(), strict=True):
+            found.setdefault(c, start + i)
+        start, step = start + step, step * 2
+    return np.sort(np.fromiter(found.values(), dtype=np.int64, count=len(found)))
+
+
 def options() -> dict[str, Any]:
     """What the filters can choose from: indicators (grouped by category), regions, operators, months."""
     url = db_url()
-    return _options(url, data_version(url))
+    return _options(url, run_version(url))
 
 
 @dataclass(frozen=True)
@@ -238,27 +339,210 @@ def mask(
 ) -> np.ndarray | None:
     """Which rows of ``df`` pass the filters (each dimension can be switched off), as a boolean array;
     None when no filter is active. Pages combine it with their own conditions and copy only the rows
-    (and columns) they use."""
-    active = (
+    (and columns) they use.
+
+    Computed on the categoricals' codes (:func:`isin`); on the frame of :func:`facts` with indicators or
+    regions chosen, only over the rows of those (:class:`FrameIndex`)."""
+    dims = (indicators, regions, operators, period)
+    if not _active(f, *dims):
+        return None
+    ix = index_of(df)
+    if ix is not None and ((indicators and f.indicators) or (regions and f.regions)):
+        keep = np.zeros(len(df), dtype=bool)
+        keep[_indexed_positions(df, ix, f, *dims)] = True
+        return keep
+    return _full_mask(df, f, *dims)
+
+
+def positions(
+    df: pd.DataFrame,
+    f: Filters,
+    *,
+    indicators: bool = True,
+    regions: bool = True,
+    operators: bool = True,
+    period: bool = True,
+) -> np.ndarray | None:
+    """The rows of ``df`` that pass the filters as ascending row positions (``np.flatnonzero`` of
+    :func:`mask`); None when no filter is active."""
+    dims = (indicators, regions, operators, period)
+    if not _active(f, *dims):
+        return None
+    ix = index_of(df)
+    if ix is not None and ((indicators and f.indicators) or (regions and f.regions)):
+        return _indexed_positions(df, ix, f, *dims)
+    return np.flatnonzero(_full_mask(df, f, *dims))
+
+
+def _active(f: Filters, indicators: bool, regions: bool, operators: bool, period: bool) -> bool:
+    return bool(
         (indicators and f.indicators)
         or (regions and f.regions)
         or (operators and f.operators)
         or (period and (f.start or f.end))
     )
-    if not active:
-        return None
+
+
+def _full_mask(
+    df: pd.DataFrame, f: Filters, indicators: bool, regions: bool, operators: bool, period: bool
+) -> np.ndarray:
     keep = np.ones(len(df), dtype=bool)
     if indicators and f.indicators:
-        keep &= df["indicator"].isin(f.indicators).to_numpy()
+        keep &= isin(df, "indicator", f.indicators)
     if regions and f.regions:
-        keep &= df["region"].isin(f.regions).to_numpy()
+        keep &= isin(df, "region", f.regions)
     if operators and f.operators:
-        keep &= df["operator"].isin(f.operators).to_numpy()
+        keep &= isin(df, "operator", f.operators)
     if period and f.start:
-        keep &= (df["month"] >= f.start).to_numpy()
+        keep &= _month_bound(df["month"], f.start, later=True)
     if period and f.end:
-        keep &= (df["month"] <= f.end).to_numpy()
+        keep &= _month_bound(df["month"], f.end, later=False)
     return keep
+
+
+def _indexed_positions(
+    df: pd.DataFrame,
+    ix: FrameIndex,
+    f: Filters,
+    indicators: bool,
+    regions: bool,
+    operators: bool,
+    period: bool,
+) -> np.ndarray:
+    """:func:`positions` on an indexed frame: the rows of the chosen indicators (else regions) first,
+    the other conditions only over those rows."""
+    by_indicator = bool(indicators and f.indicators)
+    pos = ix.rows("indicator", f.indicators) if by_indicator else ix.rows("region", f.regions)
+    keep = np.ones(len(pos), dtype=bool)
+    if by_indicator and regions and f.regions:
+        keep &= ix.isin("region", f.regions, pos)
+    if operators and f.operators:
+        keep &= ix.isin("operator", f.operators, pos)
+    if period and f.start:
+        keep &= _month_bound(df["month"], f.start, later=True, rows=pos)
+    if period and f.end:
+        keep &= _month_bound(df["month"], f.end, later=False, rows=pos)
+    return pos if keep.all() else pos[keep]
+
+
+def isin(df: pd.DataFrame, column: str, values: Iterable[object]) -> np.ndarray:
+    """``df[column].isin(values).to_numpy()``: for a categorical column of text compared on its codes
+    (one comparison per value, or a look-up table for many values; pandas' ``Categorical.isin`` hashes
+    every row).
+
+    >>> d = pd.DataFrame({"x": pd.Categorical(["a", "b", None, "c"])})
+    >>> isin(d, "x", ["c", "a", "z"]).tolist(), isin(d, "x", []).tolist()
+    ([True, False, False, True], [False, False, False, False])
+    """
+    s = df[column]
+    values = list(values)
+    texts = [v for v in values if isinstance(v, str)]
+    if not isinstance(s.dtype, pd.CategoricalDtype) or len(texts) != len(values):
+        return s.isin(values).to_numpy()
+    return _codes_in(s.cat.codes.to_numpy(), s.cat.categories, texts)
+
+
+def _codes_in(codes: np.ndarray, categories: pd.Index, values: list[str]) -> np.ndarray:
+    """Which codes stand for one of ``values`` (text); missing values (code -1) never do."""
+    wanted = np.unique(categories.get_indexer(values)) if values else np.zeros(0, dtype="int64")
+    wanted = wanted[wanted >= 0]
+    if len(wanted) <= 8:
+        keep = np.zeros(len(codes), dtype=bool)
+        for w in wanted.tolist():
+            keep |= codes == w
+        return keep
+    table = np.zeros(len(categories) + 1, dtype=bool)  # the last slot: code -1
+    table[wanted] = True
+    return table[codes]
+
+
+def _month_bound(month: pd.Series, bound: str, *, later: bool, rows: np.ndarray | None = None) -> np.ndarray:
+    """``month >= bound`` (``later``) or ``month <= bound``, for the rows at ``rows`` (all rows for None):
+    on an ordered categorical's codes, as pandas compares it (a missing month is never in range)."""
+    dtype = month.dtype
+    if isinstance(dtype, pd.CategoricalDtype) and dtype.ordered and bound in dtype.categories:
+        at = int(dtype.categories.get_loc(bound))
+        codes = month.cat.codes.to_numpy()
+        codes = codes if rows is None else codes[rows]
+        return codes >= at if later else (codes <= at) & (codes >= 0)
+    part = month if rows is None else month.iloc[rows]
+    return (part >= bound).to_numpy() if later else (part <= bound).to_numpy()
+
+
+class FrameIndex:
+    """Look-ups over one fact frame (the shared frame of :func:`facts`), computed once per frame and
+    value, lazily: the rows of each indicator or region (ascending positions), so that a selection of a
+    few indicators touches their rows only, not every fact. Holds the frame weakly: it lives as long as
+    the frame is cached (see :func:`index_of`)."""
+
+    def __init__(self, df: pd.DataFrame) -> None:
+        self._frame = weakref.ref(df)
+        self._rows: dict[tuple[str, int], np.ndarray] = {}
+        self._codes: dict[str, tuple[np.ndarray, pd.Index]] = {}
+
+    def codes(self, column: str) -> tuple[np.ndarray, pd.Index]:
+        """The categorical column's codes and categories."""
+        got = self._codes.get(column)
+        if got is None:
+            df = self._frame()
+            if df is None:  # pragma: no cover - the index is dropped with its frame
+                raise RuntimeError("the frame of this index is gone")
+            s = df[column]
+            got = self._codes[column] = (s.cat.codes.to_numpy(), s.cat.categories)
+        return got
+
+    def rows(self, column: str, values: Iterable[str]) -> np.ndarray:
+        """Ascending positions of the rows whose ``column`` is one of ``values``."""
+        codes, cats = self.codes(column)
+        wanted = sorted({int(c) for c in cats.get_indexer(list(values)) if c >= 0})
+        parts = []
+        for c in wanted:
+            got = self._rows.get((column, c))
+            if got is None:
+                dtype = np.int32 if len(codes) < 2**31 else np.int64
+                got = self._rows[(column, c)] = np.flatnonzero(codes == c).astype(dtype)
+                got.flags.writeable = False  # shared by every session
+            parts.append(got)
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        return np.sort(np.concatenate(parts)) if len(parts) > 1 else parts[0]
+
+    def isin(self, column: str, values: Iterable[str], rows: np.ndarray) -> np.ndarray:
+        """Which of the rows at ``rows`` have ``column`` among ``values``."""
+        codes, cats = self.codes(column)
+        return _codes_in(codes[rows], cats, list(values))
+
+
+_INDEXES: dict[int, tuple[weakref.ref, FrameIndex]] = {}
+
+
+def _register(df: pd.DataFrame) -> None:
+    """Give ``df`` (a frame shared read-only by every session) its :class:`FrameIndex`."""
+    key = id(df)
+    _INDEXES[key] = (weakref.ref(df, lambda _ref: _INDEXES.pop(key, None)), FrameIndex(df))
+
+
+def index_of(df: pd.DataFrame) -> FrameIndex | None:
+    """The :class:`FrameIndex` of ``df`` when it is a frame of :func:`facts` itself (not a part or copy)."""
+    hit = _INDEXES.get(id(df))
+    return hit[1] if hit is not None and hit[0]() is df else None
+
+
+def codes(df: pd.DataFrame, column: str) -> tuple[np.ndarray, pd.Index]:
+    """A categorical column's codes and categories (held by the :class:`FrameIndex` of a frame of
+    :func:`facts`)."""
+    ix = index_of(df)
+    if ix is not None:
+        return ix.codes(column)
+    s = df[column]
+    return s.cat.codes.to_numpy(), s.cat.categories
+
+
+def take(df: pd.DataFrame, pos: np.ndarray | None, columns: list[str] | None = None) -> pd.DataFrame:
+    """The rows of ``df`` at the ascending positions ``pos`` (all of ``df`` for None), optionally only some
+    columns: the same frame as ``df[mask]`` for the mask of those positions."""
+    part = df if columns is None else df[columns]
+    return part if pos is None else part.take(pos)
 
 
 def apply(
@@ -278,6 +562,16 @@ def apply(
     return df if keep is None else df[keep]
 
 
+def has_rows(df: pd.DataFrame, f: Filters) -> bool:
+    """Whether any row of ``df`` passes the filters."""
+    if not _active(f, True, True, True, True):
+        return len(df) > 0
+    ix = index_of(df)
+    if ix is not None and (f.indicators or f.regions):
+        return len(_indexed_positions(df, ix, f, True, True, True, True)) > 0
+    return bool(_full_mask(df, f, True, True, True, True).any())
+
+
 def both(*masks: np.ndarray | pd.Series | None) -> np.ndarray | None:
     """The rows every given mask keeps (None = all rows; None when all are None)."""
     out = None
@@ -295,7 +589,7 @@ def rows(df: pd.DataFrame, keep: np.ndarray | None, columns: list[str] | None = 
 
 
 def is_empty() -> bool:
-    return data_version()[0] == 0
+    return run_version()[0] == 0
 
 
 def contract(df: pd.DataFrame) -> pd.DataFrame:
@@ -320,3 +614,5 @@ def clear_caches() -> None:
     _options.clear()
     _fact_count.clear()
     _snippet_ids.clear()
+    _indicator_rows.clear()
+    _RUN_VERSIONS.clear()

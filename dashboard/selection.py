@@ -3,7 +3,8 @@
 * :func:`dedupe` — one row per fact: a figure stated by several reports (or by the text and a table
   of one report) is drawn once, and its ``sources`` list every report and page that states it.
 * :func:`latest_row` — the latest value of an indicator for a region (the 概览 card, the 运营商 cards).
-* :func:`default_indicator` — the indicator a one-indicator view shows when none is chosen.
+* :func:`default_indicator` — the indicator a one-indicator view shows when none is chosen (on the
+  categoricals' codes, :func:`best_covered`: a count per indicator and a table of indicator × month).
 * :func:`year_change` — 同比 derived for one figure by the rules of :mod:`dashboard.rules`.
 * :func:`shown` — a number as the report printed it, with its qualifier (超过3亿户).
 * :func:`source_text` — the sources of a row as one line (报告 第N页；报告2 第M页).
@@ -108,8 +109,15 @@ def latest_row(g: pd.DataFrame, kind: str) -> pd.Series:
     '2020-08'
     """
     preferred = "ytd" if kind == "flow" else "month"
-    order = g.assign(_pref=(g["period_type"].astype(str) == preferred).astype(int))
-    return order.sort_values(["period_end", "_pref"], kind="stable").iloc[-1]
+    end = g["period_end"].to_numpy()
+    if end.dtype.kind != "M":
+        order = g.assign(_pref=(g["period_type"].astype(str) == preferred).astype(int))
+        return order.sort_values(["period_end", "_pref"], kind="stable").iloc[-1]
+    # the last row of a stable sort on (period_end, preferred), a missing end (NaT) last, as pandas sorts
+    ends = end.view("int64")
+    ends = np.where(np.isnat(end), np.iinfo("int64").max, ends)
+    pref = (g["period_type"].astype(str) == preferred).to_numpy()
+    return g.iloc[int(np.lexsort((np.arange(len(g)), pref, ends))[-1])]
 
 
 def default_indicator(
@@ -125,6 +133,9 @@ def default_indicator(
     for i in chosen:
         if offered is None or i in offered:
             return i
+    fast = _best_covered(df, offered)
+    if fast is not None:
+        return fast
     if offered is not None:
         df = df[df["indicator"].isin(offered)]
     if df.empty:
@@ -133,6 +144,74 @@ def default_indicator(
     counts = df.groupby("indicator", observed=True).size()
     candidates = [i for i in offered if i in periods.index] if offered is not None else list(periods.index)
     return str(max(candidates, key=lambda i: (int(periods[i]), int(counts[i]))))
+
+
+def _best_covered(df: pd.DataFrame, offered: list[str] | None) -> str | None:
+    """:func:`default_indicator`'s choice computed on the categoricals' codes; None when ``indicator`` and
+    ``month`` are not both categoricals (then pandas decides)."""
+    ind, month = df["indicator"], df["month"]
+    if not (isinstance(ind.dtype, pd.CategoricalDtype) and isinstance(month.dtype, pd.CategoricalDtype)):
+        return None
+    return best_covered(
+        ind.cat.codes.to_numpy(),
+        ind.cat.categories,
+        month.cat.codes.to_numpy(),
+        len(month.cat.categories),
+        offered,
+    )
+
+
+def best_covered(
+    ind_codes: np.ndarray,
+    categories: pd.Index,
+    month_codes: np.ndarray,
+    months: int,
+    offered: list[str] | None = None,
+) -> str | None:
+    """:func:`default_indicator` (nothing chosen) for rows given as the codes of their indicator (of
+    ``categories``) and month (of ``months`` categories): a count per indicator and a table of indicator ×
+    month seen, instead of grouping rows. None when a code is missing (-1): then pandas decides.
+
+    >>> best_covered(np.array([0, 1, 1, 0]), pd.Index(["a", "b"]), np.array([0, 0, 1, 0]), 2)
+    'b'
+    """
+    ic, mc = ind_codes, month_codes
+    if offered is not None:
+        wanted = np.unique(categories.get_indexer(list(offered))) if offered else np.zeros(0, dtype="int64")
+        table = np.zeros(len(categories) + 1, dtype=bool)  # the last slot: code -1
+        table[wanted[wanted >= 0]] = True
+        keep = table[ic]
+        ic, mc = ic[keep], mc[keep]
+    if not len(ic):
+        return offered[0] if offered else ""
+    if (ic < 0).any() or (mc < 0).any():
+        return None
+    counts, periods = coverage(ic, len(categories), mc, months)
+    return most_covered(categories, counts, periods, offered)
+
+
+def coverage(
+    ind_codes: np.ndarray, indicators: int, month_codes: np.ndarray, months: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per indicator code (codes 0 … ``indicators`` − 1, none missing): its rows and its distinct months."""
+    counts = np.bincount(ind_codes, minlength=indicators)
+    seen = np.zeros(indicators * months, dtype=bool)
+    seen[ind_codes.astype(np.int64) * months + month_codes] = True
+    return counts, seen.reshape(indicators, months).sum(axis=1)
+
+
+def most_covered(
+    categories: pd.Index, counts: np.ndarray, periods: np.ndarray, offered: list[str] | None = None
+) -> str:
+    """Of the indicators with rows (among ``offered``, in its order; else in category order), the first
+    with the most periods, then the most rows — as :func:`default_indicator` picks."""
+    if offered is not None:
+        where = {str(c): i for i, c in enumerate(categories)}
+        candidates = [where[i] for i in offered if i in where and counts[where[i]]]
+    else:
+        candidates = np.flatnonzero(counts).tolist()
+    best = max(candidates, key=lambda c: (int(periods[c]), int(counts[c])))
+    return str(categories[best])
 
 
 def year_change(hist: pd.DataFrame, last: pd.Series, unit: str) -> tuple[float | None, str, str]:

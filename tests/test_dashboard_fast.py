@@ -1,0 +1,236 @@
+"""The dashboard's fast selections against the straightforward pandas computations they replace.
+
+Each fast path (codes of the categoricals instead of ``Categorical.isin``, groupby and drop_duplicates; the
+rows of an indicator or region looked up in the shared frame's index) is compared, on realistic frames,
+with the pandas code it replaced: a synthetic store of about 50,000 facts shaped like the reports
+(bench/synth.py: 全国, provinces and cities, operators, 1–N月 figures, 同比) and the embedded database of
+real reports. A drift of a fast path from its reference fails here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import streamlit as st
+
+from dashboard import charts, data, selection
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _synth_module():
+    # loaded from its file: putting bench/ on sys.path would let bench/dashboard.py shadow the dashboard package
+    spec = importlib.util.spec_from_file_location("bench_synth_fast", REPO / "bench" / "synth.py")
+    assert spec is not None and spec.loader is not None
+    synth = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = synth  # its dataclasses look their module up there
+    spec.loader.exec_module(synth)
+    return synth
+
+
+@pytest.fixture(scope="module", params=["synthetic", "embedded"])
+def store_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    folder = tmp_path_factory.mktemp(request.param)
+    if request.param == "synthetic":
+        db = folder / "synth.sqlite"
+        synth = _synth_module()
+        synth.build(f"sqlite:///{db}", **synth.shape(50_000))
+    else:
+        db = folder / "zhibiao.sqlite"
+        shutil.copyfile(REPO / "data" / "zhibiao.sqlite", db)
+    return f"sqlite:///{db}"
+
+
+@pytest.fixture
+def facts(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[pd.DataFrame]:
+    """The shared frame of :func:`data.facts` (indexed), for the store of ``store_url``."""
+    monkeypatch.setenv("ZHIBIAO_DB_URL", store_url)
+    data.clear_caches()
+    st.cache_data.clear()
+    df = data.facts()
+    assert data.index_of(df) is not None
+    yield df
+    data.clear_caches()
+    st.cache_data.clear()
+
+
+def reference_default_indicator(
+    df: pd.DataFrame, chosen: tuple[str, ...] = (), offered: list[str] | None = None
+) -> str:
+    """selection.default_indicator as it was written first (groupby over the rows)."""
+    for i in chosen:
+        if offered is None or i in offered:
+            return i
+    if offered is not None:
+        df = df[df["indicator"].isin(offered)]
+    if df.empty:
+        return offered[0] if offered else ""
+    periods = df.groupby("indicator", observed=True)["month"].nunique()
+    counts = df.groupby("indicator", observed=True).size()
+    candidates = [i for i in offered if i in periods.index] if offered is not None else list(periods.index)
+    return str(max(candidates, key=lambda i: (int(periods[i]), int(counts[i]))))
+
+
+def reference_mask(df: pd.DataFrame, f: data.Filters, dims: dict[str, bool]) -> np.ndarray:
+    """data.mask as it was written first: pandas comparisons over every row."""
+    keep = np.ones(len(df), dtype=bool)
+    if dims["indicators"] and f.indicators:
+        keep &= df["indicator"].isin(f.indicators).to_numpy()
+    if dims["regions"] and f.regions:
+        keep &= df["region"].isin(f.regions).to_numpy()
+    if dims["operators"] and f.operators:
+        keep &= df["operator"].isin(f.operators).to_numpy()
+    if dims["period"] and f.start:
+        keep &= (df["month"] >= f.start).to_numpy()
+    if dims["period"] and f.end:
+        keep &= (df["month"] <= f.end).to_numpy()
+    return keep
+
+
+def random_filters(df: pd.DataFrame, n: int, seed: int = 3) -> list[data.Filters]:
+    rng = random.Random(seed)
+    inds = sorted(map(str, df["indicator"].unique()))
+    regs = sorted(map(str, df["region"].unique()))
+    ops = sorted(map(str, df["operator"].unique()))
+    months = sorted(m for m in map(str, df["month"].unique()) if m)
+    out = [data.Filters()]
+    for _ in range(n):
+        a, b = sorted(rng.sample(range(len(months)), 2)) if len(months) > 1 else (0, 0)
+        out.append(
+            data.Filters(
+                indicators=tuple(rng.sample(inds, rng.choice([0, 1, 1, 2, 3])))
+                + (("不存在的指标",) if rng.random() < 0.1 else ()),
+                regions=tuple(rng.sample(regs, min(len(regs), rng.choice([0, 0, 1, 2, 12])))),
+                operators=tuple(rng.sample(ops, min(len(ops), rng.choice([0, 0, 1, 2])))),
+                start=months[a] if rng.random() < 0.4 else "",
+                end=months[b] if rng.random() < 0.4 else "",
+            )
+        )
+    return out
+
+
+DIMS = [
+    dict(indicators=True, regions=True, operators=True, period=True),
+    dict(indicators=False, regions=True, operators=True, period=True),
+    dict(indicators=True, regions=False, operators=True, period=False),
+    dict(indicators=False, regions=False, operators=True, period=True),
+]
+
+
+def test_isin_on_codes_is_pandas_isin(facts: pd.DataFrame) -> None:
+    rng = random.Random(5)
+    for column in ("indicator", "region", "operator", "measure", "region_level", "document"):
+        values = sorted(map(str, facts[column].unique()))
+        for k in (0, 1, 3, 9, 40):
+            chosen = rng.sample(values, min(k, len(values))) + ["不在其中"]
+            assert (data.isin(facts, column, chosen) == facts[column].isin(chosen).to_numpy()).all()
+            part = facts.iloc[::7]
+            assert (data.isin(part, column, chosen) == part[column].isin(chosen).to_numpy()).all()
+
+
+def test_mask_and_positions_are_the_pandas_mask(facts: pd.DataFrame) -> None:
+    for f in random_filters(facts, 40):
+        for dims in DIMS:
+            want = reference_mask(facts, f, dims)
+            active = data.mask(facts, f, **dims)
+            got = np.ones(len(facts), dtype=bool) if active is None else active
+            assert (got == want).all(), (f, dims)
+            pos = data.positions(facts, f, **dims)
+            assert (np.arange(len(facts)) if pos is None else pos).tolist() == np.flatnonzero(want).tolist()
+            part = facts.iloc[::3]  # not the indexed frame: codes only
+            sub = data.mask(part, f, **dims)
+            assert (
+                (np.ones(len(part), dtype=bool) if sub is None else sub) == reference_mask(part, f, dims)
+            ).all()
+        assert data.has_rows(facts, f) == bool(reference_mask(facts, f, DIMS[0]).any())
+
+
+def test_select_is_the_filtered_rows_of_the_indicators(facts: pd.DataFrame) -> None:
+    for f in random_filters(facts, 15, seed=8):
+        inds = f.indicators or (str(facts["indicator"].iloc[len(facts) // 2]),)
+        keep = reference_mask(facts, f, DIMS[0]) & facts["indicator"].isin(inds).to_numpy()
+        want = facts[keep]
+        pd.testing.assert_frame_equal(data.select(f, inds), want)
+        pd.testing.assert_frame_equal(data.take(facts, np.flatnonzero(keep)), want)
+
+
+def test_default_indicator_on_codes_is_the_groupby_choice(facts: pd.DataFrame) -> None:
+    inds = sorted(map(str, facts["indicator"].unique()))
+    rng = random.Random(11)
+    for f in random_filters(facts, 12, seed=12):
+        rows = facts[reference_mask(facts, f, DIMS[0])][["indicator", "month"]]
+        for offered in (None, inds, rng.sample(inds, min(3, len(inds))) + ["不存在的指标"], []):
+            for chosen in ((), ("不存在的指标",), tuple(inds[:1])):
+                fast = selection.default_indicator(rows, chosen, offered)
+                assert fast == reference_default_indicator(rows, chosen, offered), (f, offered, chosen)
+
+
+def reference_options(df: pd.DataFrame) -> dict:
+    """data._options as it was written first (groupby and drop_duplicates over every row)."""
+    cat = data.catalogue()
+    counts = df.groupby("indicator", sort=False).size()
+    inds = list(counts.index)
+    order = {c: i for i, c in enumerate(data.CATEGORY_ORDER)}
+    first_cat = df.drop_duplicates("indicator").set_index("indicator")["category"].to_dict()
+    cat_of = {i: (first_cat.get(i) or cat.get(i, ("其他", ""))[0]) for i in inds}
+    pos = {name: i for i, name in enumerate(cat)}
+    inds.sort(key=lambda i: (order.get(cat_of[i], 99), pos.get(i, 999), i))
+    level_order = {"national": 0, "macro_region": 1, "province": 2, "city": 3, "county": 4}
+    regs = df.drop_duplicates("region")[["region", "region_code", "region_level"]]
+    regs = regs.assign(o=regs["region_level"].astype(str).map(level_order).fillna(9)).sort_values(
+        ["o", "region_code", "region"]
+    )
+    ops = set(df["operator"].unique())
+    months = sorted(m for m in df["month"].unique() if m)
+    default = reference_default_indicator(df[["indicator", "month"]], offered=inds)
+    return {
+        "indicators": inds,
+        "category": cat_of,
+        "regions": list(regs["region"]),
+        "region_level": dict(zip(regs["region"], regs["region_level"], strict=True)),
+        "operators": [o for o in ("", *data.OPERATORS) if o in ops]
+        + sorted(o for o in ops if o not in data.OPERATORS and o),
+        "months": months,
+        "default_indicator": default,
+    }
+
+
+def test_options_are_the_groupby_options(facts: pd.DataFrame) -> None:
+    assert data.options() == reference_options(facts)
+    # the first rows of each code, as drop_duplicates keeps them, also when codes first appear late
+    codes = np.r_[
+        np.zeros(200_000, dtype="int16"), np.arange(5, dtype="int16")[::-1], -np.ones(3, dtype="int16")
+    ]
+    seen = np.ones(6, dtype=bool)
+    got = data._first_rows(codes, seen)
+    assert got.tolist() == pd.Series(codes).drop_duplicates().index.tolist()
+
+
+def test_latest_row_is_the_stable_sort(facts: pd.DataFrame) -> None:
+    vals = facts[facts["measure"] == "value"]
+    for ind, g in list(vals.groupby("indicator", observed=True))[:25]:
+        for kind in ("flow", "stock"):
+            for part in (g, g.iloc[::-1], g[g["region"] == g["region"].iloc[0]]):
+                preferred = "ytd" if kind == "flow" else "month"
+                order = part.assign(_pref=(part["period_type"].astype(str) == preferred).astype(int))
+                want = order.sort_values(["period_end", "_pref"], kind="stable").iloc[-1]
+                got = selection.latest_row(part, kind)
+                assert got.name == want.name and got.equals(want.drop("_pref")), (ind, kind)
+
+
+def test_sources_order_is_count_then_first_seen() -> None:
+    rng = random.Random(2)
+    for _ in range(50):
+        docs = [rng.choice("abcdefg") for _ in range(rng.randint(1, 30))]
+        df = pd.DataFrame({"document": docs, "page": 1, "period_end": pd.Timestamp("2020-01-31")})
+        counts = df["document"].value_counts(sort=True)
+        want = sorted(counts.index.astype(str), key=lambda d: (-int(counts[d]), list(counts.index).index(d)))
+        assert charts.sources(df) == want
