@@ -14,6 +14,7 @@ import random
 import shutil
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,7 @@ import pytest
 import streamlit as st
 
 from dashboard import charts, data, selection
+from dashboard.pages_ import operators, overview, regions, table, trend
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -159,6 +161,7 @@ def test_select_is_the_filtered_rows_of_the_indicators(facts: pd.DataFrame) -> N
         keep = reference_mask(facts, f, DIMS[0]) & facts["indicator"].isin(inds).to_numpy()
         want = facts[keep]
         pd.testing.assert_frame_equal(data.select(f, inds), want)
+        pd.testing.assert_frame_equal(trend.selected(f, inds), want)
         pd.testing.assert_frame_equal(data.take(facts, np.flatnonzero(keep)), want)
 
 
@@ -214,6 +217,19 @@ def test_options_are_the_groupby_options(facts: pd.DataFrame) -> None:
     assert got.tolist() == pd.Series(codes).drop_duplicates().index.tolist()
 
 
+def test_overview_defaults_and_counts(facts: pd.DataFrame) -> None:
+    for f in random_filters(facts, 12, seed=21):
+        keep = data.mask(facts, f, regions=False, indicators=False)
+        scoped = data.rows(facts, keep, ["region", "measure", "operator"])
+        want = overview._default_region(scoped if not scoped.empty else facts)  # the pandas code
+        assert overview.default_region(facts, keep) == want
+    assert overview.loaded_counts(data.run_version()) == (
+        len(facts),
+        facts["indicator"].nunique(),
+        facts["region"].nunique(),
+    )
+
+
 def test_latest_row_is_the_stable_sort(facts: pd.DataFrame) -> None:
     vals = facts[facts["measure"] == "value"]
     for ind, g in list(vals.groupby("indicator", observed=True))[:25]:
@@ -226,6 +242,67 @@ def test_latest_row_is_the_stable_sort(facts: pd.DataFrame) -> None:
                 assert got.name == want.name and got.equals(want.drop("_pref")), (ind, kind)
 
 
+def test_regions_scope_is_the_groupby_scope(facts: pd.DataFrame) -> None:
+    version = data.run_version()
+    for f in random_filters(facts, 10, seed=31):
+        scope = data.both(
+            facts["region_level"].isin(regions.LEVELS).to_numpy(),
+            reference_mask(facts, f, dict(indicators=True, regions=False, operators=True, period=False)),
+        )
+        n, inds, by_level = regions.scope_summary(version, f.indicators, f.operators)
+        assert n == int(scope.sum())
+        multi = (
+            facts.loc[scope, ["indicator", "region"]].groupby("indicator", observed=True)["region"].nunique()
+        )
+        # multi.get(i, 0), as the page asked before, can fail inside pandas (a category code past int8 in a
+        # CategoricalIndex of fewer categories: OverflowError); the same look-up through a dict
+        regions_of = dict(zip(map(str, multi.index), multi.tolist(), strict=True))
+        want = [i for i in data.options()["indicators"] if regions_of.get(i, 0) >= 2] or [
+            str(i) for i in multi.index
+        ]
+        assert inds == want
+        for level in regions.LEVELS:
+            want_regions = set(facts["region"][scope & (facts["region_level"] == level).to_numpy()].unique())
+            assert set(by_level.get(level, [])) == want_regions
+        if inds:
+            rows = facts.loc[scope, ["indicator", "month"]]
+            assert regions.scope_default(version, f.indicators, f.operators, tuple(inds)) == (
+                reference_default_indicator(rows, (), inds)
+            )
+            ind = inds[-1]
+            pd.testing.assert_frame_equal(
+                regions.scope_rows(ind, f), facts[scope & (facts["indicator"] == ind).to_numpy()]
+            )
+
+
+def test_operators_scope_is_the_pandas_scope(facts: pd.DataFrame) -> None:
+    version = data.run_version()
+    for f in random_filters(facts, 10, seed=41):
+        scope = reference_mask(facts, f, dict(indicators=True, regions=False, operators=False, period=True))
+        by_op = scope & ((facts["operator"] != "") & (facts["subject"] == "")).to_numpy()
+        assert (operators.by_operator(facts, f) == by_op).all()
+        have = set(facts["indicator"][by_op].unique())
+        any_rows, inds = operators.operator_indicators(version, f)
+        assert any_rows == bool(by_op.any())
+        assert inds == [i for i in data.options()["indicators"] if i in have]
+        if inds:
+            keep = by_op & facts["measure"].isin(["value", "share_pct"]).to_numpy()
+            rows = facts.loc[keep, ["indicator", "month"]]
+            assert operators.operator_default(version, f, tuple(inds)) == reference_default_indicator(
+                rows, (), inds
+            )
+
+
+def test_table_values_present(facts: pd.DataFrame) -> None:
+    for f in random_filters(facts, 8, seed=51):
+        keep = data.mask(facts, f)
+        for column in ("measure", "document"):
+            want = set(facts[column].unique() if keep is None else facts[column][keep].unique())
+            assert table.present(facts, column, keep) == want
+        got_docs = len([d for d in table.present(facts, "document", keep) if d == d])
+        assert got_docs == (facts["document"] if keep is None else facts["document"][keep]).nunique()
+
+
 def test_sources_order_is_count_then_first_seen() -> None:
     rng = random.Random(2)
     for _ in range(50):
@@ -234,3 +311,15 @@ def test_sources_order_is_count_then_first_seen() -> None:
         counts = df["document"].value_counts(sort=True)
         want = sorted(counts.index.astype(str), key=lambda d: (-int(counts[d]), list(counts.index).index(d)))
         assert charts.sources(df) == want
+
+
+def test_derived_rows_are_those_of_the_filtered_selection(facts: pd.DataFrame) -> None:
+    version = data.run_version()
+    for f in random_filters(facts, 6, seed=61):
+        inds = f.indicators or (selection.default_indicator(facts[["indicator", "month"]]),)
+        whole = facts[reference_mask(facts, replace(f, indicators=inds), DIMS[0])]
+        for measure, derive_fn in trend.DERIVERS.items():
+            want = derive_fn(whole)
+            if len(want):
+                want = want.assign(month=want["period_end"].dt.strftime("%Y-%m"))
+            pd.testing.assert_frame_equal(trend.derived(version, f, inds, measure), want)

@@ -221,29 +221,57 @@ def operator_cards(tab: pd.DataFrame) -> None:
         )
 
 
-def controls(
-    df: pd.DataFrame, by_operator: np.ndarray, f: data.Filters
-) -> tuple[str, str, pd.DataFrame, DeltaGenerator]:
+@st.cache_data(show_spinner=False, max_entries=32)
+def operator_indicators(version: tuple, f: data.Filters) -> tuple[bool, list[str]]:
+    """Whether there are facts by operator (an operator, no subject) passing the indicator and period
+    filters, and their indicators in the sidebar's order; counted on the frame's codes once per data
+    version and filter."""
+    df = data.facts()
+    ic, cats = data.codes(df, "indicator")
+    ic = ic[by_operator(df, f)]
+    present = np.zeros(len(cats) + 1, dtype=bool)  # the last slot: code -1
+    present[ic] = True
+    have = {str(cats[i]) for i in np.flatnonzero(present[:-1])}
+    return len(ic) > 0, [i for i in data.options()["indicators"] if i in have]
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def operator_default(version: tuple, f: data.Filters, offered: tuple[str, ...]) -> str:
+    """The 指标 box's default: :func:`selection.default_indicator` over the value and share facts by operator."""
+    df = data.facts()
+    keep = by_operator(df, f) & data.isin(df, "measure", ["value", "share_pct"])
+    ic, icats = data.codes(df, "indicator")
+    mc, mcats = data.codes(df, "month")
+    got = selection.best_covered(ic[keep], icats, mc[keep], len(mcats), list(offered))
+    if got is None:
+        return selection.default_indicator(df.loc[keep, ["indicator", "month"]], f.indicators, list(offered))
+    return got
+
+
+def by_operator(df: pd.DataFrame, f: data.Filters) -> np.ndarray:
+    """The rows of ``df`` by operator (an operator, no subject) passing the indicator and period filters."""
+    keep = ~data.isin(df, "operator", [""]) & data.isin(df, "subject", [""])
+    scope = data.mask(df, f, operators=False, regions=False)
+    return keep if scope is None else keep & scope
+
+
+def controls(f: data.Filters, inds: list[str]) -> tuple[str, str, pd.DataFrame, DeltaGenerator]:
     """The 指标 and 地区 controls (bound to the URL); returns them, the chosen region's operator rows and
     the column left for the 显示 switch."""
-    have = set(df["indicator"][by_operator].unique())
-    inds = [i for i in data.options()["indicators"] if i in have]
     c = st.columns([3, 2, 2])
+    version = data.run_version()
     ind = filters.bind(
         c[0].selectbox,
         "指标",
         inds,
         "op_ind",
         "op_ind",
-        lambda: selection.default_indicator(
-            df.loc[
-                by_operator & df["measure"].isin(["value", "share_pct"]).to_numpy(), ["indicator", "month"]
-            ],
-            f.indicators,
-            inds,
+        lambda: (
+            next((i for i in f.indicators if i in inds), None) or operator_default(version, f, tuple(inds))
         ),
     )
-    d_ind = df[by_operator & (df["indicator"] == ind).to_numpy()]
+    rows = data.indicator_rows((ind,))
+    d_ind = rows[by_operator(rows, f)]
     regions = [
         str(r) for r in d_ind.groupby("region", observed=True).size().sort_values(ascending=False).index
     ]
@@ -263,13 +291,11 @@ def render() -> None:
         return
     f = filters.current()
     st.title("运营商")
-    df = data.facts()
-    scope = data.mask(df, f, operators=False, regions=False)  # indicators and period
-    by_operator = data.both(scope, (df["operator"] != "") & (df["subject"] == ""))
-    if by_operator is None or not by_operator.any():
+    any_rows, inds = operator_indicators(data.run_version(), f)
+    if not any_rows:
         st.info("当前筛选条件下没有分运营商的数据。分运营商的数字通常出现在月报的「基础电信企业」部分。")
         return
-    ind, region, d, slot = controls(df, by_operator, f)
+    ind, region, d, slot = controls(f, inds)
     vals = selection.dedupe(d[d["measure"] == "value"])
     modes = ["share", "value"] if can_share(vals) else ["value"]
     mode = (
@@ -307,18 +333,19 @@ def render() -> None:
             charts.show(value_bars(tab.dropna(subset=["value"])), key="op_bars", filename=f"{ind}-对比")
     with right:
         operator_cards(tab)
-        total = key_total(df, scope, ind, region, latest)
+        total = key_total(data.indicator_rows((ind,)), f, ind, region, latest)
         if total:
             st.caption(md_escape(f"{region}全部运营商合计：{total}"))
     charts.source_line(selection.dedupe(d[d["period"] == latest]), key="op_latest")
 
 
-def key_total(df: pd.DataFrame, scope: object, ind: str, region: str, period: str) -> str:
-    """The all-operator total of the region at ``period``, as printed ('' when not stated)."""
+def key_total(df: pd.DataFrame, f: data.Filters, ind: str, region: str, period: str) -> str:
+    """The all-operator total of the region at ``period`` among the facts of ``df`` passing the indicator
+    and period filters, as printed ('' when not stated)."""
     t = selection.dedupe(
         df[
             data.both(
-                scope,
+                data.mask(df, f, operators=False, regions=False),
                 (df["indicator"] == ind)
                 & (df["region"] == region)
                 & (df["operator"] == "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -113,13 +114,52 @@ def card_counts(figs: pd.DataFrame, limit: int = MAX_CARDS) -> str:
     return text
 
 
-def default_region(df: pd.DataFrame) -> str:
-    """The region with most whole-region value facts, preferring provinces and the nation."""
+def default_region(df: pd.DataFrame, keep: np.ndarray | None = None) -> str:
+    """The region with most whole-region value facts, preferring provinces and the nation, among the rows
+    ``keep`` of ``df`` (all rows when None or when it keeps none). On categoricals counted on their codes.
+
+    >>> d = pd.DataFrame({"region": pd.Categorical(["甲", "乙", "乙", "甲"]), "measure": "value",
+    ...                   "operator": pd.Categorical(["", "", "", "x"])})
+    >>> default_region(d), default_region(d, np.array([True, False, False, True]))
+    ('乙', '甲')
+    """
+    if keep is not None and not keep.any():
+        keep = None
+    if not _categorical(df, ("region", "measure", "operator")):
+        return _default_region(df if keep is None else df[keep])
+    region, cats = df["region"].cat.codes.to_numpy(), df["region"].cat.categories
+    whole = data.isin(df, "measure", ["value"]) & data.isin(df, "operator", [""])
+    if keep is not None:
+        region, whole = region[keep], whole[keep]
+    if whole.any():
+        region = region[whole]
+    region = region[region >= 0]  # no region: not counted (as by groupby)
+    if not len(region):
+        return ""
+    return str(cats[int(np.argmax(np.bincount(region, minlength=len(cats))))])
+
+
+def _default_region(df: pd.DataFrame) -> str:
     d = df[(df["measure"] == "value") & (df["operator"] == "")]
     if d.empty:
         d = df
     counts = d.groupby("region").size()
     return str(counts.idxmax()) if len(counts) else ""
+
+
+def _categorical(df: pd.DataFrame, columns: tuple[str, ...]) -> bool:
+    return all(isinstance(df[c].dtype, pd.CategoricalDtype) for c in columns)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def loaded_counts(version: tuple) -> tuple[int, int, int]:
+    """(facts, indicators, regions) of the whole frame, counted once per data version."""
+    df = data.facts()
+    distinct = [
+        int(np.count_nonzero(np.bincount(c[c >= 0], minlength=len(cats))))
+        for c, cats in (data.codes(df, "indicator"), data.codes(df, "region"))
+    ]
+    return len(df), distinct[0], distinct[1]
 
 
 def card_delta(r: pd.Series) -> tuple[str | None, str | None, str | None]:
@@ -159,7 +199,7 @@ def cards(figs: pd.DataFrame) -> None:
                     st.text(f"{period_label(r['period'])} · {r['source']}")
 
 
-def loaded(all_facts: pd.DataFrame) -> None:
+def loaded() -> None:
     """数据概况: reports, facts, indicators and regions, the latest import and the period covered."""
     st.subheader("数据概况")
     docs = data.documents_frame()
@@ -167,10 +207,9 @@ def loaded(all_facts: pd.DataFrame) -> None:
     m = st.columns(4)
     failed = f"；另有 {len(docs) - len(ok)} 份导入失败" if len(docs) > len(ok) else ""
     m[0].metric("报告", f"{len(ok)} 份", border=True, help="已成功导入的文件" + failed)
-    m[1].metric("数据条数", fmt_count(len(all_facts)), border=True)
-    m[2].metric(
-        "指标 · 地区", f"{all_facts['indicator'].nunique()} · {all_facts['region'].nunique()}", border=True
-    )
+    n_facts, n_indicators, n_regions = loaded_counts(data.run_version())
+    m[1].metric("数据条数", fmt_count(n_facts), border=True)
+    m[2].metric("指标 · 地区", f"{n_indicators} · {n_regions}", border=True)
     fresh = ""
     if len(docs):
         try:
@@ -203,14 +242,15 @@ def render() -> None:
     in_scope = data.mask(all_facts, f, regions=False, indicators=False)  # operators and period
 
     def default() -> str:  # only needed when neither the session nor the URL names a region
-        scoped = data.rows(all_facts, in_scope, ["region", "measure", "operator"])
-        return f.regions[0] if f.regions else default_region(scoped if not scoped.empty else all_facts)
+        return f.regions[0] if f.regions else default_region(all_facts, in_scope)
 
     st.caption("所选地区各项指标的最新数值、同比和走势。点击「数据」页可查看每个数字在报告中的原文位置。")
     c1, c2 = st.columns([2, 3], vertical_alignment="bottom")
     region = filters.bind(c1.selectbox, "地区", data.options()["regions"], "o_region", "o_region", default)
+    # the region's rows (looked up by region) in the operators and period chosen
+    scope = data.Filters(regions=(region,), operators=f.operators, start=f.start, end=f.end)
     figs = key_figures(
-        all_facts[data.both(in_scope, all_facts["region"] == region)],
+        data.take(all_facts, data.positions(all_facts, scope)),
         region,
         f.indicators,
         provenance=data.provenance,
@@ -227,7 +267,7 @@ def render() -> None:
         )
         cards(figs)
     st.divider()
-    loaded(all_facts)
+    loaded()
     st.subheader("继续分析")
     for col, (key, label, icon) in zip(st.columns(5), LINKS, strict=True):
         with col.container(border=True):

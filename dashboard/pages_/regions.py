@@ -6,6 +6,7 @@ The selection (which facts, which period, the numbers as printed) is done by pur
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -264,11 +265,75 @@ def stated_ranks(d_ind: pd.DataFrame, regions: tuple[str, ...], period: str, ope
     )
 
 
-def controls(df: pd.DataFrame, scope: object, f: data.Filters) -> tuple | None:
+@st.cache_data(show_spinner=False, max_entries=32)
+def scope_summary(
+    version: tuple, indicators: tuple[str, ...], operators: tuple[str, ...]
+) -> tuple[int, list[str], dict[str, list[str]]]:
+    """Of the provinces' and cities' facts passing the indicator and operator filters: how many there are,
+    the indicators the 指标 box offers (those with at least two regions, in the sidebar's order; else all
+    of them), and the regions of each level. Counted on the frame's codes, once per data version and filter."""
+    df = data.facts()
+    scope = data.both(
+        data.isin(df, "region_level", LEVELS),
+        data.mask(df, data.Filters(indicators=indicators, operators=operators)),
+    )
+    assert scope is not None
+    ic, icats = data.codes(df, "indicator")
+    rc, rcats = data.codes(df, "region")
+    lc, lcats = data.codes(df, "region_level")
+    ic, rc, lc = ic[scope], rc[scope], lc[scope]
+    k, r, n_levels = len(icats), len(rcats), len(lcats)
+    has_region = rc >= 0
+    regions_of = np.zeros((k + 1) * r, dtype=bool)  # indicator × region seen (code -1: the last row)
+    regions_of[np.where(ic >= 0, ic, k)[has_region].astype(np.int64) * r + rc[has_region]] = True
+    multi = regions_of.reshape(k + 1, r)[:k].sum(axis=1)
+    present = np.zeros(k + 1, dtype=bool)
+    present[ic] = True
+    observed = [str(icats[i]) for i in np.flatnonzero(present[:k])]
+    many = {str(icats[i]) for i in np.flatnonzero(multi >= 2)}
+    inds = [i for i in data.options()["indicators"] if i in many] or observed
+    level_of = np.zeros(r * (n_levels + 1), dtype=bool)  # region × level seen (level -1: the last column)
+    level_of[
+        rc[has_region].astype(np.int64) * (n_levels + 1) + np.where(lc >= 0, lc, n_levels)[has_region]
+    ] = True
+    seen = level_of.reshape(r, n_levels + 1)
+    by_level = {str(lcats[j]): [str(rcats[i]) for i in np.flatnonzero(seen[:, j])] for j in range(n_levels)}
+    return int(scope.sum()), inds, by_level
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def scope_default(
+    version: tuple, indicators: tuple[str, ...], operators: tuple[str, ...], offered: tuple[str, ...]
+) -> str:
+    """The 指标 box's default: :func:`selection.default_indicator` over the facts of :func:`scope_summary`."""
+    df = data.facts()
+    scope = data.both(
+        data.isin(df, "region_level", LEVELS),
+        data.mask(df, data.Filters(indicators=indicators, operators=operators)),
+    )
+    ic, icats = data.codes(df, "indicator")
+    mc, mcats = data.codes(df, "month")
+    got = selection.best_covered(ic[scope], icats, mc[scope], len(mcats), list(offered))
+    if got is None:
+        return selection.default_indicator(df.loc[scope, ["indicator", "month"]], indicators, list(offered))
+    return got
+
+
+def scope_rows(ind: str, f: data.Filters) -> pd.DataFrame:
+    """The facts of ``ind`` among the provinces and cities passing the operator filter (read-only)."""
+    rows = data.indicator_rows((ind,))
+    return rows[
+        data.both(
+            data.isin(rows, "region_level", LEVELS),
+            data.mask(rows, f, indicators=False, regions=False, period=False),
+        )
+    ]
+
+
+def controls(f: data.Filters, version: tuple) -> tuple | None:
     """The 指标 / 口径 / 层级 / 期间 controls (bound to the URL); returns the choice and the rows it leaves,
     or None (with a message shown) when nothing can be drawn."""
-    multi = df.loc[scope, ["indicator", "region"]].groupby("indicator", observed=True)["region"].nunique()
-    inds = [i for i in data.options()["indicators"] if multi.get(i, 0) >= 2] or [str(i) for i in multi.index]
+    _, inds, _ = scope_summary(version, f.indicators, f.operators)
     c = st.columns([3, 2, 1.3, 2])
     ind = filters.bind(
         c[0].selectbox,
@@ -276,9 +341,15 @@ def controls(df: pd.DataFrame, scope: object, f: data.Filters) -> tuple | None:
         inds,
         "r_ind",
         "r_ind",
-        lambda: selection.default_indicator(df.loc[scope, ["indicator", "month"]], f.indicators, inds),
+        lambda: (
+            next(
+                (i for i in f.indicators if i in inds),
+                None,
+            )
+            or scope_default(version, f.indicators, f.operators, tuple(inds))
+        ),
     )
-    d_ind = df[scope & (df["indicator"] == ind).to_numpy()]
+    d_ind = scope_rows(ind, f)
     measures = [m for m in MEASURES if m in set(d_ind["measure"].unique())]
     measure = filters.bind(
         c[1].selectbox, "口径", measures, "r_measure", "r_measure", "value", format_func=MEASURE_LABELS.get
@@ -307,13 +378,14 @@ def render() -> None:
         return
     f = filters.current()
     st.title("地区")
-    df = data.facts()
-    # provinces and cities passing the indicator and operator filters (rows are copied only once narrowed)
-    scope = data.both(df["region_level"].isin(LEVELS), data.mask(df, f, regions=False, period=False))
-    if scope is None or not scope.any():
+    version = data.run_version()
+    # provinces and cities passing the indicator and operator filters (counted once per filter; rows are
+    # copied only for the indicator shown)
+    in_scope, _, by_level = scope_summary(version, f.indicators, f.operators)
+    if not in_scope:
         st.warning("当前筛选条件下没有省级或地市级数据。")
         return
-    chosen = controls(df, scope, f)
+    chosen = controls(f, version)
     if chosen is None:
         return
     ind, measure, level, period, operator, d, d_ind = chosen
@@ -347,10 +419,7 @@ def render() -> None:
             "已仅显示排名柱状图。"
         )
     if len(g) and measure != "rank":
-        missing = sorted(
-            set(df["region"][scope & (df["region_level"] == level).to_numpy()].unique())
-            - set(g["region"].unique())
-        )
+        missing = sorted(set(by_level.get(level, [])) - set(g["region"].unique()))
         if missing and len(missing) <= 10:
             st.caption(md_escape("本期无数据的地区：" + "、".join(missing)))
     charts.source_line(g, key="regions")

@@ -201,7 +201,7 @@ def kept(
     """
     keep = data.mask(facts, f)
     if measures:
-        keep = data.both(keep, facts["measure"].isin(measures))
+        keep = data.both(keep, data.isin(facts, "measure", measures))
     q = query.strip()
     if q:
         keep = data.both(
@@ -212,6 +212,23 @@ def kept(
             | facts["subject"].str.contains(q, regex=False).to_numpy(),
         )
     return keep
+
+
+def present(df: pd.DataFrame, column: str, keep: np.ndarray | None) -> set:
+    """The values of ``column`` among the rows ``keep`` of ``df`` (all for None), as
+    ``set(df[column][keep].unique())`` (NaN for a missing value); for a categorical counted on its codes.
+
+    >>> d = pd.DataFrame({"m": pd.Categorical(["a", "b", None]), "n": ["x", "y", "x"]})
+    >>> sorted(present(d, "m", np.array([True, False, True])), key=str), present(d, "n", None) == {"x", "y"}
+    (['a', nan], True)
+    """
+    s = df[column]
+    if not isinstance(s.dtype, pd.CategoricalDtype):
+        return set((s if keep is None else s[keep]).unique())
+    codes, cats = data.codes(df, column)
+    seen = np.zeros(len(cats) + 1, dtype=bool)  # the last slot: code -1, a missing value
+    seen[codes if keep is None else codes[keep]] = True
+    return {cats[i] for i in np.flatnonzero(seen[:-1]).tolist()} | ({np.nan} if seen[-1] else set())
 
 
 def exception_chain(exc: BaseException) -> list[BaseException]:
@@ -296,7 +313,8 @@ def downloads(
         key="dl_csv",
         on_click="ignore",
     )
-    made, key = st.session_state.get(XLSX_STATE), view_key(facts, keep, f, extra)
+    made = st.session_state.get(XLSX_STATE)
+    key = view_key(facts, keep, f, extra) if made is not None else ""  # hashed only when compared or made
     if made is not None and made[0] != key:  # made for rows or filters no longer shown: let it go
         del st.session_state[XLSX_STATE]
         made = None
@@ -307,6 +325,7 @@ def downloads(
         help="按当前筛选生成 Excel 文件（facts、documents、filters 三个工作表），生成后点击「下载 Excel」",
     ):
         n = len(facts) if keep is None else int(keep.sum())
+        key = key or view_key(facts, keep, f, extra)
         with st.spinner(f"正在生成 Excel（{fmt_count(n)} 条数据）…"):
             made = st.session_state[XLSX_STATE] = (key, *make_xlsx(facts, keep, docs, f, extra))
     payload, failure = made[1:] if made is not None else (None, "")
@@ -334,7 +353,7 @@ def render() -> None:
     st.title("数据")
     facts = data.facts()
     scoped = data.mask(facts, f)
-    have = set(facts["measure"][scoped].unique() if scoped is not None else facts["measure"].unique())
+    have = present(facts, "measure", scoped)
     top = st.columns([3, 2], vertical_alignment="bottom")
     chosen = top[0].pills(
         "口径",
@@ -354,7 +373,7 @@ def render() -> None:
     first = np.arange(min(n, MAX_ROWS)) if keep is None else np.flatnonzero(keep)[:MAX_ROWS]
     # the sentence each row shown was read from, and the number as printed there
     shown = data.provenance(facts.iloc[first], ("snippet", "raw_value", "raw_unit"))
-    n_docs = (facts["document"] if keep is None else facts["document"][keep]).nunique()
+    n_docs = len([d for d in present(facts, "document", keep) if d == d])  # d != d: NaN
     st.caption(
         f"共 {fmt_count(n)} 条数据，来自 {n_docs} 份报告。点击行首选择一条，查看它在报告中的原文位置。"
         + (

@@ -146,7 +146,7 @@ def best_indicator(version: tuple, f: data.Filters) -> str:
     """The indicator shown when none is chosen: the best-covered one among the filtered facts."""
     facts = data.facts()
     return selection.default_indicator(
-        data.rows(facts, data.mask(facts, f), ["indicator", "month"]), f.indicators
+        data.take(facts, data.positions(facts, f), ["indicator", "month"]), f.indicators
     )
 
 
@@ -171,18 +171,20 @@ def derived(
     series), so the rows derived for a subset of regions and operators are exactly the rows the whole
     selection gives for them.
     """
-    facts = data.facts()
     regions, operators = scope
-    sel = facts[
-        data.both(
-            data.mask(facts, f),
-            facts["indicator"].isin(inds),
-            None if regions is None else facts["region"].isin(regions),
-            None if operators is None else facts["operator"].isin(operators),
-        )
-    ]
+    sel = selected(f, inds)
+    if regions is not None:
+        sel = sel[data.isin(sel, "region", regions)]
+    if operators is not None:
+        sel = sel[data.isin(sel, "operator", operators)]
     d = DERIVERS[measure](sel)
     return d.assign(month=d["period_end"].dt.strftime("%Y-%m")) if len(d) else d
+
+
+def selected(f: data.Filters, inds: tuple[str, ...]) -> pd.DataFrame:
+    """The facts of the indicators ``inds`` that pass the filters (read-only rows of :func:`data.facts`):
+    the rows of those indicators are held per choice of indicators, the other filters apply to them only."""
+    return data.select(f, inds)
 
 
 def derivable(
@@ -353,16 +355,14 @@ def render() -> None:
         return
     f = filters.current()
     st.title("趋势")
-    facts = data.facts()
-    keep = data.mask(facts, f)
-    if not (len(facts) if keep is None else keep.any()):
+    if not data.has_rows(data.facts(), f):
         st.warning("当前筛选条件下没有数据，请放宽侧栏中的筛选。")
         return
-    version = data.data_version()
+    version = data.run_version()
     inds = tuple(f.indicators) or (best_indicator(version, f),)
     if not f.indicators:
         st.caption(f"未选择指标，显示数据期数最多的指标「{md_escape(inds[0])}」。在侧栏可选择多个指标对比。")
-    sel = facts[data.both(keep, facts["indicator"].isin(inds))]
+    sel = selected(f, inds)
     if "t_derive" not in st.session_state:
         st.session_state["t_derive"] = st.query_params.get("derive", "1") != "0"
     top = st.columns([4, 1.4], vertical_alignment="bottom")
