@@ -126,7 +126,9 @@ def area_frame(vals: pd.DataFrame, mode: str) -> tuple[pd.DataFrame, str]:
 
 def area_chart(v: pd.DataFrame, y_title: str, mode: str, title: str) -> go.Figure:
     fig = px.area(
-        v,
+        # only the columns drawn: Plotly Express inspects every column it is given (the frame's
+        # categoricals with thousands of categories cost it more than the figure)
+        v[["x", "y", "operator", "shown", "when", "src", "value_shown"]],
         x="x",
         y="y",
         color="operator",

@@ -114,7 +114,9 @@ def break_notes(g: pd.DataFrame) -> list[str]:
 def chart(g: pd.DataFrame, unit: str, measure: str, key: str, title: str) -> None:
     g, y_title = chart_frame(g, unit, measure)
     fig = px.line(
-        g,
+        # only the columns drawn: Plotly Express inspects every column it is given (the frame's
+        # categoricals with thousands of categories cost it more than the figure)
+        g[["x", "y", "series", "shown", "src", "when", "note", "check"]],
         x="x",
         y="y",
         color="series",
