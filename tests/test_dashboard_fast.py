@@ -223,7 +223,7 @@ def test_overview_defaults_and_counts(facts: pd.DataFrame) -> None:
         scoped = data.rows(facts, keep, ["region", "measure", "operator"])
         want = overview._default_region(scoped if not scoped.empty else facts)  # the pandas code
         assert overview.default_region(facts, keep) == want
-    assert overview.loaded_counts(data.run_version()) == (
+    assert overview.loaded_counts() == (
         len(facts),
         facts["indicator"].nunique(),
         facts["region"].nunique(),

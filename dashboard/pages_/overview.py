@@ -151,15 +151,11 @@ def _categorical(df: pd.DataFrame, columns: tuple[str, ...]) -> bool:
     return all(isinstance(df[c].dtype, pd.CategoricalDtype) for c in columns)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def loaded_counts(version: tuple) -> tuple[int, int, int]:
-    """(facts, indicators, regions) of the whole frame, counted once per data version."""
-    df = data.facts()
-    distinct = [
-        int(np.count_nonzero(np.bincount(c[c >= 0], minlength=len(cats))))
-        for c, cats in (data.codes(df, "indicator"), data.codes(df, "region"))
-    ]
-    return len(df), distinct[0], distinct[1]
+def loaded_counts() -> tuple[int, int, int]:
+    """(facts, indicators, regions) of the whole frame: what :func:`data.options` lists (its indicators are
+    those with facts; its regions hold each distinct value once, a missing one as NaN, not counted)."""
+    opts = data.options()
+    return len(data.facts()), len(opts["indicators"]), len([r for r in opts["regions"] if r == r])
 
 
 def card_delta(r: pd.Series) -> tuple[str | None, str | None, str | None]:
@@ -207,7 +203,7 @@ def loaded() -> None:
     m = st.columns(4)
     failed = f"；另有 {len(docs) - len(ok)} 份导入失败" if len(docs) > len(ok) else ""
     m[0].metric("报告", f"{len(ok)} 份", border=True, help="已成功导入的文件" + failed)
-    n_facts, n_indicators, n_regions = loaded_counts(data.run_version())
+    n_facts, n_indicators, n_regions = loaded_counts()
     m[1].metric("数据条数", fmt_count(n_facts), border=True)
     m[2].metric("指标 · 地区", f"{n_indicators} · {n_regions}", border=True)
     fresh = ""
