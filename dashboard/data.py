@@ -394,9 +394,9 @@ def _full_mask(
     if operators and f.operators:
         keep &= isin(df, "operator", f.operators)
     if period and f.start:
-        keep &= _month_bound(df["month"], f.start, later=True)
+        keep &= _month_bound(df, f.start, later=True)
     if period and f.end:
-        keep &= _month_bound(df["month"], f.end, later=False)
+        keep &= _month_bound(df, f.end, later=False)
     return keep
 
 
@@ -419,9 +419,9 @@ def _indexed_positions(
     if operators and f.operators:
         keep &= ix.isin("operator", f.operators, pos)
     if period and f.start:
-        keep &= _month_bound(df["month"], f.start, later=True, rows=pos)
+        keep &= _month_bound(df, f.start, later=True, rows=pos)
     if period and f.end:
-        keep &= _month_bound(df["month"], f.end, later=False, rows=pos)
+        keep &= _month_bound(df, f.end, later=False, rows=pos)
     return pos if keep.all() else pos[keep]
 
 
@@ -439,7 +439,7 @@ def isin(df: pd.DataFrame, column: str, values: Iterable[object]) -> np.ndarray:
     texts = [v for v in values if isinstance(v, str)]
     if not isinstance(s.dtype, pd.CategoricalDtype) or len(texts) != len(values):
         return s.isin(values).to_numpy()
-    return _codes_in(s.cat.codes.to_numpy(), s.cat.categories, texts)
+    return _codes_in(*codes(df, column), texts)
 
 
 def _codes_in(codes: np.ndarray, categories: pd.Index, values: list[str]) -> np.ndarray:
@@ -456,15 +456,16 @@ def _codes_in(codes: np.ndarray, categories: pd.Index, values: list[str]) -> np.
     return table[codes]
 
 
-def _month_bound(month: pd.Series, bound: str, *, later: bool, rows: np.ndarray | None = None) -> np.ndarray:
-    """``month >= bound`` (``later``) or ``month <= bound``, for the rows at ``rows`` (all rows for None):
+def _month_bound(df: pd.DataFrame, bound: str, *, later: bool, rows: np.ndarray | None = None) -> np.ndarray:
+    """``df["month"] >= bound`` (``later``) or ``<= bound``, for the rows at ``rows`` (all rows for None):
     on an ordered categorical's codes, as pandas compares it (a missing month is never in range)."""
+    month = df["month"]
     dtype = month.dtype
     if isinstance(dtype, pd.CategoricalDtype) and dtype.ordered and bound in dtype.categories:
         at = int(dtype.categories.get_loc(bound))
-        codes = month.cat.codes.to_numpy()
-        codes = codes if rows is None else codes[rows]
-        return codes >= at if later else (codes <= at) & (codes >= 0)
+        month_codes = codes(df, "month")[0]
+        month_codes = month_codes if rows is None else month_codes[rows]
+        return month_codes >= at if later else (month_codes <= at) & (month_codes >= 0)
     part = month if rows is None else month.iloc[rows]
     return (part >= bound).to_numpy() if later else (part <= bound).to_numpy()
 
@@ -479,6 +480,7 @@ class FrameIndex:
         self._frame = weakref.ref(df)
         self._rows: dict[tuple[str, int], np.ndarray] = {}
         self._codes: dict[str, tuple[np.ndarray, pd.Index]] = {}
+        self._tables: dict[str, np.ndarray | None] = {}
 
     def codes(self, column: str) -> tuple[np.ndarray, pd.Index]:
         """The categorical column's codes and categories."""
@@ -488,8 +490,23 @@ class FrameIndex:
             if df is None:  # pragma: no cover - the index is dropped with its frame
                 raise RuntimeError("the frame of this index is gone")
             s = df[column]
-            got = self._codes[column] = (s.cat.codes.to_numpy(), s.cat.categories)
+            got = self._codes[column] = _categorical_codes(s)
         return got
+
+    def month_counts(self) -> np.ndarray | None:
+        """Rows per indicator (codes) and month (codes, in month order), once per frame; None when a row
+        has no indicator or month."""
+        if "month_counts" not in self._tables:
+            ic, icats = self.codes("indicator")
+            mc, mcats = self.codes("month")
+            table = None
+            if len(ic) and ic.min() >= 0 and mc.min() >= 0:
+                m = len(mcats)
+                table = np.bincount(ic.astype(np.int64) * m + mc, minlength=len(icats) * m).reshape(-1, m)
+            elif not len(ic):
+                table = np.zeros((len(icats), len(mcats)), dtype=np.int64)
+            self._tables["month_counts"] = table
+        return self._tables["month_counts"]
 
     def rows(self, column: str, values: Iterable[str]) -> np.ndarray:
         """Ascending positions of the rows whose ``column`` is one of ``values``."""
@@ -535,7 +552,23 @@ def codes(df: pd.DataFrame, column: str) -> tuple[np.ndarray, pd.Index]:
     if ix is not None:
         return ix.codes(column)
     s = df[column]
-    return s.cat.codes.to_numpy(), s.cat.categories
+    return _categorical_codes(s)
+
+
+def _categorical_codes(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """The codes (the categorical's own array, read-only: no Series built around it) and categories."""
+    cat = s.array
+    if not isinstance(cat, pd.Categorical):  # pragma: no cover - callers pass categoricals
+        raise TypeError(f"{s.name} is not categorical")
+    return cat.codes, cat.categories
+
+
+def month_counts(df: pd.DataFrame) -> np.ndarray | None:
+    """Facts per indicator and month (a table of codes: indicators × months in month order) of a frame of
+    :func:`facts`, counted once per frame; None for any other frame, or when a fact has no indicator or
+    month."""
+    ix = index_of(df)
+    return None if ix is None else ix.month_counts()
 
 
 def take(df: pd.DataFrame, pos: np.ndarray | None, columns: list[str] | None = None) -> pd.DataFrame:

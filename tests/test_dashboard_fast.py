@@ -323,3 +323,20 @@ def test_derived_rows_are_those_of_the_filtered_selection(facts: pd.DataFrame) -
             if len(want):
                 want = want.assign(month=want["period_end"].dt.strftime("%Y-%m"))
             pd.testing.assert_frame_equal(trend.derived(version, f, inds, measure), want)
+
+
+def test_best_indicator_for_a_period_range_is_the_groupby_choice(facts: pd.DataFrame) -> None:
+    version = data.run_version()
+    months = sorted(m for m in map(str, facts["month"].unique()) if m)
+    rng = random.Random(71)
+    ranges = [("", ""), (months[0], ""), ("", months[-1])] + [
+        tuple(sorted(rng.sample(months, 2))) for _ in range(8) if len(months) > 1
+    ]
+    for start, end in ranges:
+        f = data.Filters(start=start, end=end)
+        rows = facts[reference_mask(facts, f, DIMS[0])][["indicator", "month"]]
+        assert trend.best_indicator(version, f) == reference_default_indicator(rows), (start, end)
+    for f in random_filters(facts, 8, seed=72):  # other filters: counted over the rows
+        f = replace(f, indicators=())
+        rows = facts[reference_mask(facts, f, DIMS[0])][["indicator", "month"]]
+        assert trend.best_indicator(version, f) == reference_default_indicator(rows), f

@@ -147,6 +147,17 @@ def chart(g: pd.DataFrame, unit: str, measure: str, key: str, title: str) -> Non
 def best_indicator(version: tuple, f: data.Filters) -> str:
     """The indicator shown when none is chosen: the best-covered one among the filtered facts."""
     facts = data.facts()
+    table = data.month_counts(facts)
+    if table is not None and not (f.indicators or f.regions or f.operators):
+        # only a period range (or nothing) chosen: from the frame's rows per indicator and month
+        months = data.codes(facts, "month")[1]
+        first = int(months.get_loc(f.start)) if f.start else 0
+        last = int(months.get_loc(f.end)) if f.end else len(months) - 1
+        part = table[:, first : last + 1]
+        counts = part.sum(axis=1)
+        if counts.any():
+            return selection.most_covered(data.codes(facts, "indicator")[1], counts, (part > 0).sum(axis=1))
+        return ""
     return selection.default_indicator(
         data.take(facts, data.positions(facts, f), ["indicator", "month"]), f.indicators
     )
@@ -332,6 +343,16 @@ def measure_control(top: list, present: list[str]) -> str:
         return present[0]
 
 
+def stated_rows(sel: pd.DataFrame, measure: str, memo: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Each stated fact of ``measure`` once (:func:`selection.dedupe`); ``memo`` keeps them for one
+    selection (the 口径 switch and the chart both ask for the stated values)."""
+    if memo is None:
+        return selection.dedupe(sel[sel["measure"] == measure])
+    if measure not in memo:
+        memo[measure] = selection.dedupe(sel[sel["measure"] == measure])
+    return memo[measure]
+
+
 def rows_shown(
     version: tuple,
     f: data.Filters,
@@ -339,11 +360,12 @@ def rows_shown(
     sel: pd.DataFrame,
     measure: str,
     with_derived: bool,
+    memo: dict[str, pd.DataFrame] | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """The rows the charts draw for ``measure``: each fact once (with all its sources), the derived
     rows of the series shown, narrowed by :func:`default_scope` (whose notes are returned)."""
     sources = sel[sel["measure"] == "value"]
-    rows = selection.dedupe(sel[sel["measure"] == measure])
+    rows = stated_rows(sel, measure, memo)
     if with_derived and measure in DERIVERS:
         scope, evidence = settle_scope(version, f, inds, measure, rows, sources)
         extra = [d for d in (derived(version, f, inds, measure, scope), evidence) if d is not None and len(d)]
@@ -370,12 +392,13 @@ def render() -> None:
     top = st.columns([4, 1.4], vertical_alignment="bottom")
     with_derived = top[1].toggle("含推算值", key="t_derive", help=DERIVE_HELP)
     filters.set_param("derive", "" if with_derived else "0")
-    present = offered_measures(version, f, inds, sel, with_derived)
+    stated: dict[str, pd.DataFrame] = {}  # each measure's stated facts, deduplicated once
+    present = offered_measures(version, f, inds, sel, with_derived, stated)
     if not present:
         st.info("所选指标只有排名类数据，请在「地区」或「数据」页查看。")
         return
     measure = measure_control(top, present)
-    rows, notes = rows_shown(version, f, inds, sel, measure, with_derived)
+    rows, notes = rows_shown(version, f, inds, sel, measure, with_derived, stated)
     for n in notes:
         st.caption(n)
     for i, (unit, g, title, dropped) in enumerate(chart_groups(rows, measure)):
@@ -401,13 +424,18 @@ DERIVE_HELP = (
 
 
 def offered_measures(
-    version: tuple, f: data.Filters, inds: tuple[str, ...], sel: pd.DataFrame, with_derived: bool
+    version: tuple,
+    f: data.Filters,
+    inds: tuple[str, ...],
+    sel: pd.DataFrame,
+    with_derived: bool,
+    memo: dict[str, pd.DataFrame] | None = None,
 ) -> list[str]:
     """The measures the 口径 switch offers: those stated, and those derivable for the series shown."""
     sources = sel[sel["measure"] == "value"]  # every derived figure is computed from stored values
     have = set(sel["measure"].unique())
     if with_derived:
-        hint = view_scope(selection.dedupe(sources), sources, f)  # the series the default view shows
+        hint = view_scope(stated_rows(sel, "value", memo), sources, f)  # the series the default view shows
         have |= {m for m in DERIVERS if m not in have and derivable(version, f, inds, m, hint)}
     return [m for m in MEASURE_ORDER if m in have]
 
