@@ -116,7 +116,12 @@ def latest_row(g: pd.DataFrame, kind: str) -> pd.Series:
     # the last row of a stable sort on (period_end, preferred), a missing end (NaT) last, as pandas sorts
     ends = end.view("int64")
     ends = np.where(np.isnat(end), np.iinfo("int64").max, ends)
-    pref = (g["period_type"].astype(str) == preferred).to_numpy()
+    types = g["period_type"]
+    if isinstance(types.dtype, pd.CategoricalDtype):  # compared on the codes (no text column built)
+        pref = types.cat.codes.to_numpy() == types.cat.categories.get_indexer([preferred])[0]
+        pref &= types.cat.codes.to_numpy() >= 0
+    else:
+        pref = (types.astype(str) == preferred).to_numpy()
     return g.iloc[int(np.lexsort((np.arange(len(g)), pref, ends))[-1])]
 
 
