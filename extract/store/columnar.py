@@ -50,8 +50,14 @@ PERIOD_COLS = ("period_end", "period_start", "period", "period_type", "document_
 #: The covering indexes of the two scans: every descriptive column of a fact is read with two index-only
 #: scans (one group per series, one per period and document) instead of a scan of the wide table, and
 #: filtered look-ups by indicator, region, operator and measure use the first one's prefix.
-SERIES_INDEX = Index("ix_facts_series", *(facts.c[c] for c in SERIES_COLS))
-PERIOD_INDEX = Index("ix_facts_period_doc", *(facts.c[c] for c in (*PERIOD_COLS, "page")))
+#: PostgreSQL's index entries do not hold the row id (SQLite's do): there it is included, so that both scans
+#: stay index-only (revision 0004).
+SERIES_INDEX = Index("ix_facts_series", *(facts.c[c] for c in SERIES_COLS), postgresql_include=["id"])
+PERIOD_INDEX = Index(
+    "ix_facts_period_doc", *(facts.c[c] for c in (*PERIOD_COLS, "page")), postgresql_include=["id"]
+)
+#: the dtype of the period columns in the frame
+DATES = "datetime64[us]"
 _TEXT = tuple(
     c for c in HELD if c not in ("page", "value", "period_start", "period_end", "id", "document_id")
 )
@@ -77,7 +83,7 @@ def read_facts(engine: Engine, url: str) -> pd.DataFrame:
 
 def _read_grouped(engine: Engine, url: str) -> pd.DataFrame:
     if url.endswith(":memory:"):  # one connection only: read everything in one transaction
-        series, (periods, values) = _query(
+        series, (periods, values) = query(
             engine, lambda cur: (_groups(cur, SERIES_COLS), _periods_and_values(cur))
         )
         return _assemble(series, periods, values, np.sort(periods["ids"]))
@@ -87,13 +93,13 @@ def _read_grouped(engine: Engine, url: str) -> pd.DataFrame:
 
     def read_series() -> None:
         try:
-            got["series"] = _query(engine, lambda cur: _groups(cur, SERIES_COLS))
+            got["series"] = query(engine, lambda cur: _groups(cur, SERIES_COLS))
         except BaseException as exc:  # re-raised in the reading thread
             failed.append(exc)
 
     worker = threading.Thread(target=read_series, name="zhibiao-read-series", daemon=True)
     worker.start()
-    periods, values = _query(engine, _periods_and_values)
+    periods, values = query(engine, _periods_and_values)
     worker.join()
     if failed:
         raise failed[0]
@@ -101,14 +107,14 @@ def _read_grouped(engine: Engine, url: str) -> pd.DataFrame:
     ids = np.sort(periods["ids"])
     # facts are never changed in place, so the same ids mean the same facts: both reads saw one state
     if not np.array_equal(np.sort(series["ids"]), ids):  # a report was stored or deleted meanwhile
-        series, (periods, values) = _query(
+        series, (periods, values) = query(
             engine, lambda cur: (_groups(cur, SERIES_COLS), _periods_and_values(cur))
         )
         ids = np.sort(periods["ids"])
     return _assemble(series, periods, values, ids)
 
 
-def _query(engine: Engine, read):
+def query(engine: Engine, read):
     """``read(cursor)`` in one read transaction (one snapshot) on a connection of the store."""
     raw = engine.raw_connection()
     try:
@@ -155,7 +161,7 @@ def _assemble(series: dict, periods: dict, values: np.ndarray, ids: np.ndarray) 
     for name in ("period_start", "period_end"):
         text = pd.Series(["" if v is None else str(v) for v in periods["table"][name]], dtype=object)
         dates = pd.to_datetime(text, errors="coerce", format="ISO8601")
-        out[name] = dates.to_numpy()[periods["row_group"]]
+        out[name] = dates.to_numpy().astype(DATES)[periods["row_group"]]
     return pd.DataFrame(out)[list(HELD)]
 
 
@@ -192,7 +198,7 @@ def _groups(cur, cols: tuple[str, ...], also: str = "") -> dict:
 def _concat(cur, expr: str) -> str:
     """A group's values of ``expr`` as one comma-separated text: SQLite's group_concat, else (PostgreSQL)
     string_agg in id order, so that the ids and the ``also`` values of a group pair up."""
-    if type(cur).__module__.startswith("sqlite3"):
+    if _is_sqlite(cur):
         return f"group_concat({expr})"
     return f"string_agg(({expr})::text, ',' ORDER BY id)"
 
@@ -228,15 +234,24 @@ def _expand(values: tuple, first: np.ndarray, row_group: np.ndarray) -> pd.Categ
 
 def _read_rows(raw) -> pd.DataFrame:
     """The portable way: the held columns row by row through the DB-API cursor, ordered by id."""
+    cur = raw.cursor()
+    try:
+        return read_rows(cur)
+    finally:
+        cur.close()
+
+
+def read_rows(cur, where: str = "", params: tuple = ()) -> pd.DataFrame:
+    """The held columns of the facts matching ``where`` (SQL over the fact table's columns, ``?`` for each
+    of ``params``), row by row, ordered by id, typed as :func:`read_facts` types them."""
     cols = ["id", "document_id", "page", "value"] + [
         c for c in HELD if c not in ("id", "document_id", "page", "value")
     ]
-    cur = raw.cursor()
-    try:
-        cur.execute("SELECT " + ", ".join(f'"{c}"' for c in cols) + " FROM facts ORDER BY id")
-        rows = cur.fetchall()
-    finally:
-        cur.close()
+    sql = "SELECT " + ", ".join(f'"{c}"' for c in cols) + " FROM facts"
+    if where:
+        sql += " WHERE " + (where if _is_sqlite(cur) else where.replace("?", "%s"))
+    cur.execute(sql + " ORDER BY id", params)
+    rows = cur.fetchall()
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(cols)
     del rows
     out: dict[str, object] = {}
@@ -250,10 +265,14 @@ def _read_rows(raw) -> pd.DataFrame:
             dates = pd.to_datetime(
                 pd.Series(cat.categories, dtype="object"), errors="coerce", format="ISO8601"
             )
-            out[name] = dates.to_numpy().take(cat.codes)
+            out[name] = dates.to_numpy().astype(DATES).take(cat.codes)
         else:
             out[name] = _categorical(values)
     return pd.DataFrame(out)[list(HELD)]
+
+
+def _is_sqlite(cur) -> bool:
+    return type(cur).__module__.startswith("sqlite3")
 
 
 def _categorical(values: tuple) -> pd.Categorical:
