@@ -246,3 +246,28 @@ def test_snapshot_files_are_memory_mapped_and_read_only(tmp_path: Path) -> None:
     assert sqlite3.connect(tmp_path / "s.sqlite").execute("select count(*) from facts").fetchone()[0] == len(
         values
     )
+
+
+def test_columns_a_decision_leaves_alone_are_not_written_again(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    store = Store(str(tmp_path / "s.sqlite"), on_note=quiet)
+    ingest(REPORTS[:2], store)
+    snaps = Snapshots(store.engine, store.url, cache, INCREMENTAL)
+    snaps.frame()
+    snaps.wait_saved()
+    reader = Snapshots(store.engine, store.url, cache, INCREMENTAL)
+    facts = reader.frame()  # memory-mapped from the files just written
+    assert reader.last_refresh == "disk"
+    (home,) = list(cache.iterdir())
+    before = home / (home / "current").read_text().strip()
+    inodes = {p.name: p.stat().st_ino for p in before.glob("*.npy")}
+    store.review(int(facts["id"].iloc[7]), "correct", {"value": 4321.0}, "t")
+    same(reader, store, "changes")
+    reader.wait_saved()
+    after = home / (home / "current").read_text().strip()
+    assert after != before
+    relinked = {p.name for p in after.glob("*.npy") if p.stat().st_ino == inodes.get(p.name)}
+    assert "value.npy" not in relinked  # the corrected column was written anew …
+    assert {"id.npy", "region.npy", "indicator.npy", "period_end.npy"} <= relinked  # … the others linked
+    again = Snapshots(store.engine, store.url, cache, INCREMENTAL)
+    same(again, store, "disk")

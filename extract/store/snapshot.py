@@ -199,9 +199,11 @@ class Snapshots:
 
 
 def merge(base: pd.DataFrame, drop: np.ndarray, rows: pd.DataFrame) -> pd.DataFrame:
-    """``base`` without the facts whose id is in ``drop``, with ``rows`` (facts as read, in id order)
-    inserted in id order; categories in order of first appearance, unused ones dropped — what a fresh read
-    of the store gives (see :func:`.columnar.read_facts`).
+    """``base`` without the facts whose id is in ``drop`` (sorted), with ``rows`` (facts as read, in id
+    order) inserted in id order; categories in order of first appearance, unused ones dropped — what a
+    fresh read of the store gives (see :func:`.columnar.read_facts`). Columns that no change touches are
+    shared with ``base``, not copied: the common refreshes are facts changed in place (a decision, a
+    check) and facts appended (an import).
 
     >>> a = pd.DataFrame({"id": [1, 2, 3], "region": pd.Categorical(["北京", "上海", "北京"])})
     >>> b = pd.DataFrame({"id": [2, 4], "region": pd.Categorical(["河南", "上海"])})
@@ -210,41 +212,110 @@ def merge(base: pd.DataFrame, drop: np.ndarray, rows: pd.DataFrame) -> pd.DataFr
     ([2, 3, 4], ['河南', '北京', '上海'], ['河南', '北京', '上海'])
     """
     ids = base["id"].to_numpy()
-    keep = ~np.isin(ids, drop) if len(drop) else None
-    kept_ids = ids if keep is None else ids[keep]
     new_ids = rows["id"].to_numpy() if len(rows) else np.zeros(0, dtype="int64")
-    at = np.searchsorted(kept_ids, new_ids)
-    appended = keep is None and (len(at) == 0 or int(at[0]) == len(kept_ids))
+    where = np.searchsorted(ids, drop)
+    found = where < len(ids)
+    found[found] = ids[where[found]] == drop[found]
+    if np.array_equal(drop[found], new_ids):  # the same facts, changed in place
+        return _replaced(base, where[found], rows)
+    if not found.any() and (not len(ids) or not len(new_ids) or new_ids[0] > ids[-1]):
+        return _appended(base, rows)
+    keep = np.ones(len(ids), dtype=bool)
+    keep[where[found]] = False
+    at = np.searchsorted(ids[keep], new_ids)
     out: dict[str, Any] = {}
     for name in base.columns:
         col = base[name]
         if isinstance(col.dtype, pd.CategoricalDtype):
-            out[name] = _merge_categorical(col, keep, at, rows[name] if len(rows) else None, appended)
+            cats, added = _with_categories(col.cat.categories, rows[name] if len(rows) else None)
+            codes = np.insert(_codes(col)[keep].astype(_code_type(len(cats))), at, added)
+            out[name] = _categorical(*_first_appearance(codes, cats))
+        else:
+            values = col.to_numpy()[keep]
+            out[name] = np.insert(
+                values, at, rows[name].to_numpy().astype(values.dtype) if len(rows) else values[:0]
+            )
+    return pd.DataFrame(out, columns=base.columns, copy=False)
+
+
+def _replaced(base: pd.DataFrame, positions: np.ndarray, rows: pd.DataFrame) -> pd.DataFrame:
+    """``base`` with the rows at ``positions`` replaced by ``rows`` (same ids); unchanged columns shared."""
+    out: dict[str, Any] = {}
+    for name in base.columns:
+        col = base[name]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            cats, added = _with_categories(col.cat.categories, rows[name])
+            codes = _codes(col)
+            if len(cats) == len(col.cat.categories) and np.array_equal(codes[positions], added):
+                out[name] = col
+                continue
+            codes = codes.astype(_code_type(len(cats)))  # a copy
+            codes[positions] = added
+            out[name] = _categorical(*_first_appearance(codes, cats))
         else:
             values = col.to_numpy()
-            values = values if keep is None else values[keep]
-            added = rows[name].to_numpy().astype(values.dtype) if len(rows) else values[:0]
-            out[name] = np.insert(values, at, added)
-    return pd.DataFrame(out, columns=base.columns)
+            new = rows[name].to_numpy().astype(values.dtype)
+            if _same(values[positions], new):
+                out[name] = col
+                continue
+            values = values.copy()
+            values[positions] = new
+            out[name] = values
+    return pd.DataFrame(out, columns=base.columns, copy=False)
 
 
-def _merge_categorical(
-    col: pd.Series, keep: np.ndarray | None, at: np.ndarray, added: pd.Series | None, appended: bool
-) -> pd.Categorical:
-    cats = col.cat.categories
-    codes = col.cat.codes.to_numpy().astype("int32")
-    codes = codes if keep is None else codes[keep]
-    if added is not None:
-        text = pd.Index(np.asarray(added, dtype=object), dtype=object)
-        unseen = text[~text.isin(cats)].unique()
-        cats = cats.append(pd.Index(unseen, dtype=object)) if len(unseen) else cats
-        codes = np.insert(codes, at, cats.get_indexer(text).astype("int32"))
-    if not appended:  # first appearances may have moved, categories may be unused
-        order = pd.unique(codes)
-        remap = np.zeros(len(cats), dtype="int32")
-        remap[order] = np.arange(len(order), dtype="int32")
-        codes, cats = remap[codes], cats[order]
+def _appended(base: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """``base`` followed by ``rows`` (all of higher ids): new categories follow the old in order of first
+    appearance, so no category moves."""
+    if not len(rows):
+        return base
+    out: dict[str, Any] = {}
+    for name in base.columns:
+        col = base[name]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            cats, added = _with_categories(col.cat.categories, rows[name])
+            codes = _codes(col).astype(_code_type(len(cats)), copy=False)
+            out[name] = _categorical(np.concatenate([codes, added]), cats)
+        else:
+            values = col.to_numpy()
+            out[name] = np.concatenate([values, rows[name].to_numpy().astype(values.dtype)])
+    return pd.DataFrame(out, columns=base.columns, copy=False)
+
+
+def _with_categories(cats: pd.Index, added: pd.Series | None) -> tuple[pd.Index, np.ndarray]:
+    """``cats`` extended by the values of ``added`` not among them (in order of first appearance), and the
+    codes of ``added`` in the result."""
+    if added is None:
+        return cats, np.zeros(0, dtype="int8")
+    text = pd.Index(np.asarray(added, dtype=object), dtype=object)
+    unseen = text[~text.isin(cats)].unique()
+    if len(unseen):
+        cats = cats.append(pd.Index(unseen, dtype=object))
+    return cats, cats.get_indexer(text).astype(_code_type(len(cats)))
+
+
+def _first_appearance(codes: np.ndarray, cats: pd.Index) -> tuple[np.ndarray, pd.Index]:
+    """Categories reordered by first appearance in ``codes``, unused ones dropped (codes renumbered)."""
+    order = pd.unique(codes)
+    if len(order) == len(cats) and np.array_equal(order, np.arange(len(cats))):
+        return codes, cats
+    remap = np.zeros(len(cats), dtype=codes.dtype)
+    remap[order] = np.arange(len(order), dtype=codes.dtype)
+    return remap[codes], cats[order]
+
+
+def _code_type(n: int) -> type[np.signedinteger]:
+    """The dtype pandas gives the codes of ``n`` categories."""
+    return np.int8 if n < 2**7 else np.int16 if n < 2**15 else np.int32 if n < 2**31 else np.int64
+
+
+def _categorical(codes: np.ndarray, cats: pd.Index) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=pd.Index(cats, dtype=object), validate=False)
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    """Equal arrays, NaN and NaT equal to themselves."""
+    return bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fcmM"))
 
 
 def _concat_rows(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
@@ -296,18 +367,42 @@ def save(snap: Snapshot, home: Path, settings: SnapshotSettings = SETTINGS) -> P
     }
     for column in snap.frame.columns:
         col = snap.frame[column]
-        if isinstance(col.dtype, pd.CategoricalDtype):
-            np.save(target / f"{column}.npy", col.cat.codes.to_numpy())
-            meta["columns"][column] = {"categories": [str(c) for c in col.cat.categories]}
-        else:
-            np.save(target / f"{column}.npy", col.to_numpy())
-            meta["columns"][column] = {}
+        categorical = isinstance(col.dtype, pd.CategoricalDtype)
+        values = _codes(col) if categorical else col.to_numpy()
+        _write_array(target / f"{column}.npy", values)
+        meta["columns"][column] = {"categories": [str(c) for c in col.cat.categories]} if categorical else {}
     (target / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     pointer = home / f".current-{name}"
     pointer.write_text(name, encoding="utf-8")
     os.replace(pointer, home / "current")
     _tidy(home, keep=name, stale_after_s=settings.stale_after_s)
     return target
+
+
+def _write_array(path: Path, values: np.ndarray) -> None:
+    """``values`` as a .npy file; a column unchanged since it was memory-mapped from an earlier snapshot is
+    linked to that file instead of written again (a decision on one fact changes one or two columns)."""
+    source = _mapped_file(values)
+    if source is not None:
+        try:
+            os.link(source, path)
+            return
+        except OSError:
+            pass
+    np.save(path, values)
+
+
+def _mapped_file(values: np.ndarray) -> Path | None:
+    """The .npy file ``values`` is exactly the whole of (memory-mapped by :func:`load`), else None."""
+    base: Any = values
+    while base is not None and not isinstance(base, np.memmap):
+        base = getattr(base, "base", None)
+    if base is None or getattr(base, "filename", None) is None:
+        return None
+    whole = base.shape == values.shape and base.dtype == values.dtype
+    if not whole or base.__array_interface__["data"][0] != values.__array_interface__["data"][0]:
+        return None
+    return Path(base.filename)
 
 
 def load(folder: Path) -> Snapshot:
@@ -346,3 +441,8 @@ def _tidy(home: Path, keep: str, stale_after_s: float) -> None:
                 shutil.rmtree(path, ignore_errors=True)  # older than ours, or abandoned
         except OSError:
             pass
+
+
+def _codes(col: pd.Series) -> np.ndarray:
+    """A categorical column's codes, read-only and not copied (``Series.cat.codes`` copies them)."""
+    return np.asarray(col.array.codes)
