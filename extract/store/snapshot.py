@@ -397,12 +397,13 @@ def _mapped_file(values: np.ndarray) -> Path | None:
     base: Any = values
     while base is not None and not isinstance(base, np.memmap):
         base = getattr(base, "base", None)
-    if base is None or getattr(base, "filename", None) is None:
+    name = getattr(base, "filename", None)
+    if base is None or name is None:
         return None
     whole = base.shape == values.shape and base.dtype == values.dtype
     if not whole or base.__array_interface__["data"][0] != values.__array_interface__["data"][0]:
         return None
-    return Path(base.filename)
+    return Path(name)
 
 
 def load(folder: Path) -> Snapshot:
