@@ -138,10 +138,14 @@ class Snapshots:
             ):
                 return state
             rows = read_rows(cur, "id > ?", (base.state.top,))
-            if len(changed):
-                again = changed[changed <= base.state.top]
-                if len(again):
-                    rows = _concat_rows(rows, read_rows(cur, _id_in(again), ()))
+            if len(changed) and changed[0] <= base.state.top:
+                again = read_rows(
+                    cur,
+                    "id <= ? AND id IN (SELECT fact_id FROM fact_changes WHERE seq > ?)",
+                    (base.state.top, base.state.seq),
+                )
+                rows = _concat_rows(rows, again)
+            # every id read is dropped from the base first, even one changed after ``changed`` was read
             return state, np.union1d(changed, rows["id"].to_numpy()), rows
 
         got = query(self.engine, changes)
@@ -337,10 +341,6 @@ def _concat_rows(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
 def _ints(cur: Any, sql: str, params: tuple) -> np.ndarray:
     cur.execute(_paramstyle(cur, sql), params)
     return np.sort(np.fromiter((int(r[0]) for r in cur.fetchall()), dtype="int64"))
-
-
-def _id_in(ids: np.ndarray) -> str:
-    return "id IN (" + ",".join(str(int(i)) for i in ids) + ")"
 
 
 def _paramstyle(cur: Any, sql: str) -> str:
