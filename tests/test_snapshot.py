@@ -17,6 +17,7 @@ import pytest
 from extract.checks import Failure
 from extract.ingest import Options, ingest
 from extract.normalize.indicators import UserEntry
+from extract.paths import cache_dir
 from extract.store import Store
 from extract.store.review import map_indicator
 from extract.store.snapshot import Snapshots, SnapshotSettings, load, merge
@@ -271,3 +272,17 @@ def test_columns_a_decision_leaves_alone_are_not_written_again(tmp_path: Path) -
     assert {"id.npy", "region.npy", "indicator.npy", "period_end.npy"} <= relinked  # … the others linked
     again = Snapshots(store.engine, store.url, cache, INCREMENTAL)
     same(again, store, "disk")
+
+
+def test_a_cache_folder_that_cannot_be_made_costs_only_speed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("ZHIBIAO_CACHE_DIR", str(blocker / "cache"))
+    assert cache_dir() is None
+    store = Store(str(tmp_path / "s.sqlite"), on_note=quiet)
+    ingest(REPORTS[:1], store)
+    pd.testing.assert_frame_equal(store.facts_frame(), fresh(store))
+    monkeypatch.setenv("ZHIBIAO_CACHE_DIR", str(tmp_path / "made"))
+    assert cache_dir() == tmp_path / "made" and (tmp_path / "made").is_dir()
