@@ -100,7 +100,10 @@ def ensure_store(url: str, facts: int, rebuild: bool) -> tuple[int, int]:
     n, docs, version = store_shape(url)
     took = time.perf_counter() - t0
     if took > 5:
-        print(f"(opening the store took {took:.1f}s: indexes were created)", file=sys.stderr)
+        print(
+            f"(opening the store took {took:.1f}s: the schema brought up to date and the snapshot made)",
+            file=sys.stderr,
+        )
     if rebuild or version != SYNTH_VERSION or not facts * 0.8 <= n <= facts * 1.2:
         if url.startswith("sqlite:///"):
             db = Path(url[len("sqlite:///") :])
