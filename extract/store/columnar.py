@@ -133,9 +133,23 @@ def query(engine: Engine, read):
 
 def _periods_and_values(cur) -> tuple[dict, np.ndarray]:
     periods = _groups(cur, PERIOD_COLS, also="coalesce(page, 0)")
-    cur.execute("SELECT value FROM facts ORDER BY id")  # exact doubles: not through text
-    values = np.fromiter(itertools.chain.from_iterable(cur), dtype="float64", count=len(periods["ids"]))
-    return periods, values
+    return periods, _values(cur, len(periods["ids"]))
+
+
+def _values(cur, n: int) -> np.ndarray:
+    """Every fact's value in id order, as exact doubles (not through text), streamed: on PostgreSQL through
+    a server-side cursor (a client-side one would first hold every row as a Python tuple: ~80 bytes a fact)."""
+    sql = "SELECT value FROM facts ORDER BY id"
+    if _is_sqlite(cur):
+        cur.execute(sql)
+        return np.fromiter(itertools.chain.from_iterable(cur), dtype="float64", count=n)
+    named = cur.connection.cursor(name="zhibiao_values")
+    try:
+        named.itersize = 200_000
+        named.execute(sql)
+        return np.fromiter(itertools.chain.from_iterable(named), dtype="float64", count=n)
+    finally:
+        named.close()
 
 
 def _assemble(series: dict, periods: dict, values: np.ndarray, ids: np.ndarray) -> pd.DataFrame:
@@ -145,7 +159,7 @@ def _assemble(series: dict, periods: dict, values: np.ndarray, ids: np.ndarray) 
     out: dict[str, object] = {}
     for g in (series, periods):
         g["pos"] = position(g["ids"])
-        row_group = np.empty(n, dtype="int64")
+        row_group = np.empty(n, dtype=_index_type(len(g["first"])))
         row_group[g["pos"]] = g["group"]
         g["row_group"] = row_group
         for name in g["cols"]:
@@ -162,7 +176,13 @@ def _assemble(series: dict, periods: dict, values: np.ndarray, ids: np.ndarray) 
         text = pd.Series(["" if v is None else str(v) for v in periods["table"][name]], dtype=object)
         dates = pd.to_datetime(text, errors="coerce", format="ISO8601")
         out[name] = dates.to_numpy().astype(DATES)[periods["row_group"]]
-    return pd.DataFrame(out)[list(HELD)]
+    return pd.DataFrame({name: out[name] for name in HELD}, copy=False)
+
+
+def _index_type(n: int) -> type[np.signedinteger]:
+    """The smallest integer dtype that numbers ``n`` things: the per-fact arrays of the read are ten
+    million long at team scale, so their width is most of its peak memory."""
+    return np.int8 if n < 2**7 else np.int16 if n < 2**15 else np.int32 if n < 2**31 else np.int64
 
 
 def _positions(ids: np.ndarray):
@@ -170,8 +190,9 @@ def _positions(ids: np.ndarray):
     top = int(ids[-1]) if len(ids) else 0
     if top > 50 * len(ids) + 1000:
         return lambda some: np.searchsorted(ids, some)
-    lut = np.zeros(top + 1, dtype="int64")
-    lut[ids] = np.arange(len(ids), dtype="int64")
+    kind = _index_type(len(ids))
+    lut = np.zeros(top + 1, dtype=kind)
+    lut[ids] = np.arange(len(ids), dtype=kind)
     return lambda some: lut[some]
 
 
@@ -186,7 +207,7 @@ def _groups(cur, cols: tuple[str, ...], also: str = "") -> dict:
     table = dict(zip(cols, columns[:k], strict=True))
     counts = np.array(columns[k], dtype="int64")
     ids = _ints(columns[k + 1], int(counts.sum()))
-    group = np.repeat(np.arange(len(rows), dtype="int64"), counts)
+    group = np.repeat(np.arange(len(rows), dtype=_index_type(len(rows))), counts)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype("int64") if len(rows) else counts
     first = np.minimum.reduceat(ids, starts) if len(rows) else counts  # each group's first fact
     out = {"cols": cols, "table": table, "ids": ids, "group": group, "first": first}
@@ -228,7 +249,7 @@ def _expand(values: tuple, first: np.ndarray, row_group: np.ndarray) -> pd.Categ
             seen[t] = f
     cats = sorted(seen, key=seen.__getitem__)
     index = {c: i for i, c in enumerate(cats)}
-    codes = np.fromiter((index[t] for t in text), dtype="int64", count=len(text))
+    codes = np.fromiter((index[t] for t in text), dtype=_index_type(len(cats)), count=len(text))
     return pd.Categorical.from_codes(codes[row_group], categories=pd.Index(cats, dtype=object))
 
 
