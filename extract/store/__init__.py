@@ -9,7 +9,9 @@ SQLAlchemy Core over SQLite (default, ``data/zhibiao.sqlite``) or PostgreSQL. Th
 - :mod:`.read` — documents, facts, the number accounting, failures, reviews, the audit log;
 - :mod:`.columnar` — every fact without its provenance text, column by column, for the dashboard;
 - :mod:`.migrate` — schema versions: the Alembic revisions of ``migrations/`` run on open;
-- :mod:`.files` — the originals' bytes, so any machine with the database address can show a source page.
+- :mod:`.files` — the originals' bytes, so any machine with the database address can show a source page;
+- :mod:`.known` — which files are stored already, asked of a SQLite file with the standard library alone
+  (the re-ingest of unchanged files).
 
 Importing the package is light: the names that need SQLAlchemy, pandas or numpy (:class:`Store`,
 :class:`StoreBusy`, :class:`StoredDocument`, :func:`typed_facts`, the flags) are imported from their
@@ -18,7 +20,8 @@ before, and mypy sees the names through the ``TYPE_CHECKING`` imports). Why, mea
 2-core machine under load (``python -X importtime -m extract ingest`` of two unchanged PDFs): importing
 this package eagerly took 1.1–2.0 s of the run's 1.3–2.4 s of imports (pandas 0.4–0.8 s, SQLAlchemy
 0.3–0.8 s, numpy 0.2–0.3 s, through ``.read``) to answer what one SQLite query answers; the re-ingest
-took 1.6–1.75 s wall. Lazy, a re-ingest that finds nothing to do can avoid them.
+took 1.6–1.75 s wall. Lazy, it imports none of them (:mod:`.known`): 0.16–0.3 s of imports, 0.17–0.24 s
+wall.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from sqlalchemy.engine import Engine
 
 from ..paths import resolve_url
+from .known import busy_timeout_s
 from .migrate import upgrade
 from .read import Reads
 from .schema import make_engine
@@ -40,7 +41,7 @@ class Store(Writes, Reads):
         self.url = resolve_url(url)
         self.lock_wait_s = lock_wait_s
         self.on_wait = on_wait
-        self.engine: Engine = make_engine(self.url, busy_timeout_s=min(30.0, max(0.1, lock_wait_s)))
+        self.engine: Engine = make_engine(self.url, busy_timeout_s=busy_timeout_s(lock_wait_s))
         self.schema_before, self.schema = upgrade(self.engine, self._write, on_note or note_on_stderr)
 
 
