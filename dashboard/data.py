@@ -10,8 +10,9 @@ pickle-copy a million rows on every rerun); smaller results use ``st.cache_data`
 What is held (see :data:`extract.store.columnar.HELD`): every column pages filter, group and chart on, as
 categoricals and numbers — about 70 bytes a fact. The provenance text (snippet, printed
 value and unit) and the snippet's box are fetched by id for the rows a page shows, the
-fact a user selects, and the rows exported (:func:`provenance`). On SQLite the frame is
-read by the store (:meth:`Store.facts_columnar`, extract/store/columnar.py): about 1 s for a million facts.
+fact a user selects, and the rows exported (:func:`provenance`). The frame is the store's
+(:meth:`Store.facts_frame`, extract/store/snapshot.py): read once, then kept up to date from the store's log
+of changed facts and kept on disk, so a new process starts from the snapshot instead of reading every fact.
 
 Pages filter with :func:`mask` / :func:`positions` and copy only the rows (and columns) they use. Filters
 compare the categoricals' codes (:func:`isin`: one comparison per value, or a look-up table) instead of
@@ -96,7 +97,9 @@ def run_version(url: str | None = None) -> DataVersion:
 
 @st.cache_resource(show_spinner="正在读取数据…", max_entries=2)
 def _facts(url: str, version: DataVersion) -> pd.DataFrame:
-    df = get_store(url).facts_columnar()
+    df = (
+        get_store(url).facts_frame().copy(deep=False)
+    )  # the store keeps its frame: columns added here stay here
     df["period_end"] = df["period_end"].fillna(df["period_start"])
     codes, ends = pd.factorize(df["period_end"])  # format each distinct date once, not a million times
     months = pd.Series(ends.strftime("%Y-%m"), dtype=object).fillna("").tolist() + [""]  # last: no date

@@ -105,6 +105,12 @@ def printed_step(raw_value: object) -> float:
     return 0.5 * 10 ** (-decimals) / abs(number)
 
 
+def _steps(raw_values: pd.Series) -> pd.Series:
+    """:func:`printed_step` of each printed value, as floats (``Series.map`` keeps an empty column of
+    pandas' string dtype a string column, on which arithmetic fails)."""
+    return pd.Series([printed_step(v) for v in raw_values], index=raw_values.index, dtype="float64")
+
+
 def _additive(unit: str) -> bool:
     return unit not in RATE_UNITS and "/" not in unit and unit not in ("点", "位")
 
@@ -119,7 +125,7 @@ def _sum_against_total(
     """Parts (one row per part) summed per ``keys`` and compared with the total of the same keys."""
     if parts.empty or totals.empty:
         return []
-    parts = parts.assign(_slack=parts["value"] * parts["raw_value"].map(printed_step))
+    parts = parts.assign(_slack=parts["value"] * _steps(parts["raw_value"]))
     grouped = (
         parts.groupby(keys, sort=False)
         .agg(
@@ -134,7 +140,7 @@ def _sum_against_total(
     m = grouped.merge(totals.drop_duplicates(keys), on=keys)
     if m.empty:
         return []
-    tol = m["value"] * (s.relative_slack + m["raw_value"].map(printed_step)) + m["agg_slack"]
+    tol = m["value"] * (s.relative_slack + _steps(m["raw_value"])) + m["agg_slack"]
     out = []
     for r, t in zip(
         m[m["agg_sum"] > m["value"] + tol].itertuples(), tol[m["agg_sum"] > m["value"] + tol], strict=True
@@ -256,9 +262,7 @@ def ytd_order(df: pd.DataFrame, s: CheckSettings = SETTINGS) -> list[Failure]:
         prev_value=prev["value"], prev_raw=prev["raw_value"], prev_id=prev["id"], prev_period=prev["period"]
     )
     y = y[y["prev_value"].notna()]
-    tol = y["prev_value"] * (s.relative_slack + y["prev_raw"].map(printed_step)) + y["value"] * y[
-        "raw_value"
-    ].map(printed_step)
+    tol = y["prev_value"] * (s.relative_slack + _steps(y["prev_raw"])) + y["value"] * _steps(y["raw_value"])
     bad = y[y["value"] + tol < y["prev_value"]]
     return [
         Failure(
@@ -288,7 +292,7 @@ def restated(df: pd.DataFrame, s: CheckSettings = SETTINGS) -> list[Failure]:
         lo, hi = vals.min(), vals.max()
         if lo == hi:
             continue
-        tol = max(abs(lo), abs(hi)) * (s.relative_slack + float(g["raw_value"].map(printed_step).max()) * 2)
+        tol = max(abs(lo), abs(hi)) * (s.relative_slack + float(_steps(g["raw_value"]).max()) * 2)
         if hi - lo > tol:
             a, b = g.loc[vals.idxmin()], g.loc[vals.idxmax()]
             out.append(

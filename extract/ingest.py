@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from .files import file_sha256
 from .model import SUFFIXES, Fact, InputError
 from .names import shown
-from .paths import DATA_DIR, resolve_url, sqlite_path
+from .paths import DATA_DIR
 
 if TYPE_CHECKING:
     from .accounting import NumberOutcome
@@ -308,7 +308,13 @@ def ingest(
             results.append(
                 _report(progress, Result(str(f), "failed", reason=f"cannot read the file ({exc.strerror})"))
             )
-    known = _known_versions(store, [d for _, d in hashed])
+    try:
+        known = _known_versions(store, [d for _, d in hashed], options.lock_wait_s)
+    except Exception as exc:  # the database cannot be read: every file says so, as when it cannot be opened
+        reason = f"could not open the database ({_storage_reason(exc)})"
+        for f, _ in hashed:
+            results.append(_report(progress, Result(str(f), "failed", reason=reason)))
+        return results
     todo: list[tuple[Path, str]] = []
     first_of: dict[str, Path] = {}
     copies: list[tuple[Path, str]] = []  # the same content under another name, in this batch
@@ -452,25 +458,21 @@ def _save_safely(store: Store, ex: Extracted, version: str, force: bool = False)
         )
 
 
-def _is_url(store: object) -> bool:
-    return store is None or isinstance(store, str)
+def _known_versions(
+    store: Store | str | None, digests: list[str], lock_wait_s: float
+) -> dict[str, tuple[str, str, str]]:
+    """(status, extractor version, name) of already stored documents, by sha256.
 
-
-def _known_versions(store: Store | str | None, digests: list[str]) -> dict[str, tuple[str, str, str]]:
-    """(status, extractor version, name) of already stored documents, by sha256 (one query).
-
-    A SQLite file that does not exist yet holds nothing: it is not created just to be asked.
+    Given a database address (the command line), :mod:`extract.store.known` asks a SQLite file with one
+    read-only query and never imports SQLAlchemy or pandas, so a re-ingest of unchanged files costs little
+    more than hashing them; a SQLite file that does not exist is not created just to be asked.
     """
     if not digests:
         return {}
     if store is None or isinstance(store, str):
-        url = resolve_url(store)
-        path = sqlite_path(url)
-        if path is not None and not path.exists():
-            return {}
-        from .store import Store
+        from .store.known import stored_versions
 
-        store = Store(url)
+        return stored_versions(store, digests, lock_wait_s)
     return store.stored_versions(digests)
 
 

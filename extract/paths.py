@@ -15,6 +15,23 @@ def default_db_url() -> str:
     return database_url(None)
 
 
+def cache_dir() -> Path | None:
+    """Where Zhibiao keeps what it can make again (the dashboard's snapshots of stores):
+    ``$ZHIBIAO_CACHE_DIR``, else ``$XDG_CACHE_HOME/zhibiao``, else ``~/.cache/zhibiao``; None when it
+    cannot be made (nothing is then kept between processes)."""
+    given = os.environ.get("ZHIBIAO_CACHE_DIR") or ""
+    if given:
+        folder = Path(given).expanduser()
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
+        folder = Path(base) / "zhibiao"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder if os.access(folder, os.W_OK) else None
+
+
 def data_file(name: str) -> Path:
     """A catalogue file under ``data/``.
 

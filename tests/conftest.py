@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -56,8 +58,22 @@ def fixture(name: str) -> Path:
     return path
 
 
+_own_cache = pytest.StashKey[str]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgresql: runs on the session's throwaway PostgreSQL server")
+    # the dashboard's snapshots of the tests' stores (extract/store/snapshot.py) stay in a folder of the
+    # run's, never in the user's cache; set here so the servers and commands the tests start inherit it
+    if "ZHIBIAO_CACHE_DIR" not in os.environ:
+        os.environ["ZHIBIAO_CACHE_DIR"] = tempfile.mkdtemp(prefix="zhibiao-test-cache-")
+        config.stash[_own_cache] = os.environ["ZHIBIAO_CACHE_DIR"]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    own = config.stash.get(_own_cache, "")
+    if own:
+        shutil.rmtree(own, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

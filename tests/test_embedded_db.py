@@ -22,5 +22,7 @@ def test_opening_and_reading_the_embedded_database_changes_nothing(tmp_path: Pat
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     assert store.count_facts() > 0
     assert len(store.facts_columnar()) == store.count_facts()
+    assert len(store.facts_frame()) == store.count_facts()  # the dashboard's load (a snapshot elsewhere)
+    store.snapshots.wait_saved()
     store.engine.dispose()
     assert copy.read_bytes() == EMBEDDED.read_bytes()

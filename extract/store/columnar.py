@@ -50,8 +50,14 @@ PERIOD_COLS = ("period_end", "period_start", "period", "period_type", "document_
 #: The covering indexes of the two scans: every descriptive column of a fact is read with two index-only
 #: scans (one group per series, one per period and document) instead of a scan of the wide table, and
 #: filtered look-ups by indicator, region, operator and measure use the first one's prefix.
-SERIES_INDEX = Index("ix_facts_series", *(facts.c[c] for c in SERIES_COLS))
-PERIOD_INDEX = Index("ix_facts_period_doc", *(facts.c[c] for c in (*PERIOD_COLS, "page")))
+#: PostgreSQL's index entries do not hold the row id (SQLite's do): there it is included, so that both scans
+#: stay index-only (revision 0004).
+SERIES_INDEX = Index("ix_facts_series", *(facts.c[c] for c in SERIES_COLS), postgresql_include=["id"])
+PERIOD_INDEX = Index(
+    "ix_facts_period_doc", *(facts.c[c] for c in (*PERIOD_COLS, "page")), postgresql_include=["id"]
+)
+#: the dtype of the period columns in the frame
+DATES = "datetime64[us]"
 _TEXT = tuple(
     c for c in HELD if c not in ("page", "value", "period_start", "period_end", "id", "document_id")
 )
@@ -77,7 +83,7 @@ def read_facts(engine: Engine, url: str) -> pd.DataFrame:
 
 def _read_grouped(engine: Engine, url: str) -> pd.DataFrame:
     if url.endswith(":memory:"):  # one connection only: read everything in one transaction
-        series, (periods, values) = _query(
+        series, (periods, values) = query(
             engine, lambda cur: (_groups(cur, SERIES_COLS), _periods_and_values(cur))
         )
         return _assemble(series, periods, values, np.sort(periods["ids"]))
@@ -87,13 +93,13 @@ def _read_grouped(engine: Engine, url: str) -> pd.DataFrame:
 
     def read_series() -> None:
         try:
-            got["series"] = _query(engine, lambda cur: _groups(cur, SERIES_COLS))
+            got["series"] = query(engine, lambda cur: _groups(cur, SERIES_COLS))
         except BaseException as exc:  # re-raised in the reading thread
             failed.append(exc)
 
     worker = threading.Thread(target=read_series, name="zhibiao-read-series", daemon=True)
     worker.start()
-    periods, values = _query(engine, _periods_and_values)
+    periods, values = query(engine, _periods_and_values)
     worker.join()
     if failed:
         raise failed[0]
@@ -101,14 +107,14 @@ def _read_grouped(engine: Engine, url: str) -> pd.DataFrame:
     ids = np.sort(periods["ids"])
     # facts are never changed in place, so the same ids mean the same facts: both reads saw one state
     if not np.array_equal(np.sort(series["ids"]), ids):  # a report was stored or deleted meanwhile
-        series, (periods, values) = _query(
+        series, (periods, values) = query(
             engine, lambda cur: (_groups(cur, SERIES_COLS), _periods_and_values(cur))
         )
         ids = np.sort(periods["ids"])
     return _assemble(series, periods, values, ids)
 
 
-def _query(engine: Engine, read):
+def query(engine: Engine, read):
     """``read(cursor)`` in one read transaction (one snapshot) on a connection of the store."""
     raw = engine.raw_connection()
     try:
@@ -127,9 +133,23 @@ def _query(engine: Engine, read):
 
 def _periods_and_values(cur) -> tuple[dict, np.ndarray]:
     periods = _groups(cur, PERIOD_COLS, also="coalesce(page, 0)")
-    cur.execute("SELECT value FROM facts ORDER BY id")  # exact doubles: not through text
-    values = np.fromiter(itertools.chain.from_iterable(cur), dtype="float64", count=len(periods["ids"]))
-    return periods, values
+    return periods, _values(cur, len(periods["ids"]))
+
+
+def _values(cur, n: int) -> np.ndarray:
+    """Every fact's value in id order, as exact doubles (not through text), streamed: on PostgreSQL through
+    a server-side cursor (a client-side one would first hold every row as a Python tuple: ~80 bytes a fact)."""
+    sql = "SELECT value FROM facts ORDER BY id"
+    if _is_sqlite(cur):
+        cur.execute(sql)
+        return np.fromiter(itertools.chain.from_iterable(cur), dtype="float64", count=n)
+    named = cur.connection.cursor(name="zhibiao_values")
+    try:
+        named.itersize = 200_000
+        named.execute(sql)
+        return np.fromiter(itertools.chain.from_iterable(named), dtype="float64", count=n)
+    finally:
+        named.close()
 
 
 def _assemble(series: dict, periods: dict, values: np.ndarray, ids: np.ndarray) -> pd.DataFrame:
@@ -139,7 +159,7 @@ def _assemble(series: dict, periods: dict, values: np.ndarray, ids: np.ndarray) 
     out: dict[str, object] = {}
     for g in (series, periods):
         g["pos"] = position(g["ids"])
-        row_group = np.empty(n, dtype="int64")
+        row_group = np.empty(n, dtype=_index_type(len(g["first"])))
         row_group[g["pos"]] = g["group"]
         g["row_group"] = row_group
         for name in g["cols"]:
@@ -155,8 +175,14 @@ def _assemble(series: dict, periods: dict, values: np.ndarray, ids: np.ndarray) 
     for name in ("period_start", "period_end"):
         text = pd.Series(["" if v is None else str(v) for v in periods["table"][name]], dtype=object)
         dates = pd.to_datetime(text, errors="coerce", format="ISO8601")
-        out[name] = dates.to_numpy()[periods["row_group"]]
-    return pd.DataFrame(out)[list(HELD)]
+        out[name] = dates.to_numpy().astype(DATES)[periods["row_group"]]
+    return pd.DataFrame({name: out[name] for name in HELD}, copy=False)
+
+
+def _index_type(n: int) -> type[np.signedinteger]:
+    """The smallest integer dtype that numbers ``n`` things: the per-fact arrays of the read are ten
+    million long at team scale, so their width is most of its peak memory."""
+    return np.int8 if n < 2**7 else np.int16 if n < 2**15 else np.int32 if n < 2**31 else np.int64
 
 
 def _positions(ids: np.ndarray):
@@ -164,8 +190,9 @@ def _positions(ids: np.ndarray):
     top = int(ids[-1]) if len(ids) else 0
     if top > 50 * len(ids) + 1000:
         return lambda some: np.searchsorted(ids, some)
-    lut = np.zeros(top + 1, dtype="int64")
-    lut[ids] = np.arange(len(ids), dtype="int64")
+    kind = _index_type(len(ids))
+    lut = np.zeros(top + 1, dtype=kind)
+    lut[ids] = np.arange(len(ids), dtype=kind)
     return lambda some: lut[some]
 
 
@@ -180,7 +207,7 @@ def _groups(cur, cols: tuple[str, ...], also: str = "") -> dict:
     table = dict(zip(cols, columns[:k], strict=True))
     counts = np.array(columns[k], dtype="int64")
     ids = _ints(columns[k + 1], int(counts.sum()))
-    group = np.repeat(np.arange(len(rows), dtype="int64"), counts)
+    group = np.repeat(np.arange(len(rows), dtype=_index_type(len(rows))), counts)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype("int64") if len(rows) else counts
     first = np.minimum.reduceat(ids, starts) if len(rows) else counts  # each group's first fact
     out = {"cols": cols, "table": table, "ids": ids, "group": group, "first": first}
@@ -192,7 +219,7 @@ def _groups(cur, cols: tuple[str, ...], also: str = "") -> dict:
 def _concat(cur, expr: str) -> str:
     """A group's values of ``expr`` as one comma-separated text: SQLite's group_concat, else (PostgreSQL)
     string_agg in id order, so that the ids and the ``also`` values of a group pair up."""
-    if type(cur).__module__.startswith("sqlite3"):
+    if _is_sqlite(cur):
         return f"group_concat({expr})"
     return f"string_agg(({expr})::text, ',' ORDER BY id)"
 
@@ -222,21 +249,30 @@ def _expand(values: tuple, first: np.ndarray, row_group: np.ndarray) -> pd.Categ
             seen[t] = f
     cats = sorted(seen, key=seen.__getitem__)
     index = {c: i for i, c in enumerate(cats)}
-    codes = np.fromiter((index[t] for t in text), dtype="int64", count=len(text))
+    codes = np.fromiter((index[t] for t in text), dtype=_index_type(len(cats)), count=len(text))
     return pd.Categorical.from_codes(codes[row_group], categories=pd.Index(cats, dtype=object))
 
 
 def _read_rows(raw) -> pd.DataFrame:
     """The portable way: the held columns row by row through the DB-API cursor, ordered by id."""
+    cur = raw.cursor()
+    try:
+        return read_rows(cur)
+    finally:
+        cur.close()
+
+
+def read_rows(cur, where: str = "", params: tuple = ()) -> pd.DataFrame:
+    """The held columns of the facts matching ``where`` (SQL over the fact table's columns, ``?`` for each
+    of ``params``), row by row, ordered by id, typed as :func:`read_facts` types them."""
     cols = ["id", "document_id", "page", "value"] + [
         c for c in HELD if c not in ("id", "document_id", "page", "value")
     ]
-    cur = raw.cursor()
-    try:
-        cur.execute("SELECT " + ", ".join(f'"{c}"' for c in cols) + " FROM facts ORDER BY id")
-        rows = cur.fetchall()
-    finally:
-        cur.close()
+    sql = "SELECT " + ", ".join(f'"{c}"' for c in cols) + " FROM facts"
+    if where:
+        sql += " WHERE " + (where if _is_sqlite(cur) else where.replace("?", "%s"))
+    cur.execute(sql + " ORDER BY id", params)
+    rows = cur.fetchall()
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(cols)
     del rows
     out: dict[str, object] = {}
@@ -250,10 +286,14 @@ def _read_rows(raw) -> pd.DataFrame:
             dates = pd.to_datetime(
                 pd.Series(cat.categories, dtype="object"), errors="coerce", format="ISO8601"
             )
-            out[name] = dates.to_numpy().take(cat.codes)
+            out[name] = dates.to_numpy().astype(DATES).take(cat.codes)
         else:
             out[name] = _categorical(values)
     return pd.DataFrame(out)[list(HELD)]
+
+
+def _is_sqlite(cur) -> bool:
+    return type(cur).__module__.startswith("sqlite3")
 
 
 def _categorical(values: tuple) -> pd.Categorical:

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from ..model import FACT_COLUMNS
 from ..normalize.periods import parse_canonical
+from ..paths import cache_dir
 from .columnar import read_facts
 from .files import Files
 from .schema import (
@@ -24,15 +25,17 @@ from .schema import (
     check_failures,
     document_names,
     documents,
+    fact_changes,
     facts,
     number_tallies,
     review_log,
     reviews,
     set_aside_numbers,
 )
+from .snapshot import Snapshots
 
 #: See :meth:`Reads.data_version`.
-DataVersion = tuple[int, int, str, int, int]
+DataVersion = tuple[int, int, str, int, int, int, int]
 
 
 @dataclass
@@ -51,21 +54,46 @@ class Reads(Files):
     url: str
 
     def data_version(self) -> DataVersion:
-        """(documents, highest document id, latest ingested_at, last decision, last check failure): changes
-        whenever a document is added or removed, a person decides on a fact (in any process: the review
-        log only grows) or a check run stores its failures — a key for caches of what the store holds."""
+        """(documents, highest document id, latest ingested_at, last decision, last check failure, last
+        change to a stored fact, highest fact id): changes whenever a document is added or removed, a
+        person decides on a fact (in any process: the review log only grows), a check run stores its
+        failures or any fact is changed — a key for caches of what the store holds."""
         with self.engine.connect() as conn:
             n, top, latest = conn.execute(
                 select(func.count(), func.max(documents.c.id), func.max(documents.c.ingested_at))
             ).one()
             decided = conn.execute(select(func.max(review_log.c.id))).scalar()
             checked = conn.execute(select(func.max(check_failures.c.id))).scalar()
-        return int(n or 0), int(top or 0), str(latest or ""), int(decided or 0), int(checked or 0)
+            changed = conn.execute(select(func.max(fact_changes.c.seq))).scalar()
+            fact_top = conn.execute(select(func.max(facts.c.id))).scalar()
+        return (
+            int(n or 0),
+            int(top or 0),
+            str(latest or ""),
+            int(decided or 0),
+            int(checked or 0),
+            int(changed or 0),
+            int(fact_top or 0),
+        )
 
     def facts_columnar(self) -> pd.DataFrame:
         """Every stored fact without its provenance text (:data:`.columnar.HELD`), typed, categoricals in
-        order of first appearance, rows in id order — the dashboard's load (see :mod:`.columnar`)."""
+        order of first appearance, rows in id order, read from the database (see :mod:`.columnar`)."""
         return read_facts(self.engine, self.url)
+
+    def facts_frame(self) -> pd.DataFrame:
+        """The same frame as :meth:`facts_columnar`, kept up to date from the store's log of changed facts
+        and a snapshot on disk (:mod:`.snapshot`): the dashboard's load. Read-only: never modify it."""
+        return self.snapshots.frame()
+
+    @property
+    def snapshots(self) -> Snapshots:
+        """This store's :class:`~.snapshot.Snapshots` (one per Store object), kept under
+        :func:`~extract.paths.cache_dir` (none when it cannot be made: each process then reads every fact once)."""
+        got = self.__dict__.get("_snapshots")
+        if got is None:
+            got = self.__dict__.setdefault("_snapshots", Snapshots(self.engine, self.url, cache_dir()))
+        return got
 
     def stored_versions(self, digests: Iterable[str]) -> dict[str, tuple[str, str, str]]:
         """(status, extractor version, name) of the stored documents among ``digests`` (sha256), by sha256."""

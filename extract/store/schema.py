@@ -16,6 +16,7 @@ change here needs a new revision there.
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 from sqlalchemy import (
@@ -31,9 +32,10 @@ from sqlalchemy import (
     Table,
     Text,
     create_engine,
+    delete,
     event,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from ..model import FACT_COLUMNS
 
@@ -85,6 +87,35 @@ facts = Table(
     Index("ix_facts_period", "period_start"),
     # the dashboard's covering indexes are defined beside their queries, in columnar.py
 )
+
+#: Every update or deletion of a stored fact, logged with a sequence number by triggers of the database
+#: (revision 0004: no write path can forget it); a reader holding a copy of the facts taken at ``seq``
+#: re-reads only the facts logged since, and those above the highest id it saw (:mod:`.snapshot`).
+fact_changes = Table(
+    "fact_changes",
+    metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("fact_id", Integer, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+#: The store's own settings; ``uuid``: its identity, made with the schema (a snapshot of one database is
+#: never taken for another's at the same address).
+store_meta = Table(
+    "store_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+
+def renew_identity(conn: Connection) -> str:
+    """Give the store a new identity (after its content was replaced wholesale); the new uuid."""
+    new = uuid.uuid4().hex
+    conn.execute(delete(store_meta).where(store_meta.c.key == "uuid"))
+    conn.execute(store_meta.insert().values(key="uuid", value=new))
+    return new
+
 
 #: Numbers of a document that are not facts: set aside with a reason (date, target …), or ``unexplained``
 #: (see extract/accounting.py). Written with the document's facts, in the same transaction.
@@ -235,6 +266,9 @@ original_chunks = Table(
 REVIEWED_FLAG = "reviewed"
 CORRECTED_FLAG = "corrected"
 
+
+#: PostgreSQL: the advisory lock every write transaction holds (writers commit one after another, as on SQLite)
+WRITE_LOCK_KEY = 0x7A6877726974  # "zhwrit"
 
 #: how long one attempt to take the write lock waits before Store._write notes the wait and tries again
 WRITE_LOCK_STEP_S = 1.0

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Insert, delete, select, update
+from sqlalchemy import Insert, delete, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
@@ -29,6 +29,7 @@ from .schema import (
     CORRECTED_FLAG,
     REVIEWED_FLAG,
     UNEXPLAINED,
+    WRITE_LOCK_KEY,
     check_failure_facts,
     check_failures,
     document_names,
@@ -140,25 +141,29 @@ class Writes:
         told = False
         while True:
             conn = self.engine.connect().execution_options(zhibiao_write=True)
+            busy: OperationalError | None = None
             try:
                 trans = conn.begin()
-                break
+                if _serialised(conn):
+                    break
+                trans.rollback()
             except OperationalError as exc:
-                conn.close()
                 if not is_lock_error(exc):
+                    conn.close()
                     raise
-                if time.monotonic() >= deadline:
-                    raise StoreBusy(
-                        f"the database is busy: another process held its write lock for more than "
-                        f"{self.lock_wait_s:g} s"
-                    ) from exc
-                if self.on_wait and not told:
-                    self.on_wait(
-                        f"waiting for another process that is writing to the database "
-                        f"(up to {self.lock_wait_s:g} s)"
-                    )
-                    told = True
-                time.sleep(0.2)
+                busy = exc
+            conn.close()
+            if time.monotonic() >= deadline:
+                raise StoreBusy(
+                    f"the database is busy: another process held its write lock for more than "
+                    f"{self.lock_wait_s:g} s"
+                ) from busy
+            if self.on_wait and not told:
+                self.on_wait(
+                    f"waiting for another process that is writing to the database (up to {self.lock_wait_s:g} s)"
+                )
+                told = True
+            time.sleep(0.2)
         try:
             yield conn
             trans.commit()
@@ -276,6 +281,18 @@ class Writes:
                 )
             )
         return after
+
+
+def _serialised(conn: Connection) -> bool:
+    """Whether this write transaction holds the store's write lock: SQLite took it when the transaction
+    began; PostgreSQL writers take an advisory lock, so that they too commit one after another, in the
+    order of the ids and change numbers they were given (a reader that has seen a change number has seen
+    every earlier one: :mod:`.snapshot`)."""
+    if conn.dialect.name != "postgresql":
+        return True
+    return bool(
+        conn.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY}).scalar()
+    )
 
 
 def _inserted_id(conn: Connection, insert: Insert) -> int:
