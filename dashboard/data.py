@@ -97,9 +97,8 @@ def run_version(url: str | None = None) -> DataVersion:
 
 @st.cache_resource(show_spinner="正在读取数据…", max_entries=2)
 def _facts(url: str, version: DataVersion) -> pd.DataFrame:
-    df = (
-        get_store(url).facts_frame().copy(deep=False)
-    )  # the store keeps its frame: columns added here stay here
+    # a shallow copy: the store keeps its frame (and refreshes it), the columns added here stay here
+    df = get_store(url).facts_frame().copy(deep=False)
     df["period_end"] = df["period_end"].fillna(df["period_start"])
     codes, ends = pd.factorize(df["period_end"])  # format each distinct date once, not a million times
     months = pd.Series(ends.strftime("%Y-%m"), dtype=object).fillna("").tolist() + [""]  # last: no date
