@@ -164,7 +164,8 @@ def test_a_correction_on_the_page_shows_everywhere_and_survives_reextraction(db,
     ok(at)
     assert at.get("imgs") or at.get("image"), "the report page is shown"
     at.text_input(key=f"rv_c_value_{fid}").set_value("70.7亿元")
-    at.text_input(key=f"rv_note_{fid}").set_value("表中为1-8月")
+    at.text_input(key=f"rv_note_{fid}").set_value("只在确认或剔除时用")
+    at.text_input(key=f"rv_c_note_{fid}").set_value("表中为1-8月")  # the correction's own note wins
     at.button(key=f"rv_c_save_{fid}").click().run()
     ok(at)
     assert any("已更正" in s.value for s in at.success)

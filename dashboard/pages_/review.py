@@ -405,7 +405,7 @@ def fact_panel(fact: dict, who: str, allowed: bool) -> None:
         st.dataframe(fact_fields(fact), hide_index=True, key=f"rv_fields_{fid}")
     if not (who and allowed):
         return
-    note = st.text_input("备注（记入审核日志）", key=f"rv_note_{fid}")
+    note = st.text_input("备注（确认或剔除时记入审核日志）", key=f"rv_note_{fid}")
     c1, c2, _ = st.columns([1, 1, 3])
     if c1.button("确认无误", key=f"rv_accept_{fid}", icon=":material/check:"):
         _decide(f"F{fid}", "accept", [], who, note)
@@ -446,10 +446,12 @@ def fact_panel(fact: dict, who: str, allowed: bool) -> None:
             "value": a.text_input("数值（含单位，如 8643.5万户）", before["value"], key=f"rv_c_value_{fid}"),
             "unit": b.text_input("单位", before["unit"], key=f"rv_c_unit_{fid}"),
         }
+        # the correction's note is part of its form: sent with it in one submit, never lost to a rerun
+        why = c.text_input("更正说明（记入审核日志）", key=f"rv_c_note_{fid}")
         if st.form_submit_button("保存更正", type="primary", key=f"rv_c_save_{fid}", icon=":material/edit:"):
             words = correction_words(before, {k: str(v or "") for k, v in after.items()})
             if words:
-                _decide(f"F{fid}", "correct", words, who, note)
+                _decide(f"F{fid}", "correct", words, who, why.strip() or note)
             else:
                 st.warning("没有改动任何字段。")
 
