@@ -28,6 +28,11 @@ decision, a check run). Instead :meth:`Snapshots.frame` does:
 Writers on both databases commit one after another (SQLite's write lock; a PostgreSQL advisory lock,
 :func:`.write._serialised`), so change numbers and ids are visible in the order they were given: a reader
 that has seen a change number has seen every earlier one.
+
+Limits: the log is never pruned (a few bytes a changed fact). A store restored from a backup is older
+than its snapshot and is read afresh — unless, before any dashboard looks at it, it is changed until its
+identity, last change number and highest id all match the snapshot's again; then the snapshot would be
+taken for it. Deleting the cache folder (``zhibiao`` never needs it) starts every snapshot again.
 """
 
 from __future__ import annotations
