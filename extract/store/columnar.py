@@ -159,7 +159,7 @@ def _assemble(series: dict, periods: dict, values: np.ndarray, ids: np.ndarray) 
     out: dict[str, object] = {}
     for g in (series, periods):
         g["pos"] = position(g["ids"])
-        row_group = np.empty(n, dtype=_index_type(len(g["first"])))
+        row_group = np.empty(n, dtype=index_type(len(g["first"])))
         row_group[g["pos"]] = g["group"]
         g["row_group"] = row_group
         for name in g["cols"]:
@@ -179,7 +179,7 @@ def _assemble(series: dict, periods: dict, values: np.ndarray, ids: np.ndarray) 
     return pd.DataFrame({name: out[name] for name in HELD}, copy=False)
 
 
-def _index_type(n: int) -> type[np.signedinteger]:
+def index_type(n: int) -> type[np.signedinteger]:
     """The smallest integer dtype that numbers ``n`` things: the per-fact arrays of the read are ten
     million long at team scale, so their width is most of its peak memory."""
     return np.int8 if n < 2**7 else np.int16 if n < 2**15 else np.int32 if n < 2**31 else np.int64
@@ -190,7 +190,7 @@ def _positions(ids: np.ndarray):
     top = int(ids[-1]) if len(ids) else 0
     if top > 50 * len(ids) + 1000:
         return lambda some: np.searchsorted(ids, some)
-    kind = _index_type(len(ids))
+    kind = index_type(len(ids))
     lut = np.zeros(top + 1, dtype=kind)
     lut[ids] = np.arange(len(ids), dtype=kind)
     return lambda some: lut[some]
@@ -207,7 +207,7 @@ def _groups(cur, cols: tuple[str, ...], also: str = "") -> dict:
     table = dict(zip(cols, columns[:k], strict=True))
     counts = np.array(columns[k], dtype="int64")
     ids = _ints(columns[k + 1], int(counts.sum()))
-    group = np.repeat(np.arange(len(rows), dtype=_index_type(len(rows))), counts)
+    group = np.repeat(np.arange(len(rows), dtype=index_type(len(rows))), counts)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype("int64") if len(rows) else counts
     first = np.minimum.reduceat(ids, starts) if len(rows) else counts  # each group's first fact
     out = {"cols": cols, "table": table, "ids": ids, "group": group, "first": first}
@@ -249,7 +249,7 @@ def _expand(values: tuple, first: np.ndarray, row_group: np.ndarray) -> pd.Categ
             seen[t] = f
     cats = sorted(seen, key=seen.__getitem__)
     index = {c: i for i, c in enumerate(cats)}
-    codes = np.fromiter((index[t] for t in text), dtype=_index_type(len(cats)), count=len(text))
+    codes = np.fromiter((index[t] for t in text), dtype=index_type(len(cats)), count=len(text))
     return pd.Categorical.from_codes(codes[row_group], categories=pd.Index(cats, dtype=object))
 
 
@@ -270,8 +270,8 @@ def read_rows(cur, where: str = "", params: tuple = ()) -> pd.DataFrame:
     ]
     sql = "SELECT " + ", ".join(f'"{c}"' for c in cols) + " FROM facts"
     if where:
-        sql += " WHERE " + (where if _is_sqlite(cur) else where.replace("?", "%s"))
-    cur.execute(sql + " ORDER BY id", params)
+        sql += " WHERE " + where
+    cur.execute(paramstyle(cur, sql + " ORDER BY id"), params)
     rows = cur.fetchall()
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(cols)
     del rows
@@ -294,6 +294,11 @@ def read_rows(cur, where: str = "", params: tuple = ()) -> pd.DataFrame:
 
 def _is_sqlite(cur) -> bool:
     return type(cur).__module__.startswith("sqlite3")
+
+
+def paramstyle(cur, sql: str) -> str:
+    """``sql`` written with ``?`` placeholders, in the driver's style (psycopg's is ``%s``)."""
+    return sql if _is_sqlite(cur) else sql.replace("?", "%s")
 
 
 def _categorical(values: tuple) -> pd.Categorical:

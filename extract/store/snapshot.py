@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from .columnar import HELD, query, read_facts, read_rows
+from .columnar import HELD, index_type, paramstyle, query, read_facts, read_rows
 
 #: the layout of a snapshot on disk; a snapshot of another layout (or other held columns) is not read
 FORMAT = 1
@@ -237,7 +237,7 @@ def merge(base: pd.DataFrame, drop: np.ndarray, rows: pd.DataFrame) -> pd.DataFr
         col = base[name]
         if isinstance(col.dtype, pd.CategoricalDtype):
             cats, added = _with_categories(col.cat.categories, rows[name] if len(rows) else None)
-            codes = np.insert(_codes(col)[keep].astype(_code_type(len(cats))), at, added)
+            codes = np.insert(_codes(col)[keep].astype(index_type(len(cats))), at, added)
             out[name] = _categorical(*_first_appearance(codes, cats))
         else:
             values = col.to_numpy()[keep]
@@ -258,7 +258,7 @@ def _replaced(base: pd.DataFrame, positions: np.ndarray, rows: pd.DataFrame) -> 
             if len(cats) == len(col.cat.categories) and np.array_equal(codes[positions], added):
                 out[name] = col
                 continue
-            codes = codes.astype(_code_type(len(cats)))  # a copy
+            codes = codes.astype(index_type(len(cats)))  # a copy
             codes[positions] = added
             out[name] = _categorical(*_first_appearance(codes, cats))
         else:
@@ -283,7 +283,7 @@ def _appended(base: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
         col = base[name]
         if isinstance(col.dtype, pd.CategoricalDtype):
             cats, added = _with_categories(col.cat.categories, rows[name])
-            codes = _codes(col).astype(_code_type(len(cats)), copy=False)
+            codes = _codes(col).astype(index_type(len(cats)), copy=False)
             out[name] = _categorical(np.concatenate([codes, added]), cats)
         else:
             values = col.to_numpy()
@@ -300,7 +300,7 @@ def _with_categories(cats: pd.Index, added: pd.Series | None) -> tuple[pd.Index,
     unseen = text[~text.isin(cats)].unique()
     if len(unseen):
         cats = cats.append(pd.Index(unseen, dtype=object))
-    return cats, cats.get_indexer(text).astype(_code_type(len(cats)))
+    return cats, cats.get_indexer(text).astype(index_type(len(cats)))
 
 
 def _first_appearance(codes: np.ndarray, cats: pd.Index) -> tuple[np.ndarray, pd.Index]:
@@ -311,11 +311,6 @@ def _first_appearance(codes: np.ndarray, cats: pd.Index) -> tuple[np.ndarray, pd
     remap = np.zeros(len(cats), dtype=codes.dtype)
     remap[order] = np.arange(len(order), dtype=codes.dtype)
     return remap[codes], cats[order]
-
-
-def _code_type(n: int) -> type[np.signedinteger]:
-    """The dtype pandas gives the codes of ``n`` categories."""
-    return np.int8 if n < 2**7 else np.int16 if n < 2**15 else np.int32 if n < 2**31 else np.int64
 
 
 def _categorical(codes: np.ndarray, cats: pd.Index) -> pd.Categorical:
@@ -344,12 +339,8 @@ def _concat_rows(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
 
 
 def _ints(cur: Any, sql: str, params: tuple) -> np.ndarray:
-    cur.execute(_paramstyle(cur, sql), params)
+    cur.execute(paramstyle(cur, sql), params)
     return np.sort(np.fromiter((int(r[0]) for r in cur.fetchall()), dtype="int64"))
-
-
-def _paramstyle(cur: Any, sql: str) -> str:
-    return sql if type(cur).__module__.startswith("sqlite3") else sql.replace("?", "%s")
 
 
 # -- the files ------------------------------------------------------------------------------------------
