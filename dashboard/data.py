@@ -348,12 +348,12 @@ def mask(
     dims = (indicators, regions, operators, period)
     if not _active(f, *dims):
         return None
-    ix = index_of(df)
-    if ix is not None and ((indicators and f.indicators) or (regions and f.regions)):
-        keep = np.zeros(len(df), dtype=bool)
-        keep[_indexed_positions(df, ix, f, *dims)] = True
-        return keep
-    return _full_mask(df, f, *dims)
+    at = _indexed(df, f, dims)
+    if at is None:
+        return _full_mask(df, f, *dims)
+    keep = np.zeros(len(df), dtype=bool)
+    keep[at] = True
+    return keep
 
 
 def positions(
@@ -370,10 +370,18 @@ def positions(
     dims = (indicators, regions, operators, period)
     if not _active(f, *dims):
         return None
+    at = _indexed(df, f, dims)
+    return np.flatnonzero(_full_mask(df, f, *dims)) if at is None else at
+
+
+def _indexed(df: pd.DataFrame, f: Filters, dims: tuple[bool, bool, bool, bool]) -> np.ndarray | None:
+    """The passing rows' positions through the frame's :class:`FrameIndex` when indicators or regions are
+    chosen (only their rows are looked at); None when the whole frame must be masked."""
+    indicators, regions = dims[0], dims[1]
     ix = index_of(df)
-    if ix is not None and ((indicators and f.indicators) or (regions and f.regions)):
-        return _indexed_positions(df, ix, f, *dims)
-    return np.flatnonzero(_full_mask(df, f, *dims))
+    if ix is None or not ((indicators and f.indicators) or (regions and f.regions)):
+        return None
+    return _indexed_positions(df, ix, f, *dims)
 
 
 def _active(f: Filters, indicators: bool, regions: bool, operators: bool, period: bool) -> bool:
