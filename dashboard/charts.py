@@ -6,6 +6,7 @@ import html
 import zlib
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -92,24 +93,24 @@ def _slot(label: str) -> int:
     return slot if slot is not None else zlib.crc32(label.encode("utf-8"))
 
 
-def end_labels(fig: go.Figure, g: pd.DataFrame) -> None:
+def end_labels(traces: list[dict]) -> list[dict]:
     """With many series (more than :data:`DIRECT_LABELS`), each line's name at its last point, in its
-    colour, so a reader need not match colours against the legend."""
-    lines = [t for t in fig.data if getattr(t, "x", None) is not None and len(t.x)]
+    colour, so a reader need not match colours against the legend: the annotations (none for fewer)."""
+    lines = [t for t in traces if len(t.get("x", ())) and t.get("name")]
     if len(lines) <= DIRECT_LABELS:
-        return
-    for t in lines:
-        color = (t.line.color if t.line and t.line.color else None) or "#1F2933"
-        fig.add_annotation(
-            x=t.x[-1],
-            y=t.y[-1],
-            text=t.name,
-            showarrow=False,
-            xanchor="left",
-            xshift=6,
-            font=dict(size=11, color=color),
-        )
-    fig.update_layout(margin=dict(r=140))
+        return []
+    return [
+        {
+            "x": t["x"][-1],
+            "y": t["y"][-1],
+            "text": t["name"],
+            "showarrow": False,
+            "xanchor": "left",
+            "xshift": 6,
+            "font": {"size": 11, "color": t.get("line", {}).get("color") or "#1F2933"},
+        }
+        for t in lines
+    ]
 
 
 #: The mark of a number that failed a consistency check (flag ``check_failed``, see extract/checks.py), put
@@ -154,30 +155,77 @@ def plain(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
-def style(
-    fig: go.Figure, *, height: int = 420, y_title: str = "", x_title: str = "", legend_title: str = ""
-) -> go.Figure:
-    """The house look: Chinese font, light grid, legend on top, compact margins."""
-    fig.update_layout(
-        height=height,
-        font=dict(family=FONT, size=13, color="#1F2933"),
-        margin=dict(l=8, r=8, t=36, b=8),
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-        hoverlabel=dict(font_family=FONT, bgcolor="white"),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title_text=legend_title),
-        separators=".,",
-    )
-    fig.update_xaxes(
-        title_text=x_title,
-        showgrid=False,
-        linecolor="#CBD2D9",
-        ticks="outside",
-        tickcolor="#CBD2D9",
-        automargin=True,
-    )
-    fig.update_yaxes(title_text=y_title, gridcolor="#EEF1F4", zerolinecolor="#CBD2D9", automargin=True)
-    return fig
+def house_layout(
+    height: int = 420, y_title: str = "", x_title: str = "", legend_title: str = "", cartesian: bool = True
+) -> dict:
+    """The house look as a layout: Chinese font, light grid, legend on top, compact margins (and the x and
+    y axes' look unless the figure has no ``cartesian`` axes, a map)."""
+    layout: dict = {
+        "height": height,
+        "font": {"family": FONT, "size": 13, "color": "#1F2933"},
+        "margin": {"l": 8, "r": 8, "t": 36, "b": 8},
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "hoverlabel": {"font": {"family": FONT}, "bgcolor": "white"},
+        "legend": {
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.02,
+            "xanchor": "left",
+            "x": 0,
+            "title": {"text": legend_title},
+        },
+        "separators": ".,",
+    }
+    if cartesian:
+        layout["xaxis"] = {
+            "title": {"text": x_title},
+            "showgrid": False,
+            "linecolor": "#CBD2D9",
+            "ticks": "outside",
+            "tickcolor": "#CBD2D9",
+            "automargin": True,
+        }
+        layout["yaxis"] = {
+            "title": {"text": y_title},
+            "gridcolor": "#EEF1F4",
+            "zerolinecolor": "#CBD2D9",
+            "automargin": True,
+        }
+    return layout
+
+
+def merged(base: dict, over: dict) -> dict:
+    """``base`` with ``over`` laid on it, nested dicts merged key by key (the other values of ``over`` win).
+
+    >>> merged({"margin": {"l": 8, "t": 36}, "height": 420}, {"margin": {"t": 70}})
+    {'margin': {'l': 8, 't': 70}, 'height': 420}
+    """
+    out = dict(base)
+    for key, value in over.items():
+        mine = out.get(key)
+        out[key] = merged(mine, value) if isinstance(mine, dict) and isinstance(value, dict) else value
+    return out
+
+
+def figure(traces: Iterable[dict | go.BaseTraceType], layout: dict | None = None, **house: Any) -> go.Figure:
+    """A chart in the house look, built in one step: the traces (plain dicts with their ``type``) and the
+    chart's own ``layout`` laid over :func:`house_layout` (``house`` its arguments).
+
+    One construction validates each property once; building a figure and then restyling it
+    (``update_layout``, ``update_traces``, Plotly Express) validated and copied the figure again at every
+    step — most of a chart's time.
+
+    >>> fig = figure([{"type": "bar", "x": [1], "y": ["a"]}], {"margin": {"t": 48}}, height=300)
+    >>> fig.layout.height, fig.layout.margin.t, fig.layout.margin.l, fig.data[0].type
+    (300, 48, 8, 'bar')
+    """
+    return go.Figure(data=list(traces), layout=merged(house_layout(**house), layout or {}))
+
+
+def title_layout(title: str, **more: Any) -> dict:
+    """A chart's title in the house look (the report text in it made inert)."""
+    return {"title": {"text": plain(title), "font": {"size": 15}, "x": 0, **more}}
 
 
 def _static_prefix() -> str:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from extract.paths import DATA_DIR
 
@@ -70,7 +70,7 @@ def codes(level: str) -> set[str]:
     return {f["properties"]["adcode"] for f in gj["features"]} if gj else set()
 
 
-def nine_dash_traces() -> list[go.Scattergeo]:
+def nine_dash_traces() -> list[dict]:
     """The nine-dash line and the undetermined boundary sections as map line traces."""
     out = []
     for kind, dash in (("nine_dash", "solid"), ("undetermined", "dash")):
@@ -80,19 +80,37 @@ def nine_dash_traces() -> list[go.Scattergeo]:
     return out
 
 
-def _line_trace(kind: str, dash: str) -> go.Scattergeo | None:
+def _line_trace(kind: str, dash: str) -> dict | None:
+    coords = _line_coordinates(kind)
+    if coords is None:
+        return None
+    return {
+        "type": "scattergeo",
+        "lon": coords[0],
+        "lat": coords[1],
+        "mode": "lines",
+        "line": {"color": "#6B7785", "width": 1.2, "dash": dash},
+        "hoverinfo": "skip",
+        "showlegend": False,
+        "name": kind,
+    }
+
+
+@lru_cache(maxsize=4)
+def _line_coordinates(kind: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """The lines of map file ``kind`` as (longitudes, latitudes), NaN between lines (a gap when drawn)."""
     gj = load(kind)
     if not gj:
         return None
-    lons: list[float | None] = []
-    lats: list[float | None] = []
+    lons: list[float] = []
+    lats: list[float] = []
 
     def add(line):
         for lon, lat, *_ in line:
             lons.append(lon)
             lats.append(lat)
-        lons.append(None)
-        lats.append(None)
+        lons.append(np.nan)
+        lats.append(np.nan)
 
     for feat in gj.get("features", []):
         g = feat.get("geometry") or {}
@@ -110,18 +128,12 @@ def _line_trace(kind: str, dash: str) -> go.Scattergeo | None:
                     add(ring)
     if not lons:
         return None
-    return go.Scattergeo(
-        lon=lons,
-        lat=lats,
-        mode="lines",
-        line=dict(color="#6B7785", width=1.2, dash=dash),
-        hoverinfo="skip",
-        showlegend=False,
-        name=kind,
-    )
+    lon, lat = np.array(lons, dtype=float), np.array(lats, dtype=float)
+    lon.flags.writeable = lat.flags.writeable = False  # shared by every figure
+    return lon, lat
 
 
-def outline_trace(level: str = "province", exclude: set[str] | None = None) -> go.Choropleth | None:
+def outline_trace(level: str = "province", exclude: set[str] | None = None) -> dict | None:
     """Grey polygons for the regions of the level that have no data (so the whole territory is drawn);
     ``exclude`` are the codes the data trace draws itself (keeps the page payload small)."""
     gj = load(level)
@@ -133,16 +145,16 @@ def outline_trace(level: str = "province", exclude: set[str] | None = None) -> g
         return None
     gj = Shared({"type": "FeatureCollection", "features": feats})
     ids = [f["properties"]["adcode"] for f in feats]
-    return go.Choropleth(
-        geojson=gj,
-        locations=ids,
-        z=[0] * len(ids),
-        featureidkey="properties.adcode",
-        colorscale=[[0, "#E4E8ED"], [1, "#E4E8ED"]],
-        showscale=False,
-        text=[f["properties"].get("name", "") for f in feats],
-        hovertemplate="%{text}：无数据<extra></extra>",
-        marker_line_color="#9AA5B1",
-        marker_line_width=0.6,
-        name="outline",
-    )
+    return {
+        "type": "choropleth",
+        "geojson": gj,
+        "locations": ids,
+        "z": [0] * len(ids),
+        "featureidkey": "properties.adcode",
+        "colorscale": [[0, "#E4E8ED"], [1, "#E4E8ED"]],
+        "showscale": False,
+        "text": [f["properties"].get("name", "") for f in feats],
+        "hovertemplate": "%{text}：无数据<extra></extra>",
+        "marker": {"line": {"color": "#9AA5B1", "width": 0.6}},
+        "name": "outline",
+    }

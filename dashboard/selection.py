@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -231,23 +232,121 @@ def year_change(hist: pd.DataFrame, last: pd.Series, unit: str) -> tuple[float |
     ((None, '', ''), (10.000000000000009, '%'))
     """
     prev_end = last["period_end"] - pd.DateOffset(years=1)
-    prev = hist[(hist["period_end"] - prev_end).abs() <= pd.Timedelta(days=3)]
+    prev = hist[(hist["period_end"] - prev_end).abs() <= YEAR_SLACK]
     if prev.empty:
         return None, "", ""
-    before = float(prev.iloc[-1]["value"])
-    note = rules.break_between(
+    before = prev.iloc[-1]
+    return change_on(
+        float(last["value"]),
+        last["period_end"],
+        float(before["value"]),
+        before["period_end"],
         str(last.get("indicator", "")),
         str(last.get("region", "")),
-        prev.iloc[-1]["period_end"],
-        last["period_end"],
+        unit,
     )
+
+
+#: How far from exactly a year earlier a period's end may lie and still be "the same period a year before".
+YEAR_SLACK = pd.Timedelta(days=3)
+
+
+def change_on(
+    value: float,
+    end: pd.Timestamp,
+    before: float,
+    before_end: pd.Timestamp,
+    indicator: str,
+    region: str,
+    unit: str,
+) -> tuple[float | None, str, str]:
+    """:func:`year_change` once the figure a year before is found: (value, unit, note).
+
+    >>> change_on(43.4, pd.Timestamp("2020-12-31"), 39.2, pd.Timestamp("2019-12-31"), "a", "全国", "%")
+    (4.2, 'pp', '')
+    """
+    note = rules.break_between(indicator, region, before_end, end)
     if note:
         return None, "", note
     if rules.is_rate(unit):
-        return (round(float(last["value"]) - before, 6), "pp", "") if unit == "%" else (None, "", "")
+        return (round(value - before, 6), "pp", "") if unit == "%" else (None, "", "")
     if not before:
         return None, "", ""
-    return (float(last["value"]) / before - 1) * 100, "%", ""
+    return (value / before - 1) * 100, "%", ""
+
+
+@dataclass(frozen=True)
+class Latest:
+    """The latest row of each group of a frame (:func:`latest_by`): positions into the frame."""
+
+    names: list[str]  #: each group's value of the grouping column, in order of first appearance
+    rows: np.ndarray  #: each group's latest row (:func:`latest_row`)
+    history: list[np.ndarray]  #: each group's rows of its latest row's period type, by period end
+    periods: np.ndarray  #: each group's number of distinct months (column ``month``)
+
+
+def latest_by(df: pd.DataFrame, by: str, kind: Callable[[str], str]) -> Latest:
+    """:func:`latest_row` for every group of ``df`` by column ``by`` at once (``kind`` gives a group's
+    indicator kind), with the group's history of the same period type — one sort of the whole frame
+    instead of a frame per group. Groups without a value of ``by`` are left out, as by ``groupby``.
+
+    >>> g = pd.DataFrame({"indicator": ["b", "a", "b", "b"], "period": ["2020", "2020-08", "2020-08", "2019"],
+    ...     "period_type": ["year", "month", "month", "year"], "month": ["2020-12", "2020-08", "2020-08", "2019-12"],
+    ...     "period_end": pd.to_datetime(["2020-12-31", "2020-08-31", "2020-08-31", "2019-12-31"])})
+    >>> got = latest_by(g, "indicator", lambda i: "stock")
+    >>> got.names, got.rows.tolist(), [h.tolist() for h in got.history], got.periods.tolist()
+    (['b', 'a'], [0, 1], [[3, 0], [1]], [3, 1])
+    """
+    n = len(df)
+    codes, uniques = pd.factorize(df[by], sort=False)
+    groups = len(uniques)
+    names = [str(u) for u in uniques]
+    types, type_names = pd.factorize(df["period_type"], sort=False)
+    preferred = type_names.get_indexer(["ytd" if kind(name) == "flow" else "month" for name in names])
+    present = codes >= 0
+    pref = present & (types >= 0) & (types == preferred[np.where(present, codes, 0)])
+    end = pd.to_datetime(df["period_end"]).to_numpy()
+    ends = np.where(np.isnat(end), np.iinfo("int64").max, end.view("int64"))
+    pos = np.arange(n)
+    # the latest of a group: the last of its block in a stable sort on (group, period end, preferred)
+    order = np.lexsort((pos, pref, ends, codes))
+    block_last = np.flatnonzero(np.r_[codes[order][1:] != codes[order][:-1], True])
+    block_last = block_last[codes[order][block_last] >= 0]
+    rows = order[block_last]
+    # its history: the group's rows of the latest row's period type, by period end (stable)
+    last_type = types[rows]
+    in_hist = present & (types >= 0) & (types == last_type[np.where(present, codes, 0)])
+    sel = np.flatnonzero(in_hist)
+    sel = sel[np.lexsort((ends[sel], codes[sel]))]
+    bounds = np.searchsorted(codes[sel], np.arange(groups + 1))
+    history = [sel[bounds[g] : bounds[g + 1]] for g in range(groups)]
+    months, _ = pd.factorize(df["month"], sort=False)
+    both = present & (months >= 0)
+    pairs = np.unique(codes[both].astype(np.int64) * (int(months.max(initial=0)) + 1) + months[both])
+    periods = np.bincount(pairs // (int(months.max(initial=0)) + 1), minlength=groups)
+    return Latest(names, rows, history, periods)
+
+
+def year_before(
+    values: np.ndarray, ends: np.ndarray, hist: np.ndarray, last: int
+) -> tuple[float, pd.Timestamp] | None:
+    """The value (and its period end) a year before row ``last`` among the rows ``hist`` (by period end), as
+    :func:`year_change` finds it; None when there is none. ``ends`` are datetime64 values.
+
+    >>> ends = pd.to_datetime(["2019-12-31", "2020-06-30", "2020-12-31"]).to_numpy()
+    >>> year_before(np.array([1.0, 2.0, 3.0]), ends, np.array([0, 1, 2]), 2)
+    (1.0, Timestamp('2019-12-31 00:00:00'))
+    """
+    end = ends[last]
+    if np.isnat(end):
+        return None
+    prev_end = (pd.Timestamp(end) - pd.DateOffset(years=1)).to_datetime64()
+    h_ends = ends[hist]
+    near = ~np.isnat(h_ends) & (np.abs(h_ends - prev_end) <= YEAR_SLACK.to_timedelta64())
+    if not near.any():
+        return None
+    i = int(hist[np.flatnonzero(near)[-1]])
+    return float(values[i]), pd.Timestamp(ends[i])
 
 
 def shown(

@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-from dashboard import charts, data, selection
+from dashboard import charts, data, rules, selection
 from dashboard.pages_ import operators, overview, regions, table, trend
 
 REPO = Path(__file__).resolve().parents[1]
@@ -340,3 +340,124 @@ def test_best_indicator_for_a_period_range_is_the_groupby_choice(facts: pd.DataF
         f = replace(f, indicators=())
         rows = facts[reference_mask(facts, f, DIMS[0])][["indicator", "month"]]
         assert trend.best_indicator(version, f) == reference_default_indicator(rows), f
+
+
+def reference_key_figures(df: pd.DataFrame, region: str, indicators: tuple[str, ...] = ()) -> pd.DataFrame:
+    """overview.key_figures as it was first written: a frame per indicator, latest_row and year_change."""
+    d = df[(df["region"] == region) & (df["operator"] == "") & (df["subject"] == "")]
+    if indicators:
+        d = d[d["indicator"].isin(indicators)]
+    vals = selection.dedupe(d[d["measure"] == "value"])
+    if vals.empty:
+        return pd.DataFrame()
+    yoy = selection.dedupe(d[d["measure"] == "yoy_pct"]).set_index(["indicator", "period"])["value"]
+    rows = []
+    for ind, g in vals.groupby("indicator", sort=False, observed=True):
+        last = selection.latest_row(g, rules.indicator_kind(str(ind)))
+        hist = g[g["period_type"] == last["period_type"]].sort_values("period_end", kind="stable")
+        stated = yoy.get((ind, last["period"]))
+        change, change_unit, note = (
+            (stated, "%", "") if stated is not None else selection.year_change(hist, last, str(last["unit"]))
+        )
+        rows.append(
+            {
+                "indicator": ind,
+                "period": last["period"],
+                "value": last["value"],
+                "yoy": change,
+                "yoy_unit": change_unit,
+                "break_note": note,
+                "history": [float(v) for v in hist["value"].tail(24)],
+                "periods": g["month"].nunique(),
+                "document": str(last["document"]),
+                "page": int(last["page"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def test_key_figures_are_the_per_indicator_figures(facts: pd.DataFrame) -> None:
+    regions_with_values = facts.loc[facts["measure"] == "value", "region"].astype(str).value_counts()
+    names = list(regions_with_values.index[:6]) + list(regions_with_values.index[-3:])
+    checked = 0
+    for region in names:
+        for f in (data.Filters(), *random_filters(facts, 3, seed=len(region))):
+            scope = replace(f, regions=(region,), indicators=())
+            rows = data.take(facts, data.positions(facts, scope))
+            got = overview.key_figures(rows, region, f.indicators[:3])
+            want = reference_key_figures(rows, region, f.indicators[:3])
+            assert len(got) == len(want), region
+            if want.empty:
+                continue
+            got = got.set_index("indicator").sort_index()
+            want = want.set_index("indicator").sort_index()
+            for col in (
+                "period",
+                "value",
+                "yoy_unit",
+                "break_note",
+                "history",
+                "periods",
+                "document",
+                "page",
+            ):
+                assert got[col].tolist() == want[col].tolist(), (region, col)
+            assert np.allclose(got["yoy"].astype(float), want["yoy"].astype(float), equal_nan=True), region
+            checked += len(want)
+    assert checked > 20
+
+
+def random_series_frame(seed: int) -> pd.DataFrame:
+    """Rows of a few indicators with mixed period types, equal period ends, missing ends and values a year
+    apart (some 2–5 days off): the cases the latest row and the year-earlier lookup must decide."""
+    rng = random.Random(seed)
+    n = rng.randint(1, 60)
+    base = pd.Timestamp("2019-01-31")
+    ends = []
+    for _ in range(n):
+        if rng.random() < 0.05:
+            ends.append(pd.NaT)
+            continue
+        end = base + pd.DateOffset(months=rng.choice([0, 1, 12, 13, 24]))
+        ends.append(end + pd.Timedelta(days=rng.choice([0, 0, 0, -2, 3, 5])))
+    types = [rng.choice(["month", "ytd", "year", "quarter"]) for _ in range(n)]
+    inds = [rng.choice(["移动电话用户", "电信业务收入", "固定宽带接入用户", None]) for _ in range(n)]
+    return pd.DataFrame(
+        {
+            "indicator": pd.Categorical(inds),
+            "region": "全国",
+            "period": [f"p{i}" for i in range(n)],
+            "period_type": pd.Categorical(types),
+            "period_end": pd.to_datetime(ends),
+            "month": pd.to_datetime(ends).strftime("%Y-%m"),
+            "value": [float(rng.randint(0, 9)) for _ in range(n)],
+            "unit": rng.choice(["户", "%", "元"]),
+        }
+    )
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_latest_by_is_latest_row_per_group(seed: int) -> None:
+    df = random_series_frame(seed)
+    got = selection.latest_by(df, "indicator", rules.indicator_kind)
+    groups = list(df.groupby("indicator", sort=False, observed=True))
+    assert got.names == [str(ind) for ind, _ in groups]
+    values = df["value"].to_numpy(dtype=float)
+    ends = df["period_end"].to_numpy()
+    for (ind, g), row, hist, periods in zip(groups, got.rows, got.history, got.periods, strict=True):
+        last = selection.latest_row(g, rules.indicator_kind(str(ind)))
+        assert df.index[row] == last.name, ind
+        want_hist = g[g["period_type"] == last["period_type"]].sort_values("period_end", kind="stable")
+        assert df.index[hist].tolist() == want_hist.index.tolist(), ind
+        assert periods == g["month"].nunique()
+        unit = str(df["unit"].iloc[0])
+        want = selection.year_change(want_hist, last, unit)
+        before = selection.year_before(values, ends, hist, int(row))
+        mine = (
+            (None, "", "")
+            if before is None
+            else selection.change_on(
+                float(last["value"]), last["period_end"], *before, str(ind), "全国", unit
+            )
+        )
+        assert mine == want, ind

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -125,79 +124,94 @@ def area_frame(vals: pd.DataFrame, mode: str) -> tuple[pd.DataFrame, str]:
 
 
 def area_chart(v: pd.DataFrame, y_title: str, mode: str, title: str) -> go.Figure:
-    fig = px.area(
-        # only the columns drawn: Plotly Express inspects every column it is given (the frame's
-        # categoricals with thousands of categories cost it more than the figure)
-        v[["x", "y", "operator", "shown", "when", "src", "value_shown"]],
-        x="x",
-        y="y",
-        color="operator",
-        color_discrete_map=charts.OPERATOR_COLORS,
-        category_orders={"operator": ORDER},
-        custom_data=["shown", "when", "src", "value_shown"],
-    )
-    fig.update_traces(
-        hovertemplate="<b>%{fullData.name}</b> %{customdata[1]}<br>%{customdata[0]}"
+    """The operators stacked over time (:func:`area_frame`), in the fixed operator order and colours."""
+    hover = (
+        "<b>%{fullData.name}</b> %{customdata[1]}<br>%{customdata[0]}"
         + ("（%{customdata[3]}，份额按各运营商数值推算）" if mode == "share" else "")
         + "<br>来源：%{customdata[2]}<extra></extra>"
     )
-    charts.style(fig, y_title=y_title)
-    fig.update_xaxes(type="date", tickformat="%Y年%-m月")
-    fig.update_layout(title=dict(text=charts.plain(title), font=dict(size=15), x=0), margin=dict(t=70))
-    return fig
+    custom = v[["shown", "when", "src", "value_shown"]].to_numpy(dtype=object)
+    operator = v["operator"].astype(str).to_numpy()
+    x, y = v["x"].to_numpy(dtype=object), v["y"].to_numpy(dtype=float)
+    present = set(operator.tolist())
+    names = [o for o in ORDER if o in present] + [
+        o for o in dict.fromkeys(operator.tolist()) if o not in ORDER
+    ]
+    traces = []
+    for name in names:
+        rows = operator == name
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "stackgroup": "1",
+                "name": name,
+                "legendgroup": name,
+                "showlegend": True,
+                "x": x[rows],
+                "y": y[rows],
+                "customdata": custom[rows],
+                "hovertemplate": hover,
+                "line": {"color": charts.OPERATOR_COLORS.get(name)},
+            }
+        )
+    layout = {
+        **charts.title_layout(title),
+        "margin": {"t": 70},
+        "xaxis": {"type": "date", "tickformat": "%Y年%-m月"},
+    }
+    return charts.figure(traces, layout, y_title=y_title)
 
 
 def share_bar(share: pd.DataFrame) -> go.Figure:
-    fig = go.Figure()
+    traces = []
     for r in share.itertuples():
         text = fmt_value(r.share, "%")
         label = f"{charts.plain(r.运营商)} {text}" if r.share >= 18 else text if r.share >= 6 else ""
-        name = charts.plain(r.运营商)
-        fig.add_bar(
-            x=[r.share],
-            y=[""],
-            orientation="h",
-            name=name,
-            marker_color=charts.OPERATOR_COLORS.get(r.运营商),
-            text=label,
-            textposition="inside",
-            insidetextanchor="middle",
-            textangle=0,
-            customdata=[[text, r.share_source]],
-            hovertemplate="%{fullData.name}：%{customdata[0]}（%{customdata[1]}）<extra></extra>",
+        traces.append(
+            {
+                "type": "bar",
+                "x": [r.share],
+                "y": [""],
+                "orientation": "h",
+                "name": charts.plain(r.运营商),
+                "marker": {"color": charts.OPERATOR_COLORS.get(r.运营商)},
+                "text": label,
+                "textposition": "inside",
+                "insidetextanchor": "middle",
+                "textangle": 0,
+                "customdata": [[text, r.share_source]],
+                "hovertemplate": "%{fullData.name}：%{customdata[0]}（%{customdata[1]}）<extra></extra>",
+            }
         )
-    charts.style(fig, height=170, x_title="份额（%）")
-    fig.update_layout(
-        barmode="stack",
-        showlegend=True,
-        margin=dict(t=30, b=40),
-        legend=dict(orientation="h", y=1.25, x=0, traceorder="normal"),
-    )
-    fig.update_xaxes(range=[0, max(100, share["share"].sum())])
-    return fig
+    layout = {
+        "barmode": "stack",
+        "showlegend": True,
+        "margin": {"t": 30, "b": 40},
+        "legend": {"orientation": "h", "y": 1.25, "x": 0, "traceorder": "normal"},
+        "xaxis": {"range": [0, max(100, share["share"].sum())]},
+    }
+    return charts.figure(traces, layout, height=170, x_title="份额（%）")
 
 
 def value_bars(has_vals: pd.DataFrame) -> go.Figure:
     unit = has_vals["unit"].iloc[0]
     div, y_title = axis_scale(has_vals["value"], unit)
-    fig = go.Figure(
-        go.Bar(
-            x=has_vals["运营商"].map(charts.plain),
-            y=has_vals["value"] / div,
-            marker_color=[charts.OPERATOR_COLORS.get(o) for o in has_vals["运营商"]],
-            text=[charts.plain(s) for s in has_vals["shown"]],
-            textposition="outside",
-            cliponaxis=False,
-            customdata=[
-                [charts.plain(s), charts.plain(src)]
-                for s, src in zip(has_vals["shown"], has_vals["source"], strict=True)
-            ],
-            hovertemplate="%{x}：%{customdata[0]}<br>来源：%{customdata[1]}<extra></extra>",
-        )
-    )
-    charts.style(fig, height=300, y_title=y_title)
-    fig.update_layout(margin=dict(t=30))
-    return fig
+    bars = {
+        "type": "bar",
+        "x": has_vals["运营商"].map(charts.plain).tolist(),
+        "y": (has_vals["value"] / div).tolist(),
+        "marker": {"color": [charts.OPERATOR_COLORS.get(o) for o in has_vals["运营商"]]},
+        "text": [charts.plain(s) for s in has_vals["shown"]],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "customdata": [
+            [charts.plain(s), charts.plain(src)]
+            for s, src in zip(has_vals["shown"], has_vals["source"], strict=True)
+        ],
+        "hovertemplate": "%{x}：%{customdata[0]}<br>来源：%{customdata[1]}<extra></extra>",
+    }
+    return charts.figure([bars], {"margin": {"t": 30}}, height=300, y_title=y_title)
 
 
 def operator_cards(tab: pd.DataFrame) -> None:

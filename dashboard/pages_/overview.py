@@ -11,7 +11,6 @@ import streamlit as st
 
 from dashboard import charts, common, data, filters, rules, selection
 from dashboard.fmt import fmt_count, fmt_delta_pct, fmt_value, md_escape, period_label
-from dashboard.selection import latest_row, year_change
 
 MAX_CARDS = 8
 
@@ -22,7 +21,7 @@ def key_figures(
     indicators: tuple[str, ...] = (),
     provenance: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
-    """One row per indicator for ``region``: the latest value (:func:`latest_row`) as printed with its
+    """One row per indicator for ``region``: the latest value (:func:`selection.latest_by`, as :func:`latest_row`) as printed with its
     qualifier, 同比 (stated, else derived by :func:`year_change`), the history of the same period type
     (each period once), and the source. ``provenance`` adds the printed value, unit and snippet to the
     chosen rows when ``df`` does not carry them (the dashboard fetches them by id).
@@ -36,19 +35,30 @@ def key_figures(
     if vals.empty:
         return pd.DataFrame()
     yoy = selection.dedupe(d[d["measure"] == "yoy_pct"]).set_index(["indicator", "period"])["value"]
-    chosen = []
-    for ind, g in vals.groupby("indicator", sort=False, observed=True):
-        last = latest_row(g, rules.indicator_kind(str(ind)))
-        hist = g[g["period_type"] == last["period_type"]].sort_values("period_end")
-        chosen.append((ind, last, hist, g["month"].nunique()))
-    lasts = pd.DataFrame([c[1] for c in chosen])
+    # the latest row of each indicator and its history, from one sort of the rows (not a frame per indicator)
+    latest = selection.latest_by(vals, "indicator", rules.indicator_kind)
+    lasts = vals.iloc[latest.rows]
     if provenance is not None:
         lasts = provenance(lasts)
+    values = vals["value"].to_numpy(dtype=float)
+    ends = pd.to_datetime(vals["period_end"]).to_numpy()
     rows = []
-    for (ind, _, hist, periods), (_, last) in zip(chosen, lasts.iterrows(), strict=True):
+    for ind, row, hist, periods, last in zip(
+        latest.names,
+        latest.rows.tolist(),
+        latest.history,
+        latest.periods.tolist(),
+        lasts.to_dict("records"),
+        strict=True,
+    ):
         unit = str(last["unit"])
         stated = yoy.get((ind, last["period"]))
-        change, change_unit, note = (stated, "%", "") if stated is not None else year_change(hist, last, unit)
+        change, change_unit, note = (stated, "%", "") if stated is not None else (None, "", "")
+        before = selection.year_before(values, ends, hist, row) if stated is None else None
+        if before is not None:
+            change, change_unit, note = selection.change_on(
+                float(last["value"]), last["period_end"], *before, ind, region, unit
+            )
         printed = {c: str(last.get(c, "") or "") for c in ("raw_value", "raw_unit", "snippet")}
         rows.append(
             {
@@ -73,7 +83,7 @@ def key_figures(
                 "yoy_unit": change_unit,
                 "yoy_derived": stated is None and change is not None,
                 "break_note": note,
-                "history": list(hist["value"].tail(24)),
+                "history": values[hist[-24:]].tolist(),
                 "periods": periods,
                 "document": last["document"],
                 "page": int(last["page"]),

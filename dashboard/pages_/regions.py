@@ -113,33 +113,36 @@ def bar_chart(
     ]
     # ranks: the best gets the longest bar (length = worst rank + 1 − rank); the label says 第N位
     length = (g["value"].max() + 1 - g["value"]) if measure == "rank" else g["value"] / div
-    fig = go.Figure(
-        go.Bar(
-            x=length,
-            y=g["region"].astype(str).map(charts.plain),
-            orientation="h",
-            marker_color=colors,
-            text=[charts.plain(s) for s in g["shown"]],
-            textposition="outside",
-            cliponaxis=False,
-            customdata=[
-                [charts.plain(s), charts.plain(selection.source_text(src, d, p))]
-                for s, src, d, p in zip(
-                    g["shown"], g["sources"], g["document"].astype(str), g["page"], strict=True
-                )
-            ],
-            hovertemplate="<b>%{y}</b>：%{customdata[0]}<br>来源：%{customdata[1]}<extra></extra>",
-        )
-    )
-    charts.style(fig, height=max(320, 19 * len(g) + 60))
-    fig.update_layout(margin=dict(t=48 if title else 10, r=70), bargap=0.25)
-    if title:
-        fig.update_layout(title=dict(text=charts.plain(title), font=dict(size=15), x=0))
-    fig.update_xaxes(
-        showticklabels=False, ticks="", title_text=scale, showline=False, title_font=dict(size=11)
-    )
-    fig.update_yaxes(tickfont=dict(size=12), showgrid=False)
-    return fig
+    bars = {
+        "type": "bar",
+        "x": length.to_numpy(dtype=float),
+        "y": [charts.plain(r) for r in g["region"].astype(str)],
+        "orientation": "h",
+        "marker": {"color": colors},
+        "text": [charts.plain(s) for s in g["shown"]],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "customdata": [
+            [charts.plain(s), charts.plain(selection.source_text(src, d, p))]
+            for s, src, d, p in zip(
+                g["shown"], g["sources"], g["document"].astype(str), g["page"], strict=True
+            )
+        ],
+        "hovertemplate": "<b>%{y}</b>：%{customdata[0]}<br>来源：%{customdata[1]}<extra></extra>",
+    }
+    layout = {
+        **(charts.title_layout(title) if title else {}),
+        "margin": {"t": 48 if title else 10, "r": 70},
+        "bargap": 0.25,
+        "xaxis": {
+            "showticklabels": False,
+            "ticks": "",
+            "title": {"text": scale, "font": {"size": 11}},
+            "showline": False,
+        },
+        "yaxis": {"tickfont": {"size": 12}, "showgrid": False},
+    }
+    return charts.figure([bars], layout, height=max(320, 19 * len(g) + 60))
 
 
 def map_chart(g: pd.DataFrame, unit: str, measure: str, level: str, title: str) -> go.Figure | None:
@@ -152,28 +155,26 @@ def map_chart(g: pd.DataFrame, unit: str, measure: str, level: str, title: str) 
         BLUES_R if measure == "rank" else ("RdBu" if measure in ("yoy_pct", "mom_pct", "change") else BLUES)
     )
     if level == "city":
-        fig = city_bubbles(g, measure, div, scale_title, colorscale)
-        if fig is not None:
-            return _geo_layout(fig, title)
+        traces = city_bubbles(g, measure, div, scale_title, colorscale)
+        if traces is not None:
+            return geo_figure(traces, title)
     outline = geo.outline_trace(level, exclude=set(g["region_code"].astype(str)))
-    data_trace = go.Choropleth(
-        geojson=gj,
-        locations=g["region_code"],
-        z=g["value"] / div,
-        featureidkey="properties.adcode",
-        colorscale=colorscale,
-        marker_line_color="white",
-        marker_line_width=0.6,
-        text=g["region"].astype(str).map(charts.plain),
-        customdata=[[charts.plain(s)] for s in g["shown"]],
-        hovertemplate="<b>%{text}</b>：%{customdata[0]}<extra></extra>",
-        colorbar=_colorbar(scale_title),
-        name="data",
-    )
-    if measure in ("yoy_pct", "mom_pct", "change"):
-        data_trace.update(zmid=0)
-    fig = go.Figure([t for t in (outline, data_trace) if t is not None] + geo.nine_dash_traces())
-    return _geo_layout(fig, title)
+    data_trace = {
+        "type": "choropleth",
+        "geojson": gj,
+        "locations": g["region_code"].astype(str).tolist(),
+        "z": (g["value"] / div).to_numpy(dtype=float),
+        "featureidkey": "properties.adcode",
+        "colorscale": colorscale,
+        "marker": {"line": {"color": "white", "width": 0.6}},
+        "text": [charts.plain(r) for r in g["region"].astype(str)],
+        "customdata": [[charts.plain(s)] for s in g["shown"]],
+        "hovertemplate": "<b>%{text}</b>：%{customdata[0]}<extra></extra>",
+        "colorbar": _colorbar(scale_title),
+        "name": "data",
+        **({"zmid": 0} if measure in ("yoy_pct", "mom_pct", "change") else {}),
+    }
+    return geo_figure([t for t in (outline, data_trace) if t is not None], title)
 
 
 def _colorbar(title: str) -> dict:
@@ -192,7 +193,8 @@ def _colorbar(title: str) -> dict:
 
 def city_bubbles(
     g: pd.DataFrame, measure: str, div: float, scale_title: str, colorscale: object
-) -> go.Figure | None:
+) -> list[dict] | None:
+    """The provinces in grey and a bubble per city (area after the value), or None without the map data."""
     pts = geo.points()
     base = geo.outline_trace("province")
     if pts is None or base is None:
@@ -204,52 +206,57 @@ def city_bubbles(
     # bubble area follows the value (for ranks: the best rank gets the largest bubble)
     size_basis = (v.max() + 1 - v) if measure == "rank" else v.abs()
     size = 8 + 30 * (size_basis / size_basis.max()) ** 0.5 if size_basis.max() > 0 else 12
-    base.update(
-        hoverinfo="skip",
-        hovertemplate=None,
-        marker_line_color="#B8C4D0",
-        colorscale=[[0, "#F1F4F7"], [1, "#F1F4F7"]],
+    base = charts.merged(
+        base,
+        {
+            "hoverinfo": "skip",
+            "hovertemplate": None,
+            "marker": {"line": {"color": "#B8C4D0"}},
+            "colorscale": [[0, "#F1F4F7"], [1, "#F1F4F7"]],
+        },
     )
-    bubbles = go.Scattergeo(
-        lon=g["lon"],
-        lat=g["lat"],
-        text=g["region"].astype(str).map(charts.plain),
-        mode="markers",
-        name="data",
-        showlegend=False,
-        marker=dict(
-            size=size,
-            color=v / div,
-            colorscale=colorscale,
-            line=dict(color="white", width=1),
-            colorbar=_colorbar(scale_title),
-            opacity=0.9,
-        ),
-        customdata=[[charts.plain(s)] for s in g["shown"]],
-        hovertemplate="<b>%{text}</b>：%{customdata[0]}<extra></extra>",
-    )
-    return go.Figure([base, bubbles, *geo.nine_dash_traces()])
+    bubbles = {
+        "type": "scattergeo",
+        "lon": g["lon"].to_numpy(dtype=float),
+        "lat": g["lat"].to_numpy(dtype=float),
+        "text": [charts.plain(r) for r in g["region"].astype(str)],
+        "mode": "markers",
+        "name": "data",
+        "showlegend": False,
+        "marker": {
+            "size": size.to_numpy(dtype=float) if isinstance(size, pd.Series) else size,
+            "color": (v / div).to_numpy(dtype=float),
+            "colorscale": colorscale,
+            "line": {"color": "white", "width": 1},
+            "colorbar": _colorbar(scale_title),
+            "opacity": 0.9,
+        },
+        "customdata": [[charts.plain(s)] for s in g["shown"]],
+        "hovertemplate": "<b>%{text}</b>：%{customdata[0]}<extra></extra>",
+    }
+    return [base, bubbles]
 
 
-def _geo_layout(fig: go.Figure, title: str) -> go.Figure:
-    """China fitted to the figure: no side colour bar, no shrinking, the whole width of the column."""
-    fig.update_geos(
-        visible=False,
-        projection_type="mercator",
-        lonaxis_range=[73, 135.5],
-        lataxis_range=[3.5, 53.8],
-        bgcolor="white",
-        projection_scale=1,
-        center=dict(lon=104.25, lat=30),
-        domain=dict(x=[0, 1], y=[0, 1]),
-    )
-    charts.style(fig, height=600)
-    fig.update_layout(
-        title=dict(text=charts.plain(title), font=dict(size=15), x=0),
-        margin=dict(t=40, l=0, r=0, b=40),
-        dragmode=False,
-    )
-    return fig
+#: China fitted to the figure: no side colour bar, no shrinking, the whole width of the column.
+GEO_LAYOUT = {
+    "geo": {
+        "visible": False,
+        "projection": {"type": "mercator", "scale": 1},
+        "lonaxis": {"range": [73, 135.5]},
+        "lataxis": {"range": [3.5, 53.8]},
+        "bgcolor": "white",
+        "center": {"lon": 104.25, "lat": 30},
+        "domain": {"x": [0, 1], "y": [0, 1]},
+    },
+    "margin": {"t": 40, "l": 0, "r": 0, "b": 40},
+    "dragmode": False,
+}
+
+
+def geo_figure(traces: list[dict], title: str) -> go.Figure:
+    """A map of ``traces`` with the nine-dash line, China fitted to the figure (:data:`GEO_LAYOUT`)."""
+    layout = {**GEO_LAYOUT, **charts.title_layout(title)}
+    return charts.figure([*traces, *geo.nine_dash_traces()], layout, height=600, cartesian=False)
 
 
 def stated_ranks(d_ind: pd.DataFrame, regions: tuple[str, ...], period: str, operator: str) -> pd.DataFrame:

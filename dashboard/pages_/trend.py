@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from dashboard import charts, common, data, derive, filters, rules, selection
@@ -111,36 +110,57 @@ def break_notes(g: pd.DataFrame) -> list[str]:
     return notes
 
 
+HOVER = (
+    "<b>%{fullData.name}</b><br>%{customdata[2]}：%{customdata[0]}%{customdata[3]}%{customdata[4]}"
+    "<br>来源：%{customdata[1]}<extra></extra>"
+)
+
+
+def line_traces(g: pd.DataFrame) -> list[dict]:
+    """One line with markers per series of a :func:`chart_frame` (in order of first appearance), each point
+    carrying its own hover fields; a derived series（推算） dotted with open markers."""
+    colors = charts.color_map(g["series"].unique())
+    custom = g[["shown", "src", "when", "note", "check"]].to_numpy(dtype=object)
+    codes, names = pd.factorize(g["series"], sort=False)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    x, y = g["x"].to_numpy(dtype=object), g["y"].to_numpy(dtype=float)
+    traces = []
+    for k, name in enumerate(names):
+        rows = order[bounds[k] : bounds[k + 1]]
+        derived = str(name).endswith("（推算）")
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": name,
+                "legendgroup": name,
+                "showlegend": True,
+                "x": x[rows],
+                "y": y[rows],
+                "customdata": custom[rows],
+                "hovertemplate": HOVER,
+                "line": {"color": colors[name], "width": 2.4, "dash": "dot" if derived else "solid"},
+                "marker": {"size": 6, "symbol": "circle-open" if derived else "circle"},
+            }
+        )
+    return traces
+
+
 def chart(g: pd.DataFrame, unit: str, measure: str, key: str, title: str) -> None:
     g, y_title = chart_frame(g, unit, measure)
-    fig = px.line(
-        # only the columns drawn: Plotly Express inspects every column it is given (the frame's
-        # categoricals with thousands of categories cost it more than the figure)
-        g[["x", "y", "series", "shown", "src", "when", "note", "check"]],
-        x="x",
-        y="y",
-        color="series",
-        markers=True,
-        color_discrete_map=charts.color_map(g["series"].unique()),
-        custom_data=["shown", "src", "when", "note", "check"],
-        title=charts.plain(title),
-    )
-    fig.update_traces(
-        hovertemplate="<b>%{fullData.name}</b><br>%{customdata[2]}：%{customdata[0]}"
-        "%{customdata[3]}%{customdata[4]}<br>来源：%{customdata[1]}<extra></extra>",
-        line=dict(width=2.4),
-        marker=dict(size=6),
-    )
-    fig.for_each_trace(
-        lambda t: (
-            t.update(line_dash="dot", marker_symbol="circle-open") if t.name.endswith("（推算）") else None
-        )
-    )
-    charts.style(fig, y_title=y_title, legend_title="")
-    fig.update_xaxes(type="date", tickformat="%Y年%-m月" if g["period_type"].eq("month").any() else "%Y年")
-    fig.update_layout(title=dict(font=dict(size=15), x=0, y=0.98), margin=dict(t=70))
-    charts.end_labels(fig, g)
-    charts.show(fig, key=key, filename=title)
+    traces = line_traces(g)
+    labels = charts.end_labels(traces)
+    layout = {
+        **charts.title_layout(title, y=0.98),
+        "margin": {"t": 70, **({"r": 140} if labels else {})},
+        "annotations": labels,
+        "xaxis": {
+            "type": "date",
+            "tickformat": "%Y年%-m月" if g["period_type"].eq("month").any() else "%Y年",
+        },
+    }
+    charts.show(charts.figure(traces, layout, y_title=y_title), key=key, filename=title)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
