@@ -78,7 +78,7 @@ nav = st.navigation(
 
 with st.sidebar:
     st.markdown("### 指标看板")
-    n_docs = data.data_version()[0]
+    n_docs = data.run_version()[0]
     if n_docs:
         n_facts = data.fact_count()
         # reports as on 概览 and 数据: those stored; a failed import is named apart, not counted as a report

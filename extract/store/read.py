@@ -37,6 +37,22 @@ from .snapshot import Snapshots
 #: See :meth:`Reads.data_version`.
 DataVersion = tuple[int, int, str, int, int, int, int]
 
+#: The parts of :data:`DataVersion`, asked in one statement (one round trip, built once).
+VERSION_QUERY = select(
+    *(
+        select(agg).select_from(table).scalar_subquery()
+        for agg, table in (
+            (func.count(), documents),
+            (func.max(documents.c.id), documents),
+            (func.max(documents.c.ingested_at), documents),
+            (func.max(review_log.c.id), review_log),
+            (func.max(check_failures.c.id), check_failures),
+            (func.max(fact_changes.c.seq), fact_changes),
+            (func.max(facts.c.id), facts),
+        )
+    )
+)
+
 
 @dataclass
 class StoredDocument:
@@ -59,13 +75,7 @@ class Reads(Files):
         person decides on a fact (in any process: the review log only grows), a check run stores its
         failures or any fact is changed — a key for caches of what the store holds."""
         with self.engine.connect() as conn:
-            n, top, latest = conn.execute(
-                select(func.count(), func.max(documents.c.id), func.max(documents.c.ingested_at))
-            ).one()
-            decided = conn.execute(select(func.max(review_log.c.id))).scalar()
-            checked = conn.execute(select(func.max(check_failures.c.id))).scalar()
-            changed = conn.execute(select(func.max(fact_changes.c.seq))).scalar()
-            fact_top = conn.execute(select(func.max(facts.c.id))).scalar()
+            n, top, latest, decided, checked, changed, fact_top = conn.execute(VERSION_QUERY).one()
         return (
             int(n or 0),
             int(top or 0),
