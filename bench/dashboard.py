@@ -303,10 +303,10 @@ def share_script_cache() -> None:
     each rerun would parse and compile its page again (Streamlit's "magic" rewrite included, 10–25 ms at
     every rerun) — a cost of the test harness, not of the dashboard. The first run still pays it."""
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-    from streamlit.testing.v1 import local_script_runner
+    from streamlit.testing.v1 import app_test, local_script_runner
 
     shared = ScriptCache()
-    local_script_runner.ScriptCache = lambda: shared
+    app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared
 
 
 def bench(url: str, args: argparse.Namespace) -> int:
