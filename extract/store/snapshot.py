@@ -9,7 +9,8 @@ decision, a check run). Instead :meth:`Snapshots.frame` does:
    (``fact_changes.seq``, logged by the database's triggers on every update or deletion of a fact) and
    the highest fact id — a :class:`State`.
 2. **Base.** The frame this process holds, else the snapshot on disk for this store (folder
-   ``<cache>/<identity>-<address digest>/``, its columns memory-mapped) — either only if it is of the
+   ``<cache>/<identity>-<address digest>/``, its columns memory-mapped and read ahead in the background:
+   :func:`read_ahead`) — either only if it is of the
    same store and not ahead of it (a store restored from a backup is older than its snapshot, which is
    then dropped). Without a base every fact is read; the state is taken *before* that read, so the frame
    is at least as new as its state and the next refresh re-reads whatever changed meanwhile (re-reading a
@@ -39,6 +40,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mmap
 import os
 import shutil
 import threading
@@ -418,7 +420,24 @@ def load(folder: Path) -> Snapshot:
         else:
             out[column] = values
     identity, seq, top = meta["state"]
+    read_ahead([v.codes if isinstance(v, pd.Categorical) else v for v in out.values()])
     return Snapshot(pd.DataFrame(out, columns=list(meta["columns"]), copy=False), State(identity, seq, top))
+
+
+def read_ahead(columns: list[np.ndarray]) -> threading.Thread:
+    """Touch a byte of every memory page of ``columns`` in a background thread, so that the pages of a
+    mapped snapshot are read from disk (when the system has dropped them from its cache) and mapped while
+    the dashboard starts, not one by one at the first filter changes that reach them: a first pass over a
+    column of 10 M facts took 0.1–0.2 s instead of 5 ms. numpy leaves the GIL while it reads."""
+
+    def touch() -> None:
+        for values in columns:
+            raw = values.reshape(-1).view(np.uint8)
+            raw[:: mmap.PAGESIZE].max(initial=0)
+
+    thread = threading.Thread(target=touch, name="zhibiao-snapshot-read-ahead", daemon=True)
+    thread.start()
+    return thread
 
 
 def _tidy(home: Path, keep: str, stale_after_s: float) -> None:
