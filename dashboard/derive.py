@@ -136,15 +136,19 @@ def growth(df: pd.DataFrame, measure: str = "yoy_pct") -> pd.DataFrame:
     cur = v.assign(_s=v["period_start"].dt.normalize(), _e=v["period_end"].dt.normalize())
     m = cur.merge(prev, on=SERIES + ["period_type", "_s", "_e"], how="inner")
     m = m[m["_prev"].notna() & (m["_prev"] != 0)].copy()
-    if len(m) and rules.series_breaks():
-        before = m["period_end"] - (
+    broken = {b.indicator for b in rules.series_breaks()}
+    maybe = m["indicator"].astype(str).isin(broken).to_numpy() if len(m) and broken else None
+    if maybe is not None and maybe.any():  # only the series of an indicator with a documented break
+        some = m[maybe]
+        before = some["period_end"] - (
             pd.DateOffset(years=1) if measure == "yoy_pct" else pd.DateOffset(months=1)
         )
-        crossing = [
+        crossing = np.zeros(len(m), dtype=bool)
+        crossing[np.flatnonzero(maybe)] = [
             rules.break_between(str(i), str(r), b, e) is not None
-            for i, r, b, e in zip(m["indicator"], m["region"], before, m["period_end"], strict=True)
+            for i, r, b, e in zip(some["indicator"], some["region"], before, some["period_end"], strict=True)
         ]
-        m = m[~pd.Series(crossing, index=m.index, dtype=bool)]
+        m = m[~crossing]
     if m.empty:
         return df.iloc[0:0]
     m["value"] = ((m["value"] / m["_prev"] - 1.0) * 100.0).round(2)

@@ -47,9 +47,15 @@ def dedupe(df: pd.DataFrame) -> pd.DataFrame:
     """
     if df.empty:
         return df.assign(sources=pd.Series(dtype=object))
-    d = df.sort_values("id", kind="stable")
-    dup = d.duplicated(FACT_KEYS, keep=False).to_numpy()
-    last = ~d.duplicated(FACT_KEYS, keep="last").to_numpy()
+    # rows of the shared frame are in id order already: sorting them again is a copy for nothing
+    d = df if df["id"].is_monotonic_increasing else df.sort_values("id", kind="stable")
+    # one pass over the keys finds the facts stated more than once; which of them is last is asked of
+    # those rows only (usually a few)
+    group = d.groupby(FACT_KEYS, observed=True, sort=False, dropna=False).ngroup().to_numpy()
+    dup = np.bincount(group)[group] > 1
+    last = np.ones(len(d), dtype=bool)
+    if dup.any():
+        last[dup] = ~d[dup].duplicated(FACT_KEYS, keep="last").to_numpy()
     kept = d[last].assign(sources=pd.Series([None] * int(last.sum()), index=d.index[last], dtype=object))
     if not dup.any():
         return kept

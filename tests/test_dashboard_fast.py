@@ -461,3 +461,38 @@ def test_latest_by_is_latest_row_per_group(seed: int) -> None:
             )
         )
         assert mine == want, ind
+
+
+def reference_dedupe_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows selection.dedupe kept as it was first written: sort by id, then two passes of duplicated."""
+    d = df.sort_values("id", kind="stable")
+    return d[~d.duplicated(selection.FACT_KEYS, keep="last").to_numpy()]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_dedupe_keeps_the_rows_the_two_pass_dedupe_kept(seed: int) -> None:
+    rng = random.Random(seed)
+    n = rng.randint(1, 80)
+
+    def pick(*choices: object) -> list:
+        return [rng.choice(choices) for _ in range(n)]
+
+    df = pd.DataFrame(
+        {
+            "indicator": pd.Categorical(pick("移动电话用户", "电信业务收入")),
+            "region": pd.Categorical(pick("全国", "河南省", None)),
+            "operator": pd.Categorical(pick("", "中国移动")),
+            "subject": pick("", "5G"),
+            "period": pick("2020-01", "2020-02", "2020"),
+            "measure": pick("value", "yoy_pct"),
+            "id": rng.sample(range(1, 10 * n + 1), n) if seed % 2 else list(range(1, n + 1)),
+            "value": [float(rng.randint(0, 3)) for _ in range(n)],
+            "document": pick("a.pdf", "b.pdf"),
+            "page": pick(1, 2),
+        }
+    )
+    got = selection.dedupe(df)
+    want = reference_dedupe_rows(df)
+    assert got.index.tolist() == want.index.tolist()
+    stated_twice = df.duplicated(selection.FACT_KEYS, keep=False)
+    assert got["sources"].isna().all() or stated_twice.any()
