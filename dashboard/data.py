@@ -107,8 +107,26 @@ def _facts(url: str, version: DataVersion) -> pd.DataFrame:
     month_codes = np.array([where.get(m, -1) for m in months], dtype="int64")
     df["month"] = pd.Categorical.from_codes(month_codes[codes], categories=cats, ordered=True)
     _register(df)
+    _prime(df)
     _settle()
     return df
+
+
+#: Count tables the pages ask for (:func:`cross_counts`): 地区's scope (indicators, regions and levels in
+#: the operators chosen) and its default indicator (months per indicator in scope).
+SCOPE_AXES = ("operator", "indicator", "region", "region_level")
+COVERAGE_AXES = ("operator", "indicator", "region_level", "month")
+
+
+def _prime(df: pd.DataFrame) -> None:
+    """Count the tables of :data:`SCOPE_AXES`, :data:`COVERAGE_AXES` and :func:`month_counts` with the
+    load (0.25 s at 10 M facts) rather than at whichever filter change first needs one."""
+    ix = index_of(df)
+    if ix is None:  # pragma: no cover - registered just before
+        return
+    ix.month_counts()
+    for axes in (SCOPE_AXES, COVERAGE_AXES):
+        ix.cross_counts(axes)
 
 
 def _settle() -> None:
@@ -518,6 +536,21 @@ class FrameIndex:
             self._tables["month_counts"] = table
         return self._tables["month_counts"]
 
+    def cross_counts(self, columns: tuple[str, ...]) -> np.ndarray:
+        """Rows per combination of the categorical ``columns``' codes, once per frame: an array with an axis
+        per column, one slot per category and a last slot for a missing value (code -1)."""
+        key = "cross:" + ",".join(columns)
+        got = self._tables.get(key)
+        if got is None:
+            sizes = [len(self.codes(c)[1]) + 1 for c in columns]
+            flat = np.zeros(len(self.codes(columns[0])[0]), dtype=np.int64)
+            for column, size in zip(columns, sizes, strict=True):
+                c = self.codes(column)[0]
+                flat *= size
+                flat += np.where(c >= 0, c, size - 1)
+            got = self._tables[key] = np.bincount(flat, minlength=int(np.prod(sizes))).reshape(sizes)
+        return got
+
     def rows(self, column: str, values: Iterable[str]) -> np.ndarray:
         """Ascending positions of the rows whose ``column`` is one of ``values``."""
         codes, cats = self.codes(column)
@@ -579,6 +612,13 @@ def month_counts(df: pd.DataFrame) -> np.ndarray | None:
     month."""
     ix = index_of(df)
     return None if ix is None else ix.month_counts()
+
+
+def cross_counts(df: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray | None:
+    """Facts per combination of categorical ``columns`` of a frame of :func:`facts` (an axis per column: a
+    slot per category, the last for a missing value), counted once per frame; None for any other frame."""
+    ix = index_of(df)
+    return None if ix is None else ix.cross_counts(columns)
 
 
 def take(df: pd.DataFrame, pos: np.ndarray | None, columns: list[str] | None = None) -> pd.DataFrame:

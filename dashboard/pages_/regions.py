@@ -278,34 +278,34 @@ def scope_summary(
 ) -> tuple[int, list[str], dict[str, list[str]]]:
     """Of the provinces' and cities' facts passing the indicator and operator filters: how many there are,
     the indicators the 指标 box offers (those with at least two regions, in the sidebar's order; else all
-    of them), and the regions of each level. Counted on the frame's codes, once per data version and filter."""
+    of them), and the regions of each level. Summed from the frame's table of facts per operator × indicator ×
+    region × level (:data:`data.SCOPE_AXES`, counted with the load), not from its rows."""
     df = data.facts()
-    scope = data.both(
-        data.isin(df, "region_level", LEVELS),
-        data.mask(df, data.Filters(indicators=indicators, operators=operators)),
-    )
-    assert scope is not None
-    ic, icats = data.codes(df, "indicator")
-    rc, rcats = data.codes(df, "region")
-    lc, lcats = data.codes(df, "region_level")
-    ic, rc, lc = ic[scope], rc[scope], lc[scope]
-    k, r, n_levels = len(icats), len(rcats), len(lcats)
-    has_region = rc >= 0
-    regions_of = np.zeros((k + 1) * r, dtype=bool)  # indicator × region seen (code -1: the last row)
-    regions_of[np.where(ic >= 0, ic, k)[has_region].astype(np.int64) * r + rc[has_region]] = True
-    multi = regions_of.reshape(k + 1, r)[:k].sum(axis=1)
-    present = np.zeros(k + 1, dtype=bool)
-    present[ic] = True
-    observed = [str(icats[i]) for i in np.flatnonzero(present[:k])]
-    many = {str(icats[i]) for i in np.flatnonzero(multi >= 2)}
+    ocats, icats = data.codes(df, "operator")[1], data.codes(df, "indicator")[1]
+    rcats, lcats = data.codes(df, "region")[1], data.codes(df, "region_level")[1]
+    counts = data.cross_counts(df, data.SCOPE_AXES)
+    assert counts is not None
+    # facts per indicator × region × level in scope (an axis per column, the last slot: missing)
+    part = counts[
+        np.ix_(
+            slots(ocats, operators or None),
+            slots(icats, indicators or None),
+            np.ones(len(rcats) + 1, dtype=bool),
+            np.ones(len(lcats) + 1, dtype=bool),
+        )
+    ].sum(axis=0)
+    part[:, :, ~slots(lcats, LEVELS)] = 0  # only provinces and cities
+    k, r = len(icats), len(rcats)
+    ind_slots = np.flatnonzero(slots(icats, indicators or None))
+    per_indicator = np.zeros((k + 1, r + 1, len(lcats) + 1), dtype=np.int64)
+    per_indicator[ind_slots] = part
+    in_region = per_indicator[:k, :r, :].sum(axis=2) > 0  # indicator × region seen
+    observed = [str(icats[i]) for i in np.flatnonzero(per_indicator[:k].sum(axis=(1, 2)) > 0)]
+    many = {str(icats[i]) for i in np.flatnonzero(in_region.sum(axis=1) >= 2)}
     inds = [i for i in data.options()["indicators"] if i in many] or observed
-    level_of = np.zeros(r * (n_levels + 1), dtype=bool)  # region × level seen (level -1: the last column)
-    level_of[
-        rc[has_region].astype(np.int64) * (n_levels + 1) + np.where(lc >= 0, lc, n_levels)[has_region]
-    ] = True
-    seen = level_of.reshape(r, n_levels + 1)
-    by_level = {str(lcats[j]): [str(rcats[i]) for i in np.flatnonzero(seen[:, j])] for j in range(n_levels)}
-    return int(scope.sum()), inds, by_level
+    seen = per_indicator[:, :r, :].sum(axis=0) > 0  # region × level seen
+    by_level = {str(lcats[j]): [str(rcats[i]) for i in np.flatnonzero(seen[:, j])] for j in range(len(lcats))}
+    return int(part.sum()), inds, by_level
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -314,16 +314,45 @@ def scope_default(
 ) -> str:
     """The 指标 box's default: :func:`selection.default_indicator` over the facts of :func:`scope_summary`."""
     df = data.facts()
-    scope = data.both(
-        data.isin(df, "region_level", LEVELS),
-        data.mask(df, data.Filters(indicators=indicators, operators=operators)),
-    )
-    ic, icats = data.codes(df, "indicator")
-    mc, mcats = data.codes(df, "month")
-    got = selection.best_covered(ic[scope], icats, mc[scope], len(mcats), list(offered))
-    if got is None:
+    ocats, icats = data.codes(df, "operator")[1], data.codes(df, "indicator")[1]
+    lcats, mcats = data.codes(df, "region_level")[1], data.codes(df, "month")[1]
+    counts = data.cross_counts(df, data.COVERAGE_AXES)
+    assert counts is not None
+    every = np.ones(len(icats) + 1, dtype=bool)
+    # facts per indicator × month in scope (the last slots: missing)
+    table = counts[
+        np.ix_(
+            slots(ocats, operators or None), every, slots(lcats, LEVELS), np.ones(len(mcats) + 1, dtype=bool)
+        )
+    ].sum(axis=(0, 2))
+    table[~(slots(icats, indicators or None) & slots(icats, offered))] = 0
+    if not table.any():
+        return offered[0] if offered else ""
+    if (
+        table[len(icats)].any() or table[:, len(mcats)].any()
+    ):  # a fact without indicator or month: pandas decides
+        scope = data.both(
+            data.isin(df, "region_level", LEVELS),
+            data.mask(df, data.Filters(indicators=indicators, operators=operators)),
+        )
         return selection.default_indicator(df.loc[scope, ["indicator", "month"]], indicators, list(offered))
-    return got
+    rows = table[: len(icats), : len(mcats)]
+    return selection.most_covered(icats, rows.sum(axis=1), (rows > 0).sum(axis=1), list(offered))
+
+
+def slots(cats: pd.Index, values: tuple[str, ...] | None) -> np.ndarray:
+    """Which slots of an axis of :func:`data.cross_counts` are kept: those of ``values`` (every slot, a
+    missing value's too, when None).
+
+    >>> slots(pd.Index(["a", "b"]), ("b", "z")).tolist(), slots(pd.Index(["a"]), None).tolist()
+    ([False, True, False], [True, True])
+    """
+    if values is None:
+        return np.ones(len(cats) + 1, dtype=bool)
+    keep = np.zeros(len(cats) + 1, dtype=bool)
+    got = cats.get_indexer(list(values))
+    keep[got[got >= 0]] = True
+    return keep
 
 
 def scope_rows(ind: str, f: data.Filters) -> pd.DataFrame:
