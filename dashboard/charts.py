@@ -1,4 +1,10 @@
-"""Chart conventions shared by all pages: colours, layout, offline Plotly config, source lines."""
+"""Chart conventions shared by all pages: colours, layout, offline Plotly config, source lines.
+
+Every chart is built in one step by :func:`figure`: the page gives its traces as plain dicts (one per
+series, each point carrying its own hover fields) and the layout it needs, laid over the house look
+(:func:`house_layout`); Plotly validates each property once. Direct labels at line ends
+(:func:`end_labels`) are annotations computed from the traces, not added to a built figure.
+"""
 
 from __future__ import annotations
 

@@ -497,3 +497,36 @@ def test_dedupe_keeps_the_rows_the_two_pass_dedupe_kept(seed: int) -> None:
     assert got.index.tolist() == want.index.tolist()
     stated_twice = df.duplicated(selection.FACT_KEYS, keep=False)
     assert got["sources"].isna().all() or stated_twice.any()
+
+
+def test_rows_shown_from_the_sampled_series_are_the_rows_derived_for_the_scope(
+    facts: pd.DataFrame, store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """趋势 takes the derived rows of its scope from the series it derived to settle the scope, when those
+    hold every series of the scope: the same rows as deriving for the scope."""
+    version = data.run_version()
+    settle = trend.settle_scope
+    used = 0
+    for f in [data.Filters(), *random_filters(facts, 8, seed=71)]:
+        inds = f.indicators or (selection.default_indicator(facts[["indicator", "month"]]),)
+        sel = trend.selected(f, inds)
+        for measure in ("value", "yoy_pct", "mom_pct"):
+            monkeypatch.setattr(trend, "settle_scope", settle)
+            got, notes = trend.rows_shown(version, f, inds, sel, measure, True)
+            used += (
+                settle(
+                    version, f, inds, measure, trend.stated_rows(sel, measure), sel[sel["measure"] == "value"]
+                )[2]
+                is not None
+            )
+
+            def derive_again(*args: object) -> tuple:
+                scope, evidence, _ = settle(*args)  # type: ignore[arg-type]
+                return scope, evidence, None
+
+            monkeypatch.setattr(trend, "settle_scope", derive_again)
+            want, want_notes = trend.rows_shown(version, f, inds, sel, measure, True)
+            pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True))
+            assert notes == want_notes
+    if "synth" in store_url:  # the synthetic store's operators and levels make the shortcut apply
+        assert used

@@ -245,7 +245,14 @@ def render() -> None:
     if not editor:
         return
     with st.expander("删除报告", icon=":material/delete:"):
-        labels = {int(r.id): f"#{r.id} {r.name}（{r.facts} 条数据）" for r in docs.itertuples()}
+        # whole columns to Python lists first: iterating rows of text columns one value at a time is
+        # slow (0.15 s for 14,000 reports)
+        labels = {
+            int(i): f"#{i} {name}（{n} 条数据）"
+            for i, name, n in zip(
+                docs["id"].tolist(), docs["name"].tolist(), docs["facts"].tolist(), strict=True
+            )
+        }
         doc_id = st.selectbox("选择要删除的报告", list(labels), format_func=labels.__getitem__, key="del_doc")
         name = str(docs.loc[docs["id"] == doc_id, "name"].iloc[0]) if doc_id is not None else ""
         confirm = st.checkbox("我确认删除该报告及其全部数据", key="del_confirm")

@@ -264,34 +264,35 @@ def settle_scope(
     measure: str,
     stated: pd.DataFrame,
     sources: pd.DataFrame,
-) -> tuple[Scope, pd.DataFrame | None]:
+) -> tuple[Scope, pd.DataFrame | None, pd.DataFrame | None]:
     """:func:`view_scope`, helped by derived rows where the stated ones do not decide (a measure no report
     states, 环比 say): rows known to be in the chart count like stated ones. They are derived for a few
     series first — the top-level regions and three others, all operators together; the other operators
     in the top-level regions — and for everything only if that still leaves the choice open.
 
-    Returns the scope and the known rows outside it: added to the chart's rows, they make
-    :func:`default_scope` decide (and say) what it would with every derived row, and it drops them.
+    Returns the scope, the known rows outside it — added to the chart's rows, they make
+    :func:`default_scope` decide (and say) what it would with every derived row, and it drops them — and,
+    when the series derived first already hold every series of the scope, the derived rows of the scope
+    (derivation works series by series, so they are what deriving for the scope gives), else None.
     """
     scope = view_scope(stated, sources, f)
     if scope is not None or sources.empty:
-        return scope or EVERYTHING, None
+        return scope or EVERYTHING, None, None
     levels = _levels(sources)
     top = tuple(sorted(str(r) for r in sources.loc[levels == levels.min(), "region"].unique()))
     sample = tuple(
         sorted({*top, *(str(r) for r in sources.loc[levels > levels.min(), "region"].unique()[:3])})
     )
-    if f.operators:
-        known = [derived(version, f, inds, measure, (sample, None))]
-    else:
+    samples: list[Scope] = [(sample, None)] if f.operators else [(sample, ("",))]
+    if not f.operators:
         others = tuple(sorted({str(o) for o in sources["operator"].unique()} - {""}))
-        known = [derived(version, f, inds, measure, (sample, ("",)))]
         if others:
-            known.append(derived(version, f, inds, measure, (top, others)))
+            samples.append((top, others))
+    known = [derived(version, f, inds, measure, s) for s in samples]
     cols = ["region", "region_level", "operator"]
     scope = view_scope(pd.concat([stated[cols], *(k[cols] for k in known)], ignore_index=True), sources, f)
     if scope is None:
-        return EVERYTHING, None
+        return EVERYTHING, None, None
     regions, operators = scope
     known_rows = pd.concat(known, ignore_index=True)
     inside = pd.Series(True, index=known_rows.index)
@@ -299,7 +300,12 @@ def settle_scope(
         inside &= known_rows["region"].astype(str).isin(regions)
     if operators is not None:
         inside &= known_rows["operator"].astype(str).isin(operators)
-    return scope, known_rows[~inside]
+    covered = regions is not None and any(
+        set(regions) <= set(s_regions or ())
+        and (s_ops is None or (operators is not None and set(operators) <= set(s_ops)))
+        for s_regions, s_ops in samples[:1]
+    )
+    return scope, known_rows[~inside], known_rows[inside.to_numpy()] if covered else None
 
 
 def chart_groups(sel: pd.DataFrame, measure: str) -> list[tuple[str, pd.DataFrame, str, int]]:
@@ -387,8 +393,9 @@ def rows_shown(
     sources = sel[sel["measure"] == "value"]
     rows = stated_rows(sel, measure, memo)
     if with_derived and measure in DERIVERS:
-        scope, evidence = settle_scope(version, f, inds, measure, rows, sources)
-        extra = [d for d in (derived(version, f, inds, measure, scope), evidence) if d is not None and len(d)]
+        scope, evidence, known = settle_scope(version, f, inds, measure, rows, sources)
+        mine = known if known is not None else derived(version, f, inds, measure, scope)
+        extra = [d for d in (mine, evidence) if d is not None and len(d)]
         if extra:
             rows = pd.concat([rows, *extra], ignore_index=True)
     return default_scope(rows, f)

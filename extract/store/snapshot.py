@@ -424,20 +424,25 @@ def load(folder: Path) -> Snapshot:
     return Snapshot(pd.DataFrame(out, columns=list(meta["columns"]), copy=False), State(identity, seq, top))
 
 
-def read_ahead(columns: list[np.ndarray]) -> threading.Thread:
-    """Touch a byte of every memory page of ``columns`` in a background thread, so that the pages of a
-    mapped snapshot are read from disk (when the system has dropped them from its cache) and mapped while
-    the dashboard starts, not one by one at the first filter changes that reach them: a first pass over a
-    column of 10 M facts took 0.1–0.2 s instead of 5 ms. numpy leaves the GIL while it reads."""
-
-    def touch() -> None:
-        for values in columns:
-            raw = values.reshape(-1).view(np.uint8)
-            raw[:: mmap.PAGESIZE].max(initial=0)
-
-    thread = threading.Thread(target=touch, name="zhibiao-snapshot-read-ahead", daemon=True)
-    thread.start()
-    return thread
+def read_ahead(columns: list[np.ndarray]) -> None:
+    """Ask the system to read the files of memory-mapped ``columns`` into its cache now
+    (``madvise(MADV_WILLNEED)``, answered in the background), so that the first filter changes that reach a
+    page of a snapshot whose files the system had dropped do not each wait for the disk (a first pass over
+    a column of 10 M facts took 0.1–0.2 s instead of 5 ms). Nothing is mapped into the process by it: the
+    resident memory grows only with what the pages read."""
+    advice = getattr(mmap, "MADV_WILLNEED", None)
+    if advice is None:  # pragma: no cover - not on Linux/BSD
+        return
+    for values in columns:
+        base: Any = values
+        while base is not None and not isinstance(base, np.memmap):
+            base = getattr(base, "base", None)
+        mapped = getattr(base, "_mmap", None)
+        if mapped is not None:
+            try:
+                mapped.madvise(advice)
+            except (OSError, ValueError):  # pragma: no cover - advice is only a hint
+                pass
 
 
 def _tidy(home: Path, keep: str, stale_after_s: float) -> None:
