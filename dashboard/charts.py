@@ -152,6 +152,22 @@ def mark_failed(texts: Iterable[str], df: pd.DataFrame) -> list[str]:
     return [marked(t, f) for t, f in zip(texts, df["flags"].tolist(), strict=True)]
 
 
+def plain_all(texts: Iterable[object]) -> list[str]:
+    """:func:`plain` for every text, each distinct text escaped once.
+
+    >>> plain_all(["<b>", "a", "<b>"])
+    ['&lt;b&gt;', 'a', '&lt;b&gt;']
+    """
+    seen: dict[object, str] = {}
+    out = []
+    for t in texts:
+        got = seen.get(t)
+        if got is None:
+            got = seen[t] = plain(t)
+        out.append(got)
+    return out
+
+
 def plain(text: object) -> str:
     """Report text made inert for Plotly, which renders a subset of HTML in labels and hovers.
 

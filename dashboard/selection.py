@@ -88,6 +88,29 @@ def _text_keys(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def source_texts(df: pd.DataFrame) -> list[str]:
+    """:func:`source_text` for every row of ``df`` (its ``sources`` when it has them, ``document``, ``page``),
+    each distinct combination formatted once.
+
+    >>> source_texts(pd.DataFrame({"document": ["a.pdf", "a.pdf"], "page": [2, 2],
+    ...                            "sources": [None, (("a.pdf", 2), ("b.pdf", 1))]}))
+    ['a.pdf 第2页', 'a.pdf 第2页；b.pdf 第1页']
+    """
+    n = len(df)
+    docs = df["document"].to_numpy(dtype=object).tolist()  # whole columns at once, not value by value
+    pages = df["page"].tolist()
+    sources = df["sources"].tolist() if "sources" in df else [None] * n
+    made: dict[tuple[object, object, object], str] = {}
+    out = []
+    for s, d, p in zip(sources, docs, pages, strict=True):
+        key = (tuple(s) if isinstance(s, tuple | list) and len(s) else None, d, p)
+        text = made.get(key)
+        if text is None:
+            text = made[key] = source_text(key[0], str(d), int(p))
+        out.append(text)
+    return out
+
+
 def source_text(sources: object, document: str = "", page: int = 0) -> str:
     """The sources of one row as a line: 报告 第N页；报告2 第M页 (pages of one report together).
 

@@ -104,15 +104,7 @@ def area_frame(vals: pd.DataFrame, mode: str) -> tuple[pd.DataFrame, str]:
         shown_y, y_title = [fmt_value(x, "%") for x in y], "份额（%）"
     else:
         y, shown_y = v["value"] / div, value_shown
-    src = [
-        charts.plain(selection.source_text(s, d, p))
-        for s, d, p in zip(
-            v["sources"] if "sources" in v else [None] * len(v),
-            v["document"].astype(str),
-            v["page"],
-            strict=True,
-        )
-    ]
+    src = charts.plain_all(selection.source_texts(v))
     return v.assign(
         y=y,
         shown=[charts.plain(t) for t in shown_y],

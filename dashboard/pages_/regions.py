@@ -123,9 +123,9 @@ def bar_chart(
         "textposition": "outside",
         "cliponaxis": False,
         "customdata": [
-            [charts.plain(s), charts.plain(selection.source_text(src, d, p))]
-            for s, src, d, p in zip(
-                g["shown"], g["sources"], g["document"].astype(str), g["page"], strict=True
+            list(pair)
+            for pair in zip(
+                charts.plain_all(g["shown"]), charts.plain_all(selection.source_texts(g)), strict=True
             )
         ],
         "hovertemplate": "<b>%{y}</b>：%{customdata[0]}<br>来源：%{customdata[1]}<extra></extra>",

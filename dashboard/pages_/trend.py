@@ -73,26 +73,23 @@ def chart_frame(g: pd.DataFrame, unit: str, measure: str) -> tuple[pd.DataFrame,
     """
     div, y_title = axis_scale(g["value"], unit)
     g = g.sort_values(["label", "period_end"]).reset_index(drop=True)
-    snippets = g["snippet"].astype(str) if "snippet" in g else pd.Series("", index=g.index)
-    sources = g["sources"] if "sources" in g else pd.Series(None, index=g.index, dtype=object)
+    # whole columns as lists (iterating a text column value by value is slow)
+    snippets = g["snippet"].astype(str).tolist() if "snippet" in g else [""] * len(g)
     g = g.assign(
         y=g["value"] / div,
         shown=charts.mark_failed(selection.shown_column(g.assign(measure=measure), unit), g),
         when=g["period"].map(period_label),
-        src=[
-            charts.plain(selection.source_text(s, d, p))
-            for s, d, p in zip(sources, g["document"].astype(str), g["page"], strict=True)
-        ],
-        series=g["label"].map(charts.plain),
+        src=charts.plain_all(selection.source_texts(g)),
+        series=charts.plain_all(g["label"].tolist()),
         # derived rows say how they were computed (stored rows' provenance is not needed here)
         note=[
             f"<br><i>{charts.plain(t)}</i>" if m == derive.DERIVED else ""
-            for t, m in zip(snippets, g["method"].astype(str), strict=True)
+            for t, m in zip(snippets, g["method"].astype(str).tolist(), strict=True)
         ],
         # a number that failed a consistency check says so (charts.CHECK_MARK before its value)
         check=[
             f"<br>{charts.CHECK_NOTE}" if charts.marked("", fl) else ""
-            for fl in (g["flags"].astype(str) if "flags" in g else [""] * len(g))
+            for fl in (g["flags"].astype(str).tolist() if "flags" in g else [""] * len(g))
         ],
         x=charts.x_dates(g),
     )
