@@ -530,3 +530,51 @@ def test_rows_shown_from_the_sampled_series_are_the_rows_derived_for_the_scope(
             assert notes == want_notes
     if "synth" in store_url:  # the synthetic store's operators and levels make the shortcut apply
         assert used
+
+
+def reference_key_total(
+    df: pd.DataFrame, f: data.Filters, ind: str, region: str, period: str
+) -> pd.DataFrame:
+    """The rows operators.key_total read as it was first written (masks over the indicator's rows)."""
+    return selection.dedupe(
+        df[
+            data.both(
+                data.mask(df, f, operators=False, regions=False),
+                (df["indicator"] == ind)
+                & (df["region"] == region)
+                & (df["operator"] == "")
+                & (df["subject"] == "")
+                & (df["measure"] == "value")
+                & (df["period"] == period),
+            )
+        ]
+    )
+
+
+def test_operator_rows_are_the_masked_rows_of_the_indicator(facts: pd.DataFrame) -> None:
+    version = data.run_version()
+    checked = 0
+    for f in [data.Filters(), *random_filters(facts, 10, seed=81)]:
+        _, inds = operators.operator_indicators(version, f)
+        for ind in inds[:2]:
+            rows = data.indicator_rows((ind,))
+            d_ind = rows[operators.by_operator(rows, f)]
+            want_regions = [
+                str(r)
+                for r in d_ind.groupby("region", observed=True).size().sort_values(ascending=False).index
+            ]
+            pos, got_regions = operators.operator_rows(f, ind)
+            assert got_regions == want_regions
+            for region in want_regions[:2] + want_regions[-1:]:
+                d = d_ind[d_ind["region"] == region]
+                pd.testing.assert_frame_equal(operators.region_rows(pos, region), d)
+                for period in d["period"].astype(str).unique()[-2:]:
+                    want = reference_key_total(rows, f, ind, region, period)
+                    got = operators.key_total(f, ind, region, period)
+                    if want.empty:
+                        assert got == ""
+                    else:
+                        printed = selection.with_printed(want.tail(1), data.provenance)
+                        assert got == selection.shown_column(printed)[0]
+                    checked += 1
+    assert checked

@@ -278,11 +278,7 @@ def controls(f: data.Filters, inds: list[str]) -> tuple[str, str, pd.DataFrame, 
             next((i for i in f.indicators if i in inds), None) or operator_default(version, f, tuple(inds))
         ),
     )
-    rows = data.indicator_rows((ind,))
-    d_ind = rows[by_operator(rows, f)]
-    regions = [
-        str(r) for r in d_ind.groupby("region", observed=True).size().sort_values(ascending=False).index
-    ]
+    pos, regions = operator_rows(f, ind)
     region = filters.bind(
         c[1].selectbox,
         "地区",
@@ -291,7 +287,30 @@ def controls(f: data.Filters, inds: list[str]) -> tuple[str, str, pd.DataFrame, 
         "op_region",
         next((r for r in f.regions if r in regions), regions[0]),
     )
-    return ind, region, d_ind[d_ind["region"] == region], c[2]
+    return ind, region, region_rows(pos, region), c[2]
+
+
+def operator_rows(f: data.Filters, ind: str) -> tuple[np.ndarray, list[str]]:
+    """The positions in :func:`data.facts` of ``ind``'s facts by operator passing the filters'
+    indicators and period (:func:`by_operator`), and their regions, most facts first — found on the
+    frame's index and codes, without copying the indicator's rows."""
+    df = data.facts()
+    if f.indicators and ind not in f.indicators:
+        return np.zeros(0, dtype=np.int64), []
+    pos = data.positions(df, data.Filters(indicators=(ind,), start=f.start, end=f.end))
+    assert pos is not None  # an indicator is chosen: never every row
+    pos = pos[~data.isin_at(df, "operator", [""], pos) & data.isin_at(df, "subject", [""], pos)]
+    codes, cats = data.codes(df, "region")
+    counts = np.bincount(codes[pos][codes[pos] >= 0], minlength=len(cats))
+    seen = np.flatnonzero(counts)  # in category order, as groupby gives them; then most facts first
+    order = pd.Series(counts[seen], index=cats[seen]).sort_values(ascending=False)
+    return pos, [str(r) for r in order.index]
+
+
+def region_rows(pos: np.ndarray, region: str) -> pd.DataFrame:
+    """The facts of :func:`data.facts` at ``pos`` in ``region`` (a copy of those rows only)."""
+    df = data.facts()
+    return data.take(df, pos[data.isin_at(df, "region", [region], pos)])
 
 
 def render() -> None:
@@ -341,28 +360,28 @@ def render() -> None:
             charts.show(value_bars(tab.dropna(subset=["value"])), key="op_bars", filename=f"{ind}-对比")
     with right:
         operator_cards(tab)
-        total = key_total(data.indicator_rows((ind,)), f, ind, region, latest)
+        total = key_total(f, ind, region, latest)
         if total:
             st.caption(md_escape(f"{region}全部运营商合计：{total}"))
     charts.source_line(selection.dedupe(d[d["period"] == latest]), key="op_latest")
 
 
-def key_total(df: pd.DataFrame, f: data.Filters, ind: str, region: str, period: str) -> str:
-    """The all-operator total of the region at ``period`` among the facts of ``df`` passing the indicator
-    and period filters, as printed ('' when not stated)."""
-    t = selection.dedupe(
-        df[
-            data.both(
-                data.mask(df, f, operators=False, regions=False),
-                (df["indicator"] == ind)
-                & (df["region"] == region)
-                & (df["operator"] == "")
-                & (df["subject"] == "")
-                & (df["measure"] == "value")
-                & (df["period"] == period),
-            )
-        ]
+def key_total(f: data.Filters, ind: str, region: str, period: str) -> str:
+    """The all-operator total of the region at ``period`` among the facts passing the indicator and period
+    filters, as printed ('' when not stated): its few rows found on the frame's index and codes."""
+    df = data.facts()
+    if f.indicators and ind not in f.indicators:
+        return ""
+    pos = data.positions(
+        df, data.Filters(indicators=(ind,), regions=(region,), operators=("",), start=f.start, end=f.end)
     )
+    assert pos is not None  # an indicator is chosen: never every row
+    pos = pos[
+        data.isin_at(df, "subject", [""], pos)
+        & data.isin_at(df, "measure", ["value"], pos)
+        & data.isin_at(df, "period", [period], pos)
+    ]
+    t = selection.dedupe(data.take(df, pos))
     if t.empty:
         return ""
     return selection.shown_column(selection.with_printed(t.tail(1), data.provenance))[0]
