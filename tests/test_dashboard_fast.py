@@ -578,3 +578,47 @@ def test_operator_rows_are_the_masked_rows_of_the_indicator(facts: pd.DataFrame)
                         assert got == selection.shown_column(printed)[0]
                     checked += 1
     assert checked
+
+
+def reference_operator_yoy(d: pd.DataFrame, period: str) -> dict[str, tuple[object, bool]]:
+    """同比 per operator as operators.operator_table first computed it: from every period's deduplicated values."""
+    all_vals = selection.dedupe(d[d["measure"] == "value"])
+    at = d[d["period"] == period]
+    vals = all_vals[all_vals["period"] == period]
+    vals = vals.set_index(vals["operator"].astype(str))
+    yoy = selection.dedupe(at[at["measure"] == "yoy_pct"]).set_index("operator")["value"]
+    out = {}
+    for o in vals.index:
+        r = vals.loc[o]
+        change, derived = yoy.get(o), False
+        if change is None and not rules.is_rate(str(r["unit"])):
+            hist = all_vals[(all_vals["operator"] == o) & (all_vals["period_type"] == r["period_type"])]
+            change, derived = selection.year_change(hist, r, str(r["unit"]))[0], True
+        out[o] = (change, derived and change is not None)
+    return out
+
+
+def test_operator_table_yoy_is_the_yoy_from_every_period(facts: pd.DataFrame) -> None:
+    version = data.run_version()
+    checked = 0
+    for f in [data.Filters(), *random_filters(facts, 6, seed=91)]:
+        _, inds = operators.operator_indicators(version, f)
+        for ind in inds[:2]:
+            pos, regions_ = operators.operator_rows(f, ind)
+            for region in regions_[:2]:
+                d = operators.region_rows(pos, region)
+                for period in d["period"].astype(str).unique()[-3:]:
+                    tab = operators.operator_table(d, period)
+                    want = reference_operator_yoy(d, period)
+                    if tab.empty:
+                        assert not want
+                        continue
+                    tab = tab.set_index("运营商")
+                    for o, (change, derived) in want.items():
+                        got = tab.loc[o, "yoy"]
+                        assert (got is None or got != got) == (change is None), (ind, region, period, o)
+                        if change is not None:
+                            assert got == pytest.approx(change)
+                        assert bool(tab.loc[o, "yoy_derived"]) == derived
+                        checked += 1
+    assert checked

@@ -41,8 +41,16 @@ def operator_table(
     >>> operator_table(d, "2020")["share"].tolist(), operator_table(d.assign(unit="户"), "2020")["share"].tolist()
     ([None, None], [60.0, 40.0])
     """
-    all_vals = selection.dedupe(d[d["measure"] == "value"])
+    values = d[d["measure"] == "value"]
     at = d[d["period"] == period]
+    # only the period's values and those a year before it are ever read (the 同比 derived below): the
+    # other periods' facts are left out before deduplicating (a figure is one fact per period)
+    ends = at["period_end"].dropna()
+    near = values["period"] == period
+    if len(ends):
+        before = ends.max() - pd.DateOffset(years=1)
+        near |= (values["period_end"] - before).abs() <= selection.YEAR_SLACK
+    all_vals = selection.dedupe(values[near])
     vals = all_vals[all_vals["period"] == period]
     if provenance is not None and len(vals):
         vals = selection.with_printed(vals, provenance)
