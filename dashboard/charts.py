@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -243,6 +243,39 @@ def figure(traces: Iterable[dict | go.BaseTraceType], layout: dict | None = None
     (300, 48, 8, 'bar')
     """
     return go.Figure(data=list(traces), layout=merged(house_layout(**house), layout or {}))
+
+
+def series_traces(
+    v: pd.DataFrame, by: str, names: Iterable[str], hover: str, custom: list[str], look: Callable[[str], dict]
+) -> list[dict]:
+    """One scatter trace per series of ``v`` (column ``by``; in the order of ``names``): its rows' ``x``, ``y``
+    and hover fields ``custom`` in row order, and ``look(name)``, the series' drawing (mode, line, marker…).
+
+    >>> v = pd.DataFrame({"s": ["a", "b", "a"], "x": ["2020-01-01"] * 3, "y": [1.0, 2.0, 3.0], "t": ["p", "q", "r"]})
+    >>> got = series_traces(v, "s", ["b", "a"], "", ["t"], lambda name: {"mode": "lines"})
+    >>> [(t["name"], t["y"].tolist(), t["customdata"].tolist(), t["mode"]) for t in got]
+    [('b', [2.0], [['q']], 'lines'), ('a', [1.0, 3.0], [['p'], ['r']], 'lines')]
+    """
+    labels = v[by].astype(str).to_numpy(dtype=object)
+    x, y = v["x"].to_numpy(dtype=object), v["y"].to_numpy(dtype=float)
+    fields = v[custom].to_numpy(dtype=object)
+    traces = []
+    for name in names:
+        rows = labels == name
+        traces.append(
+            {
+                "type": "scatter",
+                "name": name,
+                "legendgroup": name,
+                "showlegend": True,
+                "x": x[rows],
+                "y": y[rows],
+                "customdata": fields[rows],
+                "hovertemplate": hover,
+                **look(name),
+            }
+        )
+    return traces
 
 
 def title_layout(title: str, **more: Any) -> dict:

@@ -130,31 +130,15 @@ def area_chart(v: pd.DataFrame, y_title: str, mode: str, title: str) -> go.Figur
         + ("（%{customdata[3]}，份额按各运营商数值推算）" if mode == "share" else "")
         + "<br>来源：%{customdata[2]}<extra></extra>"
     )
-    custom = v[["shown", "when", "src", "value_shown"]].to_numpy(dtype=object)
-    operator = v["operator"].astype(str).to_numpy()
-    x, y = v["x"].to_numpy(dtype=object), v["y"].to_numpy(dtype=float)
-    present = set(operator.tolist())
+    present = set(v["operator"].astype(str))
     names = [o for o in ORDER if o in present] + [
-        o for o in dict.fromkeys(operator.tolist()) if o not in ORDER
+        o for o in dict.fromkeys(v["operator"].astype(str)) if o not in ORDER
     ]
-    traces = []
-    for name in names:
-        rows = operator == name
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "stackgroup": "1",
-                "name": name,
-                "legendgroup": name,
-                "showlegend": True,
-                "x": x[rows],
-                "y": y[rows],
-                "customdata": custom[rows],
-                "hovertemplate": hover,
-                "line": {"color": charts.OPERATOR_COLORS.get(name)},
-            }
-        )
+
+    def look(name: str) -> dict:
+        return {"mode": "lines", "stackgroup": "1", "line": {"color": charts.OPERATOR_COLORS.get(name)}}
+
+    traces = charts.series_traces(v, "operator", names, hover, ["shown", "when", "src", "value_shown"], look)
     layout = {
         **charts.title_layout(title),
         "margin": {"t": 70},

@@ -117,31 +117,17 @@ def line_traces(g: pd.DataFrame) -> list[dict]:
     """One line with markers per series of a :func:`chart_frame` (in order of first appearance), each point
     carrying its own hover fields; a derived series（推算） dotted with open markers."""
     colors = charts.color_map(g["series"].unique())
-    custom = g[["shown", "src", "when", "note", "check"]].to_numpy(dtype=object)
-    codes, names = pd.factorize(g["series"], sort=False)
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
-    x, y = g["x"].to_numpy(dtype=object), g["y"].to_numpy(dtype=float)
-    traces = []
-    for k, name in enumerate(names):
-        rows = order[bounds[k] : bounds[k + 1]]
-        derived = str(name).endswith("（推算）")
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": name,
-                "legendgroup": name,
-                "showlegend": True,
-                "x": x[rows],
-                "y": y[rows],
-                "customdata": custom[rows],
-                "hovertemplate": HOVER,
-                "line": {"color": colors[name], "width": 2.4, "dash": "dot" if derived else "solid"},
-                "marker": {"size": 6, "symbol": "circle-open" if derived else "circle"},
-            }
-        )
-    return traces
+
+    def look(name: str) -> dict:
+        derived = name.endswith("（推算）")
+        return {
+            "mode": "lines+markers",
+            "line": {"color": colors[name], "width": 2.4, "dash": "dot" if derived else "solid"},
+            "marker": {"size": 6, "symbol": "circle-open" if derived else "circle"},
+        }
+
+    names = [str(n) for n in dict.fromkeys(g["series"].tolist())]
+    return charts.series_traces(g, "series", names, HOVER, ["shown", "src", "when", "note", "check"], look)
 
 
 def chart(g: pd.DataFrame, unit: str, measure: str, key: str, title: str) -> None:
