@@ -493,9 +493,7 @@ def _codes_in(codes: np.ndarray, categories: pd.Index, values: list[str]) -> np.
         for w in wanted.tolist():
             keep |= codes == w
         return keep
-    table = np.zeros(len(categories) + 1, dtype=bool)  # the last slot: code -1
-    table[wanted] = True
-    return table[codes]
+    return selection.category_slots(categories, values)[codes]  # a look-up table (code -1: its last slot)
 
 
 def _month_bound(df: pd.DataFrame, bound: str, *, later: bool, rows: np.ndarray | None = None) -> np.ndarray:

@@ -16,7 +16,7 @@ pages' logic is tested with plain pytest on small hand-made frames (tests/test_d
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -212,10 +212,7 @@ def best_covered(
     """
     ic, mc = ind_codes, month_codes
     if offered is not None:
-        wanted = np.unique(categories.get_indexer(list(offered))) if offered else np.zeros(0, dtype="int64")
-        table = np.zeros(len(categories) + 1, dtype=bool)  # the last slot: code -1
-        table[wanted[wanted >= 0]] = True
-        keep = table[ic]
+        keep = category_slots(categories, offered)[ic]
         ic, mc = ic[keep], mc[keep]
     if not len(ic):
         return offered[0] if offered else ""
@@ -223,6 +220,22 @@ def best_covered(
         return None
     counts, periods = coverage(ic, len(categories), mc, months)
     return most_covered(categories, counts, periods, offered)
+
+
+def category_slots(categories: pd.Index, values: Iterable[str] | None) -> np.ndarray:
+    """Which categories are among ``values``, with a last slot for a missing value (code -1): index it with
+    a categorical's codes to get the rows among ``values``, or use it along an axis of
+    :func:`dashboard.data.cross_counts`. Every slot, the missing value's too, when ``values`` is None.
+
+    >>> category_slots(pd.Index(["a", "b"]), ("b", "z")).tolist(), category_slots(pd.Index(["a"]), None).tolist()
+    ([False, True, False], [True, True])
+    """
+    if values is None:
+        return np.ones(len(categories) + 1, dtype=bool)
+    keep = np.zeros(len(categories) + 1, dtype=bool)
+    got = categories.get_indexer(list(values))
+    keep[got[got >= 0]] = True
+    return keep
 
 
 def coverage(

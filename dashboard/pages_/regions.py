@@ -286,26 +286,17 @@ def scope_summary(
     counts = data.cross_counts(df, data.SCOPE_AXES)
     assert counts is not None
     # facts per indicator × region × level in scope (an axis per column, the last slot: missing)
-    part = counts[
-        np.ix_(
-            slots(ocats, operators or None),
-            slots(icats, indicators or None),
-            np.ones(len(rcats) + 1, dtype=bool),
-            np.ones(len(lcats) + 1, dtype=bool),
-        )
-    ].sum(axis=0)
-    part[:, :, ~slots(lcats, LEVELS)] = 0  # only provinces and cities
+    per_indicator = counts[selection.category_slots(ocats, operators or None)].sum(axis=0)
+    per_indicator[~selection.category_slots(icats, indicators or None)] = 0
+    per_indicator[:, :, ~selection.category_slots(lcats, LEVELS)] = 0  # only provinces and cities
     k, r = len(icats), len(rcats)
-    ind_slots = np.flatnonzero(slots(icats, indicators or None))
-    per_indicator = np.zeros((k + 1, r + 1, len(lcats) + 1), dtype=np.int64)
-    per_indicator[ind_slots] = part
     in_region = per_indicator[:k, :r, :].sum(axis=2) > 0  # indicator × region seen
     observed = [str(icats[i]) for i in np.flatnonzero(per_indicator[:k].sum(axis=(1, 2)) > 0)]
     many = {str(icats[i]) for i in np.flatnonzero(in_region.sum(axis=1) >= 2)}
     inds = [i for i in data.options()["indicators"] if i in many] or observed
     seen = per_indicator[:, :r, :].sum(axis=0) > 0  # region × level seen
     by_level = {str(lcats[j]): [str(rcats[i]) for i in np.flatnonzero(seen[:, j])] for j in range(len(lcats))}
-    return int(part.sum()), inds, by_level
+    return int(per_indicator.sum()), inds, by_level
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -322,10 +313,15 @@ def scope_default(
     # facts per indicator × month in scope (the last slots: missing)
     table = counts[
         np.ix_(
-            slots(ocats, operators or None), every, slots(lcats, LEVELS), np.ones(len(mcats) + 1, dtype=bool)
+            selection.category_slots(ocats, operators or None),
+            every,
+            selection.category_slots(lcats, LEVELS),
+            np.ones(len(mcats) + 1, dtype=bool),
         )
     ].sum(axis=(0, 2))
-    table[~(slots(icats, indicators or None) & slots(icats, offered))] = 0
+    table[
+        ~(selection.category_slots(icats, indicators or None) & selection.category_slots(icats, offered))
+    ] = 0
     if not table.any():
         return offered[0] if offered else ""
     if (
@@ -338,21 +334,6 @@ def scope_default(
         return selection.default_indicator(df.loc[scope, ["indicator", "month"]], indicators, list(offered))
     rows = table[: len(icats), : len(mcats)]
     return selection.most_covered(icats, rows.sum(axis=1), (rows > 0).sum(axis=1), list(offered))
-
-
-def slots(cats: pd.Index, values: tuple[str, ...] | None) -> np.ndarray:
-    """Which slots of an axis of :func:`data.cross_counts` are kept: those of ``values`` (every slot, a
-    missing value's too, when None).
-
-    >>> slots(pd.Index(["a", "b"]), ("b", "z")).tolist(), slots(pd.Index(["a"]), None).tolist()
-    ([False, True, False], [True, True])
-    """
-    if values is None:
-        return np.ones(len(cats) + 1, dtype=bool)
-    keep = np.zeros(len(cats) + 1, dtype=bool)
-    got = cats.get_indexer(list(values))
-    keep[got[got >= 0]] = True
-    return keep
 
 
 def scope_rows(ind: str, f: data.Filters) -> pd.DataFrame:

@@ -283,10 +283,12 @@ def settle_scope(
         inside &= known_rows["region"].astype(str).isin(regions)
     if operators is not None:
         inside &= known_rows["operator"].astype(str).isin(operators)
-    covered = regions is not None and any(
-        set(regions) <= set(s_regions or ())
-        and (s_ops is None or (operators is not None and set(operators) <= set(s_ops)))
-        for s_regions, s_ops in samples[:1]
+    # the first sample holds the scope's every series: its regions, and all operators or the scope's
+    first_regions, first_ops = samples[0]
+    covered = (
+        regions is not None
+        and set(regions) <= set(first_regions or ())
+        and (first_ops is None or (operators is not None and set(operators) <= set(first_ops)))
     )
     return scope, known_rows[~inside], known_rows[inside.to_numpy()] if covered else None
 

@@ -390,11 +390,17 @@ def _write_array(path: Path, values: np.ndarray) -> None:
     np.save(path, values)
 
 
-def _mapped_file(values: np.ndarray) -> Path | None:
-    """The .npy file ``values`` is exactly the whole of (memory-mapped by :func:`load`), else None."""
+def _memmap_of(values: np.ndarray) -> np.memmap | None:
+    """The memory map ``values`` is a view of (:func:`load` maps each column), else None."""
     base: Any = values
     while base is not None and not isinstance(base, np.memmap):
         base = getattr(base, "base", None)
+    return base
+
+
+def _mapped_file(values: np.ndarray) -> Path | None:
+    """The .npy file ``values`` is exactly the whole of (memory-mapped by :func:`load`), else None."""
+    base = _memmap_of(values)
     name = getattr(base, "filename", None)
     if base is None or name is None:
         return None
@@ -434,10 +440,7 @@ def read_ahead(columns: list[np.ndarray]) -> None:
     if advice is None:  # pragma: no cover - not on Linux/BSD
         return
     for values in columns:
-        base: Any = values
-        while base is not None and not isinstance(base, np.memmap):
-            base = getattr(base, "base", None)
-        mapped = getattr(base, "_mmap", None)
+        mapped = getattr(_memmap_of(values), "_mmap", None)
         if mapped is not None:
             try:
                 mapped.madvise(advice)
