@@ -24,6 +24,8 @@ import streamlit as st
 
 from dashboard import charts, data, rules, selection
 from dashboard.pages_ import operators, overview, regions, table, trend
+from extract.model import Fact
+from extract.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -513,12 +515,9 @@ def test_rows_shown_from_the_sampled_series_are_the_rows_derived_for_the_scope(
         for measure in ("value", "yoy_pct", "mom_pct"):
             monkeypatch.setattr(trend, "settle_scope", settle)
             got, notes = trend.rows_shown(version, f, inds, sel, measure, True)
-            used += (
-                settle(
-                    version, f, inds, measure, trend.stated_rows(sel, measure), sel[sel["measure"] == "value"]
-                )[2]
-                is not None
-            )
+            cols = trend.SCOPE_COLUMNS
+            stated, sources = sel[sel["measure"] == measure], sel[sel["measure"] == "value"]
+            used += settle(version, f, inds, measure, stated[cols], sources[cols])[2] is not None
 
             def derive_again(*args: object) -> tuple:
                 scope, evidence, _ = settle(*args)  # type: ignore[arg-type]
@@ -530,6 +529,54 @@ def test_rows_shown_from_the_sampled_series_are_the_rows_derived_for_the_scope(
             assert notes == want_notes
     if "synth" in store_url:  # the synthetic store's operators and levels make the shortcut apply
         assert used
+
+
+def _sorted_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows in one order (id, then what tells derived rows apart), index dropped."""
+    keys = ["id", *selection.FACT_KEYS, "method"]
+    out = df.sort_values(keys, kind="stable").reset_index(drop=True)
+    cats = [c for c in out.columns if isinstance(out[c].dtype, pd.CategoricalDtype)]
+    return out.astype({c: object for c in cats})  # how concat combined categories is not compared
+
+
+def test_rows_shown_are_every_stated_fact_once_and_every_derived_row_narrowed_to_the_view(
+    facts: pd.DataFrame,
+) -> None:
+    """趋势's rows for a measure are, by definition, every stated fact of the selection once (deduplicated)
+    and every row derivable from the selection, narrowed by default_scope: the page decides the series
+    first, derives for them only and deduplicates their rows only — the same rows and notes."""
+    version = data.run_version()
+    for f in [data.Filters(), *random_filters(facts, 10, seed=83)]:
+        inds = f.indicators or (selection.default_indicator(facts[["indicator", "month"]]),)
+        sel = trend.selected(f, inds)
+        for measure in ("value", "yoy_pct", "mom_pct", "share_pct"):
+            for with_derived in (True, False):
+                got, notes = trend.rows_shown(version, f, inds, sel, measure, with_derived)
+                parts = [selection.dedupe(sel[sel["measure"] == measure])]
+                if with_derived and measure in trend.DERIVERS:
+                    parts.append(trend.derived(version, f, inds, measure))
+                want, want_notes = trend.default_scope(pd.concat(parts, ignore_index=True), f)
+                # the derived rows' own columns (how a row was computed) come with derived rows only
+                extra = want.columns.difference(got.columns)
+                assert want[extra].isna().all().all(), (f, measure, list(extra))
+                want = want[got.columns]
+                pd.testing.assert_frame_equal(_sorted_rows(got), _sorted_rows(want), check_dtype=False)
+                assert notes == want_notes, (f, measure)
+
+
+def test_a_narrow_selection_is_copied_by_position_and_is_the_masked_rows(facts: pd.DataFrame) -> None:
+    """data.select copies a small part of the indicators' rows straight from the shared frame, and narrows
+    the indicators' held rows otherwise: both are the rows the filters keep, in the frame's order."""
+    direct = 0
+    for f in random_filters(facts, 30, seed=29):
+        inds = f.indicators or (str(facts["indicator"].iloc[0]),)
+        got = data.select(f, inds)
+        want = facts[reference_mask(facts, replace(f, indicators=inds), DIMS[0])]
+        pd.testing.assert_frame_equal(got, want)
+        direct += data.index_of(data.facts()) is not None and 0 < len(got) <= data.DIRECT_SHARE * int(
+            facts["indicator"].isin(inds).sum()
+        )
+    assert direct  # some selections took the direct path
 
 
 def reference_key_total(
@@ -622,3 +669,60 @@ def test_operator_table_yoy_is_the_yoy_from_every_period(facts: pd.DataFrame) ->
                         assert bool(tab.loc[o, "yoy_derived"]) == derived
                         checked += 1
     assert checked
+
+
+def test_the_operator_table_reads_the_printed_values_fetched_for_the_chart(
+    facts: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """运营商 fetches the printed text of its values once: the table built from the chart's rows is the
+    table built by asking the store, and asks the store for nothing more."""
+    version = data.run_version()
+    checked = 0
+    asked: list[int] = []
+    real = data.Store.facts_by_id
+
+    def counted(self: data.Store, ids: object, *args: object, **kw: object) -> pd.DataFrame:
+        asked.append(1)
+        return real(self, ids, *args, **kw)  # type: ignore[arg-type]
+
+    for f in [data.Filters(), *random_filters(facts, 4, seed=97)]:
+        _, inds = operators.operator_indicators(version, f)
+        for ind in inds[:2]:
+            pos, regions_ = operators.operator_rows(f, ind)
+            for region in regions_[:2]:
+                d = operators.region_rows(pos, region)
+                vals = selection.with_printed(selection.dedupe(d[d["measure"] == "value"]), data.provenance)
+                for period in d["period"].astype(str).unique()[-2:]:
+                    want = operators.operator_table(d, period, provenance=data.provenance)
+                    asked.clear()
+                    monkeypatch.setattr(data.Store, "facts_by_id", counted)
+                    got = operators.operator_table(d, period, provenance=data.provenance_from(vals))
+                    monkeypatch.setattr(data.Store, "facts_by_id", real)
+                    pd.testing.assert_frame_equal(got, want)
+                    assert not asked
+                    checked += 1
+    assert checked
+
+
+def test_the_all_operator_total_is_the_latest_report_s_when_restated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A later report that restates the region's total with another figure is the one 运营商 shows."""
+    db = tmp_path / "restated.sqlite"
+
+    def fact(doc: str, operator: str, value: float, raw: str) -> Fact:
+        return Fact(doc, 1, "prose", "移动电话用户", "用户", "河南省", "410000", "province", operator, "",
+                    "2020-08", "month", "2020-08-01", "2020-08-31", "value", value, "户", raw, "万户",
+                    f"{operator or '全省'}移动电话用户{raw}万户")  # fmt: skip
+
+    for n, (doc, total) in enumerate([("first.pdf", ("11000", 1.1e8)), ("second.pdf", ("11200", 1.12e8))]):
+        rows = [fact(doc, "", total[1], total[0]), fact(doc, "中国移动", 6.0e7, "6000")]
+        Store(str(db)).save_document(
+            name=doc, sha256=str(n) * 64, pages=1, size=0, kind="pdf", title=doc, version="t", fact_rows=rows
+        )
+    monkeypatch.setenv("ZHIBIAO_DB_URL", f"sqlite:///{db}")
+    data.clear_caches()
+    try:
+        assert operators.key_total(data.Filters(), "移动电话用户", "河南省", "2020-08") == "11200万户"
+    finally:
+        data.clear_caches()

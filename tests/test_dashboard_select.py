@@ -293,3 +293,48 @@ def test_printed_text_is_fetched_for_stated_rows_and_kept_for_derived_ones() -> 
     got = selection.with_printed(rows, fetch)
     assert got["snippet"].tolist() == ["x为1户", "由 2020年1-8月 累计值减去 2020年1-7月 累计值推算"]
     assert got["raw_value"].tolist() == ["1", ""]
+
+
+def _series(*rows: tuple[str, str, str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["region", "region_level", "operator"])
+
+
+@pytest.mark.parametrize(
+    ("rows", "f", "kept", "noted"),
+    [
+        # provinces and their cities, no region chosen: the provinces (the top level present)
+        (
+            [("河南省", "province", ""), ("郑州市", "city", ""), ("湖北省", "province", "")],
+            data.Filters(),
+            [0, 2],
+            False,
+        ),
+        # cities only: all of them
+        ([("郑州市", "city", ""), ("洛阳市", "city", "")], data.Filters(), [0, 1], False),
+        # operators and their total: the total, then its top level (全国 over 河南省)
+        (
+            [("全国", "national", "中国移动"), ("全国", "national", ""), ("河南省", "province", "")],
+            data.Filters(),
+            [1],
+            True,
+        ),
+        # operators without a total: every operator stays
+        ([("全国", "national", "中国移动"), ("全国", "national", "中国联通")], data.Filters(), [0, 1], False),
+        # regions or operators chosen: what was chosen stays
+        (
+            [("河南省", "province", "中国移动"), ("郑州市", "city", "")],
+            data.Filters(regions=("河南省", "郑州市"), operators=("中国移动", "")),
+            [0, 1],
+            False,
+        ),
+        # the total of one region only: the level is not narrowed (one region left)
+        ([("郑州市", "city", ""), ("河南省", "province", "中国移动")], data.Filters(), [0], True),
+    ],
+)
+def test_an_unfiltered_trend_shows_the_total_of_the_top_level_of_regions(
+    rows: list[tuple[str, str, str]], f: data.Filters, kept: list[int], noted: bool
+) -> None:
+    keep, notes = trend.scope_mask(_series(*rows), f)
+    got = list(range(len(rows))) if keep is None else [i for i, k in enumerate(keep) if k]
+    assert got == kept
+    assert bool(notes) == noted

@@ -315,7 +315,8 @@ def render() -> None:
         st.info("当前筛选条件下没有分运营商的数据。分运营商的数字通常出现在月报的「基础电信企业」部分。")
         return
     ind, region, d, slot = controls(f, inds)
-    vals = selection.dedupe(d[d["measure"] == "value"])
+    # each value once, with its printed text fetched once for the chart and the table below
+    vals = selection.with_printed(selection.dedupe(d[d["measure"] == "value"]), data.provenance)
     modes = ["share", "value"] if can_share(vals) else ["value"]
     mode = (
         filters.bind(
@@ -332,7 +333,7 @@ def render() -> None:
     latest = d.drop_duplicates("period").sort_values("period_end")["period"].iloc[-1]
     with st.container(border=True, key="op_time"):
         if vals["month"].nunique() >= 2:
-            v, y_title = area_frame(selection.with_printed(vals, data.provenance), mode)
+            v, y_title = area_frame(vals, mode)
             title = f"{region} {ind}：各运营商{'份额' if mode == 'share' else '数值'}变化"
             charts.show(area_chart(v, y_title, mode, title), key="op_area", filename=f"{ind}-运营商")
             charts.source_line(v, key="op_area")
@@ -340,7 +341,7 @@ def render() -> None:
             st.caption(
                 f"只有一期（{period_label(latest)}）分运营商数据：趋势需要更多期的报告。以下为该期的构成。"
             )
-    tab = operator_table(d, latest, provenance=data.provenance)
+    tab = operator_table(d, latest, provenance=data.provenance_from(vals))
     if tab.empty:
         return
     st.subheader(f"{period_label(latest)} 运营商对比")
@@ -360,7 +361,8 @@ def render() -> None:
 
 def key_total(f: data.Filters, ind: str, region: str, period: str) -> str:
     """The all-operator total of the region at ``period`` among the facts passing the indicator and period
-    filters, as printed ('' when not stated): its few rows found on the frame's index and codes."""
+    filters, as printed ('' when not stated): its few rows found on the frame's index and codes, the latest
+    stored of them shown (as :func:`selection.dedupe` keeps it)."""
     df = data.facts()
     if f.indicators and ind not in f.indicators:
         return ""
@@ -373,10 +375,12 @@ def key_total(f: data.Filters, ind: str, region: str, period: str) -> str:
         & data.isin_at(df, "measure", ["value"], pos)
         & data.isin_at(df, "period", [period], pos)
     ]
-    t = selection.dedupe(data.take(df, pos))
-    if t.empty:
+    if not len(pos):
         return ""
-    return selection.shown_column(selection.with_printed(t.tail(1), data.provenance))[0]
+    # these rows state one fact (every key column is fixed): the latest stored statement is the one shown
+    last = pos[np.argmax(df["id"].to_numpy()[pos])]
+    row = data.take(df, np.array([last]))
+    return selection.shown_column(selection.with_printed(row, data.provenance))[0]
 
 
 if __name__ == "__main__":

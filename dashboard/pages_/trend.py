@@ -19,17 +19,41 @@ MAX_SERIES = 10
 LEVEL_ORDER = {"national": 0, "macro_region": 1, "province": 2, "city": 3, "county": 4}
 
 
-def default_scope(df: pd.DataFrame, f: data.Filters) -> tuple[pd.DataFrame, list[str]]:
-    """Narrow an unfiltered selection to something readable; returns the notes to show."""
+#: The columns that decide which series an unfiltered selection shows (:func:`scope_mask`, :func:`view_scope`).
+SCOPE_COLUMNS = ["region", "region_level", "operator"]
+
+
+def scope_mask(df: pd.DataFrame, f: data.Filters) -> tuple[np.ndarray | None, list[str]]:
+    """Which rows an unfiltered selection keeps to stay readable — all operators together (when no
+    operator is chosen and some rows are the total), the top level of regions (when no region is
+    chosen) — as a mask (None: every row), and the notes to show. Reads :data:`SCOPE_COLUMNS` only.
+
+    >>> d = pd.DataFrame({"region": ["全国", "河南省", "全国"], "region_level": ["national", "province", "national"],
+    ...     "operator": ["", "", "中国移动"]})
+    >>> keep, notes = scope_mask(d, data.Filters())
+    >>> keep.tolist(), notes
+    ([True, False, False], ['显示各运营商合计；在侧栏选择运营商可分运营商查看。'])
+    """
     notes = []
-    if not f.operators and (df["operator"] == "").any() and df["operator"].nunique() > 1:
-        df = df[df["operator"] == ""]
-        notes.append("显示各运营商合计；在侧栏选择运营商可分运营商查看。")
-    if not f.regions and df["region"].nunique() > 1:
-        levels = _levels(df)
-        top = levels.min()
-        df = df[levels == top]
-    return df, notes
+    keep = None
+    if not f.operators and df["operator"].nunique() > 1:
+        total = (df["operator"] == "").to_numpy()
+        if total.any():
+            keep = total
+            notes.append("显示各运营商合计；在侧栏选择运营商可分运营商查看。")
+    if not f.regions:
+        levels = _levels(df).to_numpy()
+        regions = df["region"] if keep is None else df.loc[keep, "region"]
+        if regions.nunique() > 1:
+            top = levels.min() if keep is None else levels[keep].min()
+            keep = levels == top if keep is None else keep & (levels == top)
+    return keep, notes
+
+
+def default_scope(df: pd.DataFrame, f: data.Filters) -> tuple[pd.DataFrame, list[str]]:
+    """Narrow an unfiltered selection to something readable (:func:`scope_mask`); returns the notes to show."""
+    keep, notes = scope_mask(df, f)
+    return (df if keep is None else df[keep]), notes
 
 
 def _levels(df: pd.DataFrame) -> pd.Series:
@@ -240,6 +264,23 @@ def view_scope(stated: pd.DataFrame, sources: pd.DataFrame, f: data.Filters) -> 
     return regions, operators
 
 
+def first_samples(sources: pd.DataFrame, f: data.Filters) -> list[Scope]:
+    """The series derived first to settle which series are shown (:func:`settle_scope`): the top-level
+    regions of ``sources`` and three others, all operators together (or the operators chosen); the other
+    operators in the top-level regions. ``sources`` must have rows."""
+    levels = _levels(sources)
+    top = tuple(sorted(str(r) for r in sources.loc[levels == levels.min(), "region"].unique()))
+    sample = tuple(
+        sorted({*top, *(str(r) for r in sources.loc[levels > levels.min(), "region"].unique()[:3])})
+    )
+    samples: list[Scope] = [(sample, None)] if f.operators else [(sample, ("",))]
+    if not f.operators:
+        others = tuple(sorted({str(o) for o in sources["operator"].unique()} - {""}))
+        if others:
+            samples.append((top, others))
+    return samples
+
+
 def settle_scope(
     version: tuple,
     f: data.Filters,
@@ -261,28 +302,18 @@ def settle_scope(
     scope = view_scope(stated, sources, f)
     if scope is not None or sources.empty:
         return scope or EVERYTHING, None, None
-    levels = _levels(sources)
-    top = tuple(sorted(str(r) for r in sources.loc[levels == levels.min(), "region"].unique()))
-    sample = tuple(
-        sorted({*top, *(str(r) for r in sources.loc[levels > levels.min(), "region"].unique()[:3])})
-    )
-    samples: list[Scope] = [(sample, None)] if f.operators else [(sample, ("",))]
-    if not f.operators:
-        others = tuple(sorted({str(o) for o in sources["operator"].unique()} - {""}))
-        if others:
-            samples.append((top, others))
+    samples = first_samples(sources, f)
     known = [derived(version, f, inds, measure, s) for s in samples]
-    cols = ["region", "region_level", "operator"]
+    cols = SCOPE_COLUMNS
     scope = view_scope(pd.concat([stated[cols], *(k[cols] for k in known)], ignore_index=True), sources, f)
     if scope is None:
         return EVERYTHING, None, None
     regions, operators = scope
-    known_rows = pd.concat(known, ignore_index=True)
-    inside = pd.Series(True, index=known_rows.index)
-    if regions is not None:
-        inside &= known_rows["region"].astype(str).isin(regions)
-    if operators is not None:
-        inside &= known_rows["operator"].astype(str).isin(operators)
+    inside = [_in_scope(k, scope) for k in known]
+    # outside the scope only which series exist matters (default_scope drops those rows): one row of each
+    evidence = pd.concat(
+        [k[~keep].drop_duplicates(cols) for k, keep in zip(known, inside, strict=True)], ignore_index=True
+    )
     # the first sample holds the scope's every series: its regions, and all operators or the scope's
     first_regions, first_ops = samples[0]
     covered = (
@@ -290,7 +321,19 @@ def settle_scope(
         and set(regions) <= set(first_regions or ())
         and (first_ops is None or (operators is not None and set(operators) <= set(first_ops)))
     )
-    return scope, known_rows[~inside], known_rows[inside.to_numpy()] if covered else None
+    mine = pd.concat([k[keep] for k, keep in zip(known, inside, strict=True)], ignore_index=True)
+    return scope, evidence, mine if covered else None
+
+
+def _in_scope(df: pd.DataFrame, scope: Scope) -> np.ndarray:
+    """Which rows belong to the series of ``scope``."""
+    regions, operators = scope
+    inside = np.ones(len(df), dtype=bool)
+    if regions is not None:
+        inside &= data.isin(df, "region", regions)
+    if operators is not None:
+        inside &= data.isin(df, "operator", operators)
+    return inside
 
 
 def chart_groups(sel: pd.DataFrame, measure: str) -> list[tuple[str, pd.DataFrame, str, int]]:
@@ -354,16 +397,6 @@ def measure_control(top: list, present: list[str]) -> str:
         return present[0]
 
 
-def stated_rows(sel: pd.DataFrame, measure: str, memo: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
-    """Each stated fact of ``measure`` once (:func:`selection.dedupe`); ``memo`` keeps them for one
-    selection (the 口径 switch and the chart both ask for the stated values)."""
-    if memo is None:
-        return selection.dedupe(sel[sel["measure"] == measure])
-    if measure not in memo:
-        memo[measure] = selection.dedupe(sel[sel["measure"] == measure])
-    return memo[measure]
-
-
 def rows_shown(
     version: tuple,
     f: data.Filters,
@@ -371,19 +404,30 @@ def rows_shown(
     sel: pd.DataFrame,
     measure: str,
     with_derived: bool,
-    memo: dict[str, pd.DataFrame] | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """The rows the charts draw for ``measure``: each fact once (with all its sources), the derived
-    rows of the series shown, narrowed by :func:`default_scope` (whose notes are returned)."""
-    sources = sel[sel["measure"] == "value"]
-    rows = stated_rows(sel, measure, memo)
+    rows of the series shown, narrowed by :func:`default_scope` (whose notes are returned).
+
+    Which series are shown is decided first, on :data:`SCOPE_COLUMNS` of every row (stated, derived and
+    the evidence of :func:`settle_scope`); only the stated rows of those series are then deduplicated —
+    a fact's key holds its region and operator, so that is each shown fact once, as deduplicating every
+    row and narrowing after would give."""
+    stated = sel[sel["measure"] == measure]
+    parts = [stated]
     if with_derived and measure in DERIVERS:
-        scope, evidence, known = settle_scope(version, f, inds, measure, rows, sources)
+        sources = sel[sel["measure"] == "value"]
+        scope, evidence, known = settle_scope(
+            version, f, inds, measure, stated[SCOPE_COLUMNS], sources[SCOPE_COLUMNS]
+        )
         mine = known if known is not None else derived(version, f, inds, measure, scope)
-        extra = [d for d in (mine, evidence) if d is not None and len(d)]
-        if extra:
-            rows = pd.concat([rows, *extra], ignore_index=True)
-    return default_scope(rows, f)
+        parts += [d for d in (mine, evidence) if d is not None and len(d)]
+    light = pd.concat([p[SCOPE_COLUMNS] for p in parts], ignore_index=True) if len(parts) > 1 else stated
+    keep, notes = scope_mask(light, f)
+    if keep is not None:
+        ends = np.cumsum([len(p) for p in parts])
+        parts = [p[keep[end - len(p) : end]] for p, end in zip(parts, ends, strict=True)]
+    rows = [selection.dedupe(parts[0]), *parts[1:]]  # derived rows give their columns even when none is kept
+    return (pd.concat(rows, ignore_index=True) if len(rows) > 1 else rows[0]), notes
 
 
 def render() -> None:
@@ -404,13 +448,12 @@ def render() -> None:
     top = st.columns([4, 1.4], vertical_alignment="bottom")
     with_derived = top[1].toggle("含推算值", key="t_derive", help=DERIVE_HELP)
     filters.set_param("derive", "" if with_derived else "0")
-    stated: dict[str, pd.DataFrame] = {}  # each measure's stated facts, deduplicated once
-    present = offered_measures(version, f, inds, sel, with_derived, stated)
+    present = offered_measures(version, f, inds, sel, with_derived)
     if not present:
         st.info("所选指标只有排名类数据，请在「地区」或「数据」页查看。")
         return
     measure = measure_control(top, present)
-    rows, notes = rows_shown(version, f, inds, sel, measure, with_derived, stated)
+    rows, notes = rows_shown(version, f, inds, sel, measure, with_derived)
     for n in notes:
         st.caption(n)
     for i, (unit, g, title, dropped) in enumerate(chart_groups(rows, measure)):
@@ -441,13 +484,14 @@ def offered_measures(
     inds: tuple[str, ...],
     sel: pd.DataFrame,
     with_derived: bool,
-    memo: dict[str, pd.DataFrame] | None = None,
 ) -> list[str]:
     """The measures the 口径 switch offers: those stated, and those derivable for the series shown."""
-    sources = sel[sel["measure"] == "value"]  # every derived figure is computed from stored values
     have = set(sel["measure"].unique())
     if with_derived:
-        hint = view_scope(stated_rows(sel, "value", memo), sources, f)  # the series the default view shows
+        # every derived figure is computed from stored values: tried first on the series the chart derives
+        # first for a measure no report states (its rows are then at hand when that measure is shown)
+        sources = sel.loc[sel["measure"] == "value", SCOPE_COLUMNS]
+        hint = first_samples(sources, f)[0] if len(sources) else None
         have |= {m for m in DERIVERS if m not in have and derivable(version, f, inds, m, hint)}
     return [m for m in MEASURE_ORDER if m in have]
 
