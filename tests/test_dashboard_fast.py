@@ -726,3 +726,72 @@ def test_the_all_operator_total_is_the_latest_report_s_when_restated(
         assert operators.key_total(data.Filters(), "移动电话用户", "河南省", "2020-08") == "11200万户"
     finally:
         data.clear_caches()
+
+
+def reference_operator_indicators(df: pd.DataFrame, f: data.Filters) -> tuple[bool, list[str]]:
+    """operators.operator_indicators as it was first written: the rows by operator, grouped."""
+    rows = df[operators.by_operator(df, f)]
+    have = {str(i) for i in rows["indicator"].dropna().unique()}
+    return len(rows) > 0, [i for i in data.options()["indicators"] if i in have]
+
+
+def reference_operator_default(df: pd.DataFrame, f: data.Filters, offered: tuple[str, ...]) -> str:
+    """operators.operator_default as it was first written: default_indicator over the rows."""
+    keep = operators.by_operator(df, f) & df["measure"].isin(["value", "share_pct"]).to_numpy()
+    rows = df.loc[keep, ["indicator", "month"]].astype(object)  # no categoricals: pandas decides
+    return selection.default_indicator(rows, (), list(offered))
+
+
+def test_operator_indicators_and_default_from_the_count_tables_are_those_of_the_rows(
+    facts: pd.DataFrame,
+) -> None:
+    """运营商's indicators and default indicator, read from its counts per indicator × month, are those its
+    rows by operator give, for any indicators and period chosen."""
+    version = data.run_version()
+    months = sorted(m for m in map(str, facts["month"].unique()) if m)
+    filters_ = [data.Filters(), *random_filters(facts, 12, seed=101)]
+    filters_ += [data.Filters(start=months[len(months) // 2]), data.Filters(end=months[0])]
+    for f in filters_:
+        f = replace(f, regions=(), operators=())  # the page reads indicators and the period only
+        want = reference_operator_indicators(facts, f)
+        assert operators.operator_indicators(version, f) == want, f
+        if want[1]:
+            for offered in (tuple(want[1]), tuple(want[1][::-1][:3])):
+                got = operators.operator_default(version, f, offered)
+                assert got == reference_operator_default(facts, f, offered), (f, offered)
+
+
+def test_the_operator_page_defaults_to_the_indicator_with_most_periods_not_most_facts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many operators' figures for one month weigh less than one operator's figures for three months."""
+    db = tmp_path / "periods.sqlite"
+
+    def fact(indicator: str, operator: str, month: int) -> Fact:
+        return Fact("a.pdf", 1, "table", indicator, "用户", "全国", "100000", "national", operator, "",
+                    f"2020-0{month}", "month", f"2020-0{month}-01", f"2020-0{month}-28", "value", 1e6,
+                    "户", "100", "万户", "")  # fmt: skip
+
+    many = [fact("固定电话用户", o, 1) for o in data.OPERATORS]
+    long = [fact("移动电话用户", "中国移动", m) for m in (1, 2, 3)]
+    Store(str(db)).save_document(
+        name="a.pdf",
+        sha256="p" * 64,
+        pages=1,
+        size=0,
+        kind="pdf",
+        title="",
+        version="t",
+        fact_rows=many + long,
+    )
+    monkeypatch.setenv("ZHIBIAO_DB_URL", f"sqlite:///{db}")
+    data.clear_caches()
+    st.cache_data.clear()
+    operators.operator_counts.clear()
+    try:
+        version = data.run_version()
+        offered = tuple(operators.operator_indicators(version, data.Filters())[1])
+        assert set(offered) == {"固定电话用户", "移动电话用户"}
+        assert operators.operator_default(version, data.Filters(), offered) == "移动电话用户"
+    finally:
+        data.clear_caches()

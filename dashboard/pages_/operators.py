@@ -221,31 +221,78 @@ def operator_cards(tab: pd.DataFrame) -> None:
         )
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def operator_counts(version: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """Facts by operator (:func:`by_operator`, no filter) per indicator × month, counted once per data
+    version: of every measure, and of values and shares only. Tables of codes with a last slot on each
+    axis for a missing indicator or month; shared, never modified."""
+    df = data.facts()
+    keep = np.flatnonzero(by_operator(df, data.Filters()))
+    ic, icats = data.codes(df, "indicator")
+    mc, mcats = data.codes(df, "month")
+    shape = (len(icats) + 1, len(mcats) + 1)
+    i, m = ic[keep], mc[keep]
+    slots = np.where(i >= 0, i, shape[0] - 1).astype(np.int64) * shape[1] + np.where(m >= 0, m, shape[1] - 1)
+    tables = []
+    for part in (slots, slots[data.isin_at(df, "measure", ["value", "share_pct"], keep)]):
+        table = np.bincount(part, minlength=shape[0] * shape[1]).reshape(shape)
+        table.flags.writeable = False
+        tables.append(table)
+    return tables[0], tables[1]
+
+
+def counts_in(
+    table: np.ndarray, f: data.Filters, indicators: pd.Index, months: pd.Index
+) -> np.ndarray | None:
+    """The part of an :func:`operator_counts` table that passes the indicator and period filters: the
+    chosen indicators' rows (others zeroed), the period's months (every column, the missing month's too,
+    when no period is chosen: a missing month is never inside a period). None when a bound is not one of
+    the months."""
+    if any(b and b not in months for b in (f.start, f.end)):
+        return None
+    part = table
+    if f.start or f.end:
+        first = int(months.get_loc(f.start)) if f.start else 0
+        last = int(months.get_loc(f.end)) if f.end else len(months) - 1
+        part = table[:, first : last + 1]
+    if f.indicators:
+        part = part * selection.category_slots(indicators, f.indicators)[:, None]
+    return part
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def operator_indicators(version: tuple, f: data.Filters) -> tuple[bool, list[str]]:
     """Whether there are facts by operator (an operator, no subject) passing the indicator and period
-    filters, and their indicators in the sidebar's order; counted on the frame's codes once per data
-    version and filter."""
+    filters, and their indicators in the sidebar's order (from :func:`operator_counts`)."""
     df = data.facts()
     ic, cats = data.codes(df, "indicator")
-    ic = ic[by_operator(df, f)]
-    present = np.zeros(len(cats) + 1, dtype=bool)  # the last slot: code -1
-    present[ic] = True
+    part = counts_in(operator_counts(version)[0], f, cats, data.codes(df, "month")[1])
+    if part is None:  # a period bound that is not one of the months: the rows decide
+        rows = ic[by_operator(df, f)]
+        present = np.bincount(np.where(rows >= 0, rows, len(cats)), minlength=len(cats) + 1)
+    else:
+        present = part.sum(axis=1)
     have = {str(cats[i]) for i in np.flatnonzero(present[:-1])}
-    return len(ic) > 0, [i for i in data.options()["indicators"] if i in have]
+    return bool(present.sum()), [i for i in data.options()["indicators"] if i in have]
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def operator_default(version: tuple, f: data.Filters, offered: tuple[str, ...]) -> str:
-    """The 指标 box's default: :func:`selection.default_indicator` over the value and share facts by operator."""
+    """The 指标 box's default: :func:`selection.default_indicator` over the value and share facts by
+    operator, from their facts and months per indicator (:func:`operator_counts`)."""
     df = data.facts()
+    icats, mcats = data.codes(df, "indicator")[1], data.codes(df, "month")[1]
+    part = counts_in(operator_counts(version)[1], f, icats, mcats)
+    bounded = bool(f.start or f.end)
+    if part is not None:
+        part = part * selection.category_slots(icats, offered)[:, None]
+        if not part.any():
+            return offered[0] if offered else ""
+        if bounded or not part[:, -1].any():  # every offered fact has a month: count on the table
+            seen = part[:-1] if bounded else part[:-1, :-1]
+            return selection.most_covered(icats, seen.sum(axis=1), (seen > 0).sum(axis=1), list(offered))
     keep = by_operator(df, f) & data.isin(df, "measure", ["value", "share_pct"])
-    ic, icats = data.codes(df, "indicator")
-    mc, mcats = data.codes(df, "month")
-    got = selection.best_covered(ic[keep], icats, mc[keep], len(mcats), list(offered))
-    if got is None:
-        return selection.default_indicator(df.loc[keep, ["indicator", "month"]], f.indicators, list(offered))
-    return got
+    return selection.default_indicator(df.loc[keep, ["indicator", "month"]], f.indicators, list(offered))
 
 
 def by_operator(df: pd.DataFrame, f: data.Filters) -> np.ndarray:
