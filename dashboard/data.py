@@ -19,7 +19,8 @@ compare the categoricals' codes (:func:`isin`: one comparison per value, or a lo
 hashing every row with ``Categorical.isin``. The shared frame has a :class:`FrameIndex` (computed once per
 frame, lazily): the rows of each indicator and region, so a selection of a few indicators or regions
 touches their rows only; :func:`indicator_rows` holds the rows of a choice of indicators per data version,
-and :func:`select` narrows them by the other filters. What every page offers (:func:`options`: indicators,
+and :func:`select` narrows them by the other filters (or, when those keep a small part, copies just those
+rows from the shared frame). What every page offers (:func:`options`: indicators,
 regions, operators, months, the default indicator) is counted on the codes too (``np.bincount``, the first
 row of each code), never by grouping millions of rows. The data version is asked once per script run
 (:func:`run_version`).
