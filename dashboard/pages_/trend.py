@@ -412,21 +412,23 @@ def rows_shown(
     the evidence of :func:`settle_scope`); only the stated rows of those series are then deduplicated —
     a fact's key holds its region and operator, so that is each shown fact once, as deduplicating every
     row and narrowing after would give."""
-    stated = sel[sel["measure"] == measure]
-    parts = [stated]
+    at = np.flatnonzero((sel["measure"] == measure).to_numpy())  # the stated rows, copied once narrowed
+    parts = [sel[SCOPE_COLUMNS].take(at)]
     if with_derived and measure in DERIVERS:
-        sources = sel[sel["measure"] == "value"]
-        scope, evidence, known = settle_scope(
-            version, f, inds, measure, stated[SCOPE_COLUMNS], sources[SCOPE_COLUMNS]
-        )
+        sources = sel.loc[(sel["measure"] == "value").to_numpy(), SCOPE_COLUMNS]
+        scope, evidence, known = settle_scope(version, f, inds, measure, parts[0], sources)
         mine = known if known is not None else derived(version, f, inds, measure, scope)
         parts += [d for d in (mine, evidence) if d is not None and len(d)]
-    light = pd.concat([p[SCOPE_COLUMNS] for p in parts], ignore_index=True) if len(parts) > 1 else stated
+    light = pd.concat([p[SCOPE_COLUMNS] for p in parts], ignore_index=True) if len(parts) > 1 else parts[0]
     keep, notes = scope_mask(light, f)
     if keep is not None:
         ends = np.cumsum([len(p) for p in parts])
-        parts = [p[keep[end - len(p) : end]] for p, end in zip(parts, ends, strict=True)]
-    rows = [selection.dedupe(parts[0]), *parts[1:]]  # derived rows give their columns even when none is kept
+        at = at[keep[: len(at)]]
+        parts = [p[keep[end - len(p) : end]] for p, end in zip(parts[1:], ends[1:], strict=True)]
+    else:
+        parts = parts[1:]
+    # derived rows give their columns even when none of them is kept
+    rows = [selection.dedupe(sel.take(at)), *parts]
     return (pd.concat(rows, ignore_index=True) if len(rows) > 1 else rows[0]), notes
 
 
