@@ -151,7 +151,7 @@ def facts() -> pd.DataFrame:
     return _facts(url, run_version(url))
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _indicator_rows(url: str, version: DataVersion, indicators: tuple[str, ...]) -> pd.DataFrame:
     df = _facts(url, version)
     ix = index_of(df)
