@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy.engine import make_url
 
 from .pgserver import PgUnavailable, admin_execute, database_url, pg_cluster
@@ -39,6 +40,12 @@ ANSWERS = Path(__file__).resolve().parent / "answers"
 
 #: the stores a ``db_url`` test runs on; the PostgreSQL half carries the marker ``postgresql``
 STORES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
+#: no time limit on a property test's example: a deadline measures the machine's load (two xdist
+#: workers share its cores, and the other half's tests start processes), not the code
+settings.register_profile("zhibiao", deadline=None)
+settings.load_profile("zhibiao")
 
 
 @dataclass
