@@ -7,6 +7,9 @@ the SQLite file alone, for behaviour only SQLite has (WAL, file locks, the file 
 
 When the PostgreSQL server cannot start, its half is skipped with the reason, except in CI (``$CI``
 set), where that fails the run. The run's summary says how many tests ran on PostgreSQL.
+
+Under pytest-xdist (``make test``) each worker is a process of its own: it starts its own server and
+keeps its own cache folder; what the summary needs of them comes back in ``config.workeroutput``.
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy.engine import make_url
 
 from .pgserver import PgUnavailable, admin_execute, database_url, pg_cluster
@@ -38,12 +42,18 @@ ANSWERS = Path(__file__).resolve().parent / "answers"
 STORES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
 
+#: no time limit on a property test's example: a deadline measures the machine's load (two xdist
+#: workers share its cores, and the other half's tests start processes), not the code
+settings.register_profile("zhibiao", deadline=None)
+settings.load_profile("zhibiao")
+
+
 @dataclass
 class _PgState:
-    """What became of the session's PostgreSQL server, for the summary."""
+    """What became of the session's PostgreSQL servers (one per xdist worker), for the summary."""
 
     reason: str = ""
-    started_s: float | None = None
+    started_s: list[float] = field(default_factory=list)
     databases: int = 0
 
 
@@ -64,10 +74,25 @@ _own_cache = pytest.StashKey[str]()
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgresql: runs on the session's throwaway PostgreSQL server")
     # the dashboard's snapshots of the tests' stores (extract/store/snapshot.py) stay in a folder of the
-    # run's, never in the user's cache; set here so the servers and commands the tests start inherit it
-    if "ZHIBIAO_CACHE_DIR" not in os.environ:
+    # run's, never in the user's cache; set here so the servers and commands the tests start inherit it.
+    # An xdist worker inherits the controller's folder and makes its own inside it: two workers never
+    # write the same snapshot (the committed data/zhibiao.sqlite is opened by tests on both)
+    given = os.environ.get("ZHIBIAO_CACHE_DIR")
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None and given and given == workerinput.get("zhibiao_cache_dir"):
+        os.environ["ZHIBIAO_CACHE_DIR"] = tempfile.mkdtemp(prefix=f"{workerinput['workerid']}-", dir=given)
+        config.stash[_own_cache] = os.environ["ZHIBIAO_CACHE_DIR"]
+    elif not given:
         os.environ["ZHIBIAO_CACHE_DIR"] = tempfile.mkdtemp(prefix="zhibiao-test-cache-")
         config.stash[_own_cache] = os.environ["ZHIBIAO_CACHE_DIR"]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:
+    """xdist, in the controller: tell each worker which cache folder is the controller's own."""
+    own = node.config.stash.get(_own_cache, "")
+    if own:
+        node.workerinput["zhibiao_cache_dir"] = own
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -89,8 +114,25 @@ def pg_server() -> Iterator[str]:
             if os.environ.get("CI"):
                 pytest.fail(f"PostgreSQL must run in CI: {exc}", pytrace=False)
             pytest.skip(f"PostgreSQL not available: {exc}")
-        _pg.started_s = time.monotonic() - t0
+        _pg.started_s.append(time.monotonic() - t0)
         yield url
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """xdist, in a worker: hand this worker's servers and databases to the controller's summary."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["zhibiao_pg"] = asdict(_pg)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error: object) -> None:
+    """xdist, in the controller: add up what each worker's servers did (a crashed worker tells nothing)."""
+    state = getattr(node, "workeroutput", {}).get("zhibiao_pg")
+    if state:
+        _pg.reason = _pg.reason or state["reason"]
+        _pg.started_s.extend(state["started_s"])
+        _pg.databases += state["databases"]
 
 
 #: the originals' folder of each PostgreSQL test database (SQLite keeps them beside its file)
@@ -220,8 +262,15 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     if not any(counts.values()):
         return
     ran = {k: ", ".join(f"{n} {o}" for o, n in v.items()) or "none" for k, v in counts.items()}
-    if _pg.started_s is not None:
-        note = f"{seconds:.0f} s, server started in {_pg.started_s:.1f} s, {_pg.databases} databases"
+    if _pg.started_s:
+        # the test time is summed over the workers; each worker started a server of its own
+        started = sorted(_pg.started_s)
+        servers = (
+            f"server started in {started[0]:.1f} s"
+            if len(started) == 1
+            else f"{len(started)} servers started in {', '.join(f'{s:.1f}' for s in started)} s"
+        )
+        note = f"{seconds:.0f} s, {servers}, {_pg.databases} databases"
     else:
         note = f"not available: {_pg.reason}" if _pg.reason else "server not started"
     terminalreporter.write_line(f"stores: SQLite {ran['sqlite']}; PostgreSQL {ran['postgresql']} ({note})")

@@ -156,6 +156,7 @@ def bombs(tmp_path_factory) -> dict[str, Path]:
     }
 
 
+@pytest.mark.serial  # the good file must be read within the 20 s limit: run alone (make test)
 def test_hostile_files_are_named_and_the_batch_goes_on_within_memory(
     bombs: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -183,6 +184,7 @@ def test_hostile_files_are_named_and_the_batch_goes_on_within_memory(
     assert run.peak_rss_mb <= LIMIT_MB, f"peak resident memory {run.peak_rss_mb:.0f} MB"
 
 
+@pytest.mark.serial  # measures the run's wall time: run alone (make test)
 def test_a_flate_bomb_ends_within_its_timeout(bombs: dict[str, Path], tmp_path: Path) -> None:
     """SIGALRM cannot interrupt pdfium's C code; the reader's process is killed at the deadline instead."""
     from .hostile_inputs import run_measured
@@ -254,6 +256,7 @@ def _text_report(path: Path, n: int) -> Path:
     return path
 
 
+@pytest.mark.serial  # holds the write lock: run alone (make test)
 def test_a_locked_database_is_waited_for_with_a_note(tmp_path: Path) -> None:
     db = tmp_path / "l.sqlite"
     assert cli("--db", str(db), "ingest", str(_text_report(tmp_path / "a.txt", 1))).returncode == 0
@@ -274,6 +277,7 @@ def test_a_locked_database_is_waited_for_with_a_note(tmp_path: Path) -> None:
     assert "stored     " in out and "b.txt" in out
 
 
+@pytest.mark.serial  # holds the write lock: run alone (make test)
 def test_a_lock_held_too_long_fails_each_file_by_name_and_the_batch_goes_on(tmp_path: Path) -> None:
     db = tmp_path / "m.sqlite"
     assert cli("--db", str(db), "ingest", str(_text_report(tmp_path / "a.txt", 1))).returncode == 0
@@ -319,6 +323,7 @@ def test_a_full_disk_fails_the_file_by_name_and_keeps_what_was_stored(tmp_path: 
     assert [n for _, n in stored(db)] == ["a.txt"]
 
 
+@pytest.mark.serial  # two processes race for the write lock: run alone (make test)
 def test_concurrent_ingests_of_the_same_files_store_each_document_once(
     tmp_path: Path, make_db: Callable[[str], str]
 ) -> None:
@@ -364,6 +369,7 @@ def test_the_same_content_under_two_names_is_stored_once_and_found_by_both(
     assert stored(db) == []
 
 
+@pytest.mark.serial  # SIGKILL mid-ingest: run alone (make test)
 def test_workers_end_when_the_ingest_is_killed(tmp_path: Path) -> None:
     """SIGKILL the CLI mid-ingest: its forkserver and readers do not stay behind."""
     import signal
@@ -416,6 +422,7 @@ def _state(pid: int) -> str:
 
 
 # -- the dashboard's address -----------------------------------------------------------------------------------
+@pytest.mark.serial  # a server on a port picked free beforehand: run alone (make test)
 def test_the_dashboard_listens_on_loopback_whatever_the_working_directory(tmp_path: Path) -> None:
     import socket
     import time

@@ -24,6 +24,7 @@ from .pgserver import PgUnavailable, pg_cluster
 DB_URL_TEST = "tests/test_checks.py::test_checks_run_after_an_ingest_through_the_api_too"
 
 
+@pytest.mark.serial  # its port must be free after: no other worker's server may take it (make test)
 def test_a_cluster_answers_on_loopback_only_and_leaves_nothing_behind() -> None:
     try:
         cluster = pg_cluster("zhibiao_check")

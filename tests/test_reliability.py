@@ -140,6 +140,7 @@ def _consistent(url: str) -> list[tuple[str, int, int]]:
 
 
 @pytest.mark.slow
+@pytest.mark.serial  # kills at moments timed by the clock: run alone (make test)
 def test_sigkill_at_random_moments_leaves_whole_documents_and_a_rerun_completes(db_url: str) -> None:
     url = db_url
     files = [
@@ -210,6 +211,7 @@ for n in range(3):
 """
 
 
+@pytest.mark.serial  # two processes on one database's lock: run alone (make test)
 def test_readers_never_see_a_locked_database_or_half_a_document(db_url: str) -> None:
     """Two processes on one SQLite file: a writer commits big documents while a reader polls."""
     Store(db_url)  # create the schema first

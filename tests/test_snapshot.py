@@ -181,6 +181,7 @@ def test_the_log_records_updates_and_deletions_of_facts(db_url: str) -> None:
     assert v2[5] >= v1[5] + len(facts) - 1  # every deleted fact logged
 
 
+@pytest.mark.serial  # a lock released by a timer: run alone (make test)
 def test_postgresql_writers_take_turns(db_url: str) -> None:
     """Two writers never commit out of the order of the ids they were given (a reader that saw a change
     number saw every earlier one): on PostgreSQL the second waits for the first, as on SQLite."""

@@ -255,6 +255,7 @@ def test_a_store_made_by_the_last_release_is_upgraded_on_either_database(
     assert again.returncode == 0 and "nothing to do" in again.stdout
 
 
+@pytest.mark.serial  # four processes race for the lock: run alone (make test)
 def test_a_fresh_database_opened_by_several_processes_at_once(db_url: str) -> None:
     """Four processes create the same fresh database at once: all succeed, one version row, the newest."""
     procs = [

@@ -190,6 +190,7 @@ def test_a_damaged_database_fails_each_file_by_name(tmp_path: Path) -> None:
     assert db.read_bytes() == garbage
 
 
+@pytest.mark.serial  # holds the write lock and measures the wait: run alone (make test)
 def test_a_held_write_lock_does_not_delay_the_unchanged(tmp_path: Path) -> None:
     """Another process holds the write lock of the (WAL) database: the unchanged files are reported at
     once, the lock neither waited for nor surfacing as an error."""
