@@ -648,29 +648,35 @@ def reference_operator_yoy(d: pd.DataFrame, period: str) -> dict[str, tuple[obje
     return out
 
 
-def test_operator_table_yoy_is_the_yoy_from_every_period(facts: pd.DataFrame) -> None:
+def operator_views(facts: pd.DataFrame, n: int, seed: int) -> Iterator[tuple[str, str, pd.DataFrame]]:
+    """(indicator, region, the region's operator rows) as 运营商 shows them, for random filters: two
+    indicators and two regions of each."""
     version = data.run_version()
-    checked = 0
-    for f in [data.Filters(), *random_filters(facts, 6, seed=91)]:
+    for f in [data.Filters(), *random_filters(facts, n, seed=seed)]:
         _, inds = operators.operator_indicators(version, f)
         for ind in inds[:2]:
             pos, regions_ = operators.operator_rows(f, ind)
             for region in regions_[:2]:
-                d = operators.region_rows(pos, region)
-                for period in d["period"].astype(str).unique()[-3:]:
-                    tab = operators.operator_table(d, period)
-                    want = reference_operator_yoy(d, period)
-                    if tab.empty:
-                        assert not want
-                        continue
-                    tab = tab.set_index("运营商")
-                    for o, (change, derived) in want.items():
-                        got = tab.loc[o, "yoy"]
-                        assert (got is None or got != got) == (change is None), (ind, region, period, o)
-                        if change is not None:
-                            assert got == pytest.approx(change)
-                        assert bool(tab.loc[o, "yoy_derived"]) == derived
-                        checked += 1
+                yield ind, region, operators.region_rows(pos, region)
+
+
+def test_operator_table_yoy_is_the_yoy_from_every_period(facts: pd.DataFrame) -> None:
+    checked = 0
+    for ind, region, d in operator_views(facts, 6, seed=91):
+        for period in d["period"].astype(str).unique()[-3:]:
+            tab = operators.operator_table(d, period)
+            want = reference_operator_yoy(d, period)
+            if tab.empty:
+                assert not want
+                continue
+            tab = tab.set_index("运营商")
+            for o, (change, derived) in want.items():
+                got = tab.loc[o, "yoy"]
+                assert (got is None or got != got) == (change is None), (ind, region, period, o)
+                if change is not None:
+                    assert got == pytest.approx(change)
+                assert bool(tab.loc[o, "yoy_derived"]) == derived
+                checked += 1
     assert checked
 
 
@@ -679,7 +685,6 @@ def test_the_operator_table_reads_the_printed_values_fetched_for_the_chart(
 ) -> None:
     """运营商 fetches the printed text of its values once: the table built from the chart's rows is the
     table built by asking the store, and asks the store for nothing more."""
-    version = data.run_version()
     checked = 0
     asked: list[int] = []
     real = data.Store.facts_by_id
@@ -688,22 +693,17 @@ def test_the_operator_table_reads_the_printed_values_fetched_for_the_chart(
         asked.append(1)
         return real(self, ids, *args, **kw)  # type: ignore[arg-type]
 
-    for f in [data.Filters(), *random_filters(facts, 4, seed=97)]:
-        _, inds = operators.operator_indicators(version, f)
-        for ind in inds[:2]:
-            pos, regions_ = operators.operator_rows(f, ind)
-            for region in regions_[:2]:
-                d = operators.region_rows(pos, region)
-                vals = selection.with_printed(selection.dedupe(d[d["measure"] == "value"]), data.provenance)
-                for period in d["period"].astype(str).unique()[-2:]:
-                    want = operators.operator_table(d, period, provenance=data.provenance)
-                    asked.clear()
-                    monkeypatch.setattr(data.Store, "facts_by_id", counted)
-                    got = operators.operator_table(d, period, provenance=data.provenance_from(vals))
-                    monkeypatch.setattr(data.Store, "facts_by_id", real)
-                    pd.testing.assert_frame_equal(got, want)
-                    assert not asked
-                    checked += 1
+    for _, _, d in operator_views(facts, 4, seed=97):
+        vals = selection.with_printed(selection.dedupe(d[d["measure"] == "value"]), data.provenance)
+        for period in d["period"].astype(str).unique()[-2:]:
+            want = operators.operator_table(d, period, provenance=data.provenance)
+            asked.clear()
+            monkeypatch.setattr(data.Store, "facts_by_id", counted)
+            got = operators.operator_table(d, period, provenance=data.provenance_from(vals))
+            monkeypatch.setattr(data.Store, "facts_by_id", real)
+            pd.testing.assert_frame_equal(got, want)
+            assert not asked
+            checked += 1
     assert checked
 
 
