@@ -543,6 +543,21 @@ def _codes_in(codes: np.ndarray, categories: pd.Index, values: list[str]) -> np.
     return selection.category_slots(categories, values)[codes]  # a look-up table (code -1: its last slot)
 
 
+def month_span(f: Filters, months: pd.Index) -> slice | None:
+    """The columns of a table with one column per month (``months``, in order) that lie in the filters'
+    period — every month when none is chosen; None when a bound is not one of ``months``.
+
+    >>> m = pd.Index(["2020-01", "2020-02", "2020-03"])
+    >>> month_span(Filters(start="2020-02"), m), month_span(Filters(), m), month_span(Filters(end="1999-01"), m)
+    (slice(1, 3, None), slice(0, 3, None), None)
+    """
+    if any(b and b not in months for b in (f.start, f.end)):
+        return None
+    first = int(months.get_loc(f.start)) if f.start else 0
+    last = int(months.get_loc(f.end)) if f.end else len(months) - 1
+    return slice(first, last + 1)
+
+
 def _month_bound(df: pd.DataFrame, bound: str, *, later: bool, rows: np.ndarray | None = None) -> np.ndarray:
     """``df["month"] >= bound`` (``later``) or ``<= bound``, for the rows at ``rows`` (all rows for None):
     on an ordered categorical's codes, as pandas compares it (a missing month is never in range)."""
@@ -612,27 +627,28 @@ class FrameIndex:
 
     def rows(self, column: str, values: Iterable[str]) -> np.ndarray:
         """Ascending positions of the rows whose ``column`` is one of ``values``."""
-        codes, cats = self.codes(column)
-        wanted = sorted({int(c) for c in cats.get_indexer(list(values)) if c >= 0})
-        parts = [self._part(column, c, codes) for c in wanted]
+        parts = self._parts(column, values)
         if not parts:
             return np.zeros(0, dtype=np.int64)
         return np.sort(np.concatenate(parts)) if len(parts) > 1 else parts[0]
 
     def count(self, column: str, values: Iterable[str]) -> int:
         """How many rows have ``column`` among ``values`` (the lengths of :meth:`rows`' parts)."""
-        codes, cats = self.codes(column)
-        wanted = sorted({int(c) for c in cats.get_indexer(list(values)) if c >= 0})
-        return sum(len(self._part(column, c, codes)) for c in wanted)
+        return sum(len(part) for part in self._parts(column, values))
 
-    def _part(self, column: str, code: int, codes: np.ndarray) -> np.ndarray:
-        """The ascending positions of the rows whose ``column`` has ``code`` (computed once, shared)."""
-        got = self._rows.get((column, code))
-        if got is None:
-            dtype = np.int32 if len(codes) < 2**31 else np.int64
-            got = self._rows[(column, code)] = np.flatnonzero(codes == code).astype(dtype)
-            got.flags.writeable = False  # shared by every session
-        return got
+    def _parts(self, column: str, values: Iterable[str]) -> list[np.ndarray]:
+        """Per value of ``values`` among the categories (in code order), the ascending positions of its rows
+        (computed once per value, shared)."""
+        codes, cats = self.codes(column)
+        parts = []
+        for code in sorted({int(c) for c in cats.get_indexer(list(values)) if c >= 0}):
+            got = self._rows.get((column, code))
+            if got is None:
+                dtype = np.int32 if len(codes) < 2**31 else np.int64
+                got = self._rows[(column, code)] = np.flatnonzero(codes == code).astype(dtype)
+                got.flags.writeable = False  # shared by every session
+            parts.append(got)
+        return parts
 
     def isin(self, column: str, values: Iterable[str], rows: np.ndarray) -> np.ndarray:
         """Which of the rows at ``rows`` have ``column`` among ``values``."""

@@ -248,13 +248,10 @@ def counts_in(
     chosen indicators' rows (others zeroed), the period's months (every column, the missing month's too,
     when no period is chosen: a missing month is never inside a period). None when a bound is not one of
     the months."""
-    if any(b and b not in months for b in (f.start, f.end)):
+    span = data.month_span(f, months)
+    if span is None:
         return None
-    part = table
-    if f.start or f.end:
-        first = int(months.get_loc(f.start)) if f.start else 0
-        last = int(months.get_loc(f.end)) if f.end else len(months) - 1
-        part = table[:, first : last + 1]
+    part = table[:, span] if f.start or f.end else table
     if f.indicators:
         part = part * selection.category_slots(indicators, f.indicators)[:, None]
     return part

@@ -175,12 +175,10 @@ def best_indicator(version: tuple, f: data.Filters) -> str:
     """The indicator shown when none is chosen: the best-covered one among the filtered facts."""
     facts = data.facts()
     table = data.month_counts(facts)
-    if table is not None and not (f.indicators or f.regions or f.operators):
+    span = data.month_span(f, data.codes(facts, "month")[1])
+    if table is not None and span is not None and not (f.indicators or f.regions or f.operators):
         # only a period range (or nothing) chosen: from the frame's rows per indicator and month
-        months = data.codes(facts, "month")[1]
-        first = int(months.get_loc(f.start)) if f.start else 0
-        last = int(months.get_loc(f.end)) if f.end else len(months) - 1
-        part = table[:, first : last + 1]
+        part = table[:, span]
         counts = part.sum(axis=1)
         if counts.any():
             return selection.most_covered(data.codes(facts, "indicator")[1], counts, (part > 0).sum(axis=1))
