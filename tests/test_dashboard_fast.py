@@ -683,8 +683,8 @@ def test_operator_table_yoy_is_the_yoy_from_every_period(facts: pd.DataFrame) ->
 def test_the_operator_table_reads_the_printed_values_fetched_for_the_chart(
     facts: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """运营商 fetches the printed text of its values once: the table built from the chart's rows is the
-    table built by asking the store, and asks the store for nothing more."""
+    """运营商 deduplicates its values and fetches their printed text once: the table built from the chart's
+    rows is the table built from the region's rows by asking the store, and asks the store for nothing more."""
     checked = 0
     asked: list[int] = []
     real = data.Store.facts_by_id
@@ -699,7 +699,7 @@ def test_the_operator_table_reads_the_printed_values_fetched_for_the_chart(
             want = operators.operator_table(d, period, provenance=data.provenance)
             asked.clear()
             monkeypatch.setattr(data.Store, "facts_by_id", counted)
-            got = operators.operator_table(d, period, provenance=data.provenance_from(vals))
+            got = operators.operator_table(d, period, values=vals)
             monkeypatch.setattr(data.Store, "facts_by_id", real)
             pd.testing.assert_frame_equal(got, want)
             assert not asked

@@ -26,10 +26,16 @@ def can_share(vals: pd.DataFrame) -> bool:
 
 
 def operator_table(
-    d: pd.DataFrame, period: str, provenance: selection.Provenance | None = None
+    d: pd.DataFrame,
+    period: str,
+    provenance: selection.Provenance | None = None,
+    values: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per operator at ``period``: value (``shown`` as printed, with its qualifier), share (stated in the
     report, else computed) and 同比 (stated, else derived from the value a year before — never for rates).
+
+    ``values`` are ``d``'s value rows deduplicated (:func:`selection.dedupe`), when the page has them
+    already — with their printed text, when ``provenance`` is None; else they are deduplicated here.
 
     A share is computed only from additive quantities in one unit (users, revenue), never from rates
     (three operators' IPv4 usage rates divided by their sum mean nothing).
@@ -41,16 +47,19 @@ def operator_table(
     >>> operator_table(d, "2020")["share"].tolist(), operator_table(d.assign(unit="户"), "2020")["share"].tolist()
     ([None, None], [60.0, 40.0])
     """
-    values = d[d["measure"] == "value"]
     at = d[d["period"] == period]
+    given = values is not None
+    if values is None:
+        values = d[d["measure"] == "value"]
     # only the period's values and those a year before it are ever read (the 同比 derived below): the
-    # other periods' facts are left out before deduplicating (a figure is one fact per period)
+    # other periods' facts are left out before deduplicating (a figure is one fact per period, so
+    # deduplicating first or after is the same)
     ends = at["period_end"].dropna()
     near = values["period"] == period
     if len(ends):
         before = ends.max() - pd.DateOffset(years=1)
         near |= (values["period_end"] - before).abs() <= selection.YEAR_SLACK
-    all_vals = selection.dedupe(values[near])
+    all_vals = values[near] if given else selection.dedupe(values[near])
     vals = all_vals[all_vals["period"] == period]
     if provenance is not None and len(vals):
         vals = selection.with_printed(vals, provenance)
@@ -58,8 +67,9 @@ def operator_table(
         shown=charts.mark_failed(selection.shown_column(vals), vals) if len(vals) else pd.Series(dtype=object)
     )
     vals = vals.set_index(vals["operator"].astype(str))
-    shares = selection.dedupe(at[at["measure"] == "share_pct"]).set_index("operator")["value"]
-    yoy = selection.dedupe(at[at["measure"] == "yoy_pct"]).set_index("operator")["value"]
+    stated = selection.dedupe(at[data.isin(at, "measure", ["share_pct", "yoy_pct"])])
+    shares = stated[stated["measure"] == "share_pct"].set_index("operator")["value"]
+    yoy = stated[stated["measure"] == "yoy_pct"].set_index("operator")["value"]
     ops = [o for o in ORDER if o in vals.index or o in shares.index]
     total = vals.loc[[o for o in ops if o in vals.index], "value"].sum() if can_share(vals) else 0.0
     rows = []
@@ -385,7 +395,7 @@ def render() -> None:
             st.caption(
                 f"只有一期（{period_label(latest)}）分运营商数据：趋势需要更多期的报告。以下为该期的构成。"
             )
-    tab = operator_table(d, latest, provenance=data.provenance_from(vals))
+    tab = operator_table(d, latest, values=vals)
     if tab.empty:
         return
     st.subheader(f"{period_label(latest)} 运营商对比")
