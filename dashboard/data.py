@@ -5,7 +5,8 @@ the highest document id, the latest ``ingested_at``, the last review decision an
 last check failure — so adding or deleting a report, a decision taken in any process
 (the 审核 page, ``zhibiao review``) or a check run invalidates it on the next rerun. The fact frame is held with
 ``st.cache_resource`` (one shared, read-only object: ``st.cache_data`` would
-pickle-copy a million rows on every rerun); smaller results use ``st.cache_data``.
+pickle-copy a million rows on every rerun), and so are the frames read at every rerun (the documents; 趋势's
+derived rows) — shared, never modified by their readers; smaller results use ``st.cache_data``.
 
 What is held (see :data:`extract.store.columnar.HELD`): every column pages filter, group and chart on, as
 categoricals and numbers — about 70 bytes a fact. The provenance text (snippet, printed
@@ -261,7 +262,7 @@ def snippet_ids(text: str) -> np.ndarray:
     return _snippet_ids(url, run_version(url), text)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _documents(url: str, version: DataVersion) -> pd.DataFrame:
     return get_store(url).documents()
 

@@ -105,56 +105,25 @@ def growth(df: pd.DataFrame, measure: str = "yoy_pct") -> pd.DataFrame:
     >>> [round(x, 2) for x in growth(v, "mom_pct")["value"]]
     [1.69]
     """
-    units = df["unit"].astype(str)
-    rate_units = {u for u in units.unique() if rules.is_rate(u)}
-    v = _trusted(df[(df["measure"] == "value") & ~units.isin(rate_units)])
-    if measure == "mom_pct":
-        v = v[v["period_type"] == "month"]
+    v = _growth_values(df, measure)
     if v.empty:
         return df.iloc[0:0]
-    # computed on the frame's own (categorical) columns: only the rows derived are turned into text
-    v = v.sort_values("id").drop_duplicates(SERIES + ["period"], keep="last")
-    if measure == "yoy_pct":
-        end = v["period_end"] + pd.DateOffset(years=1)
-        month_end = v["period_end"].dt.is_month_end
-        # a period ending on a month's last day ends on that month's last day a year later (28 → 29 Feb)
-        end = end.where(~month_end, end.dt.to_period("M").dt.end_time.dt.normalize())
-        shift = {"period_start": v["period_start"] + pd.DateOffset(years=1), "period_end": end}
-    else:
-        shift = {
-            "period_start": v["period_start"] + pd.DateOffset(months=1),
-            "period_end": (v["period_end"] + pd.DateOffset(days=1))
-            .dt.to_period("M")
-            .dt.end_time.dt.normalize(),
-        }
     # periods are matched by their calendar days (the time of day, if any, does not count)
+    after_start, after_end = _next_bounds(v, measure)
     prev = (
         v[SERIES + ["period_type", "value", "period"]]
-        .assign(_s=shift["period_start"].dt.normalize(), _e=shift["period_end"].dt.normalize())
+        .assign(_s=after_start, _e=after_end)
         .rename(columns={"value": "_prev", "period": "_prev_period"})
     )
     cur = v.assign(_s=v["period_start"].dt.normalize(), _e=v["period_end"].dt.normalize())
     m = cur.merge(prev, on=SERIES + ["period_type", "_s", "_e"], how="inner")
     m = m[m["_prev"].notna() & (m["_prev"] != 0)].copy()
-    broken = {b.indicator for b in rules.series_breaks()}
-    maybe = m["indicator"].astype(str).isin(broken).to_numpy() if len(m) and broken else None
-    if maybe is not None and maybe.any():  # only the series of an indicator with a documented break
-        some = m[maybe]
-        before = some["period_end"] - (
-            pd.DateOffset(years=1) if measure == "yoy_pct" else pd.DateOffset(months=1)
-        )
-        crossing = np.zeros(len(m), dtype=bool)
-        crossing[np.flatnonzero(maybe)] = [
-            rules.break_between(str(i), str(r), b, e) is not None
-            for i, r, b, e in zip(some["indicator"], some["region"], before, some["period_end"], strict=True)
-        ]
-        m = m[~crossing]
+    if len(m):
+        m = m[~_across_break(m, measure)]
     if m.empty:
         return df.iloc[0:0]
     m["value"] = ((m["value"] / m["_prev"] - 1.0) * 100.0).round(2)
-    m = _without(
-        m, df[df["measure"] == measure], keys=["indicator", "region", "operator", "subject", "period"]
-    )
+    m = _without(m, df[df["measure"] == measure], keys=GROWTH_KEYS)
     word = "同比" if measure == "yoy_pct" else "环比"
     label = _labels()
     m["snippet"] = [
@@ -166,6 +135,100 @@ def growth(df: pd.DataFrame, measure: str = "yoy_pct") -> pd.DataFrame:
     return _mark(
         _text(m, SERIES + ["period", "period_type"]).drop(columns=["_prev", "_prev_period", "_s", "_e"])
     )
+
+
+#: What a computed 同比/环比 and a stated one have in common when the stated one wins (:func:`_without`).
+GROWTH_KEYS = ["indicator", "region", "operator", "subject", "period"]
+
+
+def can_grow(df: pd.DataFrame, measure: str = "yoy_pct") -> bool:
+    """Whether :func:`growth` derives any row from ``df`` — its pairs of periods found on integer keys
+    (:func:`_period_keys`), without building the rows (a few ms instead of tens: the 口径 switch asks it
+    of every measure no report states).
+
+    >>> v = _example([("2020-07", "2020-07-01", "2020-07-31", 118.0), ("2020-08", "2020-08-01", "2020-08-31", 120.0)],
+    ...              period_type="month")
+    >>> can_grow(v, "mom_pct"), can_grow(v, "yoy_pct"), can_grow(v.assign(unit="%"), "mom_pct")
+    (True, False, False)
+    """
+    v = _growth_values(df, measure)
+    if v.empty:
+        return False
+    series = v.groupby(SERIES + ["period_type"], observed=True, sort=False, dropna=False).ngroup().to_numpy()
+    after_start, after_end = _next_bounds(v, measure)
+    usable = (v["value"].notna() & (v["value"] != 0)).to_numpy()  # a previous value to divide by
+    before = _period_keys(series[usable], after_start[usable], after_end[usable])
+    now = _period_keys(series, v["period_start"].dt.normalize(), v["period_end"].dt.normalize())
+    m = v[np.isin(now, before)]
+    if len(m):
+        m = m[~_across_break(m, measure)]
+    return not m.empty and not _without(m, df[df["measure"] == measure], keys=GROWTH_KEYS).empty
+
+
+def _growth_values(df: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """The values 同比 (``yoy_pct``) or 环比 (``mom_pct``: months only) is computed from: trusted, not rates,
+    the latest stored of each series and period."""
+    units = df["unit"].astype(str)
+    rate_units = {u for u in units.unique() if rules.is_rate(u)}
+    v = _trusted(df[(df["measure"] == "value") & ~units.isin(rate_units)])
+    if measure == "mom_pct":
+        v = v[v["period_type"] == "month"]
+    # computed on the frame's own (categorical) columns: only the rows derived are turned into text
+    return v.sort_values("id").drop_duplicates(SERIES + ["period"], keep="last") if len(v) else v
+
+
+def _next_bounds(v: pd.DataFrame, measure: str) -> tuple[pd.Series, pd.Series]:
+    """The first and last day of the period each value is the previous one of: the same period a year
+    later (同比; a period ending on a month's last day ends on that month's last day a year later, 28 → 29
+    Feb) or the next month (环比)."""
+    if measure == "yoy_pct":
+        end = v["period_end"] + pd.DateOffset(years=1)
+        month_end = v["period_end"].dt.is_month_end
+        end = end.where(~month_end, end.dt.to_period("M").dt.end_time.dt.normalize())
+        start = v["period_start"] + pd.DateOffset(years=1)
+    else:
+        start = v["period_start"] + pd.DateOffset(months=1)
+        end = (v["period_end"] + pd.DateOffset(days=1)).dt.to_period("M").dt.end_time
+    return start.dt.normalize(), end.dt.normalize()
+
+
+def _across_break(m: pd.DataFrame, measure: str) -> np.ndarray:
+    """Which computed rows (each with its indicator, region and period end) compare a period with one
+    before a documented series break."""
+    crossing = np.zeros(len(m), dtype=bool)
+    broken = {b.indicator for b in rules.series_breaks()}
+    maybe = m["indicator"].astype(str).isin(broken).to_numpy() if broken else crossing
+    if maybe.any():  # only the series of an indicator with a documented break
+        some = m[maybe]
+        before = some["period_end"] - (
+            pd.DateOffset(years=1) if measure == "yoy_pct" else pd.DateOffset(months=1)
+        )
+        crossing[np.flatnonzero(maybe)] = [
+            rules.break_between(str(i), str(r), b, e) is not None
+            for i, r, b, e in zip(some["indicator"], some["region"], before, some["period_end"], strict=True)
+        ]
+    return crossing
+
+
+#: the day numbers of :func:`_period_keys` lie in ±2**20 days (±2,870 years) of 1970; NaT is below them
+_DAYS = 1 << 20
+
+
+def _period_keys(series: np.ndarray, first: pd.Series, last: pd.Series) -> np.ndarray:
+    """One integer per (series number, first day, last day): equal exactly where all three are (a missing
+    day equal to a missing day, as when merging).
+
+    >>> d = pd.to_datetime(pd.Series(["2020-01-01", "2020-01-31", None]))
+    >>> k = _period_keys(np.array([0, 0, 1]), d, d)
+    >>> len(set(k.tolist())), bool(k[0] == _period_keys(np.array([0]), d[:1], d[:1])[0])
+    (3, True)
+    """
+
+    def days(d: pd.Series) -> np.ndarray:
+        n = d.to_numpy("datetime64[D]").astype(np.int64)
+        return np.where(d.isna().to_numpy(), 0, np.clip(n, 1 - _DAYS, _DAYS - 1) + _DAYS)
+
+    return (series.astype(np.int64) << 42) | (days(first) << 21) | days(last)
 
 
 def _labels():

@@ -331,6 +331,28 @@ def test_derived_rows_are_those_of_the_filtered_selection(facts: pd.DataFrame) -
             pd.testing.assert_frame_equal(trend.derived(version, f, inds, measure), want)
 
 
+def test_a_measure_is_offered_exactly_when_rows_of_it_are_derived(facts: pd.DataFrame) -> None:
+    """The 口径 switch asks :func:`trend.derivable` (pairs of periods found on keys, derive.can_grow) instead
+    of deriving the rows: it says yes exactly when deriving gives a row, for the whole selection and for the
+    series of each first sample."""
+    version = data.run_version()
+    checked = 0
+    for f in random_filters(facts, 8, seed=67):
+        inds = f.indicators or (selection.default_indicator(facts[["indicator", "month"]]),)
+        sel = trend.selected(f, inds)
+        sources = sel.loc[(sel["measure"] == "value").to_numpy(), trend.SCOPE_COLUMNS]
+        samples = trend.first_samples(sources, f) if len(sources) else []
+        for measure in trend.DERIVERS:
+            whole = len(trend.derived(version, f, inds, measure)) > 0
+            for hint in [None, trend.EVERYTHING, *samples]:
+                assert trend.derivable(version, f, inds, measure, hint) == whole, (f, measure, hint)
+            for scope in samples:
+                some = len(trend.derived(version, f, inds, measure, scope)) > 0
+                assert trend._derives_any(version, f, inds, measure, scope) == some, (f, measure, scope)
+                checked += some
+    assert checked
+
+
 def test_best_indicator_for_a_period_range_is_the_groupby_choice(facts: pd.DataFrame) -> None:
     version = data.run_version()
     months = sorted(m for m in map(str, facts["month"].unique()) if m)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dashboard import derive, selection
 from dashboard.pages_ import operators, overview, trend
@@ -39,7 +41,7 @@ def frame(rows: list[dict]) -> pd.DataFrame:
             row["period_end"] = row["period_start"] + (
                 pd.offsets.YearEnd(0) if len(p) == 4 else pd.offsets.MonthEnd(0)
             )
-        row["month"] = row["period_end"].strftime("%Y-%m")
+        row["month"] = "" if pd.isna(row["period_end"]) else row["period_end"].strftime("%Y-%m")
         out.append(row)
     return pd.DataFrame(out)
 
@@ -163,3 +165,100 @@ def test_monthly_values_are_derived_only_for_flows() -> None:
     ]
     got = derive.monthly_from_ytd(frame(ytd))
     assert got["indicator"].tolist() == ["电信业务收入"]
+
+
+# periods of the frames below: months, a leap February, years, 1–N月 and one without dates
+GROWTH_PERIODS = [
+    ("2019-02", "month", "2019-02-01", "2019-02-28"),
+    ("2020-01", "month", "2020-01-01", "2020-01-31"),
+    ("2020-02", "month", "2020-02-01", "2020-02-29"),
+    ("2020-03", "month", "2020-03-01", "2020-03-31"),
+    ("2021-02", "month", "2021-02-01", "2021-02-28"),
+    ("2010", "year", "2010-01-01", "2010-12-31"),
+    ("2011", "year", "2011-01-01", "2011-12-31"),
+    ("2019-01..2019-02", "ytd", "2019-01-01", "2019-02-28"),
+    ("2020-01..2020-02", "ytd", "2020-01-01", "2020-02-29"),
+    ("近期", "other", None, None),
+]
+
+
+@st.composite
+def growth_frames(draw: st.DrawFn) -> pd.DataFrame:
+    """Small frames of facts with what growth() must weigh: duplicates, zero and missing values, rates,
+    flagged facts, stated 同比/环比, a documented break (电信业务总量, 2011) and a period without dates."""
+    rows = []
+    for _ in range(draw(st.integers(1, 9))):
+        period, kind, start, end = draw(st.sampled_from(GROWTH_PERIODS))
+        rows.append(
+            {
+                "indicator": draw(st.sampled_from(["移动电话用户", "电信业务总量"])),
+                "region": draw(st.sampled_from(["北京市", "河南省"])),
+                "operator": draw(st.sampled_from(["", "中国移动"])),
+                "period": period,
+                "period_type": kind,
+                "period_start": pd.Timestamp(start) if start else pd.NaT,
+                "period_end": pd.Timestamp(end) if end else pd.NaT,
+                "measure": draw(st.sampled_from(["value", "value", "value", "yoy_pct", "mom_pct"])),
+                "value": draw(st.sampled_from([0.0, 100.0, 120.0, float("nan")])),
+                "unit": draw(st.sampled_from(["户", "户", "%"])),
+                "flags": draw(st.sampled_from(["", "", "low_confidence"])),
+            }
+        )
+    df = frame(rows)
+    if draw(st.booleans()):  # the shared frame's categorical columns
+        df = df.astype(
+            {c: "category" for c in ("indicator", "region", "operator", "period", "unit", "flags")}
+        )
+    return df
+
+
+@settings(max_examples=400)
+@given(growth_frames(), st.sampled_from(["yoy_pct", "mom_pct"]))
+def test_can_grow_says_whether_growth_derives_a_row(df: pd.DataFrame, measure: str) -> None:
+    assert derive.can_grow(df, measure) == (len(derive.growth(df, measure)) > 0)
+
+
+def _pair(later: dict | None = None, **earlier: object) -> list[dict]:
+    base = {"indicator": "移动电话用户", "unit": "户"}
+    return [
+        {**base, "period": "2019-02", "value": 100.0, **earlier},
+        {**base, "period": "2020-02", "value": 110.0, **(later or {})},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rows", "derives"),
+    [
+        (_pair(), True),
+        # the report states the 同比 the pair would give: a stated figure wins, nothing is derived
+        (
+            _pair()
+            + [
+                {
+                    "indicator": "移动电话用户",
+                    "period": "2020-02",
+                    "measure": "yoy_pct",
+                    "value": 9.9,
+                    "unit": "%",
+                }
+            ],
+            False,
+        ),
+        (_pair(value=0.0), False),  # nothing to divide by
+        # the latest stored statement of the earlier figure is the one used
+        (_pair() + [{"indicator": "移动电话用户", "period": "2019-02", "value": 0.0, "unit": "户"}], False),
+        (
+            _pair(
+                indicator="电信业务总量", period="2010", later={"indicator": "电信业务总量", "period": "2011"}
+            ),
+            False,
+        ),
+        (_pair(unit="%", later={"unit": "%"}), False),  # a rate's change is not a growth rate
+        (_pair(flags="low_confidence"), False),
+    ],
+    ids=["pair", "stated", "zero", "restated-zero", "break", "rate", "untrusted"],
+)
+def test_can_grow_weighs_what_growth_weighs(rows: list[dict], derives: bool) -> None:
+    df = frame(rows)
+    assert (len(derive.growth(df, "yoy_pct")) > 0) == derives  # the examples say what growth() does
+    assert derive.can_grow(df, "yoy_pct") == derives

@@ -199,7 +199,7 @@ Scope = tuple[tuple[str, ...] | None, tuple[str, ...] | None]
 EVERYTHING: Scope = (None, None)
 
 
-@st.cache_data(show_spinner=False, max_entries=24)
+@st.cache_resource(show_spinner=False, max_entries=24)
 def derived(
     version: tuple, f: data.Filters, inds: tuple[str, ...], measure: str, scope: Scope = EVERYTHING
 ) -> pd.DataFrame:
@@ -207,16 +207,36 @@ def derived(
 
     Derivation works series by series (and a stated figure only suppresses a derived one of its own
     series), so the rows derived for a subset of regions and operators are exactly the rows the whole
-    selection gives for them.
+    selection gives for them. Held as one shared frame (read several times a rerun: copying it in and out
+    of ``st.cache_data``'s pickles cost more than deriving a small scope); never modified by its readers.
     """
+    d = DERIVERS[measure](scoped(f, inds, scope))
+    return d.assign(month=d["period_end"].dt.strftime("%Y-%m")) if len(d) else d
+
+
+#: Whether :data:`DERIVERS` give any row, without building the rows where that is cheaper.
+CAN_DERIVE = {
+    "value": lambda d: len(derive.monthly_from_ytd(d)) > 0,
+    "yoy_pct": lambda d: derive.can_grow(d, "yoy_pct"),
+    "mom_pct": lambda d: derive.can_grow(d, "mom_pct"),
+}
+
+
+def scoped(f: data.Filters, inds: tuple[str, ...], scope: Scope) -> pd.DataFrame:
+    """The selection's rows (:func:`selected`) of the series of ``scope``."""
     regions, operators = scope
     sel = selected(f, inds)
     if regions is not None:
         sel = sel[data.isin(sel, "region", regions)]
     if operators is not None:
         sel = sel[data.isin(sel, "operator", operators)]
-    d = DERIVERS[measure](sel)
-    return d.assign(month=d["period_end"].dt.strftime("%Y-%m")) if len(d) else d
+    return sel
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _derives_any(version: tuple, f: data.Filters, inds: tuple[str, ...], measure: str, scope: Scope) -> bool:
+    """Whether :func:`derived` gives any row for ``scope`` (:data:`CAN_DERIVE`)."""
+    return bool(CAN_DERIVE[measure](scoped(f, inds, scope)))
 
 
 def selected(f: data.Filters, inds: tuple[str, ...]) -> pd.DataFrame:
@@ -230,9 +250,9 @@ def derivable(
 ) -> bool:
     """Whether any row of ``measure`` can be derived for the selection: tried on the series of ``hint``
     first (a row derived there is one of the whole selection), on all of them only if that gives none."""
-    if hint is not None and hint != EVERYTHING and len(derived(version, f, inds, measure, hint)):
+    if hint is not None and hint != EVERYTHING and _derives_any(version, f, inds, measure, hint):
         return True
-    return bool(len(derived(version, f, inds, measure)))
+    return _derives_any(version, f, inds, measure, EVERYTHING)
 
 
 def view_scope(stated: pd.DataFrame, sources: pd.DataFrame, f: data.Filters) -> Scope | None:
@@ -488,8 +508,8 @@ def offered_measures(
     """The measures the 口径 switch offers: those stated, and those derivable for the series shown."""
     have = set(sel["measure"].unique())
     if with_derived:
-        # every derived figure is computed from stored values: tried first on the series the chart derives
-        # first for a measure no report states (its rows are then at hand when that measure is shown)
+        # every derived figure is computed from stored values: asked first of the series the chart derives
+        # first for a measure no report states (the top-level regions), which usually settles it
         sources = sel.loc[sel["measure"] == "value", SCOPE_COLUMNS]
         hint = first_samples(sources, f)[0] if len(sources) else None
         have |= {m for m in DERIVERS if m not in have and derivable(version, f, inds, m, hint)}
