@@ -222,14 +222,14 @@ def provenance(df: pd.DataFrame, columns: tuple[str, ...] = PROVENANCE) -> pd.Da
     if not missing or df.empty:
         return df.assign(**{c: pd.Series(dtype=object) for c in missing}) if missing else df
     got = store().facts_by_id(df["id"], missing).reindex(df["id"].to_numpy())
-    out = df.copy()
+    added: dict[str, Any] = {}
     for c in missing:
         values = got[c].to_numpy()
         if c in ("x0", "top", "x1", "bottom"):
-            out[c] = pd.to_numeric(pd.Series(values, index=df.index), errors="coerce").astype("float64")
+            added[c] = pd.to_numeric(values, errors="coerce").astype("float64")
         else:
-            out[c] = pd.Series(values, index=df.index, dtype=object).fillna("").astype(str)
-    return out
+            added[c] = pd.Series(values, index=df.index, dtype=object).fillna("").astype(str)
+    return df.assign(**added)
 
 
 def provenance_from(fetched: pd.DataFrame) -> selection.Provenance:
