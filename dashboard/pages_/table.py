@@ -229,9 +229,13 @@ def present(df: pd.DataFrame, column: str, keep: np.ndarray | None) -> set:
     if not isinstance(s.dtype, pd.CategoricalDtype):
         return set((s if keep is None else s[keep]).unique())
     codes, cats = data.codes(df, column)
-    seen = np.zeros(len(cats) + 1, dtype=bool)  # the last slot: code -1, a missing value
-    seen[codes if keep is None else codes[keep]] = True
-    return {cats[i] for i in np.flatnonzero(seen[:-1]).tolist()} | ({np.nan} if seen[-1] else set())
+    every = data.cross_counts(df, (column,)) if keep is None else None  # of the shared frame: counted once
+    if every is not None:
+        seen = every > 0
+    else:
+        seen = np.zeros(len(cats) + 1, dtype=bool)  # the last slot: code -1, a missing value
+        seen[codes if keep is None else codes[keep]] = True
+    return set(cats.take(np.flatnonzero(seen[:-1])).tolist()) | ({np.nan} if seen[-1] else set())
 
 
 def exception_chain(exc: BaseException) -> list[BaseException]:
