@@ -32,6 +32,7 @@ if str(REPO) not in sys.path:
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from dashboard.fmt import fmt_count  # noqa: E402
 from extract.model import FACT_COLUMNS, Fact  # noqa: E402
 from extract.store import Store  # noqa: E402
 
@@ -511,6 +512,17 @@ def test_every_figure_a_page_draws_is_valid_plotly(filled_db, synthetic_db, monk
         regions = [r for r in at.multiselect(key="f_region").options if r != "全国"][:2]
         drawn += len(charts(sidebar_select(at, "f_region", regions)))
     assert drawn
+
+
+@pytest.mark.parametrize("page", ["overview", "table", "imports"])
+def test_the_sidebar_counts_the_stored_facts(filled_db, monkeypatch, page):
+    """On the pages that read every fact (from the frame) and on 导入 (from the store): the store's count."""
+    at = app(filled_db, monkeypatch, page)
+    n = Store(filled_db).count_facts()
+    assert n > 0
+    assert any(f"· {fmt_count(n)} 条数据" in c.value for c in at.sidebar.caption), [
+        c.value for c in at.sidebar.caption
+    ]
 
 
 def test_data_table_filtered_with_provenance(filled_db, monkeypatch):
