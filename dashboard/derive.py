@@ -13,6 +13,8 @@ gaps (no interpolation): a value is derived only when both inputs exist.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -260,10 +262,25 @@ def _without(derived: pd.DataFrame, stated: pd.DataFrame, keys: list[str] | None
     if derived.empty or stated.empty:
         return derived
     a, b = zip(*(_codes(derived[k], stated[k]) for k in keys), strict=True)
+    sizes = [int(max(x.max(), y.max())) + 1 for x, y in zip(a, b, strict=True)]
+    if math.prod(sizes) < RADIX_LIMIT:  # each key one integer (mixed radix): a look-up instead of a merge
+        return derived[~np.isin(_radix(a, sizes), _radix(b, sizes))]
     left = pd.DataFrame(dict(enumerate(a)))
     have = pd.DataFrame(dict(enumerate(b))).drop_duplicates().assign(_stated=True)
     m = left.merge(have, on=list(range(len(keys))), how="left")
     return derived[m["_stated"].isna().to_numpy()]
+
+
+#: :func:`_without` turns keys into one integer while their combinations fit in an int64, else merges
+RADIX_LIMIT = 2**62
+
+
+def _radix(codes: tuple[np.ndarray, ...], sizes: list[int]) -> np.ndarray:
+    """One integer per row from its codes (each below its size)."""
+    out = np.zeros(len(codes[0]), dtype=np.int64)
+    for c, size in zip(codes, sizes, strict=True):
+        out = out * size + c
+    return out
 
 
 def _codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -272,6 +289,12 @@ def _codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     >>> [x.tolist() for x in _codes(pd.Series(["a", "b"], dtype="category"), pd.Series(["b", "c", "b"]))]
     [[0, 1], [1, 2, 1]]
     """
+
+    if isinstance(a.dtype, pd.CategoricalDtype) and a.dtype == b.dtype and _words(a.cat.categories):
+        # two parts of one frame: the same categories (distinct words), so the codes compare as they are
+        n = len(a.cat.categories)
+        ca, cb = a.cat.codes.to_numpy(), b.cat.codes.to_numpy()
+        return np.where(ca >= 0, ca, n), np.where(cb >= 0, cb, n)
 
     def factor(s: pd.Series) -> tuple[np.ndarray, pd.Index]:
         if isinstance(s.dtype, pd.CategoricalDtype):
@@ -283,10 +306,16 @@ def _codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     cb, ub = factor(b)
     words = pd.Index(ua.append(ub).unique(), dtype=object)
     missing = len(words)  # a missing value (-1 from either side) matches only missing values
+    # each side's codes looked up in its words' places, code -1 (the last slot) in ``missing``
     return (
-        np.where(ca >= 0, words.get_indexer(ua)[ca], missing),
-        np.where(cb >= 0, words.get_indexer(ub)[cb], missing),
+        np.append(words.get_indexer(ua), missing)[ca],
+        np.append(words.get_indexer(ub), missing)[cb],
     )
+
+
+def _words(categories: pd.Index) -> bool:
+    """Whether every category is a str (distinct categories are then distinct as text)."""
+    return all(isinstance(c, str) for c in categories)
 
 
 def _example(rows, period_type: str = "ytd") -> pd.DataFrame:
