@@ -34,8 +34,9 @@ def operator_table(
     """Per operator at ``period``: value (``shown`` as printed, with its qualifier), share (stated in the
     report, else computed) and 同比 (stated, else derived from the value a year before — never for rates).
 
-    ``values`` are ``d``'s value rows deduplicated (:func:`selection.dedupe`), when the page has them
-    already — with their printed text, when ``provenance`` is None; else they are deduplicated here.
+    ``values``: ``d``'s value rows already deduplicated (:func:`selection.dedupe`) and, when ``provenance``
+    is None, with their printed text — as the page holds them for its chart; without them, ``d``'s value
+    rows are deduplicated here and ``provenance`` fetches the printed text of those shown.
 
     A share is computed only from additive quantities in one unit (users, revenue), never from rates
     (three operators' IPv4 usage rates divided by their sum mean nothing).

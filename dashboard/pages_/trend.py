@@ -207,8 +207,8 @@ def derived(
 
     Derivation works series by series (and a stated figure only suppresses a derived one of its own
     series), so the rows derived for a subset of regions and operators are exactly the rows the whole
-    selection gives for them. Held as one shared frame (read several times a rerun: copying it in and out
-    of ``st.cache_data``'s pickles cost more than deriving a small scope); never modified by its readers.
+    selection gives for them. Held as one shared frame, never modified by its readers (it is read several
+    times a rerun; ``st.cache_data`` would unpickle a copy at each read).
     """
     d = DERIVERS[measure](scoped(f, inds, scope))
     return d.assign(month=d["period_end"].dt.strftime("%Y-%m")) if len(d) else d
