@@ -23,7 +23,7 @@ serialising the page. Printed per page, as p50 / p95 / max:
   changed;
 * warm — a typical filter change: sequences of sidebar changes (indicators, provinces, cities,
   operators, period) and page controls, each new to the page: ``--rounds`` of them (default 2, each with
-  other values: 34 changes a page, so that p95 — by nearest rank, the second slowest — is not simply
+  other values: 31–37 changes a page, so that p95 — by nearest rank, the second slowest — is not simply
   the slowest change; the slowest is printed as max).
 
 Before each page the store's pages are read into the system's cache (``--store-cache``, see
@@ -298,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         "--rounds",
         type=int,
         default=2,
-        help="sequences of warm changes per page, each with other filter values (2: 34 changes a page, so "
+        help="sequences of warm changes per page, each with other filter values (2: 31–37 changes a page, so "
         "that p95 is not simply the slowest one; the slowest is printed as max)",
     )
     p.add_argument(
