@@ -299,6 +299,32 @@ def test_operators_scope_is_the_pandas_scope(facts: pd.DataFrame) -> None:
             )
 
 
+@pytest.mark.parametrize("columns", [("document",), ("measure",), ("region_level",), data.SCOPE_AXES])
+def test_the_frame_s_count_tables_are_the_groupby_counts(
+    facts: pd.DataFrame, columns: tuple[str, ...]
+) -> None:
+    """data.cross_counts (counted once per frame, primed with the load) equals counting the rows by pandas,
+    a missing value in each axis's last slot."""
+    table = data.cross_counts(facts, columns)
+    assert table is not None
+    cats = [facts[c].cat.categories for c in columns]
+    want = facts.groupby(list(columns), observed=True, dropna=False).size()
+    assert table.sum() == len(facts) == want.sum()
+    for key, n in want.items():
+        key = key if isinstance(key, tuple) else (key,)
+        slot = tuple(len(c) if pd.isna(k) else c.get_loc(k) for k, c in zip(key, cats, strict=True))
+        assert table[slot] == n, (key, n)
+
+
+def test_a_missing_value_is_counted_in_the_last_slot() -> None:
+    df = pd.DataFrame(
+        {"x": pd.Categorical(["a", None, "b", "a", None]), "y": pd.Categorical(["u", "u", None, "v", "v"])}
+    )
+    ix = data.FrameIndex(df)
+    assert ix.cross_counts(("x",)).tolist() == [2, 1, 2]
+    assert ix.cross_counts(("x", "y")).tolist() == [[1, 1, 0], [0, 0, 1], [1, 1, 0]]
+
+
 def test_table_values_present(facts: pd.DataFrame) -> None:
     for f in random_filters(facts, 8, seed=51):
         keep = data.mask(facts, f)
