@@ -230,7 +230,7 @@ def _period_keys(series: np.ndarray, first: pd.Series, last: pd.Series) -> np.nd
         n = d.to_numpy("datetime64[D]").astype(np.int64)
         return np.where(d.isna().to_numpy(), 0, np.clip(n, 1 - _DAYS, _DAYS - 1) + _DAYS)
 
-    return (series.astype(np.int64) << 42) | (days(first) << 21) | days(last)
+    return _radix((series.astype(np.int64), days(first), days(last)), [1, 2 * _DAYS, 2 * _DAYS])
 
 
 def _labels():
@@ -276,7 +276,7 @@ RADIX_LIMIT = 2**62
 
 
 def _radix(codes: tuple[np.ndarray, ...], sizes: list[int]) -> np.ndarray:
-    """One integer per row from its codes (each below its size)."""
+    """One integer per row from its codes (each below its size; the first size is never used)."""
     out = np.zeros(len(codes[0]), dtype=np.int64)
     for c, size in zip(codes, sizes, strict=True):
         out = out * size + c

@@ -303,7 +303,7 @@ def test_operators_scope_is_the_pandas_scope(facts: pd.DataFrame) -> None:
 def test_the_frame_s_count_tables_are_the_groupby_counts(
     facts: pd.DataFrame, columns: tuple[str, ...]
 ) -> None:
-    """data.cross_counts (counted once per frame, primed with the load) equals counting the rows by pandas,
+    """data.cross_counts (counted once per frame) equals counting the rows by pandas,
     a missing value in each axis's last slot."""
     table = data.cross_counts(facts, columns)
     assert table is not None

@@ -265,9 +265,8 @@ class Reads(Files):
                 rows += conn.execute(q).cursor.fetchall()
         values = list(zip(*rows, strict=True)) if rows else [()] * (len(names) + 1)
         index = pd.Index(np.asarray(values[0], dtype="int64"), name="id")
-        column = np.empty(len(index), dtype=object)
         df = pd.DataFrame(
-            {c: _filled(column, v) for c, v in zip(names, values[1:], strict=True)}, index=index
+            {c: np.array(v, dtype=object) for c, v in zip(names, values[1:], strict=True)}, index=index
         )
         return df.reindex(want[np.isin(want, index.to_numpy())])
 
@@ -314,13 +313,6 @@ class Reads(Files):
         q = select(facts.c.id, facts.c[column]).where(facts.c[column].contains(text, autoescape=True))
         with self.engine.connect() as conn:
             return [int(i) for i, value in conn.execute(q) if text in (value or "")]
-
-
-def _filled(empty: np.ndarray, values: tuple) -> np.ndarray:
-    """A new object array of ``values`` (never split further, as ``np.asarray`` would split tuples)."""
-    out = empty.copy()
-    out[:] = values
-    return out
 
 
 def typed_facts(df: pd.DataFrame) -> pd.DataFrame:
